@@ -1,0 +1,60 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { config } from './config.ts';
+
+/**
+ * Keyed protection for keypad codes. Six digits are ~20 bits, so a plain hash of a
+ * code is trivially reversible by whoever holds the table: the uniqueness sentinel is
+ * keyed by an HMAC and the code itself is stored AES-GCM encrypted, both under keys
+ * derived from one secret kept outside the table (Secrets Manager in the cloud, a
+ * key file under .lobby/ locally).
+ */
+export interface CodeVault {
+  /** Stable, keyed, per-property lookup key for a code: the sentinel's sort key. */
+  codeKey(propertyId: string, code: string): string;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+export function codeVaultFromSecret(secret: string): CodeVault {
+  const derive = (info: string) =>
+    Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32));
+  const hmacKey = derive('lobby/code-hmac/v1');
+  const encKey = derive('lobby/code-encryption/v1');
+  return {
+    codeKey(propertyId, code) {
+      return createHmac('sha256', hmacKey).update(`${propertyId}\u0000${code}`).digest('base64url');
+    },
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    },
+    decrypt(sealed) {
+      const [version, iv, body, tag] = sealed.split('.');
+      if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown sealed code format');
+      const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+let cached: Promise<CodeVault> | undefined;
+
+/** The vault for this process: from CODE_SECRET_ARN (cloud) or CODE_SECRET_FILE (local). */
+export function loadCodeVault(): Promise<CodeVault> {
+  cached ??= (async () => {
+    if (config.codeSecretArn) {
+      const secret = await getSecret(config.codeSecretArn, { maxAge: 300 });
+      if (typeof secret !== 'string' || secret.length < 32) throw new Error('code secret is missing or too short');
+      return codeVaultFromSecret(secret);
+    }
+    if (config.codeSecretFile) return codeVaultFromSecret((await readFile(config.codeSecretFile, 'utf8')).trim());
+    throw new Error('neither CODE_SECRET_ARN nor CODE_SECRET_FILE is set');
+  })();
+  cached.catch(() => { cached = undefined; });
+  return cached;
+}

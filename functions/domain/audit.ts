@@ -1,0 +1,26 @@
+import { ulid } from 'ulid';
+import { keys, type Page, type TransactItem } from '../adapters/lobby-table.ts';
+import type { Stores } from './stores.ts';
+
+/** One line of the audit trail: who did what to which thing, when. Never a code. */
+export interface AuditRecord {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string };
+}
+
+/** An audit record as a transaction entry, so the change and its record commit together. */
+export function auditEntry(stores: Stores, propertyId: string, actor: string, action: string, target: AuditRecord['target']): TransactItem {
+  const id = ulid(stores.now().getTime());
+  const record: AuditRecord = { id, at: stores.now().toISOString(), actor, action, target };
+  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.audit(id), type: 'audit', ...record } } };
+}
+
+export async function listAudit(stores: Stores, propertyId: string, limit: number, cursor?: string): Promise<Page<AuditRecord>> {
+  const page = await stores.table.query<AuditRecord & Record<string, unknown>>({
+    pk: keys.property(propertyId), skPrefix: 'AUDIT#', limit, cursor, newestFirst: true,
+  });
+  return { items: page.items.map(({ id, at, actor, action, target }) => ({ id, at, actor, action, target })), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,53 @@
+import { keys, type TransactItem } from '../adapters/lobby-table.ts';
+import { badRequest } from '../http/problem.ts';
+import type { Stores } from './stores.ts';
+
+export type CredentialType = 'delivery-pin' | 'delivery-pass' | 'visitor-pass';
+
+/**
+ * Why a keypad code is refused, or undefined when it is acceptable: exactly
+ * `length` digits, and not trivially guessable (one digit repeated, or a straight
+ * run up or down such as 123456 or 654321).
+ */
+export function codeProblem(code: string, length: number): string | undefined {
+  if (!/^[0-9]+$/.test(code)) return 'must contain digits only';
+  if (code.length !== length) return `must have exactly ${length} digits`;
+  const digits = [...code].map(Number);
+  const steps = digits.slice(1).map((d, i) => d - digits[i]!);
+  if (steps.every((s) => s === 0)) return 'is too easy to guess (one digit repeated)';
+  if (steps.every((s) => s === 1) || steps.every((s) => s === -1)) return 'is too easy to guess (a straight run of digits)';
+  return undefined;
+}
+
+export function assertAcceptableCode(code: string, length: number, field: string) {
+  const problem = codeProblem(code, length);
+  if (problem) throw badRequest(`${field} ${problem}`, [{ path: field, message: problem }]);
+}
+
+/** "**56": enough for an admin to tell PINs apart, not enough to use one. */
+export const codeHint = (code: string) => `**${code.slice(-2)}`;
+
+/**
+ * Invariant 1: one code, one active credential per property. The sentinel item is
+ * keyed by the code's HMAC, so the table never holds the code itself, and two
+ * writers racing for one code cannot both create it.
+ */
+export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string }): TransactItem {
+  return {
+    Put: {
+      Item: { pk: keys.property(propertyId), sk: keys.code(stores.vault.codeKey(propertyId, code)), type: 'code', credentialType: credential.type, credentialId: credential.id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** Frees a code, but only if it still belongs to this credential. */
+export function releaseCodeEntry(propertyId: string, codeKey: string, credentialId: string): TransactItem {
+  return {
+    Delete: {
+      Key: { pk: keys.property(propertyId), sk: keys.code(codeKey) },
+      ConditionExpression: 'credentialId = :id',
+      ExpressionAttributeValues: { ':id': credentialId },
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { ulid } from 'ulid';
+import { keys, type Page } from '../adapters/lobby-table.ts';
+import { conflict, notFound } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import type { Schedule } from '../schemas/common.ts';
+import { adminsOnly, requireRole } from './access.ts';
+import { auditEntry } from './audit.ts';
+import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from './codes.ts';
+import { loadProperty } from './properties.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
+
+/** A reusable keypad code for a recurring carrier (USPS, UPS...). Admins only. */
+export interface DeliveryPin {
+  id: string;
+  description: string;
+  pinHint: string;
+  schedule: Schedule | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The stored item: the PIN sealed, its HMAC as the link to its code sentinel. */
+interface DeliveryPinItem extends DeliveryPin {
+  sealedPin: string;
+  codeKey: string;
+}
+
+const view = ({ id, description, pinHint, schedule, createdAt, updatedAt }: DeliveryPinItem): DeliveryPin =>
+  ({ id, description, pinHint, schedule: schedule ?? null, createdAt, updatedAt });
+
+const codeTaken = () => conflict('That code is already in use at this property; choose another', 'code-in-use');
+
+async function loadPin(stores: Stores, propertyId: string, pinId: string): Promise<DeliveryPinItem> {
+  const item = await stores.table.get<DeliveryPinItem>(keys.property(propertyId), keys.deliveryPin(pinId));
+  if (!item) throw notFound('No such delivery PIN');
+  return item;
+}
+
+export async function createDeliveryPin(stores: Stores, caller: Caller, propertyId: string, input: { description: string; pin: string; schedule?: Schedule }) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const { settings } = await loadProperty(stores, propertyId);
+  assertAcceptableCode(input.pin, settings.codeLength, 'pin');
+  const now = stores.now().toISOString();
+  const item: DeliveryPinItem = {
+    id: `pin_${ulid()}`, description: input.description, pinHint: codeHint(input.pin), schedule: input.schedule ?? null,
+    createdAt: now, updatedAt: now, sealedPin: stores.vault.encrypt(input.pin), codeKey: stores.vault.codeKey(propertyId, input.pin),
+  };
+  const failed = await attempt(() => stores.table.transact([
+    claimCodeEntry(stores, propertyId, input.pin, { type: 'delivery-pin', id: item.id }),
+    { Put: { Item: { pk: keys.property(propertyId), sk: keys.deliveryPin(item.id), type: 'delivery-pin', ...item } } },
+    auditEntry(stores, propertyId, caller.userId, 'delivery-pin.created', { type: 'delivery-pin', id: item.id }),
+  ]));
+  if (failed === 0) throw codeTaken();
+  if (failed > 0) throw conflict('The delivery PIN could not be saved; try again');
+  return { ...view(item), pin: input.pin };
+}
+
+export async function listDeliveryPins(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<DeliveryPin>> {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const page = await stores.table.query<DeliveryPinItem>({ pk: keys.property(propertyId), skPrefix: 'PIN#', limit, cursor });
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+export async function getDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string): Promise<DeliveryPin> {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  return view(await loadPin(stores, propertyId, pinId));
+}
+
+export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string, patch: { description?: string; pin?: string; schedule?: Schedule | null }) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const current = await loadPin(stores, propertyId, pinId);
+  const next: DeliveryPinItem = {
+    ...current,
+    description: patch.description ?? current.description,
+    schedule: patch.schedule === undefined ? current.schedule ?? null : patch.schedule,
+    updatedAt: stores.now().toISOString(),
+  };
+  const newPin = patch.pin !== undefined && stores.vault.codeKey(propertyId, patch.pin) !== current.codeKey ? patch.pin : undefined;
+  if (newPin !== undefined) {
+    assertAcceptableCode(newPin, (await loadProperty(stores, propertyId)).settings.codeLength, 'pin');
+    Object.assign(next, { pinHint: codeHint(newPin), sealedPin: stores.vault.encrypt(newPin), codeKey: stores.vault.codeKey(propertyId, newPin) });
+  }
+  const codeSwap = newPin === undefined ? [] : [
+    claimCodeEntry(stores, propertyId, newPin, { type: 'delivery-pin', id: pinId }),
+    releaseCodeEntry(propertyId, current.codeKey, pinId),
+  ];
+  const failed = await attempt(() => stores.table.transact([
+    ...codeSwap,
+    { Put: { Item: { pk: keys.property(propertyId), sk: keys.deliveryPin(pinId), type: 'delivery-pin', ...next }, ConditionExpression: 'codeKey = :seen', ExpressionAttributeValues: { ':seen': current.codeKey } } },
+    auditEntry(stores, propertyId, caller.userId, newPin === undefined ? 'delivery-pin.updated' : 'delivery-pin.code-changed', { type: 'delivery-pin', id: pinId }),
+  ]));
+  if (failed === 0 && newPin !== undefined) throw codeTaken();
+  if (failed >= 0) throw conflict('The delivery PIN changed meanwhile; reload and try again');
+  // A new PIN is echoed once, so the admin can pass it on to the carrier.
+  return newPin === undefined ? view(next) : { ...view(next), pin: newPin };
+}
+
+export async function deleteDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const current = await loadPin(stores, propertyId, pinId);
+  const failed = await attempt(() => stores.table.transact([
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.deliveryPin(pinId) }, ConditionExpression: 'codeKey = :seen', ExpressionAttributeValues: { ':seen': current.codeKey } } },
+    releaseCodeEntry(propertyId, current.codeKey, pinId),
+    auditEntry(stores, propertyId, caller.userId, 'delivery-pin.deleted', { type: 'delivery-pin', id: pinId }),
+  ]));
+  if (failed >= 0) throw conflict('The delivery PIN changed meanwhile; reload and try again');
+}
+
+/** The whole PIN, for an admin to tell a carrier. Every reveal is on the audit trail. */
+export async function revealDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const current = await loadPin(stores, propertyId, pinId);
+  await stores.table.transact([auditEntry(stores, propertyId, caller.userId, 'delivery-pin.revealed', { type: 'delivery-pin', id: pinId })]);
+  return { pin: stores.vault.decrypt(current.sealedPin) };
+}

@@ -1,0 +1,122 @@
+import { ulid } from 'ulid';
+import { keys, type Page } from '../adapters/lobby-table.ts';
+import { conflict, forbidden, notFound } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import { auditEntry } from './audit.ts';
+import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membership } from './access.ts';
+import { loadProperty } from './properties.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
+
+export interface Resident {
+  id: string;
+  userId: string;
+  name: string;
+  unit: string;
+  email?: string;
+  phone?: string;
+  notify: Array<'app' | 'sms' | 'email'>;
+  movedInAt: string;
+}
+
+const memberItem = (m: Membership) => ({
+  pk: keys.property(m.propertyId), sk: keys.member(m.userId), type: 'member',
+  gsi1pk: keys.user(m.userId), gsi1sk: keys.property(m.propertyId), ...m,
+});
+
+async function admins(stores: Stores, propertyId: string): Promise<Membership[]> {
+  const all = await stores.table.queryAll<Membership>(keys.property(propertyId), 'MEMBER#');
+  return all.filter((m) => m.role === 'admin');
+}
+
+/** Admins appoint admins and staff; an operator may appoint the first admin of a property. */
+export async function putMember(stores: Stores, caller: Caller, propertyId: string, userId: string, role: 'admin' | 'staff') {
+  const callerMembership = await getMembership(stores, propertyId, caller.userId);
+  if (callerMembership?.role !== 'admin') {
+    if (!caller.operator) {
+      if (!callerMembership) throw notFound('No such property');
+      throw forbidden('Only admins manage members');
+    }
+    await loadProperty(stores, propertyId);
+    if ((await admins(stores, propertyId)).length > 0) throw forbidden('The property has an admin: ask them to add members');
+  }
+  const existing = await getMembership(stores, propertyId, userId);
+  if (existing?.role === 'resident') throw conflict('This user is a resident here: move them out first');
+  const membership: Membership = { propertyId, userId, role, since: existing?.since ?? stores.now().toISOString() };
+  await stores.table.transact([
+    { Put: { Item: memberItem(membership) } },
+    auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }),
+  ]);
+  return { userId, role, since: membership.since };
+}
+
+export async function deleteMember(stores: Stores, caller: Caller, propertyId: string, userId: string) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const target = await getMembership(stores, propertyId, userId);
+  if (!target || target.role === 'resident') throw notFound('No such admin or staff member');
+  if (target.role === 'admin' && (await admins(stores, propertyId)).length <= 1) {
+    throw conflict('This is the last admin of the property', 'last-admin');
+  }
+  const failed = await attempt(() => stores.table.transact([
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(userId) }, ConditionExpression: '#role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': target.role } } },
+    auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }),
+  ]));
+  if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
+}
+
+export async function listMembers(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const page = await stores.table.query<Membership>({ pk: keys.property(propertyId), skPrefix: 'MEMBER#', limit, cursor,
+    filter: { expression: '#role <> :resident', names: { '#role': 'role' }, values: { ':resident': 'resident' } } });
+  return { items: page.items.map(({ userId, role, since }) => ({ userId, role, since })), nextCursor: page.nextCursor };
+}
+
+export async function moveIn(stores: Stores, caller: Caller, propertyId: string, input: Omit<Resident, 'id' | 'movedInAt' | 'notify'> & { notify?: Resident['notify'] }): Promise<Resident> {
+  await requireRole(stores, caller, propertyId, managers);
+  const resident: Resident = { id: `res_${ulid()}`, ...input, notify: input.notify ?? ['app'], movedInAt: stores.now().toISOString() };
+  const membership: Membership = { propertyId, userId: input.userId, role: 'resident', unit: input.unit, residentId: resident.id, since: resident.movedInAt };
+  const failed = await attempt(() => stores.table.transact([
+    { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { Item: { pk: keys.property(propertyId), sk: keys.resident(resident.id), type: 'resident', search: `${resident.name} ${resident.unit}`.toLowerCase(), ...resident } } },
+    auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }),
+  ]));
+  if (failed === 0) throw conflict('This user is already a member of the property', 'already-member');
+  return resident;
+}
+
+/**
+ * Move-out removes the membership (so the resident's token stops working here on
+ * the next request) and, in the same transaction, the resident record. Credentials
+ * the resident owns are revoked by `revokeOwnedCredentials`.
+ */
+export async function moveOut(stores: Stores, caller: Caller, propertyId: string, residentId: string, revokeOwnedCredentials: (resident: Resident) => Promise<void> = async () => {}) {
+  await requireRole(stores, caller, propertyId, managers);
+  const resident = await stores.table.get<Resident>(keys.property(propertyId), keys.resident(residentId));
+  if (!resident) throw notFound('No such resident');
+  await stores.table.transact([
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(resident.userId) } } },
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.resident(residentId) } } },
+    auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }),
+  ]);
+  await revokeOwnedCredentials(resident);
+}
+
+const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident =>
+  ({ id, userId, name, unit, email, phone, notify, movedInAt });
+
+export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
+  await requireRole(stores, caller, propertyId, managers);
+  const page = await stores.table.query<Resident>({ pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit, cursor });
+  return { items: page.items.map(residentView), nextCursor: page.nextCursor };
+}
+
+/** The panel directory: display name and unit only, never contact details. */
+export async function searchDirectory(stores: Stores, caller: Caller, propertyId: string, query: { q?: string; limit: number; cursor?: string }) {
+  await requireRole(stores, caller, propertyId, anyMember);
+  const q = query.q?.normalize('NFC').trim().toLowerCase();
+  const page = await stores.table.query<Resident>({
+    pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit: query.limit, cursor: query.cursor,
+    filter: q ? { expression: 'contains(#search, :q)', names: { '#search': 'search' }, values: { ':q': q } } : undefined,
+  });
+  return { items: page.items.map(({ id, name, unit }) => ({ residentId: id, name, unit })), nextCursor: page.nextCursor };
+}

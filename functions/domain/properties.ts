@@ -1,0 +1,60 @@
+import { ulid } from 'ulid';
+import { keys } from '../adapters/lobby-table.ts';
+import { forbidden, notFound } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
+import { auditEntry } from './audit.ts';
+import { anyMember, requireRole, adminsOnly } from './access.ts';
+import type { Stores } from './stores.ts';
+
+export interface Property {
+  id: string;
+  name: string;
+  timezone: string;
+  settings: PropertySettings;
+  createdAt: string;
+}
+
+const view = (item: Property): Property => ({
+  id: item.id, name: item.name, timezone: item.timezone,
+  settings: { ...defaultSettings, ...item.settings }, createdAt: item.createdAt,
+});
+
+/** The property record, for domain code that already checked access. */
+export async function loadProperty(stores: Stores, propertyId: string): Promise<Property> {
+  const item = await stores.table.get<Property>(keys.property(propertyId), keys.meta);
+  if (!item) throw notFound('No such property');
+  return view(item);
+}
+
+export async function createProperty(stores: Stores, caller: Caller, input: { name: string; timezone: string }): Promise<Property> {
+  if (!caller.operator) throw forbidden('Only operators create properties');
+  const id = `prop_${ulid()}`;
+  const property: Property = { id, ...input, settings: defaultSettings, createdAt: stores.now().toISOString() };
+  await stores.table.transact([
+    { Put: { Item: { pk: keys.property(id), sk: keys.meta, type: 'property', ...property, createdBy: caller.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    auditEntry(stores, id, caller.userId, 'property.created', { type: 'property', id }),
+  ]);
+  return property;
+}
+
+export async function getProperty(stores: Stores, caller: Caller, propertyId: string): Promise<Property> {
+  await requireRole(stores, caller, propertyId, anyMember);
+  return loadProperty(stores, propertyId);
+}
+
+export async function patchSettings(stores: Stores, caller: Caller, propertyId: string, patch: Partial<PropertySettings>): Promise<Property> {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const names: Record<string, string> = { '#settings': 'settings' };
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(patch).map(([key, value], i) => {
+    names[`#k${i}`] = key;
+    values[`:v${i}`] = value;
+    return `#settings.#k${i} = :v${i}`;
+  });
+  await stores.table.transact([
+    { Update: { Key: { pk: keys.property(propertyId), sk: keys.meta }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
+    auditEntry(stores, propertyId, caller.userId, 'property.settings-changed', { type: 'property', id: propertyId }),
+  ]);
+  return loadProperty(stores, propertyId);
+}

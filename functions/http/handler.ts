@@ -1,0 +1,126 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { loadStores } from '../adapters/stores.ts';
+import type { Stores } from '../domain/stores.ts';
+import { callerFromEvent, type Caller } from './caller.ts';
+import { idempotentCreate } from './idempotency.ts';
+import { logger } from './observability.ts';
+import { badRequest, Problem, unauthorized } from './problem.ts';
+import { findRoute, type FunctionName, type Route } from './routes.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ApiRequest {
+  caller: Caller;
+  params: Record<string, string>;
+  query: any;
+  body: any;
+  headers: Record<string, string | undefined>;
+  stores: Stores;
+}
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export type Operation = (request: ApiRequest) => Promise<ApiResult>;
+export type PublicOperation = () => Promise<ApiResult>;
+
+const zodErrors = (error: z.ZodError) =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string): T | undefined {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`The ${what} is not valid`, zodErrors(result.error));
+  return result.data;
+}
+
+function readBody(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route): unknown {
+  if (!route.body) return undefined;
+  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new Problem(413, 'too-large', 'Request body too large', `A request body may be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (raw.length > 0 && !/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json');
+  }
+  if (raw.trim().length === 0) throw badRequest('A JSON body is required');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw badRequest('The body is not valid JSON');
+  }
+}
+
+const json = (status: number, body: unknown, contentType = 'application/json', extra: Record<string, string> = {}): APIGatewayProxyResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': contentType, 'cache-control': 'no-store', ...extra },
+  body: body === undefined ? '' : JSON.stringify(body),
+});
+
+export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
+  return json(problem.status, problem.toBody(), 'application/problem+json');
+}
+
+function asProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  if (error instanceof IdempotencyValidationError) {
+    return new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used with a different request body');
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  // Only the error's class is logged: messages from lower layers may quote input.
+  logger.error('unhandled error', { errorName: (error as Error)?.name ?? typeof error });
+  return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
+}
+
+/**
+ * The thin HTTP shell every API Lambda shares: find the route by routeKey, require
+ * a caller, validate query and body against the route's schemas, run the
+ * operation (idempotently for creates with an Idempotency-Key), and render the
+ * result or an RFC 9457 problem.
+ */
+export function httpHandler(fn: FunctionName, operations: Record<string, Operation | PublicOperation>) {
+  const run = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyResultV2> => {
+    const started = Date.now();
+    const route = findRoute(event.routeKey);
+    let status = 500;
+    try {
+      if (!route || route.fn !== fn) throw new Problem(404, 'no-route', 'Not found', 'No such route');
+      const operation = operations[route.operationId];
+      if (!operation) throw new Error(`operation ${route.operationId} missing in ${fn}`);
+      let result: ApiResult;
+      if (route.auth === 'none') {
+        result = await (operation as PublicOperation)();
+      } else {
+        const caller = callerFromEvent(event);
+        if (!caller) throw unauthorized();
+        const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
+        const body = parse(route.body, readBody(event, route), 'request body');
+        const request: ApiRequest = { caller, params: event.pathParameters as Record<string, string> ?? {}, query, body, headers: event.headers ?? {}, stores: await loadStores() };
+        const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
+        if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest('Idempotency-Key must be 1-128 visible ASCII characters');
+        result = key
+          ? await idempotentCreate(() => (operation as Operation)(request), { key, userId: caller.userId, routeKey: event.routeKey, params: request.params, body })
+          : await (operation as Operation)(request);
+      }
+      status = result.status;
+      return result.status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : json(result.status, result.body, undefined, result.headers);
+    } catch (error) {
+      const problem = asProblem(error);
+      status = problem.status;
+      return problemResponse(problem);
+    } finally {
+      logger.info('request', { route: event.routeKey, status, ms: Date.now() - started });
+    }
+  };
+  return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(run);
+}

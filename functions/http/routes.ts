@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import { listQuery, noQuery } from '../schemas/common.ts';
+import { createPropertyBody, patchSettingsBody } from '../schemas/properties.ts';
+import { directoryQuery, moveInBody, putMemberBody } from '../schemas/people.ts';
+import { createDeliveryPinBody, patchDeliveryPinBody } from '../schemas/delivery-pins.ts';
+
+/**
+ * The one route table. The CDK API construct makes one Lambda per `fn` and one HTTP
+ * API route per entry; the local server reads the same table; the OpenAPI document
+ * is generated from it. Handlers find their operation by `routeKey`.
+ */
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'openapi';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  fn: FunctionName;
+  operationId: string;
+  summary: string;
+  /** 'jwt': the API's JWT authorizer must pass. 'none': public. */
+  auth: 'jwt' | 'none';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Honors the Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Success status for the OpenAPI document. */
+  status: 200 | 201 | 202 | 204;
+}
+
+const r = (route: Route) => route;
+
+export const routes: Route[] = [
+  r({ method: 'GET', path: '/openapi.json', fn: 'openapi', operationId: 'getOpenApi', summary: 'This API as OpenAPI 3.1', auth: 'none', status: 200 }),
+
+  r({ method: 'POST', path: '/properties', fn: 'properties', operationId: 'createProperty', summary: 'Create a property (operator)', auth: 'jwt', body: createPropertyBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}', fn: 'properties', operationId: 'getProperty', summary: 'A property with its settings (any member)', auth: 'jwt', status: 200 }),
+  r({ method: 'PATCH', path: '/properties/{propertyId}/settings', fn: 'properties', operationId: 'patchSettings', summary: 'Change property settings (admin)', auth: 'jwt', body: patchSettingsBody, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/audit', fn: 'properties', operationId: 'listAudit', summary: 'The audit trail, newest first (admin)', auth: 'jwt', query: listQuery, status: 200 }),
+
+  r({ method: 'GET', path: '/properties/{propertyId}/members', fn: 'people', operationId: 'listMembers', summary: 'Admins and staff (admin)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'PUT', path: '/properties/{propertyId}/members/{userId}', fn: 'people', operationId: 'putMember', summary: 'Make a user admin or staff (admin; operator for the first admin)', auth: 'jwt', body: putMemberBody, status: 200 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/members/{userId}', fn: 'people', operationId: 'deleteMember', summary: 'Remove an admin or staff member (admin)', auth: 'jwt', status: 204 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/residents', fn: 'people', operationId: 'moveIn', summary: 'Move a resident in (admin, staff)', auth: 'jwt', body: moveInBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/residents', fn: 'people', operationId: 'listResidents', summary: 'Residents (admin, staff)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/residents/{residentId}', fn: 'people', operationId: 'moveOut', summary: "Move a resident out: revokes their credentials and membership at once (admin, staff)", auth: 'jwt', status: 204 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/directory', fn: 'people', operationId: 'searchDirectory', summary: 'Directory: display name and unit, searchable (members)', auth: 'jwt', query: directoryQuery, status: 200 }),
+
+  r({ method: 'POST', path: '/properties/{propertyId}/delivery-pins', fn: 'delivery-pins', operationId: 'createDeliveryPin', summary: 'Create a delivery PIN (admin)', auth: 'jwt', body: createDeliveryPinBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/delivery-pins', fn: 'delivery-pins', operationId: 'listDeliveryPins', summary: 'Delivery PINs, masked (admin)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'getDeliveryPin', summary: 'A delivery PIN, masked (admin)', auth: 'jwt', status: 200 }),
+  r({ method: 'PATCH', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'patchDeliveryPin', summary: 'Change description, PIN or schedule (admin)', auth: 'jwt', body: patchDeliveryPinBody, status: 200 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'deleteDeliveryPin', summary: 'Delete a delivery PIN: it stops working (admin)', auth: 'jwt', status: 204 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/delivery-pins/{pinId}/reveal', fn: 'delivery-pins', operationId: 'revealDeliveryPin', summary: 'Show the whole PIN; recorded in the audit trail (admin)', auth: 'jwt', status: 200 }),
+];
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+export function findRoute(key: string): Route | undefined {
+  return routes.find((route) => routeKey(route) === key);
+}
+
+export const defaultQuery = noQuery;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { displayText, timezone } from './common.ts';
+
+export const createPropertyBody = z.strictObject({ name: displayText(120), timezone });
+
+export const propertySettings = z.strictObject({
+  residentPassesEnabled: z.boolean(),
+  codeLength: z.union([z.literal(5), z.literal(6)]),
+  visitorMaxHours: z.number().int().min(1).max(24 * 90),
+  photoRetentionDays: z.number().int().min(1).max(3650),
+  passValidHours: z.number().int().min(1).max(24 * 30),
+  passGraceMinutes: z.number().int().min(0).max(120),
+  offlinePassPolicy: z.enum(['deny', 'allow-once-and-reconcile']),
+});
+export type PropertySettings = z.infer<typeof propertySettings>;
+
+export const defaultSettings: PropertySettings = {
+  residentPassesEnabled: true,
+  codeLength: 6,
+  visitorMaxHours: 24,
+  photoRetentionDays: 90,
+  passValidHours: 24,
+  passGraceMinutes: 0,
+  offlinePassPolicy: 'deny',
+};
+
+export const patchSettingsBody = propertySettings
+  .partial()
+  .refine((s) => Object.keys(s).length > 0, 'at least one setting is required');

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { routeKey, routes, type Route } from '../functions/http/routes.ts';
+import { handlerFile } from '../functions/http/handler-files.ts';
+import type { LocalIssuer } from './jwt.ts';
+import { listen } from './listen.ts';
+
+/** API Gateway HTTP API's own payload limit. */
+const MAX_PAYLOAD = 10 * 1024 * 1024;
+const functionsDir = join(import.meta.dirname, '..', 'functions');
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const loaded = new Map<string, Promise<LambdaHandler>>();
+function lambdaFor(route: Route): Promise<LambdaHandler> {
+  let handler = loaded.get(route.fn);
+  if (!handler) {
+    handler = import(join(functionsDir, handlerFile(route.fn))).then((m) => m.handler as LambdaHandler);
+    loaded.set(route.fn, handler);
+  }
+  return handler;
+}
+
+const matchers = routes.map((route) => ({
+  route,
+  names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+}));
+
+/** HTTP API passes JWT claims to Lambda as strings; arrays become "[a b]". */
+function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
+}
+
+function lambdaContext(fn: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false, functionName: `lobby-${fn}`, functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:lobby-${fn}`, memoryLimitInMB: '512',
+    awsRequestId: randomUUID(), logGroupName: `/aws/lambda/lobby-${fn}`, logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done: () => {}, fail: () => {}, succeed: () => {},
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** API Gateway's own (non-Lambda) responses have this shape, not problem+json. */
+function gatewayReply(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ message }));
+}
+
+const isText = (contentType: string) => contentType === '' || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
+
+/**
+ * The local API Gateway HTTP API: matches the route table, checks the JWT as the
+ * JWT authorizer would, builds a payload-format-2.0 event and calls the same
+ * handler module that Lambda runs.
+ */
+export async function startApiGateway(opts: { port: number; issuer: LocalIssuer }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const match = matchers.map((m) => ({ ...m, found: m.route.method === method ? m.pattern.exec(url.pathname) : null })).find((m) => m.found);
+      if (!match?.found) return gatewayReply(res, 404, 'Not Found');
+      const { route } = match;
+      let claims: Record<string, string> | undefined;
+      if (route.auth === 'jwt') {
+        const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !token) return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+        try {
+          claims = flattenClaims(await opts.issuer.verify(token));
+        } catch {
+          return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer error="invalid_token"' });
+        }
+      }
+      const raw = await readBody(req);
+      if (raw === 'too-large') return gatewayReply(res, 413, 'Request Entity Too Large');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+      const query: Record<string, string> = {};
+      for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+      const text = isText(headers['content-type'] ?? '');
+      const now = new Date();
+      const event = {
+        version: '2.0',
+        routeKey: routeKey(route),
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters: Object.keys(query).length ? query : undefined,
+        pathParameters: match.names.length ? Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(match.found![i + 1]!)])) : undefined,
+        body: raw.length ? (text ? raw.toString('utf8') : raw.toString('base64')) : undefined,
+        isBase64Encoded: raw.length > 0 && !text,
+        requestContext: {
+          accountId: '000000000000', apiId: 'local', domainName: `127.0.0.1`, domainPrefix: 'local', stage: '$default',
+          requestId: randomUUID(), routeKey: routeKey(route), time: now.toUTCString(), timeEpoch: now.getTime(),
+          http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+          ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+        },
+      } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+      const handler = await lambdaFor(route);
+      const result = await handler(event, lambdaContext(route.fn));
+      const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(body);
+    } catch (error) {
+      process.stderr.write(`local api gateway: handler failed: ${(error as Error).name}\n`);
+      if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
+    }
+  });
+  await listen(server, opts.port, 'API');
+  return {
+    url: `http://127.0.0.1:${opts.port}`,
+    server,
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import type { DynamoDBClient as DynamoDBClientType } from '@aws-sdk/client-dynamodb';
+import type { TableDefinition } from '../functions/adapters/table-definitions.ts';
+import { startApiGateway } from './api-gateway.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { localIssuer } from './jwt.ts';
+import { layout, portsFrom, type Ports } from './paths.ts';
+import { startS3 } from './s3.ts';
+import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
+import { ensureTables } from './tables.ts';
+import { startMqtt } from './mqtt.ts';
+
+// Loading the SDK through require is much faster inside vitest (see TOOLCHAIN.md).
+const { DynamoDBClient } = createRequire(import.meta.url)('@aws-sdk/client-dynamodb') as { DynamoDBClient: typeof DynamoDBClientType };
+
+export const PHOTOS_BUCKET = 'lobby-photos-local';
+const localTableName = (def: TableDefinition) => `lobby-${def.id}`;
+
+/** What `npm start` writes to .lobby/local.json for tools, tests and people. */
+export interface LocalStackInfo {
+  apiUrl: string;
+  mqttUrl: string;
+  s3Endpoint: string;
+  dynamodbEndpoint: string;
+  iotDataEndpoint: string;
+  photosBucket: string;
+  tables: Record<string, string>;
+  propertyId: string;
+  panels: Array<{ id: string; kind: string }>;
+  tokens: DemoTokens;
+}
+
+export interface LocalStack { info: LocalStackInfo; stop(): Promise<void> }
+
+async function ensureSecret(file: string) {
+  if (existsSync(file)) return;
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+}
+
+/**
+ * The environment the handlers read, set in this process before they load: the
+ * same variable names CDK sets on the Lambda functions, plus AWS_ENDPOINT_URL_*
+ * overrides which the AWS SDK honours by itself.
+ */
+function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string }) {
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
+    S3_FORCE_PATH_STYLE: 'true',
+    LOBBY_TABLE: 'lobby-Lobby',
+    IDEMPOTENCY_TABLE: 'lobby-Idempotency',
+    PHOTOS_BUCKET,
+    CODE_SECRET_FILE: home.codeSecret,
+    POWERTOOLS_SERVICE_NAME: 'lobby',
+    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+  });
+}
+
+async function assertPortsFree(ports: Ports) {
+  for (const [what, port] of Object.entries(ports)) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', () => reject(new Error(`${what}: port ${port} on 127.0.0.1 is already in use (another 'npm start'? choose another with --port-base)`)));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  }
+}
+
+export async function startLocalStack(opts: { home: string; portBase: number; fresh?: boolean; inMemory?: boolean }): Promise<LocalStack> {
+  const paths = layout(opts.home);
+  const ports = portsFrom(opts.portBase);
+  await assertPortsFree(ports);
+  let previous: Partial<LocalStackInfo> = {};
+  if (opts.fresh) {
+    await rm(paths.home, { recursive: true, force: true });
+  } else if (existsSync(paths.localJson)) {
+    previous = JSON.parse(await readFile(paths.localJson, 'utf8'));
+  }
+  await mkdir(paths.keys, { recursive: true, mode: 0o700 });
+  await ensureSecret(paths.codeSecret);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+  };
+  try {
+    await mkdir(paths.dynamodb, { recursive: true });
+    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: opts.inMemory ? undefined : paths.dynamodb });
+    stops.push(() => dynamodb.stop());
+    const s3 = await startS3({ port: ports.s3, directory: paths.s3, buckets: [PHOTOS_BUCKET] });
+    stops.push(() => s3.stop());
+    const mqtt = await startMqtt({ port: ports.mqtt, iotDataPort: ports.iotData, dataDir: paths.iot });
+    stops.push(() => mqtt.stop());
+
+    handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint });
+    const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ensureTables(client, localTableName);
+    client.destroy();
+
+    const issuer = await localIssuer(paths.jwtPrivateKey);
+    const api = await startApiGateway({ port: ports.api, issuer });
+    stops.push(() => api.stop());
+
+    const tokens = await demoTokens(issuer);
+    const { propertyId } = await seedDemoProperty(api.url, tokens, previous.propertyId);
+    const info: LocalStackInfo = {
+      apiUrl: api.url,
+      mqttUrl: mqtt.mqttUrl,
+      s3Endpoint: s3.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      iotDataEndpoint: mqtt.dataPlaneEndpoint,
+      photosBucket: PHOTOS_BUCKET,
+      tables: { lobby: 'lobby-Lobby', idempotency: 'lobby-Idempotency' },
+      propertyId,
+      panels: [],
+      tokens,
+    };
+    await writeFile(paths.localJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

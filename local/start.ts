@@ -1,0 +1,59 @@
+/** `npm start`: the whole system on 127.0.0.1, no AWS account, no Docker. */
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT_BASE, layout, lobbyHome } from './paths.ts';
+import { startLocalStack } from './stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    home: { type: 'string' },
+    'port-base': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const home = lobbyHome(values.home);
+const portBase = values['port-base'] ? Number(values['port-base']) : DEFAULT_PORT_BASE;
+const started = Date.now();
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+try {
+  stack = await startLocalStack({ home, portBase, fresh: values.fresh });
+} catch (error) {
+  process.stderr.write(`lobby: could not start the local stack: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`\nlobby: ${signal}, stopping...\n`);
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+const { info } = stack;
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (!values.quiet) {
+  process.stdout.write(`
+Lobby local stack is up in ${seconds}s (state in ${home}; Ctrl-C stops everything)
+
+  API        ${info.apiUrl}          (OpenAPI: ${info.apiUrl}/openapi.json)
+  DynamoDB   ${info.dynamodbEndpoint}
+  S3         ${info.s3Endpoint}       (bucket ${info.photosBucket})
+  MQTT       ${info.mqttUrl}
+  IoT data   ${info.iotDataEndpoint}
+  Property   ${info.propertyId}  (Demo Tower; admin, staff, resident in unit 4B)
+  Details    ${layout(home).localJson}  (URLs, ids and tokens for operator/admin/staff/resident)
+
+Try:
+  TOKEN=$(node -p "require('${layout(home).localJson}').tokens.admin")
+  curl -s -H "authorization: Bearer $TOKEN" ${info.apiUrl}/properties/${info.propertyId}
+  curl -s -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+       -d '{"description":"USPS","pin":"480213"}' ${info.apiUrl}/properties/${info.propertyId}/delivery-pins
+`);
+} else {
+  process.stdout.write(`lobby: local stack ready in ${seconds}s\n`);
+}
