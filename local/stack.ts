@@ -51,6 +51,8 @@ async function ensureSecret(file: string) {
 function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string }) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
+    // The local stack runs on this machine's Node 20; Lambda runs Node 22.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
@@ -62,7 +64,6 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     PHOTOS_BUCKET,
     CODE_SECRET_FILE: home.codeSecret,
     POWERTOOLS_SERVICE_NAME: 'lobby',
-    POWERTOOLS_DEV: 'true',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',

@@ -9,6 +9,7 @@ const { values } = parseArgs({
     home: { type: 'string' },
     'port-base': { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    'in-memory': { type: 'boolean', default: false },
   },
 });
 
@@ -17,7 +18,7 @@ const portBase = values['port-base'] ? Number(values['port-base']) : DEFAULT_POR
 const started = Date.now();
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 try {
-  stack = await startLocalStack({ home, portBase, fresh: values.fresh });
+  stack = await startLocalStack({ home, portBase, fresh: values.fresh, inMemory: values['in-memory'] });
 } catch (error) {
   process.stderr.write(`lobby: could not start the local stack: ${(error as Error).message}\n`);
   process.exit(1);

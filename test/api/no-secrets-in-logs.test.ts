@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, inject, it } from 'vitest';
+import { call, expectOk, newProperty, randomPin } from '../support/api.ts';
+
+describe('secrets stay out of the logs', () => {
+  it('no PIN, token or sealed PIN appears in any log line the stack wrote', async () => {
+    const p = await newProperty();
+    const pins = [randomPin(), randomPin(), randomPin()];
+    const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Log check', pin: pins[0] } }));
+    await call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Log check dup', pin: pins[0] } });
+    await call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'bad', pin: `${pins[1]}9` } });
+    await call('PATCH', `/properties/${p.id}/delivery-pins/${created.body.id}`, { token: p.tokens.admin, body: { pin: pins[2] } });
+    await call('POST', `/properties/${p.id}/delivery-pins/${created.body.id}/reveal`, { token: p.tokens.admin });
+    await call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.resident, body: { description: 'denied', pin: pins[1] } });
+    await new Promise((r) => setTimeout(r, 300));
+    const log = await readFile(inject('stackLog'), 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    expect(log).toContain('"route"');
+    for (const pin of pins) expect(log).not.toContain(pin);
+    for (const token of Object.values(p.tokens)) expect(log).not.toContain(token.split('.')[2]);
+    expect(log).not.toMatch(/"(pin|code|sealedPin|authorization)"\s*:/i);
+  });
+});
