@@ -105,7 +105,7 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
         const body = parse(route.body, readBody(event, route), 'request body');
         const request: ApiRequest = { caller, params: event.pathParameters as Record<string, string> ?? {}, query, body, headers: event.headers ?? {}, stores: await loadStores() };
         const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
-        if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest('Idempotency-Key must be 1-128 visible ASCII characters');
+        if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest('The Idempotency-Key header is not valid', [{ path: 'headers.idempotency-key', message: 'must be 1-128 visible ASCII characters' }]);
         result = key
           ? await idempotentCreate(() => (operation as Operation)(request), { key, userId: caller.userId, routeKey: event.routeKey, params: request.params, body })
           : await (operation as Operation)(request);
