@@ -1,0 +1,28 @@
+import type { Schedule } from '../../functions/schemas/common.ts';
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Wall-clock weekday and minutes-since-midnight at `at` in `timezone` (DST-correct via Intl). */
+export function localTime(at: Date, timezone: string): { day: (typeof WEEKDAYS)[number]; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  const day = get('weekday').toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number];
+  return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether a schedule allows entry at `at`, in the property's time zone. A window
+ * whose `to` is before `from` runs past midnight and belongs to the day it starts.
+ */
+export function scheduleAllows(schedule: Schedule | undefined, at: Date, timezone: string): boolean {
+  if (!schedule) return true;
+  const { day, minutes } = localTime(at, timezone);
+  const from = toMinutes(schedule.from);
+  const to = toMinutes(schedule.to);
+  if (from < to) return schedule.days.includes(day) && minutes >= from && minutes < to;
+  if (minutes >= from) return schedule.days.includes(day);
+  const yesterday = WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+  return minutes < to && schedule.days.includes(yesterday);
+}
