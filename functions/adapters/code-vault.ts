@@ -15,6 +15,8 @@ export interface CodeVault {
   codeKey(propertyId: string, code: string): string;
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
+  /** A 32-byte key for another purpose (e.g. a property's panel key), derived from the same secret. */
+  derivedKey(purpose: string): Buffer;
 }
 
 export function codeVaultFromSecret(secret: string): CodeVault {
@@ -32,6 +34,7 @@ export function codeVaultFromSecret(secret: string): CodeVault {
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
     },
+    derivedKey: (purpose) => derive(`lobby/${purpose}`),
     decrypt(sealed) {
       const [version, iv, body, tag] = sealed.split('.');
       if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown sealed code format');

@@ -29,6 +29,14 @@ export const keys = {
   credentialSet: 'CREDSET',
   audit: (sortableId: string) => `AUDIT#${sortableId}`,
   user: (userId: string) => `USER#${userId}`,
+  panel: (panelId: string) => `PANEL#${panelId}`,
+  /** Global lookup from a panel id (the IoT thing name) to its property. */
+  panelIndex: (panelId: string) => `PANELREF#${panelId}`,
+  /** Per credential: the set version that last changed it and its entry digest. */
+  credentialVersion: (credentialId: string) => `CREDVER#${credentialId}`,
+  change: (version: number) => `CHANGE#${String(version).padStart(12, '0')}`,
+  event: (eventId: string) => `EVENT#${eventId}`,
+  command: (commandId: string) => `CMD#${commandId}`,
 };
 
 /** Cursors are opaque to clients but pinned to the partition they were issued for. */
@@ -62,6 +70,8 @@ export class LobbyTable {
   async query<T extends object = Item>(opts: {
     pk: string;
     skPrefix: string;
+    /** Narrows the prefix to an inclusive sort-key range. */
+    skBetween?: [string, string];
     limit: number;
     cursor?: string;
     newestFirst?: boolean;
@@ -74,9 +84,13 @@ export class LobbyTable {
       new QueryCommand({
         TableName: this.name,
         IndexName: opts.index?.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        KeyConditionExpression: opts.skBetween ? '#pk = :pk AND #sk BETWEEN :low AND :high' : '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': pkName, '#sk': skName, ...opts.filter?.names },
-        ExpressionAttributeValues: { ':pk': opts.pk, ':prefix': opts.skPrefix, ...opts.filter?.values },
+        ExpressionAttributeValues: {
+          ':pk': opts.pk,
+          ...(opts.skBetween ? { ':low': opts.skBetween[0], ':high': opts.skBetween[1] } : { ':prefix': opts.skPrefix }),
+          ...opts.filter?.values,
+        },
         FilterExpression: opts.filter?.expression,
         Limit: opts.limit,
         ScanIndexForward: !opts.newestFirst,

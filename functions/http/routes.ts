@@ -3,13 +3,14 @@ import { listQuery, noQuery } from '../schemas/common.ts';
 import { createPropertyBody, patchSettingsBody } from '../schemas/properties.ts';
 import { directoryQuery, moveInBody, putMemberBody } from '../schemas/people.ts';
 import { createDeliveryPinBody, patchDeliveryPinBody } from '../schemas/delivery-pins.ts';
+import { accessEventsQuery, createPanelBody } from '../schemas/panels.ts';
 
 /**
  * The one route table. The CDK API construct makes one Lambda per `fn` and one HTTP
  * API route per entry; the local server reads the same table; the OpenAPI document
  * is generated from it. Handlers find their operation by `routeKey`.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'openapi';
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'panels' | 'access-events' | 'openapi';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -51,6 +52,13 @@ export const routes: Route[] = [
   r({ method: 'PATCH', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'patchDeliveryPin', summary: 'Change description, PIN or schedule (admin)', auth: 'jwt', body: patchDeliveryPinBody, status: 200 }),
   r({ method: 'DELETE', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'deleteDeliveryPin', summary: 'Delete a delivery PIN: it stops working (admin)', auth: 'jwt', status: 204 }),
   r({ method: 'POST', path: '/properties/{propertyId}/delivery-pins/{pinId}/reveal', fn: 'delivery-pins', operationId: 'revealDeliveryPin', summary: 'Show the whole PIN; recorded in the audit trail (admin)', auth: 'jwt', status: 200 }),
+
+  r({ method: 'POST', path: '/properties/{propertyId}/panels', fn: 'panels', operationId: 'createPanel', summary: 'Create a panel and its IoT identity; the connection material is returned once (admin)', auth: 'jwt', body: createPanelBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/panels', fn: 'panels', operationId: 'listPanels', summary: 'Panels with their credential sync state (admin, staff)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}', fn: 'panels', operationId: 'getPanel', summary: 'A panel: desired vs reported credential-set version, inSync, lastSeenAt (admin, staff)', auth: 'jwt', status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/panels/{panelId}/unlock', fn: 'panels', operationId: 'unlockPanel', summary: 'Send a remote unlock with an expiry (admin, staff, resident)', auth: 'jwt', status: 202 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}/commands/{commandId}', fn: 'panels', operationId: 'getCommand', summary: 'Status of an unlock command: sent, executed or expired', auth: 'jwt', status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/access-events', fn: 'access-events', operationId: 'listAccessEvents', summary: 'Access events newest first, with short-lived photo URLs (admin, staff)', auth: 'jwt', query: accessEventsQuery, status: 200 }),
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

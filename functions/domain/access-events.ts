@@ -1,0 +1,81 @@
+import { decodeTime, ulid } from 'ulid';
+import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
+import { badRequest } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import type { AccessEvent } from '../../iot/protocol/messages.ts';
+import { managers, requireRole } from './access.ts';
+import { loadProperty } from './properties.ts';
+import { attempt } from './transactions.ts';
+import type { Panel } from './panels.ts';
+import type { Stores } from './stores.ts';
+
+export interface AccessEventView {
+  id: string;
+  at: string;
+  panelId: string;
+  method: AccessEvent['method'];
+  decision: AccessEvent['decision'];
+  reason?: string;
+  credentialId?: string;
+  commandId?: string;
+  offline?: boolean;
+  photoUrl?: string;
+}
+
+interface AccessEventItem extends Item, Omit<AccessEventView, 'photoUrl'> { photoKey?: string; receivedAt: string }
+
+/** Where a panel's photo for an event lives: under the property and the panel, so a panel can only write its own. */
+export const photoKeyFor = (panel: Pick<Panel, 'propertyId' | 'id'>, eventId: string) => `photos/${panel.propertyId}/${panel.id}/${eventId}.jpg`;
+
+export type Recorded = 'recorded' | 'duplicate';
+
+/**
+ * Stores an access event from a panel, exactly once per event id: a panel that
+ * re-sends after a lost PUBACK or a crash does not count twice. Kept for the
+ * property's photo retention (DynamoDB TTL; the photo goes with it).
+ */
+export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventItem) => Promise<void>): Promise<Recorded> {
+  if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) {
+    throw new Error('photoKey outside the panel prefix');
+  }
+  const { settings } = await loadProperty(stores, panel.propertyId);
+  const item: AccessEventItem = {
+    pk: keys.property(panel.propertyId), sk: keys.event(event.eventId), type: 'access-event',
+    id: event.eventId, at: event.at, panelId: panel.id, method: event.method, decision: event.decision,
+    reason: event.reason, credentialId: event.credentialId, commandId: event.commandId, offline: event.offline,
+    photoKey: event.photoKey, receivedAt: stores.now().toISOString(),
+  };
+  const expiresAtEpoch = Math.floor(Date.parse(event.at) / 1000) + settings.photoRetentionDays * 86400;
+  const failed = await attempt(() => stores.table.put({ ...item, expiresAtEpoch }, 'attribute_not_exists(sk)'));
+  if (failed >= 0) return 'duplicate';
+  await onRecorded?.(item);
+  return 'recorded';
+}
+
+const isoOrUndefined = (value: string | undefined, field: string) => {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw badRequest(`${field} is not a time`, [{ path: field, message: 'must be an ISO-8601 time' }]);
+  return t;
+};
+
+/** Access events newest first, with a short-lived photo URL for each grant. */
+export async function listAccessEvents(stores: Stores, caller: Caller, propertyId: string, query: { from?: string; to?: string; panelId?: string; limit: number; cursor?: string }): Promise<Page<AccessEventView>> {
+  await requireRole(stores, caller, propertyId, managers);
+  const from = isoOrUndefined(query.from, 'from');
+  const to = isoOrUndefined(query.to, 'to');
+  // Event ids are ULIDs: their first 10 characters are the time, so a time range is a key range.
+  const low = keys.event(from !== undefined ? ulid(from).slice(0, 10) : '');
+  const high = keys.event(to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~');
+  const page = await stores.table.query<AccessEventItem>({
+    pk: keys.property(propertyId), skPrefix: 'EVENT#', skBetween: [low, high], limit: query.limit, cursor: query.cursor, newestFirst: true,
+    filter: query.panelId ? { expression: 'panelId = :panel', values: { ':panel': query.panelId } } : undefined,
+  });
+  const items = await Promise.all(page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, photoKey }) => ({
+    id, at, panelId, method, decision, reason, credentialId, commandId, offline,
+    photoUrl: photoKey ? await stores.photos.presignGet(photoKey, 300) : undefined,
+  })));
+  return { items, nextCursor: page.nextCursor };
+}
+
+export const eventTime = (eventId: string) => new Date(decodeTime(eventId));

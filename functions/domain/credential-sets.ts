@@ -1,0 +1,188 @@
+import { gzipSync } from 'node:zlib';
+import { keys, type Item, type TransactItem } from '../adapters/lobby-table.ts';
+import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
+import type { CredentialEntry, SyncResponse } from '../../iot/protocol/messages.ts';
+import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
+import { loadProperty } from './properties.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
+
+/**
+ * A property's credential set: every active keypad credential as a panel entry
+ * (keyed hash, never the code). The set has a version that the DynamoDB stream
+ * processor bumps for every batch of changes, with a change record per version
+ * so panels that are a little behind get a delta instead of the whole set.
+ * See docs/credential-sync.md.
+ */
+export interface SetHead { version: number; digest: string; keyVersion: number }
+
+/** Item types whose changes reach the panels. */
+export const CREDENTIAL_TYPES = new Set(['delivery-pin', 'delivery-pass', 'visitor-pass']);
+const CREDENTIAL_PREFIXES = ['PIN#', 'PASS#', 'VISITOR#'];
+/** Deltas cover at most this many versions; older panels resync in full. */
+const MAX_DELTA_VERSIONS = 200;
+const MAX_DELTA_BYTES = 96 * 1024;
+const CHANGE_RETENTION_SECONDS = 7 * 24 * 3600;
+
+export interface CredentialItem extends Item {
+  id: string;
+  type: string;
+  status?: string;
+  sealedPin?: string;
+  sealedCode?: string;
+  schedule?: CredentialEntry['schedule'] | null;
+  validFrom?: string;
+  validUntil?: string;
+  singleUse?: boolean;
+}
+
+export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
+  const head = await stores.table.get<SetHead & Item>(keys.property(propertyId), keys.credentialSet);
+  return { version: head?.version ?? 0, digest: head?.digest ?? EMPTY_DIGEST, keyVersion: head?.keyVersion ?? 1 };
+}
+
+/** The key a property's panels hash codes with; derived from the code secret, so it rotates with keyVersion. */
+export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: number) =>
+  stores.vault.derivedKey(`panel-code-key/${propertyId}/${keyVersion}`).toString('base64url');
+
+const isActive = (item: CredentialItem) => item.status === undefined || item.status === 'active';
+
+/** The panel's view of a credential, or undefined when panels must not honour it. */
+export function entryFor(stores: Stores, item: CredentialItem, panelKey: string): CredentialEntry | undefined {
+  if (!CREDENTIAL_TYPES.has(item.type) || !isActive(item)) return undefined;
+  const sealed = item.sealedPin ?? item.sealedCode;
+  if (!sealed) return undefined;
+  const entry: CredentialEntry = { id: item.id, type: item.type as CredentialEntry['type'], hash: codeHash(panelKey, stores.vault.decrypt(sealed)) };
+  if (item.schedule) entry.schedule = item.schedule;
+  if (item.validFrom) entry.validFrom = item.validFrom;
+  if (item.validUntil) entry.validUntil = item.validUntil;
+  if (item.singleUse) entry.singleUse = true;
+  return entry;
+}
+
+interface CredentialVersion { version: number; entryDigest: string | null; op: 'set' | 'removed' }
+
+/**
+ * Folds changed credentials (item = new state, undefined = deleted) into the next
+ * set version: digest updated by XOR, a change record, per-credential versions.
+ * The head's version is the optimistic lock, so concurrent processors serialise.
+ * Returns the new head, or undefined when nothing a panel sees changed.
+ */
+export async function applyCredentialChanges(stores: Stores, propertyId: string, changed: Array<{ id: string; item?: CredentialItem }>): Promise<SetHead | undefined> {
+  let latest: SetHead | undefined;
+  for (let start = 0; start < changed.length; start += 90) {
+    latest = (await applyChunk(stores, propertyId, changed.slice(start, start + 90))) ?? latest;
+  }
+  if (latest) await announce(stores, propertyId, latest);
+  return latest;
+}
+
+async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ id: string; item?: CredentialItem }>): Promise<SetHead | undefined> {
+  const pk = keys.property(propertyId);
+  for (let tryNo = 0; tryNo < 20; tryNo++) {
+    const head = await loadSetHead(stores, propertyId);
+    const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
+    const next = head.version + 1;
+    let digest = head.digest;
+    const upserts: CredentialEntry[] = [];
+    const removals: string[] = [];
+    const versionItems: TransactItem[] = [];
+    for (const { id, item } of changed) {
+      const previous = await stores.table.get<CredentialVersion & Item>(pk, keys.credentialVersion(id));
+      const entry = item ? entryFor(stores, item, panelKey) : undefined;
+      const newDigest = entry ? entryDigest(entry) : null;
+      if ((previous?.entryDigest ?? null) === newDigest) continue;
+      if (previous?.entryDigest) digest = xorDigest(digest, previous.entryDigest);
+      if (entry) {
+        digest = xorDigest(digest, newDigest!);
+        upserts.push(entry);
+      } else {
+        removals.push(id);
+      }
+      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, entryDigest: newDigest, op: entry ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
+    }
+    if (versionItems.length === 0) return undefined;
+    const failed = await attempt(() => stores.table.transact([
+      {
+        Update: {
+          Key: { pk, sk: keys.credentialSet },
+          UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type',
+          ConditionExpression: 'attribute_not_exists(pk) OR #v = :current',
+          ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
+          ExpressionAttributeValues: { ':next': next, ':digest': digest, ':key': head.keyVersion, ':current': head.version, ':type': 'credential-set' },
+        },
+      },
+      { Put: { Item: { pk, sk: keys.change(next), type: 'credential-change', version: next, upserts, removals, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + CHANGE_RETENTION_SECONDS } } },
+      ...versionItems,
+    ]));
+    if (failed < 0) return { version: next, digest, keyVersion: head.keyVersion };
+  }
+  throw new Error('credential set: too much contention');
+}
+
+/** Tells every panel of the property, through its shadow, which set version is current. */
+export async function announce(stores: Stores, propertyId: string, head: SetHead) {
+  const panels = await stores.table.queryAll<{ id: string }>(keys.property(propertyId), 'PANEL#');
+  await Promise.all(panels.map((panel) =>
+    stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { version: head.version, keyVersion: head.keyVersion })));
+}
+
+/** Every active credential of the property as panel entries. */
+export async function currentEntries(stores: Stores, propertyId: string, panelKey: string): Promise<CredentialEntry[]> {
+  const entries: CredentialEntry[] = [];
+  for (const prefix of CREDENTIAL_PREFIXES) {
+    for (const item of await stores.table.queryAll<CredentialItem>(keys.property(propertyId), prefix)) {
+      const entry = entryFor(stores, item, panelKey);
+      if (entry) entries.push(entry);
+    }
+  }
+  return entries;
+}
+
+async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead) {
+  if (head.version - haveVersion > MAX_DELTA_VERSIONS) return undefined;
+  const page = await stores.table.query<{ version: number; upserts: CredentialEntry[]; removals: string[] }>({
+    pk: keys.property(propertyId), skPrefix: 'CHANGE#', limit: MAX_DELTA_VERSIONS,
+    cursor: haveVersion > 0 ? Buffer.from(JSON.stringify({ pk: keys.property(propertyId), sk: keys.change(haveVersion) })).toString('base64url') : undefined,
+  });
+  const changes = page.items.filter((c) => c.version > haveVersion && c.version <= head.version);
+  if (changes.length !== head.version - haveVersion) return undefined; // a change record expired: resync in full
+  const upserts = new Map<string, CredentialEntry>();
+  const removals = new Set<string>();
+  for (const change of changes) {
+    for (const entry of change.upserts) { upserts.set(entry.id, entry); removals.delete(entry.id); }
+    for (const id of change.removals) { upserts.delete(id); removals.add(id); }
+  }
+  const delta = { upserts: [...upserts.values()], removals: [...removals] };
+  return JSON.stringify(delta).length <= MAX_DELTA_BYTES ? delta : undefined;
+}
+
+/**
+ * Answers a panel's sync request: nothing new, a delta from the version it holds,
+ * or the full set as a gzip snapshot in S3 behind a short-lived URL (10,000 codes
+ * are far over the 8 KB shadow and the 128 KB MQTT limits).
+ */
+export async function syncFor(stores: Stores, propertyId: string, request: { requestId: string; haveVersion: number; haveKeyVersion: number }): Promise<SyncResponse> {
+  const head = await loadSetHead(stores, propertyId);
+  const base = { requestId: request.requestId, ok: true as const };
+  if (request.haveKeyVersion === head.keyVersion) {
+    if (request.haveVersion === head.version) return { ...base, kind: 'current', version: head.version, digest: head.digest };
+    if (request.haveVersion < head.version) {
+      const delta = await deltaSince(stores, propertyId, request.haveVersion, head);
+      if (delta) return { ...base, kind: 'delta', fromVersion: request.haveVersion, version: head.version, digest: head.digest, ...delta };
+    }
+  }
+  const property = await loadProperty(stores, propertyId);
+  const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
+  // Built from the table as it is now, labelled with the head read before: it can
+  // only be ahead of that version, and the deltas that follow set the same state.
+  const entries = await currentEntries(stores, propertyId, panelKey);
+  const body = gzipSync(JSON.stringify({ entries }));
+  const key = `credential-sets/${propertyId}/k${head.keyVersion}/v${head.version}-${Date.now()}.json.gz`;
+  await stores.photos.put(key, body, 'application/gzip');
+  return {
+    ...base, kind: 'full', version: head.version, keyVersion: head.keyVersion, digest: setDigest(entries), panelKey,
+    timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
+    url: await stores.photos.presignGet(key, 300), bytes: body.length,
+  };
+}

@@ -1,0 +1,119 @@
+import { ulid } from 'ulid';
+import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
+import type { PanelProvisioner } from '../adapters/panel-provisioner.ts';
+import { notFound } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
+import type { Heartbeat } from '../../iot/protocol/messages.ts';
+import { adminsOnly, managers, requireRole } from './access.ts';
+import { auditEntry } from './audit.ts';
+import { loadSetHead } from './credential-sets.ts';
+import type { Stores } from './stores.ts';
+
+export type PanelKind = 'entrance' | 'package-room';
+
+export interface Panel {
+  id: string;
+  propertyId: string;
+  name: string;
+  kind: PanelKind;
+  createdAt: string;
+  reportedVersion?: number;
+  lastSeenAt?: string;
+  keypadLockedUntil?: string;
+}
+
+export interface PanelView extends Omit<Panel, 'reportedVersion' | 'keypadLockedUntil'> {
+  credentials: { desiredVersion: number; reportedVersion: number | null; inSync: boolean; lastSeenAt: string | null; online: boolean };
+  keypadLockedUntil: string | null;
+}
+
+export const isOnline = (panel: Panel, now: Date) =>
+  panel.lastSeenAt !== undefined && now.getTime() - Date.parse(panel.lastSeenAt) <= OFFLINE_AFTER_SECONDS * 1000;
+
+const view = (panel: Panel, desiredVersion: number, now: Date): PanelView => ({
+  id: panel.id, propertyId: panel.propertyId, name: panel.name, kind: panel.kind, createdAt: panel.createdAt,
+  credentials: {
+    desiredVersion, reportedVersion: panel.reportedVersion ?? null,
+    inSync: (panel.reportedVersion ?? -1) >= desiredVersion, lastSeenAt: panel.lastSeenAt ?? null, online: isOnline(panel, now),
+  },
+  keypadLockedUntil: panel.keypadLockedUntil && Date.parse(panel.keypadLockedUntil) > now.getTime() ? panel.keypadLockedUntil : null,
+});
+
+/** Resolves the panel behind an IoT thing name (a message's topic), wherever its property is. */
+export async function panelById(stores: Stores, panelId: string): Promise<Panel | undefined> {
+  const ref = await stores.table.get<{ propertyId: string } & Item>(keys.panelIndex(panelId), keys.meta);
+  if (!ref) return undefined;
+  return stores.table.get<Panel>(keys.property(ref.propertyId), keys.panel(panelId));
+}
+
+export async function loadPanel(stores: Stores, propertyId: string, panelId: string): Promise<Panel> {
+  const panel = await stores.table.get<Panel>(keys.property(propertyId), keys.panel(panelId));
+  if (!panel) throw notFound('No such panel');
+  return panel;
+}
+
+/** Creates the panel and its IoT identity; the connection material is returned once and never stored. */
+export async function createPanel(stores: Stores, provision: PanelProvisioner, caller: Caller, propertyId: string, input: { name: string; kind: PanelKind }) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const panel: Panel = { id: `panel-${ulid().toLowerCase()}`, propertyId, name: input.name, kind: input.kind, createdAt: stores.now().toISOString() };
+  const connection = await provision(panel.id, propertyId);
+  await stores.table.transact([
+    { Put: { Item: { pk: keys.property(propertyId), sk: keys.panel(panel.id), type: 'panel', ...panel } } },
+    { Put: { Item: { pk: keys.panelIndex(panel.id), sk: keys.meta, type: 'panel-ref', propertyId } } },
+    auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
+  ]);
+  const head = await loadSetHead(stores, propertyId);
+  await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { version: head.version, keyVersion: head.keyVersion });
+  return { ...view(panel, head.version, stores.now()), connection };
+}
+
+export async function getPanel(stores: Stores, caller: Caller, propertyId: string, panelId: string): Promise<PanelView> {
+  await requireRole(stores, caller, propertyId, managers);
+  const [panel, head] = await Promise.all([loadPanel(stores, propertyId, panelId), loadSetHead(stores, propertyId)]);
+  return view(panel, head.version, stores.now());
+}
+
+export async function listPanels(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<PanelView>> {
+  await requireRole(stores, caller, propertyId, managers);
+  const [page, head] = await Promise.all([
+    stores.table.query<Panel>({ pk: keys.property(propertyId), skPrefix: 'PANEL#', limit, cursor }),
+    loadSetHead(stores, propertyId),
+  ]);
+  return { items: page.items.map((p) => view(p, head.version, stores.now())), nextCursor: page.nextCursor };
+}
+
+/** A heartbeat moves lastSeenAt and the reported set version forward, never back (messages can arrive late). */
+export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartbeat) {
+  const at = new Date(Math.min(Date.parse(beat.at), stores.now().getTime())).toISOString();
+  await stores.table.update({
+    Key: { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) },
+    UpdateExpression: 'SET lastSeenAt = :at, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at)',
+    ExpressionAttributeValues: { ':at': at, ':v': beat.credentials.version, ':d': beat.credentials.digest, ':locked': beat.keypadLockedUntil ?? null },
+  }).catch((error: Error) => {
+    if (error.name !== 'ConditionalCheckFailedException') throw error;
+  });
+}
+
+export type SyncState = 'setting' | 'set' | 'removing' | 'removed';
+
+/** "Is this code on that door yet?", from the version that last changed the credential and each panel's reported version. */
+export async function credentialSync(stores: Stores, propertyId: string, credentialId: string, active: boolean) {
+  const [changed, panels] = await Promise.all([
+    stores.table.get<{ version: number; op: 'set' | 'removed'; changedAt: string } & Item>(keys.property(propertyId), keys.credentialVersion(credentialId)),
+    stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#'),
+  ]);
+  const now = stores.now();
+  const pending: SyncState = active ? 'setting' : 'removing';
+  const done: SyncState = active ? 'set' : 'removed';
+  const settled = changed !== undefined && (changed.op === 'set') === active;
+  const states = panels.map((panel) => {
+    const reached = settled && (panel.reportedVersion ?? -1) >= changed!.version;
+    const state = !isOnline(panel, now) ? 'offline' : reached ? done : pending;
+    // `since`: when the change was made, or (once reached) the heartbeat that confirmed it.
+    return { panelId: panel.id, state, since: reached ? panel.lastSeenAt ?? null : settled ? changed!.changedAt : null };
+  });
+  const online = states.filter((s) => s.state !== 'offline');
+  return { state: online.length > 0 && online.every((s) => s.state === done) ? done : pending, panels: states };
+}

@@ -1,0 +1,37 @@
+import { panelRequest, type PanelResponse } from '../../iot/protocol/messages.ts';
+import { panelTopics } from '../../iot/protocol/topics.ts';
+import { logger } from '../http/observability.ts';
+import { panelMessageHandler } from '../iot/message-handler.ts';
+import { photoKeyFor } from '../domain/access-events.ts';
+import { syncFor } from '../domain/credential-sets.ts';
+import { claimPass } from '../domain/pass-claims.ts';
+
+const PHOTO_UPLOAD_SECONDS = 300;
+
+/** Request/response calls from panels; the reply goes to the panel's own responses topic. */
+export const handler = panelMessageHandler('panel-requests', async ({ stores, panel, message }) => {
+  const parsed = panelRequest.safeParse(message);
+  const requestId = typeof (message as { requestId?: unknown })?.requestId === 'string' ? (message as { requestId: string }).requestId.slice(0, 64) : 'unknown';
+  let response: PanelResponse;
+  if (!parsed.success) {
+    logger.warn('invalid panel request', { panelId: panel.id, issues: parsed.error.issues.map((i) => i.path.join('.')) });
+    response = { requestId, ok: false, error: 'invalid-request' };
+  } else {
+    const request = parsed.data;
+    switch (request.op) {
+      case 'credentials.sync':
+        response = await syncFor(stores, panel.propertyId, request);
+        break;
+      case 'photo.upload-url': {
+        const key = photoKeyFor(panel, request.eventId);
+        const expiresAt = new Date(stores.now().getTime() + PHOTO_UPLOAD_SECONDS * 1000).toISOString();
+        response = { requestId, ok: true, key, url: await stores.photos.presignPut(key, 'image/jpeg', PHOTO_UPLOAD_SECONDS), expiresAt };
+        break;
+      }
+      case 'pass.claim':
+        response = { requestId, ok: true, ...(await claimPass(stores, panel, request)) };
+        break;
+    }
+  }
+  await stores.panels.publish(panelTopics(panel.id).responses, response);
+});

@@ -1,0 +1,37 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { loadStores } from '../adapters/stores.ts';
+import { logger } from '../http/observability.ts';
+import { panelById, type Panel } from '../domain/panels.ts';
+import type { Stores } from '../domain/stores.ts';
+import type { PanelRuleEvent } from './rules.ts';
+
+export type PanelMessageOperation = (args: { stores: Stores; panel: Panel; channel: string; message: unknown }) => Promise<void>;
+
+/**
+ * The shell of every topic-rule Lambda: resolve the panel from the topic, parse the
+ * payload, run the operation. Bad messages are logged (without their content) and
+ * dropped: IoT retries a failed async invoke, and a malformed one never improves.
+ */
+export function panelMessageHandler(name: string, operation: PanelMessageOperation) {
+  const run = async (event: PanelRuleEvent): Promise<void> => {
+    const started = Date.now();
+    const stores = await loadStores();
+    const panel = await panelById(stores, event.panelId);
+    if (!panel) {
+      logger.warn('message from an unknown panel', { panelId: event.panelId, channel: event.channel });
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(Buffer.from(event.payload, 'base64').toString('utf8'));
+    } catch {
+      logger.warn('panel message is not JSON', { panelId: panel.id, channel: event.channel });
+      return;
+    }
+    await operation({ stores, panel, channel: event.channel, message });
+    logger.info('panel message', { handler: name, panelId: panel.id, channel: event.channel, ms: Date.now() - started });
+  };
+  return middy<PanelRuleEvent, void, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).handler(run);
+}
