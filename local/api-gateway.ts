@@ -1,26 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { routeKey, routes, type Route } from '../functions/http/routes.ts';
-import { handlerFile } from '../functions/http/handler-files.ts';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { routeKey, routes } from '../functions/http/routes.ts';
+import { invokeLambda } from './lambda-runtime.ts';
 import type { LocalIssuer } from './jwt.ts';
 import { listen } from './listen.ts';
 
 /** API Gateway HTTP API's own payload limit. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
-const functionsDir = join(import.meta.dirname, '..', 'functions');
-
-type LambdaHandler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-const loaded = new Map<string, Promise<LambdaHandler>>();
-function lambdaFor(route: Route): Promise<LambdaHandler> {
-  let handler = loaded.get(route.fn);
-  if (!handler) {
-    handler = import(join(functionsDir, handlerFile(route.fn))).then((m) => m.handler as LambdaHandler);
-    loaded.set(route.fn, handler);
-  }
-  return handler;
-}
 
 const matchers = routes.map((route) => ({
   route,
@@ -31,16 +18,6 @@ const matchers = routes.map((route) => ({
 /** HTTP API passes JWT claims to Lambda as strings; arrays become "[a b]". */
 function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
-}
-
-function lambdaContext(fn: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false, functionName: `lobby-${fn}`, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:lobby-${fn}`, memoryLimitInMB: '512',
-    awsRequestId: randomUUID(), logGroupName: `/aws/lambda/lobby-${fn}`, logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done: () => {}, fail: () => {}, succeed: () => {},
-  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -109,8 +86,7 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
           ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
         },
       } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
-      const handler = await lambdaFor(route);
-      const result = await handler(event, lambdaContext(route.fn));
+      const result = await invokeLambda<APIGatewayProxyStructuredResultV2>(route.fn, event);
       const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(body);
     } catch (error) {

@@ -27,14 +27,17 @@ async function call(apiUrl: string, token: string, method: string, path: string,
  * The demo property, made through the public API (the same path an admin tool
  * takes). Reused across restarts when it still exists.
  */
-export async function seedDemoProperty(apiUrl: string, tokens: DemoTokens, existingPropertyId?: string): Promise<{ propertyId: string; reused: boolean }> {
-  if (existingPropertyId) {
+interface SeededPanel { id: string; kind: string; connection?: { mqttUrl: string; certificatePem: string; privateKeyPem: string; caPem?: string } }
+
+export async function seedDemoProperty(apiUrl: string, tokens: DemoTokens, existingPropertyId?: string, existingPanels: Array<{ id: string; kind: string }> = []): Promise<{ propertyId: string; reused: boolean; panel: SeededPanel }> {
+  if (existingPropertyId && existingPanels[0]) {
     const res = await fetch(`${apiUrl}/properties/${existingPropertyId}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
-    if (res.ok) return { propertyId: existingPropertyId, reused: true };
+    if (res.ok) return { propertyId: existingPropertyId, reused: true, panel: existingPanels[0] };
   }
   const property = await call(apiUrl, tokens.operator, 'POST', '/properties', { name: 'Demo Tower', timezone: 'America/New_York' });
   await call(apiUrl, tokens.operator, 'PUT', `/properties/${property.id}/members/${DEMO_USERS.admin}`, { role: 'admin' });
   await call(apiUrl, tokens.admin, 'PUT', `/properties/${property.id}/members/${DEMO_USERS.staff}`, { role: 'staff' });
   await call(apiUrl, tokens.admin, 'POST', `/properties/${property.id}/residents`, { userId: DEMO_USERS.resident, name: 'Riley Resident', unit: '4B', notify: ['app'] });
-  return { propertyId: property.id, reused: false };
+  const panel = await call(apiUrl, tokens.admin, 'POST', `/properties/${property.id}/panels`, { name: 'Main entrance', kind: 'entrance' });
+  return { propertyId: property.id, reused: false, panel };
 }

@@ -13,13 +13,17 @@ import { layout, portsFrom, type Ports } from './paths.ts';
 import { startS3 } from './s3.ts';
 import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
-import { startMqtt } from './mqtt.ts';
+import { startLocalIot } from './iot.ts';
+import { startStreamPoller } from './streams.ts';
+import { savePanelIdentity } from './panel-identities.ts';
 
 // Loading the SDK through require is much faster inside vitest (see TOOLCHAIN.md).
 const { DynamoDBClient } = createRequire(import.meta.url)('@aws-sdk/client-dynamodb') as { DynamoDBClient: typeof DynamoDBClientType };
 
 export const PHOTOS_BUCKET = 'lobby-photos-local';
 const localTableName = (def: TableDefinition) => `lobby-${def.id}`;
+const LOBBY_TABLE = 'lobby-Lobby';
+const IDEMPOTENCY_TABLE = 'lobby-Idempotency';
 
 /** What `npm start` writes to .lobby/local.json for tools, tests and people. */
 export interface LocalStackInfo {
@@ -48,7 +52,7 @@ async function ensureSecret(file: string) {
  * same variable names CDK sets on the Lambda functions, plus AWS_ENDPOINT_URL_*
  * overrides which the AWS SDK honours by itself.
  */
-function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string }) {
+function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string; mqtt: string }) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     // The local stack runs on this machine's Node 20; Lambda runs Node 22.
@@ -59,8 +63,10 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
     S3_FORCE_PATH_STYLE: 'true',
-    LOBBY_TABLE: 'lobby-Lobby',
-    IDEMPOTENCY_TABLE: 'lobby-Idempotency',
+    LOBBY_TABLE,
+    IDEMPOTENCY_TABLE,
+    LOCAL_IOT_DATA_DIR: home.iot,
+    LOCAL_IOT_MQTT_URL: endpoints.mqtt,
     PHOTOS_BUCKET,
     CODE_SECRET_FILE: home.codeSecret,
     POWERTOOLS_SERVICE_NAME: 'lobby',
@@ -102,20 +108,26 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
     stops.push(() => dynamodb.stop());
     const s3 = await startS3({ port: ports.s3, directory: paths.s3, buckets: [PHOTOS_BUCKET] });
     stops.push(() => s3.stop());
-    const mqtt = await startMqtt({ port: ports.mqtt, iotDataPort: ports.iotData, dataDir: paths.iot });
+    const mqtt = await startLocalIot({ mqttPort: ports.mqtt, httpPort: ports.iotData, dataDir: paths.iot });
     stops.push(() => mqtt.stop());
 
-    handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint });
+    handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTables(client, localTableName);
     client.destroy();
+    const poller = await startStreamPoller({
+      endpoint: dynamodb.endpoint, tableName: LOBBY_TABLE, fn: 'credential-stream',
+      onError: (error) => process.stderr.write(`stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
+    });
+    stops.push(() => poller.stop());
 
     const issuer = await localIssuer(paths.jwtPrivateKey);
     const api = await startApiGateway({ port: ports.api, issuer });
     stops.push(() => api.stop());
 
     const tokens = await demoTokens(issuer);
-    const { propertyId } = await seedDemoProperty(api.url, tokens, previous.propertyId);
+    const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
+    if (panel.connection) await savePanelIdentity(paths.home, { panelId: panel.id, propertyId, kind: panel.kind, ...panel.connection });
     const info: LocalStackInfo = {
       apiUrl: api.url,
       mqttUrl: mqtt.mqttUrl,
@@ -123,9 +135,9 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
       dynamodbEndpoint: dynamodb.endpoint,
       iotDataEndpoint: mqtt.dataPlaneEndpoint,
       photosBucket: PHOTOS_BUCKET,
-      tables: { lobby: 'lobby-Lobby', idempotency: 'lobby-Idempotency' },
+      tables: { lobby: LOBBY_TABLE, idempotency: IDEMPOTENCY_TABLE },
       propertyId,
-      panels: [],
+      panels: [{ id: panel.id, kind: panel.kind }],
       tokens,
     };
     await writeFile(paths.localJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

@@ -1,4 +1,5 @@
 /** `npm start`: the whole system on 127.0.0.1, no AWS account, no Docker. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT_BASE, layout, lobbyHome } from './paths.ts';
 import { startLocalStack } from './stack.ts';
