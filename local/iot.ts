@@ -8,7 +8,8 @@ import { invokeLambda } from './lambda-runtime.ts';
  * the rule's SQL would produce.
  */
 export async function startLocalIot(opts: { mqttPort: number; httpPort: number; dataDir: string }) {
-  const quiet = { info: () => {}, warn: (m: string) => process.stderr.write(`iot: ${m}\n`), error: (m: string) => process.stderr.write(`iot: ${m}\n`) };
+  const print = (m: string, ...details: unknown[]) => process.stderr.write(`iot: ${m} ${details.map((d) => (d instanceof Error ? `${d.name}: ${d.message}` : '')).join(' ')}\n`);
+  const quiet = { info: () => {}, warn: print, error: print };
   return startLocalIotCore({
     mqttPort: opts.mqttPort,
     httpPort: opts.httpPort,

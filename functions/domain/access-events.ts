@@ -27,7 +27,7 @@ interface AccessEventItem extends Item, Omit<AccessEventView, 'photoUrl'> { phot
 /** Where a panel's photo for an event lives: under the property and the panel, so a panel can only write its own. */
 export const photoKeyFor = (panel: Pick<Panel, 'propertyId' | 'id'>, eventId: string) => `photos/${panel.propertyId}/${panel.id}/${eventId}.jpg`;
 
-export type Recorded = 'recorded' | 'duplicate';
+export type Recorded = 'recorded' | 'duplicate' | 'rejected';
 
 /**
  * Stores an access event from a panel, exactly once per event id: a panel that
@@ -35,9 +35,8 @@ export type Recorded = 'recorded' | 'duplicate';
  * property's photo retention (DynamoDB TTL; the photo goes with it).
  */
 export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventItem) => Promise<void>): Promise<Recorded> {
-  if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) {
-    throw new Error('photoKey outside the panel prefix');
-  }
+  // A panel may only point at the photo it was given an upload URL for.
+  if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) return 'rejected';
   const { settings } = await loadProperty(stores, panel.propertyId);
   const item: AccessEventItem = {
     pk: keys.property(panel.propertyId), sk: keys.event(event.eventId), type: 'access-event',

@@ -7,6 +7,7 @@ import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from './codes.ts';
 import { loadProperty } from './properties.ts';
+import { credentialSync } from './panels.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -62,9 +63,11 @@ export async function listDeliveryPins(stores: Stores, caller: Caller, propertyI
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
-export async function getDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string): Promise<DeliveryPin> {
+/** One PIN, with whether each door has it yet. */
+export async function getDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
-  return view(await loadPin(stores, propertyId, pinId));
+  const pin = view(await loadPin(stores, propertyId, pinId));
+  return { ...pin, sync: await credentialSync(stores, propertyId, pinId, true) };
 }
 
 export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string, patch: { description?: string; pin?: string; schedule?: Schedule | null }) {

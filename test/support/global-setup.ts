@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -10,13 +11,26 @@ import type { TestProject } from 'vitest/node';
  * child process exactly like `npm start`, with its output captured in a log file
  * that the no-secrets-in-logs test reads.
  */
-export const TEST_HOME = resolve('.lobby-test');
-export const TEST_PORT_BASE = 4800;
-export const STACK_LOG = resolve(TEST_HOME, 'logs', 'stack.log');
-
 let child: ChildProcess | undefined;
+let TEST_HOME = '';
+
+/** A free block of five ports, so several suites (or an `npm start`) can run side by side. */
+async function freePortBase(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 2_000) * 10;
+    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => new Promise<boolean>((done) => {
+      const probe = createServer().once('error', () => done(false));
+      probe.listen(base + i, '127.0.0.1', () => probe.close(() => done(true)));
+    })));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free port block found on 127.0.0.1');
+}
 
 export async function setup(project: TestProject) {
+  const TEST_PORT_BASE = await freePortBase();
+  TEST_HOME = resolve('.lobby-test', `run-${TEST_PORT_BASE}`);
+  const STACK_LOG = resolve(TEST_HOME, 'logs', 'stack.log');
   await rm(TEST_HOME, { recursive: true, force: true });
   await mkdir(resolve(TEST_HOME, 'logs'), { recursive: true });
   const log = createWriteStream(STACK_LOG);
@@ -43,11 +57,13 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((done) => child!.once('exit', done));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (child && child.exitCode === null) {
+    const exited = new Promise((done) => child!.once('exit', done));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  if (TEST_HOME && !process.env.LOBBY_KEEP_TEST_STATE) await rm(TEST_HOME, { recursive: true, force: true });
 }
 
 declare module 'vitest' {

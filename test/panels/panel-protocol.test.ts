@@ -1,0 +1,141 @@
+import { gunzipSync } from 'node:zlib';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeHash, setDigest } from '../../iot/protocol/credential-hash.ts';
+import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
+import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
+
+/** The cloud side of the panel protocol, driven by a bare MQTT client with a provisioned panel identity. */
+let p: TestProperty;
+let panelId: string;
+let panel: RawPanel;
+const topic = (leaf: string) => `lobby/panels/${panelId}/${leaf}`;
+const until = async (check: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) { if (await check()) return; await new Promise((r) => setTimeout(r, 100)); }
+  throw new Error('condition not met in time');
+};
+
+beforeAll(async () => {
+  p = await newProperty();
+  const created = await call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } });
+  expect(created.status).toBe(201);
+  expect(created.body.connection).toMatchObject({ clientId: created.body.id, certificatePem: expect.stringContaining('BEGIN CERTIFICATE'), privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+  panelId = created.body.id;
+  panel = await connectRawPanel(created.body.connection);
+});
+afterAll(async () => { await panel?.close(); });
+
+describe('panel protocol, cloud side', () => {
+  it('a new PIN reaches the set: the sync returns its keyed hash, never the code', async () => {
+    const pin = randomPin();
+    const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'USPS', pin } }));
+    let sync: any;
+    await until(async () => {
+      sync = await panel.request({ op: 'credentials.sync', haveVersion: 0, haveKeyVersion: 0 });
+      return sync.kind === 'full' && sync.version >= 1;
+    });
+    const body = await (await fetch(sync.url)).arrayBuffer();
+    expect(sync.bytes).toBe(body.byteLength);
+    const { entries } = JSON.parse(gunzipSync(Buffer.from(body)).toString());
+    expect(JSON.stringify(entries)).not.toContain(pin);
+    const entry = entries.find((e: any) => e.id === created.body.id);
+    expect(entry).toMatchObject({ type: 'delivery-pin', hash: codeHash(sync.panelKey, pin) });
+    expect(setDigest(entries)).toBe(sync.digest);
+    expect(sync.timezone).toBe('America/New_York');
+
+    // Holding that version: nothing new. One more change: a delta, not the whole set.
+    expect(await panel.request({ op: 'credentials.sync', haveVersion: sync.version, haveKeyVersion: sync.keyVersion })).toMatchObject({ kind: 'current', version: sync.version });
+    await call('DELETE', `/properties/${p.id}/delivery-pins/${created.body.id}`, { token: p.tokens.admin });
+    let delta: any;
+    await until(async () => {
+      delta = await panel.request({ op: 'credentials.sync', haveVersion: sync.version, haveKeyVersion: sync.keyVersion });
+      return delta.kind === 'delta' && delta.removals.includes(created.body.id);
+    });
+    expect(delta.fromVersion).toBe(sync.version);
+  });
+
+  it('stores an access event once per event id, with its photo behind a short-lived URL', async () => {
+    const eventId = ulid();
+    const upload = await panel.request({ op: 'photo.upload-url', eventId });
+    expect(upload.key).toBe(`photos/${p.id}/${panelId}/${eventId}.jpg`);
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    expect((await fetch(upload.url, { method: 'PUT', body: jpeg, headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
+    const event = { eventId, at: new Date().toISOString(), method: 'delivery-pin', decision: 'granted', credentialId: 'pin_x', photoKey: upload.key };
+    await panel.publish(topic('events'), event);
+    await panel.publish(topic('events'), event); // a re-send after a lost PUBACK
+    let items: any[] = [];
+    await until(async () => {
+      items = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.staff })).body.items;
+      return items.some((i) => i.id === eventId);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    items = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.staff })).body.items;
+    expect(items.filter((i) => i.id === eventId)).toHaveLength(1);
+    const stored = items.find((i) => i.id === eventId);
+    expect(stored).toMatchObject({ panelId, method: 'delivery-pin', decision: 'granted', credentialId: 'pin_x' });
+    const photo = await fetch(stored.photoUrl);
+    expect(Buffer.from(await photo.arrayBuffer())).toEqual(jpeg);
+    expect(new URL(stored.photoUrl).searchParams.get('X-Amz-Expires')).toBe('300');
+  });
+
+  it('refuses an event whose photo key points outside its own prefix', async () => {
+    const eventId = ulid();
+    await panel.publish(topic('events'), { eventId, at: new Date().toISOString(), method: 'call', decision: 'granted', photoKey: `photos/${p.id}/other-panel/${eventId}.jpg` });
+    await new Promise((r) => setTimeout(r, 800));
+    const items = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items;
+    expect(items.some((i: any) => i.id === eventId)).toBe(false);
+  });
+
+  it('lists events newest first and filters by time and panel', async () => {
+    const older = ulid(Date.now() - 3_600_000);
+    await panel.publish(topic('events'), { eventId: older, at: new Date(Date.now() - 3_600_000).toISOString(), method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
+    await until(async () => (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i: any) => i.id === older));
+    const all = (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
+    expect(all.map((i: any) => i.id)).toEqual([...all.map((i: any) => i.id)].sort().reverse());
+    const recent = (await call('GET', `/properties/${p.id}/access-events?from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`, { token: p.tokens.admin })).body.items;
+    expect(recent.some((i: any) => i.id === older)).toBe(false);
+    const old = (await call('GET', `/properties/${p.id}/access-events?to=${encodeURIComponent(new Date(Date.now() - 1_800_000).toISOString())}`, { token: p.tokens.admin })).body.items;
+    expect(old.map((i: any) => i.id)).toEqual([older]);
+    expect((await call('GET', `/properties/${p.id}/access-events?panelId=nope`, { token: p.tokens.admin })).body.items).toEqual([]);
+    expect((await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.resident })).status).toBe(403);
+  });
+
+  it('remote unlock: the command reaches the panel with an expiry; the ack settles it once', async () => {
+    const sent = await call('POST', `/properties/${p.id}/panels/${panelId}/unlock`, { token: p.tokens.resident });
+    expect(sent.status).toBe(202);
+    expect(Date.parse(sent.body.expiresAt)).toBeGreaterThan(Date.now());
+    const command = await panel.next(topic('commands'), (c) => c.commandId === sent.body.commandId);
+    expect(command).toMatchObject({ type: 'unlock', expiresAt: sent.body.expiresAt });
+    const path = `/properties/${p.id}/panels/${panelId}/commands/${sent.body.commandId}`;
+    expect((await call('GET', path, { token: p.tokens.resident })).body.status).toBe('sent');
+    await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
+    await until(async () => (await call('GET', path, { token: p.tokens.resident })).body.status === 'executed');
+    await panel.publish(topic('acks'), { commandId: command.commandId, status: 'expired', at: new Date().toISOString() });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await call('GET', path, { token: p.tokens.admin })).body.status).toBe('executed');
+    // Another resident's view of it: not theirs.
+    expect((await call('GET', path, { token: p.tokens.staff })).status).toBe(200);
+  });
+
+  it('heartbeats move the panel to in sync; the PIN shows which doors have it', async () => {
+    const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'FedEx', pin: randomPin() } }));
+    const pinPath = `/properties/${p.id}/delivery-pins/${created.body.id}`;
+    await until(async () => (await call('GET', pinPath, { token: p.tokens.admin })).body.sync.panels.some((x: any) => x.panelId === panelId));
+    let desired = 0;
+    await until(async () => {
+      const got = await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin });
+      desired = got.body.credentials.desiredVersion;
+      const sync = (await call('GET', pinPath, { token: p.tokens.admin })).body.sync;
+      // The stream has folded the PIN into a set version once its change time is known.
+      return desired > 0 && sync.state === 'setting' && sync.panels.every((x: any) => x.since !== null);
+    });
+    await panel.publish(topic('heartbeat'), { at: new Date().toISOString(), credentials: { version: desired, digest: 'x' } });
+    await until(async () => (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.inSync === true);
+    const shown = await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin });
+    expect(shown.body.credentials).toMatchObject({ desiredVersion: desired, reportedVersion: desired, inSync: true, online: true });
+    const sync = (await call('GET', pinPath, { token: p.tokens.admin })).body.sync;
+    expect(sync.state).toBe('set');
+    expect(sync.panels.find((x: any) => x.panelId === panelId)).toMatchObject({ state: 'set' });
+  });
+});
