@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import { badRequest } from '../http/problem.ts';
 import type { Stores } from './stores.ts';
@@ -32,11 +33,14 @@ export const codeHint = (code: string) => `**${code.slice(-2)}`;
  * keyed by the code's HMAC, so the table never holds the code itself, and two
  * writers racing for one code cannot both create it.
  */
-export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string }): TransactItem {
+export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string; expiresAt?: string }): TransactItem {
+  const expiresAtEpoch = credential.expiresAt ? Math.floor(Date.parse(credential.expiresAt) / 1000) : undefined;
   return {
     Put: {
-      Item: { pk: keys.property(propertyId), sk: keys.code(stores.vault.codeKey(propertyId, code)), type: 'code', credentialType: credential.type, credentialId: credential.id },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: keys.property(propertyId), sk: keys.code(stores.vault.codeKey(propertyId, code)), type: 'code', credentialType: credential.type, credentialId: credential.id, expiresAtEpoch },
+      // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :nowEpoch',
+      ExpressionAttributeValues: { ':nowEpoch': Math.floor(stores.now().getTime() / 1000) },
     },
   };
 }
@@ -50,4 +54,12 @@ export function releaseCodeEntry(propertyId: string, codeKey: string, credential
       ExpressionAttributeValues: { ':id': credentialId },
     },
   };
+}
+
+/** A fresh random code of `length` digits that passes the same rules as a chosen one. */
+export function generateCode(length: number): string {
+  for (;;) {
+    const code = Array.from({ length }, () => randomInt(10)).join('');
+    if (!codeProblem(code, length)) return code;
+  }
 }

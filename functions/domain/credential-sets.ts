@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { keys, type Item, type TransactItem } from '../adapters/lobby-table.ts';
 import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
-import type { CredentialEntry, SyncResponse } from '../../iot/protocol/messages.ts';
+import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
+import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
 import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -34,6 +35,7 @@ export interface CredentialItem extends Item {
   validFrom?: string;
   validUntil?: string;
   singleUse?: boolean;
+  graceUntil?: string;
 }
 
 export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
@@ -45,14 +47,19 @@ export async function loadSetHead(stores: Stores, propertyId: string): Promise<S
 export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: number) =>
   stores.vault.derivedKey(`panel-code-key/${propertyId}/${keyVersion}`).toString('base64url');
 
-const isActive = (item: CredentialItem) => item.status === undefined || item.status === 'active';
-
-/** The panel's view of a credential, or undefined when panels must not honour it. */
+/**
+ * The panel's view of a credential, or undefined when panels must not honour it.
+ * A used pass stays while its grace period runs (its validUntil is the end of the
+ * grace); a revoked visitor pass stays as a revocation so its QR token is refused.
+ */
 export function entryFor(stores: Stores, item: CredentialItem, panelKey: string): CredentialEntry | undefined {
-  if (!CREDENTIAL_TYPES.has(item.type) || !isActive(item)) return undefined;
+  if (!CREDENTIAL_TYPES.has(item.type)) return undefined;
+  const type = item.type as CredentialEntry['type'];
+  if (type === 'visitor-pass' && item.status === 'revoked') return { id: item.id, type, hash: '', revoked: true, validUntil: item.validUntil };
+  const honoured = item.status === undefined || item.status === 'active' || (item.status === 'used' && item.graceUntil !== undefined);
   const sealed = item.sealedPin ?? item.sealedCode;
-  if (!sealed) return undefined;
-  const entry: CredentialEntry = { id: item.id, type: item.type as CredentialEntry['type'], hash: codeHash(panelKey, stores.vault.decrypt(sealed)) };
+  if (!honoured || !sealed) return undefined;
+  const entry: CredentialEntry = { id: item.id, type, hash: codeHash(panelKey, stores.vault.decrypt(sealed)) };
   if (item.schedule) entry.schedule = item.schedule;
   if (item.validFrom) entry.validFrom = item.validFrom;
   if (item.validUntil) entry.validUntil = item.validUntil;
@@ -120,11 +127,15 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
   throw new Error('credential set: too much contention');
 }
 
+/** The credentials shadow's desired state: small (well under 8 KB) whatever the number of codes. */
+export const desiredCredentials = (stores: Stores, propertyId: string, head: SetHead): CredentialsShadowState =>
+  ({ version: head.version, keyVersion: head.keyVersion, qrKeys: qrKeysFor(stores, propertyId, head.keyVersion) });
+
 /** Tells every panel of the property, through its shadow, which set version is current. */
 export async function announce(stores: Stores, propertyId: string, head: SetHead) {
   const panels = await stores.table.queryAll<{ id: string }>(keys.property(propertyId), 'PANEL#');
-  await Promise.all(panels.map((panel) =>
-    stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { version: head.version, keyVersion: head.keyVersion })));
+  const desired = desiredCredentials(stores, propertyId, head);
+  await Promise.all(panels.map((panel) => stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desired })));
 }
 
 /** Every active credential of the property as panel entries. */

@@ -7,7 +7,7 @@ import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW } from '../../iot/protocol/to
 import type { Heartbeat } from '../../iot/protocol/messages.ts';
 import { adminsOnly, managers, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { loadSetHead } from './credential-sets.ts';
+import { desiredCredentials, loadSetHead } from './credential-sets.ts';
 import type { Stores } from './stores.ts';
 
 export type PanelKind = 'entrance' | 'package-room';
@@ -64,7 +64,7 @@ export async function createPanel(stores: Stores, provision: PanelProvisioner, c
     auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
   ]);
   const head = await loadSetHead(stores, propertyId);
-  await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { version: head.version, keyVersion: head.keyVersion });
+  await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desiredCredentials(stores, propertyId, head) });
   return { ...view(panel, head.version, stores.now()), connection };
 }
 

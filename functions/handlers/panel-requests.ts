@@ -30,6 +30,7 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
       }
       case 'pass.claim':
         response = { requestId, ok: true, ...(await claimPass(stores, panel, request)) };
+        logger.info('pass claim', { panelId: panel.id, credentialId: request.credentialId, decision: response.ok ? (response as { decision: string }).decision : 'error' });
         break;
     }
   }

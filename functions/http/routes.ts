@@ -4,13 +4,14 @@ import { createPropertyBody, patchSettingsBody } from '../schemas/properties.ts'
 import { directoryQuery, moveInBody, putMemberBody } from '../schemas/people.ts';
 import { createDeliveryPinBody, patchDeliveryPinBody } from '../schemas/delivery-pins.ts';
 import { accessEventsQuery, createPanelBody } from '../schemas/panels.ts';
+import { createDeliveryPassBody, createVisitorPassBody } from '../schemas/passes.ts';
 
 /**
  * The one route table. The CDK API construct makes one Lambda per `fn` and one HTTP
  * API route per entry; the local server reads the same table; the OpenAPI document
  * is generated from it. Handlers find their operation by `routeKey`.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'panels' | 'access-events' | 'openapi';
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'openapi';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -52,6 +53,15 @@ export const routes: Route[] = [
   r({ method: 'PATCH', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'patchDeliveryPin', summary: 'Change description, PIN or schedule (admin)', auth: 'jwt', body: patchDeliveryPinBody, status: 200 }),
   r({ method: 'DELETE', path: '/properties/{propertyId}/delivery-pins/{pinId}', fn: 'delivery-pins', operationId: 'deleteDeliveryPin', summary: 'Delete a delivery PIN: it stops working (admin)', auth: 'jwt', status: 204 }),
   r({ method: 'POST', path: '/properties/{propertyId}/delivery-pins/{pinId}/reveal', fn: 'delivery-pins', operationId: 'revealDeliveryPin', summary: 'Show the whole PIN; recorded in the audit trail (admin)', auth: 'jwt', status: 200 }),
+
+  r({ method: 'POST', path: '/properties/{propertyId}/delivery-passes', fn: 'passes', operationId: 'createDeliveryPass', summary: 'Make a single-use delivery pass with a generated code (residents unless turned off; staff; admins)', auth: 'jwt', body: createDeliveryPassBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/delivery-passes', fn: 'passes', operationId: 'listDeliveryPasses', summary: 'Delivery passes, newest first (a resident sees their own)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/delivery-passes/{passId}', fn: 'passes', operationId: 'getDeliveryPass', summary: 'A delivery pass with its status and whether the doors have it', auth: 'jwt', status: 200 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/delivery-passes/{passId}', fn: 'passes', operationId: 'cancelDeliveryPass', summary: 'Cancel a delivery pass: it stops working on every door', auth: 'jwt', status: 204 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/visitor-passes', fn: 'passes', operationId: 'createVisitorPass', summary: 'Invite a visitor for a time window: keypad code and offline-verifiable QR token', auth: 'jwt', body: createVisitorPassBody, idempotent: true, status: 201 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/visitor-passes', fn: 'passes', operationId: 'listVisitorPasses', summary: 'Visitor passes, newest first (a resident sees their own)', auth: 'jwt', query: listQuery, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/visitor-passes/{passId}', fn: 'passes', operationId: 'getVisitorPass', summary: 'A visitor pass with its code, QR token and sync state', auth: 'jwt', status: 200 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/visitor-passes/{passId}', fn: 'passes', operationId: 'revokeVisitorPass', summary: 'Revoke a visitor pass: code and QR stop working on every door', auth: 'jwt', status: 204 }),
 
   r({ method: 'POST', path: '/properties/{propertyId}/panels', fn: 'panels', operationId: 'createPanel', summary: 'Create a panel and its IoT identity; the connection material is returned once (admin)', auth: 'jwt', body: createPanelBody, idempotent: true, status: 201 }),
   r({ method: 'GET', path: '/properties/{propertyId}/panels', fn: 'panels', operationId: 'listPanels', summary: 'Panels with their credential sync state (admin, staff)', auth: 'jwt', query: listQuery, status: 200 }),

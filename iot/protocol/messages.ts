@@ -21,6 +21,8 @@ export const credentialEntry = z.strictObject({
   validUntil: isoTime.optional(),
   /** Single-use credentials are claimed in the cloud before the door opens. */
   singleUse: z.boolean().optional(),
+  /** A revoked visitor pass: its keypad code is gone (empty hash) and its QR token must be refused. */
+  revoked: z.boolean().optional(),
 });
 export type CredentialEntry = z.infer<typeof credentialEntry>;
 
@@ -89,4 +91,9 @@ export const heartbeat = z.strictObject({
 export type Heartbeat = z.infer<typeof heartbeat>;
 
 /** The credentials shadow: desired is written by the cloud, reported by the panel. */
-export interface CredentialsShadowState { version: number; keyVersion: number }
+export interface CredentialsShadowState {
+  version: number;
+  keyVersion: number;
+  /** Visitor QR verification keys by key id (base64url Ed25519 public keys): current and previous. */
+  qrKeys: Record<string, string>;
+}

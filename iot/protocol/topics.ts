@@ -39,3 +39,9 @@ export function panelIdOf(topic: string): string | undefined {
   const parts = topic.split('/');
   return parts.length >= 4 && `${parts[0]}/${parts[1]}` === PANEL_TOPIC_ROOT ? parts[2] : undefined;
 }
+
+/** Panels send a heartbeat this often; one not heard from for OFFLINE_AFTER_SECONDS shows as offline. */
+export const HEARTBEAT_SECONDS = 15;
+export const OFFLINE_AFTER_SECONDS = 3 * HEARTBEAT_SECONDS;
+/** Remote unlock commands are valid this long after they are issued. */
+export const UNLOCK_TTL_SECONDS = 30;

@@ -1,0 +1,154 @@
+import { ulid } from 'ulid';
+import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
+import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import type { Caller } from '../http/caller.ts';
+import { anyMember, requireRole, type Membership } from './access.ts';
+import { auditEntry } from './audit.ts';
+import { claimCodeEntry, codeHint, generateCode, releaseCodeEntry } from './codes.ts';
+import { assertCanManage, byOwnerQuery, ownerIndex } from './owned-credentials.ts';
+import { credentialSync } from './panels.ts';
+import { loadProperty, type Property } from './properties.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
+
+/**
+ * A single-use code a resident gives a one-off courier. It opens a door once
+ * (claimed in the cloud, see pass-claims.ts), then, if the property allows a
+ * grace period, re-opens for that many minutes for the courier's second trip.
+ */
+export type DeliveryPassStatus = 'active' | 'used' | 'cancelled' | 'expired';
+
+export interface DeliveryPassItem extends Item {
+  id: string;
+  type: 'delivery-pass';
+  status: 'active' | 'used' | 'cancelled';
+  sealedCode: string;
+  codeKey: string;
+  codeHint: string;
+  note?: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  validUntil: string;
+  singleUse: true;
+  usedAt?: string;
+  eventId?: string;
+  attemptId?: string;
+  usedByPanel?: string;
+  graceUntil?: string;
+  offlineRedemption?: boolean;
+  cancelledAt?: string;
+}
+
+/** Expiry is a matter of time, not of a write: an active pass past expiresAt is expired. */
+export const passStatus = (pass: DeliveryPassItem, now: Date): DeliveryPassStatus =>
+  pass.status === 'active' && now.getTime() >= Date.parse(pass.expiresAt) ? 'expired' : pass.status;
+
+const view = (pass: DeliveryPassItem, now: Date) => ({
+  id: pass.id, status: passStatus(pass, now), codeHint: pass.codeHint, note: pass.note ?? null, createdBy: pass.createdBy,
+  createdAt: pass.createdAt, expiresAt: pass.expiresAt, usedAt: pass.usedAt ?? null, eventId: pass.eventId ?? null,
+});
+
+function shareText(property: Property, code: string, expiresAt: string) {
+  const until = new Intl.DateTimeFormat('en-US', { timeZone: property.timezone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(expiresAt));
+  return `Delivery to ${property.name}: at the intercom press "Delivery" and enter code ${code}. One entry only, valid until ${until}.`;
+}
+
+export async function createDeliveryPass(stores: Stores, caller: Caller, propertyId: string, input: { note?: string; validHours?: number }) {
+  const membership = await requireRole(stores, caller, propertyId, anyMember);
+  const property = await loadProperty(stores, propertyId);
+  if (membership.role === 'resident' && !property.settings.residentPassesEnabled) {
+    throw forbidden('This property has turned off delivery passes made by residents');
+  }
+  const now = stores.now();
+  const expiresAt = new Date(now.getTime() + (input.validHours ?? property.settings.passValidHours) * 3600_000).toISOString();
+  const id = `dp_${ulid(now.getTime())}`;
+  // Generated codes can collide with an active one: draw again (the sentinel decides).
+  for (let draw = 0; draw < 8; draw++) {
+    const code = generateCode(property.settings.codeLength);
+    const pass: DeliveryPassItem = {
+      pk: keys.property(propertyId), sk: `PASS#${id}`, ...ownerIndex(propertyId, caller.userId, `PASS#${id}`),
+      id, type: 'delivery-pass', status: 'active', sealedCode: stores.vault.encrypt(code), codeKey: stores.vault.codeKey(propertyId, code),
+      codeHint: codeHint(code), note: input.note, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt, validUntil: expiresAt, singleUse: true,
+    };
+    const failed = await attempt(() => stores.table.transact([
+      claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
+      // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
+      { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400 } } },
+      auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }),
+    ]));
+    if (failed < 0) return { ...view(pass, now), code, shareText: shareText(property, code, expiresAt) };
+    if (failed !== 0) throw conflict('The pass could not be saved; try again');
+  }
+  throw conflict('No free code could be drawn; try again', 'codes-exhausted');
+}
+
+async function loadPass(stores: Stores, propertyId: string, passId: string) {
+  const pass = await stores.table.get<DeliveryPassItem>(keys.property(propertyId), `PASS#${passId}`);
+  if (!pass || pass.type !== 'delivery-pass') throw notFound('No such delivery pass');
+  return pass;
+}
+
+async function loadManaged(stores: Stores, caller: Caller, propertyId: string, passId: string): Promise<[Membership, DeliveryPassItem]> {
+  const membership = await requireRole(stores, caller, propertyId, anyMember);
+  const pass = await loadPass(stores, propertyId, passId);
+  if (membership.role === 'resident' && pass.createdBy !== caller.userId) throw notFound('No such delivery pass');
+  return [membership, pass];
+}
+
+export async function listDeliveryPasses(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<ReturnType<typeof view>>> {
+  const membership = await requireRole(stores, caller, propertyId, anyMember);
+  const page = membership.role === 'resident'
+    ? await stores.table.query<DeliveryPassItem>({ ...byOwnerQuery(propertyId, caller.userId, 'PASS#'), limit, cursor, newestFirst: true })
+    : await stores.table.query<DeliveryPassItem>({ pk: keys.property(propertyId), skPrefix: 'PASS#', limit, cursor, newestFirst: true });
+  return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
+}
+
+export async function getDeliveryPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
+  const [, pass] = await loadManaged(stores, caller, propertyId, passId);
+  const status = passStatus(pass, stores.now());
+  return { ...view(pass, stores.now()), code: status === 'active' ? stores.vault.decrypt(pass.sealedCode) : undefined, sync: await credentialSync(stores, propertyId, passId, status === 'active') };
+}
+
+/** Cancelling frees the code and removes it from every panel. A used pass stays used. */
+export async function cancelDeliveryPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
+  const [membership, pass] = await loadManaged(stores, caller, propertyId, passId);
+  assertCanManage(membership, pass.createdBy);
+  await cancelPass(stores, propertyId, pass, caller.userId);
+}
+
+export async function cancelPass(stores: Stores, propertyId: string, pass: DeliveryPassItem, actor: string) {
+  if (pass.status === 'cancelled') return;
+  if (pass.status === 'used') throw conflict('This pass has already been used', 'already-used');
+  const failed = await attempt(() => stores.table.transact([
+    { Update: {
+      Key: { pk: keys.property(propertyId), sk: `PASS#${pass.id}` },
+      UpdateExpression: 'SET #s = :cancelled, cancelledAt = :now',
+      ConditionExpression: '#s = :active',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':active': 'active', ':now': stores.now().toISOString() },
+    } },
+    releaseCodeEntry(propertyId, pass.codeKey, pass.id),
+    auditEntry(stores, propertyId, actor, 'delivery-pass.cancelled', { type: 'delivery-pass', id: pass.id }),
+  ]));
+  if (failed === 0) throw conflict('This pass was used or cancelled meanwhile', 'already-used');
+  if (failed > 0) throw conflict('The pass changed meanwhile; try again');
+}
+
+/** Move-out: every active pass the resident made stops working at once. */
+export async function cancelPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
+  let cursor: string | undefined;
+  const passes: DeliveryPassItem[] = [];
+  do {
+    const page = await stores.table.query<DeliveryPassItem>({ ...byOwnerQuery(propertyId, userId, 'PASS#'), limit: 500, cursor });
+    passes.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  for (const pass of passes) {
+    if (pass.status !== 'active') continue;
+    // A pass used in the meantime stays used (409); anything else is a real failure.
+    await cancelPass(stores, propertyId, await loadPass(stores, propertyId, pass.id), actor).catch((error) => {
+      if (!(error instanceof Problem && error.status === 409)) throw error;
+    });
+  }
+}
