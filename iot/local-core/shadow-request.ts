@@ -55,11 +55,6 @@ export function parseTokenOnly(payload: Buffer | string): string | undefined {
   }
 }
 
-/** Best effort token for rejecting a request that failed validation elsewhere. */
-export function peekClientToken(payload: Buffer | string): string | undefined {
-  return parseTokenOnly(payload);
-}
-
 function parseJsonObject(payload: Buffer | string): JsonObject {
   let document: Json;
   try {
