@@ -10,7 +10,7 @@ let p: TestProperty;
 let panelId: string;
 let panel: RawPanel;
 const topic = (leaf: string) => `lobby/panels/${panelId}/${leaf}`;
-const until = async (check: () => Promise<boolean>, timeoutMs = 10_000) => {
+const until = async (check: () => Promise<boolean>, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) { if (await check()) return; await new Promise((r) => setTimeout(r, 100)); }
   throw new Error('condition not met in time');
