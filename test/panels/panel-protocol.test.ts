@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeHash, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
+import { deleteItem, getItem } from '../support/dynamo.ts';
 
 /** The cloud side of the panel protocol, driven by a bare MQTT client with a provisioned panel identity. */
 let p: TestProperty;
@@ -77,6 +78,22 @@ describe('panel protocol, cloud side', () => {
     const photo = await fetch(stored.photoUrl);
     expect(Buffer.from(await photo.arrayBuffer())).toEqual(jpeg);
     expect(new URL(stored.photoUrl).searchParams.get('X-Amz-Expires')).toBe('300');
+  });
+
+  it('keeps events and photos for the property\'s retention: TTL on the event, and its removal takes the photo', async () => {
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { photoRetentionDays: 30 } }));
+    const eventId = ulid();
+    const upload = await panel.request({ op: 'photo.upload-url', eventId });
+    await fetch(upload.url, { method: 'PUT', body: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), headers: { 'content-type': 'image/jpeg' } });
+    const at = new Date().toISOString();
+    await panel.publish(topic('events'), { eventId, at, method: 'call', decision: 'granted', photoKey: upload.key });
+    let item: any;
+    await until(async () => (item = await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)) !== undefined);
+    expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(at) / 1000) + 30 * 86400);
+    const stored = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((i: any) => i.id === eventId);
+    expect((await fetch(stored.photoUrl)).status).toBe(200);
+    await deleteItem(`PROP#${p.id}`, `EVENT#${eventId}`); // what the TTL sweeper does when the time comes
+    await until(async () => (await fetch(stored.photoUrl)).status === 404);
   });
 
   it('refuses an event whose photo key points outside its own prefix', async () => {

@@ -24,3 +24,9 @@ export async function setAttributes(pk: string, sk: string, values: Record<strin
     ExpressionAttributeNames: names, ExpressionAttributeValues: vals,
   }));
 }
+
+/** Deletes an item as DynamoDB's TTL sweeper would (the stream sees a REMOVE). */
+export async function deleteItem(pk: string, sk: string) {
+  const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+  await documents().send(new DeleteCommand({ TableName: stack().tables.lobby, Key: { pk, sk } }));
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { PanelAgent } from '../../iot/panel/agent.ts';
+import { loadIdentity } from '../../iot/panel/identity.ts';
+import { silentLogger } from '../../iot/panel/log.ts';
+const H = '/tmp/lobby-panel-e2e';
+const local = JSON.parse(await readFile(`${H}/local.json`, 'utf8'));
+const api = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${local.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${local.tokens.admin}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  return r.status === 204 ? undefined : r.json();
+};
+const P = `/properties/${local.propertyId}`;
+const identity = await loadIdentity(`${H}/panels/${local.panels[0].id}/identity.json`);
+const agent = new PanelAgent({ identity, stateDir: '/tmp/lobby-panel-e2e-state', config: { log: silentLogger } });
+await agent.start();
+console.log('start', agent.status().version);
+const pin = await api('POST', `${P}/delivery-pins`, { description: 'FedEx', pin: '135246' });
+let t = Date.now();
+while (!(await agent.enter('135246').then((r) => r.decision === 'granted'))) await new Promise((r) => setTimeout(r, 50));
+console.log('new PIN works after', Date.now() - t, 'ms');
+t = Date.now();
+await api('DELETE', `${P}/delivery-pins/${pin.id}`);
+while ((await agent.enter('135246')).decision === 'granted') await new Promise((r) => setTimeout(r, 50));
+console.log('deleted PIN refused after', Date.now() - t, 'ms');
+// offline revocation
+const pin2 = await api('POST', `${P}/delivery-pins`, { description: 'UPS', pin: '246135' });
+while ((await agent.enter('246135')).decision !== 'granted') await new Promise((r) => setTimeout(r, 50));
+await agent.disconnect();
+await api('DELETE', `${P}/delivery-pins/${pin2.id}`);
+await new Promise((r) => setTimeout(r, 1500));
+console.log('offline, stale set:', (await agent.enter('246135')).decision);
+await agent.reconnect();
+console.log('after reconnect:', (await agent.enter('246135')).decision, agent.status().outbox);
+await agent.drain(10_000);
+const events = await api('GET', `${P}/access-events?limit=100`);
+console.log('events in cloud', events.items.length, 'offline ones', events.items.filter((e: any) => e.offline).length);
+await agent.stop();
+process.exit(0);
