@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import { conflict, forbidden, notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
 import { anyMember, requireRole, type Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { claimCodeEntry, codeHint, generateCode, releaseCodeEntry } from './codes.ts';
-import { assertCanManage, byOwnerQuery, ownerIndex } from './owned-credentials.ts';
+import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
+import { assertCanManage, byOwnerQuery, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty, type Property } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -37,7 +37,7 @@ export interface DeliveryPassItem extends Item {
   usedByPanel?: string;
   graceUntil?: string;
   offlineRedemption?: boolean;
-  cancelledAt?: string;
+  retiredAt?: string;
 }
 
 /** Expiry is a matter of time, not of a write: an active pass past expiresAt is expired. */
@@ -119,36 +119,16 @@ export async function cancelDeliveryPass(stores: Stores, caller: Caller, propert
 
 export async function cancelPass(stores: Stores, propertyId: string, pass: DeliveryPassItem, actor: string) {
   if (pass.status === 'cancelled') return;
-  if (pass.status === 'used') throw conflict('This pass has already been used', 'already-used');
-  const failed = await attempt(() => stores.table.transact([
-    { Update: {
-      Key: { pk: keys.property(propertyId), sk: `PASS#${pass.id}` },
-      UpdateExpression: 'SET #s = :cancelled, cancelledAt = :now',
-      ConditionExpression: '#s = :active',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':active': 'active', ':now': stores.now().toISOString() },
-    } },
-    releaseCodeEntry(propertyId, pass.codeKey, pass.id),
-    auditEntry(stores, propertyId, actor, 'delivery-pass.cancelled', { type: 'delivery-pass', id: pass.id }),
-  ]));
-  if (failed === 0) throw conflict('This pass was used or cancelled meanwhile', 'already-used');
-  if (failed > 0) throw conflict('The pass changed meanwhile; try again');
+  if (pass.status === 'used' || !(await retireCredential(stores, propertyId, pass, 'cancelled', actor))) {
+    throw conflict('This pass has already been used', 'already-used');
+  }
 }
 
-/** Move-out: every active pass the resident made stops working at once. */
+/** Move-out: every active pass the resident made stops working at once (used ones stay used). */
 export async function cancelPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  let cursor: string | undefined;
-  const passes: DeliveryPassItem[] = [];
-  do {
-    const page = await stores.table.query<DeliveryPassItem>({ ...byOwnerQuery(propertyId, userId, 'PASS#'), limit: 500, cursor });
-    passes.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  for (const pass of passes) {
-    if (pass.status !== 'active') continue;
-    // A pass used in the meantime stays used (409); anything else is a real failure.
-    await cancelPass(stores, propertyId, await loadPass(stores, propertyId, pass.id), actor).catch((error) => {
-      if (!(error instanceof Problem && error.status === 409)) throw error;
-    });
+  for (const owned of await ownedBy(stores, propertyId, userId, 'PASS#')) {
+    if (owned.status !== 'active') continue;
+    const pass = await loadPass(stores, propertyId, owned.id);
+    if (pass.status === 'active') await retireCredential(stores, propertyId, pass, 'cancelled', actor);
   }
 }

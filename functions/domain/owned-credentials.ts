@@ -1,8 +1,16 @@
-import { keys } from '../adapters/lobby-table.ts';
+import { keys, type Item } from '../adapters/lobby-table.ts';
+import { forbidden, Problem } from '../http/problem.ts';
 import type { Membership } from './access.ts';
-import { forbidden } from '../http/problem.ts';
+import { auditEntry } from './audit.ts';
+import { releaseCodeEntry } from './codes.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
 
-/** Passes are indexed by who made them, so a resident's list and a move-out are one query. */
+/**
+ * What delivery passes and visitor passes share: they are made by a member,
+ * indexed by who made them, and retired (cancelled, revoked) in one transaction
+ * that also frees the code and writes the audit record.
+ */
 export const ownerIndexKey = (propertyId: string, userId: string) => `OWNER#${propertyId}#${userId}`;
 
 export const ownerIndex = (propertyId: string, userId: string, sortKey: string) => ({ gsi1pk: ownerIndexKey(propertyId, userId), gsi1sk: sortKey });
@@ -16,4 +24,34 @@ export const byOwnerQuery = (propertyId: string, userId: string, prefix: string)
   pk: ownerIndexKey(propertyId, userId), skPrefix: prefix, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
 });
 
-export { keys };
+/** Every credential id one user made under a prefix (PASS#, VISITOR#), all pages. */
+export async function ownedBy(stores: Stores, propertyId: string, userId: string, prefix: string): Promise<Array<{ id: string; status: string }>> {
+  const all: Array<{ id: string; status: string }> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await stores.table.query<{ id: string; status: string }>({ ...byOwnerQuery(propertyId, userId, prefix), limit: 500, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+/**
+ * active -> `to` (cancelled, revoked), freeing the code, with its audit record.
+ * Returns false if the credential left `active` meanwhile (used, cancelled).
+ */
+export async function retireCredential(stores: Stores, propertyId: string, credential: Item & { id: string; codeKey: string; type: string }, to: string, actor: string): Promise<boolean> {
+  const failed = await attempt(() => stores.table.transact([
+    { Update: {
+      Key: { pk: keys.property(propertyId), sk: credential.sk },
+      UpdateExpression: 'SET #s = :to, retiredAt = :now',
+      ConditionExpression: '#s = :active',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': stores.now().toISOString() },
+    } },
+    releaseCodeEntry(propertyId, credential.codeKey, credential.id),
+    auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }),
+  ]));
+  if (failed > 0) throw new Problem(409, 'conflict', 'Conflict', 'The pass changed meanwhile; try again');
+  return failed < 0;
+}

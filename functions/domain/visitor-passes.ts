@@ -1,13 +1,13 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { badRequest, conflict, notFound, Problem } from '../http/problem.ts';
+import { badRequest, conflict, notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
 import { signVisitorQr } from '../../iot/protocol/visitor-qr.ts';
 import { anyMember, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { claimCodeEntry, codeHint, generateCode, releaseCodeEntry } from './codes.ts';
+import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
-import { assertCanManage, byOwnerQuery, ownerIndex } from './owned-credentials.ts';
+import { assertCanManage, byOwnerQuery, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -35,7 +35,7 @@ interface VisitorPassItem extends Item {
   validFrom: string;
   validUntil: string;
   qrKeyVersion: number;
-  revokedAt?: string;
+  retiredAt?: string;
 }
 
 const statusOf = (pass: VisitorPassItem, now: Date) =>
@@ -117,30 +117,14 @@ export async function revokeVisitorPass(stores: Stores, caller: Caller, property
 
 async function revoke(stores: Stores, propertyId: string, pass: VisitorPassItem, actor: string) {
   if (pass.status === 'revoked') return;
-  const failed = await attempt(() => stores.table.transact([
-    { Update: {
-      Key: { pk: keys.property(propertyId), sk: `VISITOR#${pass.id}` },
-      UpdateExpression: 'SET #s = :revoked, revokedAt = :now',
-      ConditionExpression: '#s = :active',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': stores.now().toISOString() },
-    } },
-    releaseCodeEntry(propertyId, pass.codeKey, pass.id),
-    auditEntry(stores, propertyId, actor, 'visitor-pass.revoked', { type: 'visitor-pass', id: pass.id }),
-  ]));
-  if (failed >= 0) throw conflict('The visitor pass changed meanwhile; try again');
+  await retireCredential(stores, propertyId, pass, 'revoked', actor);
 }
 
 /** Move-out: every visitor pass the resident made is revoked at once. */
 export async function revokeVisitorPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  let cursor: string | undefined;
-  do {
-    const page = await stores.table.query<VisitorPassItem>({ ...byOwnerQuery(propertyId, userId, 'VISITOR#'), limit: 500, cursor });
-    for (const listed of page.items) {
-      if (listed.status !== 'active') continue;
-      const pass = await stores.table.get<VisitorPassItem>(keys.property(propertyId), `VISITOR#${listed.id}`);
-      if (pass) await revoke(stores, propertyId, pass, actor).catch((error) => { if (!(error instanceof Problem && error.status === 409)) throw error; });
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  for (const owned of await ownedBy(stores, propertyId, userId, 'VISITOR#')) {
+    if (owned.status !== 'active') continue;
+    const pass = await stores.table.get<VisitorPassItem>(keys.property(propertyId), `VISITOR#${owned.id}`);
+    if (pass?.status === 'active') await retireCredential(stores, propertyId, pass, 'revoked', actor);
+  }
 }
