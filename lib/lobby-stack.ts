@@ -1,0 +1,80 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { routes as routeTable, type Route } from '../functions/http/routes.ts';
+import { Api } from './api.ts';
+import { Auth } from './auth.ts';
+import { Data } from './data.ts';
+import { Observability } from './observability.ts';
+import { Photos } from './photos.ts';
+
+export interface LobbyStackProps extends StackProps {
+  /** @default the route table of functions/http/routes.ts */
+  routes?: readonly Route[];
+}
+
+/**
+ * The Lobby backend. Each part is one construct (lib/<part>.ts); a new part (e.g. the
+ * IoT side in lib/panels.ts) is one more construct here that reads `data`, `photos`,
+ * `api.functions`, adds its own LobbyFunctions (lib/lobby-function.ts) with
+ * `functionEnvironment` and the same grant helpers, and registers them with
+ * `observability.watchFunction`.
+ */
+export class LobbyStack extends Stack {
+  readonly data: Data;
+  readonly photos: Photos;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly observability: Observability;
+  /** The variables functions/adapters/config.ts reads, for every handler. */
+  readonly functionEnvironment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: LobbyStackProps = {}) {
+    super(scope, id, {
+      description: 'Lobby: open-source backend for apartment intercoms and delivery access',
+      ...props,
+    });
+
+    this.data = new Data(this, 'Data');
+    this.photos = new Photos(this, 'Photos');
+    this.auth = new Auth(this, 'Auth');
+    this.observability = new Observability(this, 'Observability');
+
+    this.functionEnvironment = {
+      LOBBY_TABLE: this.data.lobbyTable.tableName,
+      IDEMPOTENCY_TABLE: this.data.idempotencyTable.tableName,
+      PHOTOS_BUCKET: this.photos.bucket.bucketName,
+      CODE_SECRET_ARN: this.data.codeSecret.secretArn,
+    };
+
+    this.api = new Api(this, 'Api', {
+      routes: props.routes ?? routeTable,
+      auth: this.auth,
+      environment: this.functionEnvironment,
+      publicRoutes: {
+        getOpenApi: 'the OpenAPI description of this API, generated from the route table at build time; it holds no data and the function that serves it has no data permissions.',
+      },
+      // Least privilege, per function, from what its handler does.
+      configure: (fn, lambda, fnRoutes) => {
+        const role = lambda.role;
+        if (fn === 'openapi') return; // a static document: no table, bucket or secret
+        this.data.grantLobbyTable(role);
+        this.data.grantCodeSecret(role);
+        // Only functions with an Idempotency-Key route write idempotency records.
+        if (fnRoutes.some((route) => route.idempotent)) this.data.grantIdempotencyTable(role);
+        // Access events come with presigned photo URLs.
+        if (fn === 'access-events') this.photos.grantReadPrefix(role, 'photos/');
+      },
+    });
+
+    this.observability.watchHttpApi('Api', this.api.httpApi);
+    for (const [fn, lambda] of this.api.functions) this.observability.watchFunction(fn, lambda.function);
+    for (const [name, table] of Object.entries(this.data.tables)) this.observability.watchTable(name, table);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.adminClient.userPoolClientId, description: 'App client of the admin tools (no secret)' });
+    new CfnOutput(this, 'LobbyTableName', { value: this.data.lobbyTable.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: this.data.idempotencyTable.tableName });
+    new CfnOutput(this, 'PhotosBucketName', { value: this.photos.bucket.bucketName });
+  }
+}
