@@ -6,7 +6,7 @@ import type { AccessEvent, AccessMethod, ClaimResponse, CommandAck, CredentialEn
 import { unlockCommand } from '../protocol/messages.ts';
 import { scheduleAllows } from '../protocol/schedule.ts';
 import { CREDENTIALS_SHADOW } from '../protocol/topics.ts';
-import { NotConnectedError, PanelConnection, RequestTimeoutError } from './connection.ts';
+import { PanelConnection, RequestTimeoutError } from './connection.ts';
 import { CredentialStore, type OfflinePassPolicy } from './credential-store.ts';
 import { EventQueue, type OutboxTransport } from './event-queue.ts';
 import { readJson, writeJsonAtomic } from './files.ts';
@@ -364,9 +364,10 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
         }
         return this.decide({ ...base, decision: 'denied', reason: reply.reason ?? 'already-used' });
       } catch (error) {
-        if (!(error instanceof NotConnectedError) && !(error instanceof RequestTimeoutError)) throw error;
+        // No answer (timeout, connection lost, any transport failure): the cloud may or may not
+        // have the claim; an offline grant reconciles with the same attemptId, so it cannot count twice.
         unreachable = error instanceof RequestTimeoutError ? 'claim-timeout' : 'offline';
-        this.log.warn('pass claim got no answer, applying the offline policy', { credentialId: entry.id, policy: this.store.offlinePassPolicy });
+        this.log.warn('pass claim got no answer, applying the offline policy', { credentialId: entry.id, policy: this.store.offlinePassPolicy, error: errorText(error) });
       }
     }
     if (this.store.offlinePassPolicy !== 'allow-once-and-reconcile') {

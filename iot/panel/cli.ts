@@ -10,13 +10,16 @@ import { errorText, stderrLogger } from './log.ts';
  *
  *   npm run panel                                  interactive, first panel of <LOBBY_HOME>/local.json
  *   npm run -s panel -- --panel <id> enter <code>  one shot: one JSON line on stdout
+ *   echo <code> | npm run -s panel -- enter -      the same, the code read from stdin
+ *
+ * `-s` keeps npm's own banner (which echoes the command line, code included) off stdout.
  *
  * Options: --home <dir> (default LOBBY_HOME or .lobby), --panel <id>, --identity <file>
  * (default <home>/panels/<id>/identity.json), --state <dir> (default <home>/panels/<id>/state),
  * --timeout <ms> for the one-shot delivery (default 30000).
  * Logs go to stderr (PANEL_LOG_LEVEL=debug|info|warn|error); codes and keys are never logged.
  */
-const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [enter CODE | scan TOKEN | status]
+const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [--timeout MS] [enter CODE|- | scan TOKEN|- | status]
 interactive commands: enter <code> | scan <qr> | offline | online | status | sync | help | quit`;
 
 const HELP = `  enter <code>   type a code on the keypad
@@ -58,14 +61,17 @@ async function main(): Promise<number> {
 
   const [command, ...args] = positionals;
   if (command === undefined) return interactive(agent);
+  if (!['enter', 'scan', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
 
   await agent.start();
   try {
     switch (command) {
       case 'enter':
       case 'scan': {
-        const code = args[0];
-        if (args.length !== 1 || !code) throw new UsageError(`${command} needs exactly one argument`);
+        if (args.length !== 1 || !args[0]) throw new UsageError(`${command} needs exactly one argument`);
+        // '-' reads the code from stdin, so it shows up neither in the process list nor in npm's echo of the command.
+        const code = args[0] === '-' ? await readStdinLine() : args[0];
+        if (!code) throw new UsageError(`${command} -: no code on stdin`);
         if (!agent.connected) throw new Error(`cannot reach IoT Core at ${identity.mqttUrl}`);
         const result = command === 'enter' ? await agent.enter(code) : await agent.scan(code);
         const timeoutMs = Number(values.timeout ?? 30_000);
@@ -176,6 +182,15 @@ async function interactive(agent: PanelAgent): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+async function readStdinLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += chunk;
+    if (text.includes('\n')) break;
+  }
+  return text.split('\n')[0]!.trim();
+}
 
 async function firstPanel(home: string): Promise<string> {
   const file = `${home}/local.json`;

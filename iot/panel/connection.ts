@@ -114,8 +114,10 @@ export class PanelConnection extends EventEmitter<Events> {
    */
   async connect(timeoutMs?: number): Promise<void> {
     this.wanted = true;
-    this.loop ??= this.connectLoop().finally(() => (this.loop = undefined));
     if (this.online) return;
+    // While the SDK is restoring an interrupted connection it owns the reconnect: a second
+    // connection with the same client id would only take the session over and flap.
+    if (!this.connection) this.loop ??= this.connectLoop().finally(() => (this.loop = undefined));
     await new Promise<void>((resolve, reject) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
         this.off('connect', done);
@@ -150,7 +152,13 @@ export class PanelConnection extends EventEmitter<Events> {
     const connection = this.connection;
     if (!this.online || !connection) throw new NotConnectedError(`not connected: cannot publish to ${topic}`);
     const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-    await withTimeout(connection.publish(topic, body, qos === 1 ? mqtt.QoS.AtLeastOnce : mqtt.QoS.AtMostOnce), this.options.operationTimeoutMs, `publish ${topic}`);
+    try {
+      await withTimeout(connection.publish(topic, body, qos === 1 ? mqtt.QoS.AtLeastOnce : mqtt.QoS.AtMostOnce), this.options.operationTimeoutMs, `publish ${topic}`);
+    } catch (error) {
+      // The CRT fails in-flight operations when the connection goes; callers treat that as offline.
+      if (!this.online || this.connection !== connection) throw new NotConnectedError(`connection lost while publishing to ${topic}`);
+      throw error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   /**
@@ -255,6 +263,7 @@ export class PanelConnection extends EventEmitter<Events> {
       throw error;
     }
     if (!this.wanted || this.connection !== connection) {
+      if (this.connection === connection) this.connection = undefined;
       await connection.disconnect().catch(() => {});
       return;
     }
@@ -280,7 +289,9 @@ export class PanelConnection extends EventEmitter<Events> {
     if (!connection) throw new NotConnectedError();
     // Messages are dispatched from the connection's 'message' event, so those the broker
     // replays from the persistent session before this SUBACK are not lost.
-    const granted = await withTimeout(connection.subscribe(topic, mqtt.QoS.AtLeastOnce), this.options.operationTimeoutMs, `subscribe ${topic}`);
+    const granted = await withTimeout(connection.subscribe(topic, mqtt.QoS.AtLeastOnce), this.options.operationTimeoutMs, `subscribe ${topic}`).catch((error: unknown) => {
+      throw error instanceof Error ? error : new Error(String(error));
+    });
     if (granted.error_code || (granted.qos as number) === 128) throw new Error(`subscription to ${topic} refused (check the IoT policy)`);
   }
 

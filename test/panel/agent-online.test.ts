@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import jpeg from 'jpeg-js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessEvent, commandAck, heartbeat } from '../../iot/protocol/messages.ts';
@@ -5,6 +8,7 @@ import type { PanelAgent } from '../../iot/panel/agent.ts';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud.ts';
 import { makeAgent, tempDir } from './support/agents.ts';
+import { saveIdentity } from '../../iot/panel/identity.ts';
 
 /**
  * The agent through a real MQTT path: the local IoT Core stand-in (mutual TLS with a thing
@@ -216,7 +220,10 @@ describe('panel agent against IoT Core', () => {
     await dropped;
     const offline = await agent.enter('313131');
     expect(offline).toMatchObject({ decision: 'granted', offline: true });
+    // asking to reconnect while the SDK is already reconnecting waits for it (no second connection)
+    await agent.reconnect(10_000);
     await back;
+    expect(agent.connected).toBe(true);
     await cloud.remove(`pin_m${n}`); // announced after the reconnect: reaches the panel only if it resubscribed
     await cloud.waitFor(() => agent.status().version === cloud.version);
     expect((await agent.enter('313131')).reason).toBe('unknown-code');
@@ -236,6 +243,24 @@ describe('panel agent against IoT Core', () => {
     expect(await cloud.waitFor(() => cloud.heartbeats.find((h) => h.keypadLockedUntil === lockedUntil))).toBeDefined();
     const recent = cloud.events.slice(-5).map((e) => [e.method, e.decision, e.reason]);
     expect(recent).toEqual([...Array(3).fill(['delivery-pin', 'denied', 'unknown-code']), ['delivery-pin', 'denied', 'keypad-locked'], ['delivery-pin', 'denied', 'keypad-locked']]);
+  });
+
+  it('the CLI one-shot prints exactly one JSON line once the event is delivered, and logs no code', async () => {
+    await cloud.put('454545', { id: `pin_n${n}`, type: 'delivery-pin' });
+    const file = await saveIdentity(identity, join(state.dir, 'identity.json'));
+    const run = (code: string) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', file, '--state', join(state.dir, 'state'), 'enter', code], { env: { ...process.env, PANEL_LOG_LEVEL: 'debug' } });
+    const granted = await run('454545');
+    const lines = granted.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!);
+    expect(Object.keys(result)).toEqual(['decision', 'method', 'eventId']);
+    expect(result).toMatchObject({ decision: 'granted', method: 'delivery-pin' });
+    expect(eventsOf(result.eventId)).toEqual([expect.objectContaining({ photoKey: expect.any(String) })]);
+    expect(granted.stderr).not.toContain('454545');
+    expect(granted.stderr).not.toContain(cloud.panelKey);
+    const denied = JSON.parse((await run('000999')).stdout);
+    expect(denied).toEqual({ decision: 'denied', method: 'delivery-pin', reason: 'unknown-code', eventId: expect.any(String) });
   });
 
   it('a restarted panel starts from its saved set and only asks for what changed', async () => {
