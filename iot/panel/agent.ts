@@ -5,7 +5,7 @@ import { monotonicFactory, ulid } from 'ulid';
 import type { AccessEvent, AccessMethod, ClaimResponse, CommandAck, CredentialEntry, Heartbeat, PanelResponse, PhotoUrlResponse, SyncResponse } from '../protocol/messages.ts';
 import { unlockCommand } from '../protocol/messages.ts';
 import { scheduleAllows } from '../protocol/schedule.ts';
-import { CREDENTIALS_SHADOW } from '../protocol/topics.ts';
+import { CREDENTIALS_SHADOW, HEARTBEAT_SECONDS } from '../protocol/topics.ts';
 import { PanelConnection, RequestTimeoutError } from './connection.ts';
 import { CredentialStore, type OfflinePassPolicy } from './credential-store.ts';
 import { EventQueue, type OutboxTransport } from './event-queue.ts';
@@ -175,7 +175,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.now = options.now ?? (() => new Date());
     const config = options.config ?? {};
     this.config = {
-      heartbeatMs: config.heartbeatMs ?? 15_000,
+      heartbeatMs: config.heartbeatMs ?? HEARTBEAT_SECONDS * 1000,
       requestTimeoutMs: config.requestTimeoutMs ?? 8_000,
       syncWaitMs: config.syncWaitMs ?? 5_000,
       claimTimeoutMs: config.claimTimeoutMs ?? 4_000,
