@@ -5,6 +5,7 @@ import { monotonicFactory, ulid } from 'ulid';
 import type { AccessEvent, AccessMethod, ClaimResponse, CommandAck, CredentialEntry, Heartbeat, PanelResponse, PhotoUrlResponse, SyncResponse } from '../protocol/messages.ts';
 import { unlockCommand } from '../protocol/messages.ts';
 import { scheduleAllows } from '../protocol/schedule.ts';
+import { verifyVisitorQr } from '../protocol/visitor-qr.ts';
 import { CREDENTIALS_SHADOW, HEARTBEAT_SECONDS } from '../protocol/topics.ts';
 import { PanelConnection, RequestTimeoutError } from './connection.ts';
 import { CredentialStore, type OfflinePassPolicy } from './credential-store.ts';
@@ -161,6 +162,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
   private syncRunning: Promise<void> | undefined;
   private syncAgain = false;
   private shadowVersion = 0;
+  private qrKeys: Record<string, string> = {};
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private syncRetry = new Retry();
   private flushRetry = new Retry();
@@ -219,6 +221,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.throttle = await KeypadThrottle.open(this.config.keypad, this.stateDir);
     const claims = await readJson<ClaimsState>(this.file('claims.json'));
     if (claims) this.claims = { usedLocally: claims.usedLocally ?? {}, pending: claims.pending ?? [] };
+    this.qrKeys = (await readJson<Record<string, string>>(this.file('qr-keys.json'))) ?? {};
     const executed = await readJson<Record<string, ExecutedCommand>>(this.file('commands.json'));
     this.executed = new Map(Object.entries(executed ?? {}));
     this.log.info('starting', { version: this.store.version, entries: this.store.size, outbox: this.outbox.size });
@@ -290,9 +293,37 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     await this.requestSync('requested');
   }
 
-  /** A QR code scanned at the panel; for now the token is looked up like a code. */
-  scan(token: string): Promise<EntryResult> {
-    return this.enter(token, { source: 'qr' });
+  /**
+   * A visitor QR token scanned at the panel: verified offline with the property's
+   * public keys from the shadow, valid only inside its window by this panel's
+   * clock, refused if the set marks the pass revoked.
+   */
+  async scan(token: string): Promise<EntryResult> {
+    this.requireStarted();
+    if (this.syncRunning) await this.waitForSync(this.config.syncWaitMs).catch(() => {});
+    const at = this.now();
+    const eventId = this.nextUlid(at.getTime());
+    const base = { eventId, at, method: 'visitor' as const };
+    let result: EntryResult;
+    if (this.throttle.isLocked(at)) {
+      result = await this.decide({ ...base, decision: 'denied', reason: 'keypad-locked' });
+    } else {
+      const verdict = verifyVisitorQr(token, { publicKeys: this.qrKeys, propertyId: this.identity.propertyId, now: at });
+      if (!verdict.ok) {
+        // Forged or garbled tokens count like wrong codes; honest but expired ones do not.
+        const forged = verdict.reason === 'malformed' || verdict.reason === 'bad-signature' || verdict.reason === 'unknown-key';
+        const lockedUntil = forged ? (await this.throttle.recordFailure(at)).lockedUntil : undefined;
+        result = await this.decide({ ...base, decision: 'denied', reason: `qr-${verdict.reason}` });
+        if (lockedUntil) await this.reportLock(at, lockedUntil);
+      } else {
+        const entry = this.store.byCredentialId(verdict.claims.id);
+        result = entry?.revoked
+          ? await this.decide({ ...base, decision: 'denied', reason: 'revoked', credentialId: verdict.claims.id })
+          : await this.decide({ ...base, decision: 'granted', credentialId: verdict.claims.id });
+      }
+    }
+    this.emit('decision', result);
+    return result;
   }
 
   /** A code typed on the keypad: decides, releases the door on a grant, and queues the access event. */
@@ -595,8 +626,17 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.connection.publish(this.shadowTopics.get, { clientToken: ulid() }).catch((error) => this.log.warn('shadow get failed', { error: errorText(error) }));
   }
 
+  /** Visitor-QR public keys (current and previous), kept on disk so scans verify offline after a restart. */
+  private async saveQrKeys(keys: Record<string, string>): Promise<void> {
+    const valid = Object.fromEntries(Object.entries(keys).filter(([, v]) => typeof v === 'string'));
+    if (JSON.stringify(valid) === JSON.stringify(this.qrKeys)) return;
+    this.qrKeys = valid;
+    await writeJsonAtomic(this.file('qr-keys.json'), valid);
+    this.reportShadow();
+  }
+
   private reportShadow(): void {
-    const reported = { version: this.store.version, keyVersion: this.store.keyVersion };
+    const reported = { version: this.store.version, keyVersion: this.store.keyVersion, qrKeys: this.qrKeys };
     this.connection
       .publish(this.shadowTopics.update, { state: { reported }, clientToken: ulid() })
       .catch((error) => this.log.warn('shadow report failed', { error: errorText(error) }));
@@ -612,6 +652,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.shadowVersion = version;
     const wanted = kind === 'get' ? document.state?.desired : document.state;
     if (!wanted) return;
+    if (wanted.qrKeys && typeof wanted.qrKeys === 'object') void this.saveQrKeys(wanted.qrKeys as Record<string, string>);
     const wantedVersion = typeof wanted.version === 'number' ? wanted.version : this.store.version;
     const wantedKey = typeof wanted.keyVersion === 'number' ? wanted.keyVersion : this.store.keyVersion;
     if (wantedKey !== this.store.keyVersion || wantedVersion > this.store.version) {
@@ -737,6 +778,7 @@ interface ShadowDocument {
 interface ShadowState {
   version?: unknown;
   keyVersion?: unknown;
+  qrKeys?: unknown;
 }
 
 function sameReported(reported: ShadowState | undefined, store: CredentialStore): boolean {

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity 
 interactive commands: enter <code> | scan <qr> | offline | online | status | sync | help | quit`;
 
 const HELP = `  enter <code>   type a code on the keypad
-  scan <qr>      present a QR code (the token is looked up like a code for now)
+  scan <qr>      present a visitor QR token (verified offline with the property's keys)
   offline        drop the connection (decisions continue from the saved set, events queue up)
   online         reconnect (sync first, then the queued events go out)
   status         credential set version/digest, connection, outbox, keypad lock
