@@ -128,13 +128,18 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
 }
 
 /** The credentials shadow's desired state: small (well under 8 KB) whatever the number of codes. */
-export const desiredCredentials = (stores: Stores, propertyId: string, head: SetHead): CredentialsShadowState =>
-  ({ version: head.version, keyVersion: head.keyVersion, qrKeys: qrKeysFor(stores, propertyId, head.keyVersion) });
+export async function desiredCredentials(stores: Stores, propertyId: string, head: SetHead): Promise<CredentialsShadowState> {
+  const property = await loadProperty(stores, propertyId);
+  return {
+    version: head.version, keyVersion: head.keyVersion, qrKeys: qrKeysFor(stores, propertyId, head.keyVersion),
+    timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
+  };
+}
 
-/** Tells every panel of the property, through its shadow, which set version is current. */
-export async function announce(stores: Stores, propertyId: string, head: SetHead) {
+/** Tells every panel of the property, through its shadow, which set version is current (and the settings panels use). */
+export async function announce(stores: Stores, propertyId: string, head?: SetHead) {
   const panels = await stores.table.queryAll<{ id: string }>(keys.property(propertyId), 'PANEL#');
-  const desired = desiredCredentials(stores, propertyId, head);
+  const desired = await desiredCredentials(stores, propertyId, head ?? (await loadSetHead(stores, propertyId)));
   await Promise.all(panels.map((panel) => stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desired })));
 }
 

@@ -64,7 +64,7 @@ export async function createPanel(stores: Stores, provision: PanelProvisioner, c
     auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
   ]);
   const head = await loadSetHead(stores, propertyId);
-  await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desiredCredentials(stores, propertyId, head) });
+  await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...(await desiredCredentials(stores, propertyId, head)) });
   return { ...view(panel, head.version, stores.now()), connection };
 }
 

@@ -5,6 +5,7 @@ import type { Caller } from '../http/caller.ts';
 import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
 import { auditEntry } from './audit.ts';
 import { anyMember, requireRole, adminsOnly } from './access.ts';
+import { announce } from './credential-sets.ts';
 import type { Stores } from './stores.ts';
 
 export interface Property {
@@ -56,5 +57,7 @@ export async function patchSettings(stores: Stores, caller: Caller, propertyId: 
     { Update: { Key: { pk: keys.property(propertyId), sk: keys.meta }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
     auditEntry(stores, propertyId, caller.userId, 'property.settings-changed', { type: 'property', id: propertyId }),
   ]);
+  // Panels decide offline passes by this setting: tell them now, not at their next full sync.
+  if (patch.offlinePassPolicy !== undefined) await announce(stores, propertyId);
   return loadProperty(stores, propertyId);
 }

@@ -636,7 +636,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
   }
 
   private reportShadow(): void {
-    const reported = { version: this.store.version, keyVersion: this.store.keyVersion, qrKeys: this.qrKeys };
+    const reported = { version: this.store.version, keyVersion: this.store.keyVersion, qrKeys: this.qrKeys, timezone: this.store.timezone, offlinePassPolicy: this.store.offlinePassPolicy };
     this.connection
       .publish(this.shadowTopics.update, { state: { reported }, clientToken: ulid() })
       .catch((error) => this.log.warn('shadow report failed', { error: errorText(error) }));
@@ -653,6 +653,11 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     const wanted = kind === 'get' ? document.state?.desired : document.state;
     if (!wanted) return;
     if (wanted.qrKeys && typeof wanted.qrKeys === 'object') void this.saveQrKeys(wanted.qrKeys as Record<string, string>);
+    const policy = {
+      timezone: typeof wanted.timezone === 'string' ? wanted.timezone : undefined,
+      offlinePassPolicy: wanted.offlinePassPolicy === 'deny' || wanted.offlinePassPolicy === 'allow-once-and-reconcile' ? (wanted.offlinePassPolicy as OfflinePassPolicy) : undefined,
+    };
+    if (this.store.hasSet && (policy.timezone || policy.offlinePassPolicy)) void this.store.applyPolicy(policy).then((changed) => changed && this.reportShadow());
     const wantedVersion = typeof wanted.version === 'number' ? wanted.version : this.store.version;
     const wantedKey = typeof wanted.keyVersion === 'number' ? wanted.keyVersion : this.store.keyVersion;
     if (wantedKey !== this.store.keyVersion || wantedVersion > this.store.version) {
@@ -779,6 +784,8 @@ interface ShadowState {
   version?: unknown;
   keyVersion?: unknown;
   qrKeys?: unknown;
+  timezone?: unknown;
+  offlinePassPolicy?: unknown;
 }
 
 function sameReported(reported: ShadowState | undefined, store: CredentialStore): boolean {

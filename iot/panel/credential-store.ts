@@ -95,6 +95,15 @@ export class CredentialStore {
   get offlinePassPolicy(): OfflinePassPolicy {
     return this.meta.offlinePassPolicy;
   }
+
+  /** Property settings the shadow announces between full syncs; kept with the set. */
+  async applyPolicy(policy: { timezone?: string; offlinePassPolicy?: OfflinePassPolicy }): Promise<boolean> {
+    const next = { ...this.meta, ...(policy.timezone && { timezone: policy.timezone }), ...(policy.offlinePassPolicy && { offlinePassPolicy: policy.offlinePassPolicy }) };
+    if (next.timezone === this.meta.timezone && next.offlinePassPolicy === this.meta.offlinePassPolicy) return false;
+    this.meta = next;
+    await this.save();
+    return true;
+  }
   get syncedAt(): string | undefined {
     return this.meta.syncedAt;
   }

@@ -96,4 +96,7 @@ export interface CredentialsShadowState {
   keyVersion: number;
   /** Visitor QR verification keys by key id (base64url Ed25519 public keys): current and previous. */
   qrKeys: Record<string, string>;
+  /** Property settings a panel needs between full syncs. */
+  timezone: string;
+  offlinePassPolicy: 'deny' | 'allow-once-and-reconcile';
 }

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import { eventually, knows, livePanel, type LivePanel } from './support.ts';
+
+let p: TestProperty;
+let door: LivePanel;
+beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
+afterAll(async () => { await door?.stop(); });
+
+describe('offline single-use passes follow the property setting', () => {
+  it('deny (the default): an offline panel refuses a pass', async () => {
+    const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+    await eventually(async () => knows(door, pass.body.code));
+    await door.agent.disconnect();
+    expect(await door.agent.enter(pass.body.code)).toMatchObject({ decision: 'denied', reason: 'offline' });
+    await door.agent.reconnect();
+    expect((await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident })).body.status).toBe('active');
+  });
+
+  it('allow-once-and-reconcile: reaches the panel through the shadow; the offline entry is granted once and reconciled on reconnect', async () => {
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { offlinePassPolicy: 'allow-once-and-reconcile' } }));
+    await eventually(async () => door.agent.status().offlinePassPolicy === 'allow-once-and-reconcile');
+    const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+    await eventually(async () => knows(door, pass.body.code));
+    await door.agent.disconnect();
+    const entry = await door.agent.enter(pass.body.code);
+    expect(entry).toMatchObject({ decision: 'granted', offline: true });
+    expect(await door.agent.enter(pass.body.code)).toMatchObject({ decision: 'denied', reason: 'already-used' });
+    await door.agent.reconnect();
+    await door.agent.drain(15_000);
+    const stored = await eventually(async () => {
+      const got = (await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident })).body;
+      return got.status === 'used' ? got : undefined;
+    });
+    expect(stored.eventId).toBe(entry.eventId);
+    const audit = (await call('GET', `/properties/${p.id}/audit?limit=50`, { token: p.tokens.admin })).body.items;
+    expect(audit.filter((a: any) => a.action === 'delivery-pass.redeemed-offline' && a.target.id === pass.body.id)).toHaveLength(1);
+  });
+});
