@@ -71,10 +71,11 @@ describe('panel agent, offline', () => {
     expect(items[0]).toMatchObject({ photo: false, event: { decision: 'denied', reason: 'unknown-code', method: 'delivery-pin' } });
   });
 
-  it('maps credential types to methods (a scanned QR token is a visitor)', async () => {
+  it('maps credential types to methods; a scanned QR token must carry a valid signature', async () => {
     const { agent } = await offlineAgent('2026-05-04T15:00:00Z');
-    expect(await agent.scan('QR-TOKEN-ABC')).toMatchObject({ decision: 'granted', method: 'visitor', credentialId: 'visitor_1' });
-    expect(await agent.scan('QR-NOT-KNOWN')).toMatchObject({ decision: 'denied', method: 'visitor', reason: 'unknown-code' });
+    expect(await agent.enter('QR-TOKEN-ABC')).toMatchObject({ decision: 'granted', method: 'visitor', credentialId: 'visitor_1' });
+    // A visitor pass's keypad code is not a QR token: scanning it is refused (signed tokens only).
+    expect(await agent.scan('QR-TOKEN-ABC')).toMatchObject({ decision: 'denied', method: 'visitor', reason: 'qr-malformed' });
   });
 
   it('applies schedules in the property time zone, across the DST change', async () => {
