@@ -139,14 +139,14 @@ describe('panel protocol, cloud side', () => {
     const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'FedEx', pin: randomPin() } }));
     const pinPath = `/properties/${p.id}/delivery-pins/${created.body.id}`;
     await until(async () => (await call('GET', pinPath, { token: p.tokens.admin })).body.sync.panels.some((x: any) => x.panelId === panelId));
-    let desired = 0;
+    // The stream has folded the PIN into a set version once its change time is known;
+    // only then is the panel's desired version one that includes it.
     await until(async () => {
-      const got = await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin });
-      desired = got.body.credentials.desiredVersion;
       const sync = (await call('GET', pinPath, { token: p.tokens.admin })).body.sync;
-      // The stream has folded the PIN into a set version once its change time is known.
-      return desired > 0 && sync.state === 'setting' && sync.panels.every((x: any) => x.since !== null);
+      return sync.state === 'setting' && sync.panels.every((x: any) => x.since !== null);
     });
+    const desired = (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.desiredVersion;
+    expect(desired).toBeGreaterThan(0);
     await panel.publish(topic('heartbeat'), { at: new Date().toISOString(), credentials: { version: desired, digest: 'x' } });
     await until(async () => (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.inSync === true);
     const shown = await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin });
