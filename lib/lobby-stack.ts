@@ -5,7 +5,8 @@ import { Api } from './api.ts';
 import { Auth } from './auth.ts';
 import { Data } from './data.ts';
 import { Observability } from './observability.ts';
-import { Photos } from './photos.ts';
+import { Panels } from './panels.ts';
+import { PHOTO_PREFIX, Photos } from './photos.ts';
 
 export interface LobbyStackProps extends StackProps {
   /** @default the route table of functions/http/routes.ts */
@@ -13,17 +14,17 @@ export interface LobbyStackProps extends StackProps {
 }
 
 /**
- * The Lobby backend. Each part is one construct (lib/<part>.ts); a new part (e.g. the
- * IoT side in lib/panels.ts) is one more construct here that reads `data`, `photos`,
- * `api.functions`, adds its own LobbyFunctions (lib/lobby-function.ts) with
- * `functionEnvironment` and the same grant helpers, and registers them with
- * `observability.watchFunction`.
+ * The Lobby backend. Each part is one construct (lib/<part>.ts): a new part reads
+ * `data`, `photos`, `api.functions`, adds its own LobbyFunctions (lib/lobby-function.ts)
+ * with `functionEnvironment` and the same grant helpers, and registers them with
+ * `observability.watchFunction` (as `panels`, the IoT side, does).
  */
 export class LobbyStack extends Stack {
   readonly data: Data;
   readonly photos: Photos;
   readonly auth: Auth;
   readonly api: Api;
+  readonly panels: Panels;
   readonly observability: Observability;
   /** The variables functions/adapters/config.ts reads, for every handler. */
   readonly functionEnvironment: Record<string, string>;
@@ -62,8 +63,18 @@ export class LobbyStack extends Stack {
         // Only functions with an Idempotency-Key route write idempotency records.
         if (fnRoutes.some((route) => route.idempotent)) this.data.grantIdempotencyTable(role);
         // Access events come with presigned photo URLs.
-        if (fn === 'access-events') this.photos.grantReadPrefix(role, 'photos/');
+        if (fn === 'access-events') this.photos.grantReadPrefix(role, PHOTO_PREFIX);
       },
+    });
+
+    // IoT Core: thing type, panel policy, topic rules, the stream processor, and the IoT
+    // access of the API functions that provision panels, send commands or write shadows.
+    this.panels = new Panels(this, 'Panels', {
+      data: this.data,
+      photos: this.photos,
+      observability: this.observability,
+      environment: this.functionEnvironment,
+      apiFunctions: this.api.functions,
     });
 
     this.observability.watchHttpApi('Api', this.api.httpApi);
@@ -76,5 +87,8 @@ export class LobbyStack extends Stack {
     new CfnOutput(this, 'LobbyTableName', { value: this.data.lobbyTable.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.data.idempotencyTable.tableName });
     new CfnOutput(this, 'PhotosBucketName', { value: this.photos.bucket.bucketName });
+    new CfnOutput(this, 'IotDataEndpoint', { value: this.panels.dataEndpoint, description: 'MQTT (8883) endpoint for panels: the account\'s iot:Data-ATS endpoint' });
+    new CfnOutput(this, 'PanelThingType', { value: this.panels.thingType.ref, description: 'IoT thing type of every panel' });
+    new CfnOutput(this, 'PanelPolicyName', { value: this.panels.policy.ref, description: 'IoT policy attached to every panel certificate' });
   }
 }

@@ -49,10 +49,10 @@ export class Observability extends Construct {
     }));
   }
 
-  private alarm(id: string, metric: IMetric, description: string): Alarm {
+  private alarm(id: string, metric: IMetric, description: string, threshold = 1): Alarm {
     const alarm = new Alarm(this, id, {
       metric,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -81,6 +81,17 @@ export class Observability extends Construct {
         width: 12,
       }),
     );
+  }
+
+  /**
+   * An alarm on any metric that must stay at zero (fires at >= threshold within five
+   * minutes), with the metric on the dashboard. For things without a watch* helper:
+   * IoT rule action failures, a dead-letter queue, a stream's iterator age.
+   */
+  watchMetric(name: string, metric: IMetric, description: string, threshold = 1): Alarm {
+    const alarm = this.alarm(name, metric, description, threshold);
+    this.dashboard.addWidgets(new GraphWidget({ title: description, left: [metric], width: 12 }));
+    return alarm;
   }
 
   /** A 5xx alarm; requests, 4xx, 5xx and latency on the dashboard. */

@@ -3,9 +3,13 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-/** Context key: days an entry photo (or credential-set snapshot) is kept. */
+/** Context key: days an entry photo is kept. */
 export const PHOTO_RETENTION_CONTEXT = 'lobby:photoRetentionDays';
 export const DEFAULT_PHOTO_RETENTION_DAYS = 90;
+/** Where credential-set snapshots go (functions/domain/credential-sets.ts syncFor). */
+export const SNAPSHOT_PREFIX = 'credential-sets/';
+/** Where entry photos go (functions/domain/access-events.ts photoKeyFor). */
+export const PHOTO_PREFIX = 'photos/';
 
 export interface PhotosProps {
   /** @default context `lobby:photoRetentionDays`, else 90 */
@@ -63,6 +67,15 @@ export class Photos extends Construct {
           noncurrentVersionExpiration: Duration.days(noncurrentDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
+        // Snapshots are rebuilt on demand (a panel fetches one within minutes of it being
+        // written, through a 5-minute presigned URL): a day is plenty. Where rules overlap,
+        // S3 honours the shorter expiration.
+        {
+          id: 'expire-credential-set-snapshots',
+          prefix: SNAPSHOT_PREFIX,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         // S3 refuses ExpiredObjectDeleteMarker in a rule that also expires by age.
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
@@ -74,13 +87,27 @@ export class Photos extends Construct {
    * no List, no bucket-level actions.
    */
   grantReadPrefix(role: Role, prefix: string) {
+    this.grantObjects(role, ['s3:GetObject'], prefix);
+  }
+
+  /**
+   * Object-level actions (s3:GetObject, s3:PutObject, s3:DeleteObject) under one key
+   * prefix, with the cdk-nag IAM5 acknowledgement for that prefix. No List, no
+   * bucket-level actions.
+   */
+  grantObjects(role: Role, actions: Array<'s3:GetObject' | 's3:PutObject' | 's3:DeleteObject'>, prefix: string) {
     role.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['s3:GetObject'],
+      actions,
       resources: [this.bucket.arnForObjects(`${prefix}*`)],
     }));
+    const keyedBy = prefix === SNAPSHOT_PREFIX
+      ? 'property, key version and set version at run time (functions/domain/credential-sets.ts syncFor)'
+      : prefix === PHOTO_PREFIX
+        ? 'property, panel and event id at run time (functions/domain/access-events.ts photoKeyFor)'
+        : 'ids known only at run time';
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId(this.bucket)}.Arn>/${prefix}*]`,
-      reason: `Objects under ${prefix} are keyed by property, panel and event id at run time (functions/domain/access-events.ts photoKeyFor); the wildcard is limited to that prefix of the photos bucket and the action to s3:GetObject.`,
+      reason: `Objects under ${prefix} are keyed by ${keyedBy}; the wildcard is limited to that prefix of the photos bucket and to object-level actions (no List, no bucket-level actions).`,
     });
   }
 }
