@@ -94,8 +94,10 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     const upserts: CredentialEntry[] = [];
     const removals: string[] = [];
     const versionItems: TransactItem[] = [];
-    for (const { id, item } of changed) {
-      const previous = await stores.table.get<CredentialVersion & Item>(pk, keys.credentialVersion(id));
+    // One read per changed credential, all at once (a bulk import changes thousands).
+    const previousVersions = await Promise.all(changed.map(({ id }) => stores.table.get<CredentialVersion & Item>(pk, keys.credentialVersion(id))));
+    for (const [index, { id, item }] of changed.entries()) {
+      const previous = previousVersions[index];
       const entry = item ? entryFor(stores, item, panelKey) : undefined;
       const newDigest = entry ? entryDigest(entry) : null;
       if ((previous?.entryDigest ?? null) === newDigest) continue;

@@ -2,9 +2,20 @@ import type { Schedule } from '../../functions/schemas/common.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
+// Building an Intl.DateTimeFormat costs ~100 µs; a panel decides in a few µs, so keep one per zone.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const formatFor = (timezone: string) => {
+  let format = formats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formats.set(timezone, format);
+  }
+  return format;
+};
+
 /** Wall-clock weekday and minutes-since-midnight at `at` in `timezone` (DST-correct via Intl). */
 export function localTime(at: Date, timezone: string): { day: (typeof WEEKDAYS)[number]; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = formatFor(timezone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   const day = get('weekday').toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number];
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
