@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -115,6 +116,19 @@ export class LobbyTable {
 
   put(item: Item, condition?: string) {
     return this.client.send(new PutCommand({ TableName: this.name, Item: item, ConditionExpression: condition }));
+  }
+
+  /** Unconditional puts in batches of 25, retrying what DynamoDB leaves unprocessed. */
+  async batchPut(items: Item[]) {
+    for (let start = 0; start < items.length; start += 25) {
+      let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let tryNo = 0; requests.length > 0; tryNo++) {
+        if (tryNo > 8) throw new Error('batch write: items left unprocessed');
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }));
+        requests = (out.UnprocessedItems?.[this.name] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** tryNo));
+      }
+    }
   }
 
   update(input: Omit<UpdateCommandInput, 'TableName'>) {

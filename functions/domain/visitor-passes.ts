@@ -46,8 +46,9 @@ const view = (pass: VisitorPassItem, now: Date) => ({
   codeHint: pass.codeHint, startsAt: pass.startsAt, endsAt: pass.endsAt, createdBy: pass.createdBy, createdAt: pass.createdAt,
 });
 
-function qrFor(stores: Stores, propertyId: string, pass: VisitorPassItem) {
-  const key = visitorSigningKey(stores, propertyId, pass.qrKeyVersion);
+/** Signed with the property's current key, so a token fetched after a key rotation is fresh. */
+function qrFor(stores: Stores, propertyId: string, pass: VisitorPassItem, keyVersion: number) {
+  const key = visitorSigningKey(stores, propertyId, keyVersion);
   return signVisitorQr({ v: 1, p: propertyId, id: pass.id, nbf: Math.floor(Date.parse(pass.startsAt) / 1000), exp: Math.floor(Date.parse(pass.endsAt) / 1000), k: key.kid }, key.privateKey);
 }
 
@@ -77,7 +78,7 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
       { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(endsAt.getTime() / 1000) + 7 * 86400 } } },
       auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }),
     ]));
-    if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass) };
+    if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass, keyVersion) };
     if (failed !== 0) throw conflict('The visitor pass could not be saved; try again');
   }
   throw conflict('No free code could be drawn; try again', 'codes-exhausted');
@@ -104,7 +105,7 @@ export async function getVisitorPass(stores: Stores, caller: Caller, propertyId:
   return {
     ...view(pass, stores.now()),
     code: usable ? stores.vault.decrypt(pass.sealedCode) : undefined,
-    qr: usable ? qrFor(stores, propertyId, pass) : undefined,
+    qr: usable ? qrFor(stores, propertyId, pass, (await loadSetHead(stores, propertyId)).keyVersion) : undefined,
     sync: await credentialSync(stores, propertyId, passId, usable),
   };
 }

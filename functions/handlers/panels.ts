@@ -2,6 +2,7 @@ import { httpHandler } from '../http/handler.ts';
 import { provisionerFromEnv } from '../adapters/panel-provisioner.ts';
 import { createPanel, getPanel, listPanels } from '../domain/panels.ts';
 import { getCommand, requestUnlock } from '../domain/commands.ts';
+import { rotatePanelKeys } from '../domain/key-rotation.ts';
 
 const provision = provisionerFromEnv();
 
@@ -10,5 +11,6 @@ export const handler = httpHandler('panels', {
   listPanels: async ({ stores, caller, params, query }) => ({ status: 200, body: await listPanels(stores, caller, params.propertyId!, query.limit, query.cursor) }),
   getPanel: async ({ stores, caller, params }) => ({ status: 200, body: await getPanel(stores, caller, params.propertyId!, params.panelId!) }),
   unlockPanel: async ({ stores, caller, params }) => ({ status: 202, body: await requestUnlock(stores, caller, params.propertyId!, params.panelId!) }),
+  rotatePanelKeys: async ({ stores, caller, params }) => ({ status: 202, body: await rotatePanelKeys(stores, caller, params.propertyId!) }),
   getCommand: async ({ stores, caller, params }) => ({ status: 200, body: await getCommand(stores, caller, params.propertyId!, params.panelId!, params.commandId!) }),
 });

@@ -68,6 +68,7 @@ export const routes: Route[] = [
   r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}', fn: 'panels', operationId: 'getPanel', summary: 'A panel: desired vs reported credential-set version, inSync, lastSeenAt (admin, staff)', auth: 'jwt', status: 200 }),
   r({ method: 'POST', path: '/properties/{propertyId}/panels/{panelId}/unlock', fn: 'panels', operationId: 'unlockPanel', summary: 'Send a remote unlock with an expiry (admin, staff, resident)', auth: 'jwt', status: 202 }),
   r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}/commands/{commandId}', fn: 'panels', operationId: 'getCommand', summary: 'Status of an unlock command: sent, executed or expired', auth: 'jwt', status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/panel-keys/rotate', fn: 'panels', operationId: 'rotatePanelKeys', summary: 'Rotate the panel code-hash key and the visitor QR signing key, e.g. after a panel was stolen (admin)', auth: 'jwt', status: 202 }),
   r({ method: 'GET', path: '/properties/{propertyId}/access-events', fn: 'access-events', operationId: 'listAccessEvents', summary: 'Access events newest first, with short-lived photo URLs (admin, staff)', auth: 'jwt', query: accessEventsQuery, status: 200 }),
 ];
 

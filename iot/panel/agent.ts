@@ -652,7 +652,12 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.shadowVersion = version;
     const wanted = kind === 'get' ? document.state?.desired : document.state;
     if (!wanted) return;
-    if (wanted.qrKeys && typeof wanted.qrKeys === 'object') void this.saveQrKeys(wanted.qrKeys as Record<string, string>);
+    if (wanted.qrKeys && typeof wanted.qrKeys === 'object') {
+      // A delta holds only the keys that changed and never says which were retired:
+      // read the whole desired state instead.
+      if (kind === 'get') void this.saveQrKeys(wanted.qrKeys as Record<string, string>);
+      else this.shadowGet();
+    }
     const policy = {
       timezone: typeof wanted.timezone === 'string' ? wanted.timezone : undefined,
       offlinePassPolicy: wanted.offlinePassPolicy === 'deny' || wanted.offlinePassPolicy === 'allow-once-and-reconcile' ? (wanted.offlinePassPolicy as OfflinePassPolicy) : undefined,

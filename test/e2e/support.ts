@@ -28,7 +28,7 @@ export async function livePanel(p: TestProperty, opts: { kind?: 'entrance' | 'pa
     onDoorRelease: (release) => doors.push(release),
   });
   await agent.start();
-  return { id: identity.panelId, agent, doors, identity, stateDir, stop: async () => { await agent.stop(); await rm(stateDir, { recursive: true, force: true }); } };
+  return { id: identity.panelId, agent, doors, identity, stateDir, stop: async () => { await agent.stop(); await rm(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); } };
 }
 
 /** Polls until the check holds (propagation is asynchronous: stream -> shadow -> sync). */
