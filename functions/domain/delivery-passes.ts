@@ -5,7 +5,7 @@ import type { Caller } from '../http/caller.ts';
 import { anyMember, requireRole, type Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
-import { assertCanManage, byOwnerQuery, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, listPasses, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty, type Property } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -98,9 +98,7 @@ async function loadManaged(stores: Stores, caller: Caller, propertyId: string, p
 
 export async function listDeliveryPasses(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<ReturnType<typeof view>>> {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const page = membership.role === 'resident'
-    ? await stores.table.query<DeliveryPassItem>({ ...byOwnerQuery(propertyId, caller.userId, 'PASS#'), limit, cursor, newestFirst: true })
-    : await stores.table.query<DeliveryPassItem>({ pk: keys.property(propertyId), skPrefix: 'PASS#', limit, cursor, newestFirst: true });
+  const page = await listPasses<DeliveryPassItem>(stores, membership, 'PASS#', limit, cursor);
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 

@@ -1,4 +1,4 @@
-import { keys, type Item } from '../adapters/lobby-table.ts';
+import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { forbidden, Problem } from '../http/problem.ts';
 import type { Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
@@ -23,6 +23,13 @@ export function assertCanManage(membership: Membership, createdBy: string) {
 export const byOwnerQuery = (propertyId: string, userId: string, prefix: string) => ({
   pk: ownerIndexKey(propertyId, userId), skPrefix: prefix, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
 });
+
+/** A pass list: a resident's own passes, or (staff, admins) all of the property's; newest first. */
+export async function listPasses<T extends object>(stores: Stores, membership: Membership, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
+  return membership.role === 'resident'
+    ? stores.table.query<T>({ ...byOwnerQuery(membership.propertyId, membership.userId, prefix), limit, cursor, newestFirst: true })
+    : stores.table.query<T>({ pk: keys.property(membership.propertyId), skPrefix: prefix, limit, cursor, newestFirst: true });
+}
 
 /** Every credential id one user made under a prefix (PASS#, VISITOR#), all pages. */
 export async function ownedBy(stores: Stores, propertyId: string, userId: string, prefix: string): Promise<Array<{ id: string; status: string }>> {

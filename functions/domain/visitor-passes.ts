@@ -7,7 +7,7 @@ import { anyMember, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
-import { assertCanManage, byOwnerQuery, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, listPasses, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -93,9 +93,7 @@ async function loadVisitorPass(stores: Stores, caller: Caller, propertyId: strin
 
 export async function listVisitorPasses(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<ReturnType<typeof view>>> {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const page = membership.role === 'resident'
-    ? await stores.table.query<VisitorPassItem>({ ...byOwnerQuery(propertyId, caller.userId, 'VISITOR#'), limit, cursor, newestFirst: true })
-    : await stores.table.query<VisitorPassItem>({ pk: keys.property(propertyId), skPrefix: 'VISITOR#', limit, cursor, newestFirst: true });
+  const page = await listPasses<VisitorPassItem>(stores, membership, 'VISITOR#', limit, cursor);
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 
