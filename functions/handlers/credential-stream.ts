@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
-import { logger } from '../http/observability.ts';
+import { count, logger, metrics } from '../http/observability.ts';
 import { applyCredentialChanges, CREDENTIAL_TYPES, type CredentialItem } from '../domain/credential-sets.ts';
 
 const image = (value: unknown) => (value ? (unmarshall(value as Record<string, AttributeValue>) as CredentialItem) : undefined);
@@ -18,6 +19,7 @@ const image = (value: unknown) => (value ? (unmarshall(value as Record<string, A
  */
 export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler(async (event) => {
     const stores = await loadStores();
     const byProperty = new Map<string, Map<string, CredentialItem | undefined>>();
@@ -41,6 +43,8 @@ export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
     for (const [propertyId, changes] of byProperty) {
       const head = await applyCredentialChanges(stores, propertyId, [...changes].map(([id, item]) => ({ id, item })));
       logger.info('credential set', { propertyId, changes: changes.size, version: head?.version ?? 'unchanged' });
+      if (head) count('CredentialSetVersions');
     }
     await Promise.all(expiredPhotos.map((key) => stores.photos.delete(key)));
+    if (expiredPhotos.length) count('PhotosExpired', expiredPhotos.length);
   });

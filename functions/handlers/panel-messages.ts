@@ -1,5 +1,5 @@
 import { accessEvent, commandAck, heartbeat } from '../../iot/protocol/messages.ts';
-import { logger } from '../http/observability.ts';
+import { count, logger } from '../http/observability.ts';
 import { panelMessageHandler } from '../iot/message-handler.ts';
 import { recordAccessEvent } from '../domain/access-events.ts';
 import { recordCommandAck } from '../domain/commands.ts';
@@ -16,6 +16,7 @@ export const handler = panelMessageHandler('panel-messages', async ({ stores, pa
   if (channel === 'events') {
     const outcome = await recordAccessEvent(stores, panel, accessEvent.parse(message));
     logger.info('access event', { panelId: panel.id, outcome });
+    count(outcome === 'recorded' ? 'AccessEventRecorded' : outcome === 'duplicate' ? 'AccessEventDuplicate' : 'AccessEventRejected');
   } else if (channel === 'acks') {
     await recordCommandAck(stores, panel, commandAck.parse(message));
   } else {

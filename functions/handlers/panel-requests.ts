@@ -1,6 +1,6 @@
 import { panelRequest, type PanelResponse } from '../../iot/protocol/messages.ts';
 import { panelTopics } from '../../iot/protocol/topics.ts';
-import { logger } from '../http/observability.ts';
+import { count, logger } from '../http/observability.ts';
 import { panelMessageHandler } from '../iot/message-handler.ts';
 import { photoKeyFor } from '../domain/access-events.ts';
 import { syncFor } from '../domain/credential-sets.ts';
@@ -31,6 +31,7 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
       case 'pass.claim':
         response = { requestId, ok: true, ...(await claimPass(stores, panel, request)) };
         logger.info('pass claim', { panelId: panel.id, credentialId: request.credentialId, decision: response.ok ? (response as { decision: string }).decision : 'error' });
+        count((response as { decision?: string }).decision === 'granted' ? 'PassClaimGranted' : 'PassClaimDenied');
         break;
     }
   }

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { loadStores } from '../adapters/stores.ts';
 import type { Stores } from '../domain/stores.ts';
 import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
-import { logger } from './observability.ts';
+import { count, logger, metrics } from './observability.ts';
 import { badRequest, Problem, unauthorized } from './problem.ts';
 import { findRoute, type FunctionName, type Route } from './routes.ts';
 
@@ -118,9 +119,11 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
       return problemResponse(problem);
     } finally {
       logger.info('request', { route: event.routeKey, status, ms: Date.now() - started });
+      count(status >= 500 ? 'ApiServerError' : status >= 400 ? 'ApiClientError' : 'ApiSuccess');
     }
   };
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .handler(run);
 }

@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
-import { logger } from '../http/observability.ts';
+import { logger, metrics } from '../http/observability.ts';
 import { panelById, type Panel } from '../domain/panels.ts';
 import type { Stores } from '../domain/stores.ts';
 import type { PanelRuleEvent } from './rules.ts';
@@ -33,5 +34,5 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
     await operation({ stores, panel, channel: event.channel, message });
     logger.info('panel message', { handler: name, panelId: panel.id, channel: event.channel, ms: Date.now() - started });
   };
-  return middy<PanelRuleEvent, void, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).handler(run);
+  return middy<PanelRuleEvent, void, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).handler(run);
 }
