@@ -21,6 +21,7 @@ export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async (event) => {
+    count('StreamRecords', event.Records.length);
     const stores = await loadStores();
     const byProperty = new Map<string, Map<string, CredentialItem | undefined>>();
     const expiredPhotos: string[] = [];

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
-import { logger, metrics } from '../http/observability.ts';
+import { count, logger, metrics } from '../http/observability.ts';
 import { panelById, type Panel } from '../domain/panels.ts';
 import type { Stores } from '../domain/stores.ts';
 import type { PanelRuleEvent } from './rules.ts';
@@ -18,6 +18,7 @@ export type PanelMessageOperation = (args: { stores: Stores; panel: Panel; chann
 export function panelMessageHandler(name: string, operation: PanelMessageOperation) {
   const run = async (event: PanelRuleEvent): Promise<void> => {
     const started = Date.now();
+    count('PanelMessages');
     const stores = await loadStores();
     const panel = await panelById(stores, event.panelId);
     if (!panel) {
