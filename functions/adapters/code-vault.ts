@@ -17,6 +17,8 @@ export interface CodeVault {
   decrypt(sealed: string): string;
   /** A 32-byte key for another purpose (e.g. a property's panel key), derived from the same secret. */
   derivedKey(purpose: string): Buffer;
+  /** A keyed digest: compares like a hash, but reveals nothing about low-entropy input without the secret. */
+  keyedDigest(purpose: string, data: string): string;
 }
 
 export function codeVaultFromSecret(secret: string): CodeVault {
@@ -35,6 +37,7 @@ export function codeVaultFromSecret(secret: string): CodeVault {
       return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
     },
     derivedKey: (purpose) => derive(`lobby/${purpose}`),
+    keyedDigest: (purpose, data) => createHmac('sha256', derive(`lobby/digest/${purpose}`)).update(data).digest('base64url'),
     decrypt(sealed) {
       const [version, iv, body, tag] = sealed.split('.');
       if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown sealed code format');

@@ -107,9 +107,16 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
         const request: ApiRequest = { caller, params: event.pathParameters as Record<string, string> ?? {}, query, body, headers: event.headers ?? {}, stores: await loadStores() };
         const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
         if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest('The Idempotency-Key header is not valid', [{ path: 'headers.idempotency-key', message: 'must be 1-128 visible ASCII characters' }]);
-        result = key
-          ? await idempotentCreate(() => (operation as Operation)(request), { key, userId: caller.userId, routeKey: event.routeKey, params: request.params, body })
-          : await (operation as Operation)(request);
+        if (key) {
+          // Stored sealed, compared by keyed digest: the record never holds a code or key in the clear.
+          const { vault } = request.stores;
+          const sealed = await idempotentCreate(async () => ({ sealed: vault.encrypt(JSON.stringify(await (operation as Operation)(request))) }), {
+            key, userId: caller.userId, routeKey: event.routeKey, params: request.params, bodyDigest: vault.keyedDigest('idempotency', JSON.stringify(body)),
+          });
+          result = JSON.parse(vault.decrypt(sealed.sealed)) as ApiResult;
+        } else {
+          result = await (operation as Operation)(request);
+        }
       }
       status = result.status;
       return result.status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : json(result.status, result.body, undefined, result.headers);

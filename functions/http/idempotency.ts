@@ -9,8 +9,8 @@ export interface IdempotentCall {
   userId: string;
   routeKey: string;
   params: Record<string, string>;
-  /** Validated body: the same key with a different body is refused (422). */
-  body: unknown;
+  /** Keyed digest of the validated body: the same key with a different body is refused (422). */
+  bodyDigest: string;
 }
 
 let persistenceStore: DynamoDBPersistenceLayer | undefined;
@@ -19,6 +19,8 @@ let persistenceStore: DynamoDBPersistenceLayer | undefined;
  * Wraps a create so the same Idempotency-Key and body returns the first response
  * again and creates nothing new (Powertools idempotency, records in DynamoDB).
  * Failed attempts are not remembered, so a retry after a 409 runs again.
+ * The caller seals what `run` returns: a create's response can hold a PIN, a pass
+ * code or a panel's private key, and the record stays in the table for a day.
  */
 export function idempotentCreate<R>(run: () => Promise<R>, call: IdempotentCall): Promise<R> {
   persistenceStore ??= new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName, awsSdkV3Client: dynamo() });
@@ -26,7 +28,7 @@ export function idempotentCreate<R>(run: () => Promise<R>, call: IdempotentCall)
     persistenceStore,
     config: new IdempotencyConfig({
       eventKeyJmesPath: '[key, userId, routeKey, params]',
-      payloadValidationJmesPath: 'body',
+      payloadValidationJmesPath: 'bodyDigest',
       expiresAfterSeconds: 24 * 3600,
     }),
   });

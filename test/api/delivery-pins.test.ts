@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
+import { scanAll } from '../support/dynamo.ts';
 
 let p: TestProperty;
 const pins = () => `/properties/${p.id}/delivery-pins`;
@@ -108,6 +109,10 @@ describe('delivery PINs', () => {
     expect(list.body.items.filter((i: any) => i.id === first.body.id)).toHaveLength(1);
     const reused = await call('POST', pins(), { token: p.tokens.admin, body: { ...body, description: 'other' }, headers: { 'idempotency-key': key } });
     expect(reused.status).toBe(422);
+    // The remembered response is sealed: the idempotency table never holds the PIN.
+    const records = JSON.stringify(await scanAll(stack().tables.idempotency));
+    expect(records.length).toBeGreaterThan(10);
+    expect(records).not.toContain(body.pin);
   });
 
   it('pages with limit and cursor', async () => {

@@ -30,3 +30,16 @@ export async function deleteItem(pk: string, sk: string) {
   const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
   await documents().send(new DeleteCommand({ TableName: stack().tables.lobby, Key: { pk, sk } }));
 }
+
+/** Every item of one of the stack's tables, as stored (for checking what is at rest). */
+export async function scanAll(table: string) {
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
