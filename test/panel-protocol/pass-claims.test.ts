@@ -79,6 +79,20 @@ describe('single-use pass redemption', () => {
     }
   });
 
+  it('a panel of another property cannot claim this property\'s pass', async () => {
+    const q = await newProperty('Elsewhere');
+    const door = await expectOk(call('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Their door', kind: 'entrance' } }));
+    const stranger = await connectRawPanel(door.body.connection);
+    try {
+      const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+      expect(await claim(stranger, pass.body.id)).toMatchObject({ decision: 'denied', reason: 'unknown-pass' });
+      expect((await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident })).body.status).toBe('active');
+      expect((await claim(panels[0]!, pass.body.id)).decision).toBe('granted');
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('offline redemption is reconciled: recorded as used at the time of entry; a second offline use is flagged', async () => {
     const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     const enteredAt = new Date(Date.now() - 60_000).toISOString();
