@@ -14,8 +14,8 @@ export interface PanelConnection {
 export type PanelProvisioner = (panelId: string, propertyId: string) => Promise<PanelConnection>;
 
 /** In AWS: an IoT thing in the panel thing type, a new certificate, the panel policy attached. */
-export function iotProvisioner(opts: { thingTypeName: string; policyName: string }): PanelProvisioner {
-  const iot = new IoTClient({});
+export function iotProvisioner(opts: { thingTypeName: string; policyName: string; client?: IoTClient }): PanelProvisioner {
+  const iot = opts.client ?? new IoTClient({});
   return async (panelId, propertyId) => {
     await iot.send(new CreateThingCommand({ thingName: panelId, thingTypeName: opts.thingTypeName, attributePayload: { attributes: { propertyId } } }));
     const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));

@@ -1,0 +1,40 @@
+import { IoTClient } from '@aws-sdk/client-iot';
+import { describe, expect, it } from 'vitest';
+import { iotProvisioner } from '../../functions/adapters/panel-provisioner.ts';
+
+/**
+ * The AWS IoT control-plane provisioner. No emulator of the IoT control plane
+ * exists here, so this is the one test with a stubbed AWS client: a middleware at
+ * the front of the SDK stack records each command and answers it.
+ */
+function recordingClient(answers: Record<string, unknown>) {
+  const calls: Array<{ command: string; input: any }> = [];
+  const client = new IoTClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  client.middlewareStack.add((_next, context) => async (args) => {
+    const command = context.commandName as string;
+    calls.push({ command, input: args.input });
+    return { output: { $metadata: {}, ...(answers[command] as object) }, response: {} };
+  }, { step: 'initialize', name: 'recordAndAnswer' });
+  return { client, calls };
+}
+
+describe('IoT provisioner (stubbed IoT client: no emulator exists)', () => {
+  it('creates the thing in the thing type, a certificate, attaches the policy and the principal', async () => {
+    const { client, calls } = recordingClient({
+      CreateKeysAndCertificateCommand: { certificateArn: 'arn:aws:iot:us-east-1:1:cert/abc', certificatePem: 'CERT', keyPair: { PrivateKey: 'KEY' } },
+      DescribeEndpointCommand: { endpointAddress: 'xyz-ats.iot.us-east-1.amazonaws.com' },
+    });
+    const provision = iotProvisioner({ thingTypeName: 'lobby-panel', policyName: 'lobby-panel', client });
+    const connection = await provision('panel-1', 'prop_1');
+    expect(calls.map((c) => c.command)).toEqual(['CreateThingCommand', 'CreateKeysAndCertificateCommand', 'AttachPolicyCommand', 'AttachThingPrincipalCommand', 'DescribeEndpointCommand']);
+    expect(calls[0]!.input).toEqual({ thingName: 'panel-1', thingTypeName: 'lobby-panel', attributePayload: { attributes: { propertyId: 'prop_1' } } });
+    expect(calls[1]!.input).toEqual({ setAsActive: true });
+    expect(calls[2]!.input).toEqual({ policyName: 'lobby-panel', target: 'arn:aws:iot:us-east-1:1:cert/abc' });
+    expect(calls[3]!.input).toEqual({ thingName: 'panel-1', principal: 'arn:aws:iot:us-east-1:1:cert/abc' });
+    expect(calls[4]!.input).toEqual({ endpointType: 'iot:Data-ATS' });
+    expect(connection).toEqual({
+      mqttUrl: 'mqtts://xyz-ats.iot.us-east-1.amazonaws.com:8883', clientId: 'panel-1',
+      certificatePem: 'CERT', privateKeyPem: 'KEY', certificateArn: 'arn:aws:iot:us-east-1:1:cert/abc',
+    });
+  });
+});
