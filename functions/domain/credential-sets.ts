@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { ulid } from 'ulid';
 import { keys, type Item, type TransactItem } from '../adapters/lobby-table.ts';
 import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
@@ -191,16 +192,35 @@ export async function syncFor(stores: Stores, propertyId: string, request: { req
     }
   }
   const property = await loadProperty(stores, propertyId);
-  const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
-  // Built from the table as it is now, labelled with the head read before: it can
-  // only be ahead of that version, and the deltas that follow set the same state.
-  const entries = await currentEntries(stores, propertyId, panelKey);
-  const body = gzipSync(JSON.stringify({ entries }));
-  const key = `credential-sets/${propertyId}/k${head.keyVersion}/v${head.version}-${Date.now()}.json.gz`;
-  await stores.photos.put(key, body, 'application/gzip');
+  const snapshot = await snapshotFor(stores, propertyId, head);
   return {
-    ...base, kind: 'full', version: head.version, keyVersion: head.keyVersion, digest: setDigest(entries), panelKey,
+    ...base, kind: 'full', version: head.version, keyVersion: head.keyVersion, digest: snapshot.digest,
+    panelKey: panelKeyFor(stores, propertyId, head.keyVersion),
     timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
-    url: await stores.photos.presignGet(key, 300), bytes: body.length,
+    url: await stores.photos.presignGet(snapshot.key, 300), bytes: snapshot.bytes,
   };
+}
+
+interface Snapshot { key: string; digest: string; bytes: number }
+
+/**
+ * The gzip snapshot for a set version, built once and shared by every panel that
+ * asks for it (after an outage a whole building reconnects at once). Built from
+ * the table as it is now and labelled with the head read before: it can only be
+ * ahead of that version, and the deltas that follow set the same state.
+ */
+async function snapshotFor(stores: Stores, propertyId: string, head: SetHead): Promise<Snapshot> {
+  const sk = `SNAPSHOT#k${head.keyVersion}#v${head.version}`;
+  const known = await stores.table.get<Snapshot & Item & { expiresAtEpoch: number }>(keys.property(propertyId), sk);
+  // TTL deletes late, and the object itself is gone after a day: honour the expiry ourselves.
+  if (known && known.expiresAtEpoch > stores.now().getTime() / 1000) return { key: known.key, digest: known.digest, bytes: known.bytes };
+  const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion));
+  const body = gzipSync(JSON.stringify({ entries }));
+  // Each build gets its own object, so a URL always serves the content its digest describes.
+  const snapshot: Snapshot = { key: `credential-sets/${propertyId}/k${head.keyVersion}/v${head.version}-${ulid()}.json.gz`, digest: setDigest(entries), bytes: body.length };
+  await stores.photos.put(snapshot.key, body, 'application/gzip');
+  // Two panels racing here build the same version twice; the last record wins and both are valid.
+  // Expires with the bucket's one-day lifecycle rule for credential-sets/.
+  await stores.table.put({ pk: keys.property(propertyId), sk, type: 'credential-snapshot', ...snapshot, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + 20 * 3600 });
+  return snapshot;
 }
