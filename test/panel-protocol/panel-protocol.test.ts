@@ -47,7 +47,8 @@ describe('panel protocol, cloud side', () => {
 
     // A second panel asking for the same version shares the snapshot instead of rebuilding it.
     const again = await panel.request({ op: 'credentials.sync', haveVersion: 0, haveKeyVersion: 0 });
-    if (again.version === sync.version) expect(new URL(again.url).pathname).toBe(new URL(sync.url).pathname);
+    expect(again.version).toBe(sync.version);
+    expect(new URL(again.url).pathname).toBe(new URL(sync.url).pathname);
 
     // Holding that version: nothing new. One more change: a delta, not the whole set.
     expect(await panel.request({ op: 'credentials.sync', haveVersion: sync.version, haveKeyVersion: sync.keyVersion })).toMatchObject({ kind: 'current', version: sync.version });
