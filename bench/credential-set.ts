@@ -169,6 +169,9 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
           cloudReportedBytes: last!.reply.bytes,
         },
         fullResyncMs: {
+          // The first request builds the snapshot of this version; later panels share it.
+          firstPanel: { totalMs: ms(samples[0]!.totalMs), cloudHandlerMs: cloud.length > 0 ? cloud[0]! : null },
+          sharedSnapshotMedian: samples.length > 1 ? ms(median(samples.slice(1).map((s) => s.totalMs))) : null,
           median: med((s) => s.totalMs),
           max: ms(Math.max(...samples.map((s) => s.totalMs))),
           trials,
