@@ -1,4 +1,4 @@
-import { decodeTime, ulid } from 'ulid';
+import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { badRequest } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
@@ -77,4 +77,3 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
   return { items, nextCursor: page.nextCursor };
 }
 
-export const eventTime = (eventId: string) => new Date(decodeTime(eventId));

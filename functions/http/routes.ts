@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { listQuery, noQuery } from '../schemas/common.ts';
+import { listQuery } from '../schemas/common.ts';
 import { createPropertyBody, patchSettingsBody } from '../schemas/properties.ts';
 import { directoryQuery, moveInBody, putMemberBody } from '../schemas/people.ts';
 import { createDeliveryPinBody, patchDeliveryPinBody } from '../schemas/delivery-pins.ts';
@@ -78,4 +78,3 @@ export function findRoute(key: string): Route | undefined {
   return routes.find((route) => routeKey(route) === key);
 }
 
-export const defaultQuery = noQuery;

@@ -46,4 +46,3 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 
-export const noQuery = z.strictObject({});
