@@ -81,6 +81,22 @@ function asProblem(error: unknown): Problem {
   return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
 }
 
+/** Caller, query, body, then the operation: idempotently for creates that carry an Idempotency-Key. */
+async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: Operation): Promise<ApiResult> {
+  const caller = callerFromEvent(event);
+  if (!caller) throw unauthorized();
+  const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
+  const body = parse(route.body, readBody(event, route), 'request body');
+  const params = (event.pathParameters ?? {}) as Record<string, string>;
+  const request: ApiRequest = { caller, params, query, body, headers: event.headers ?? {}, stores: await loadStores() };
+  const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
+  if (key === undefined) return operation(request);
+  if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw badRequest('The Idempotency-Key header is not valid', [{ path: 'headers.idempotency-key', message: 'must be 1-128 visible ASCII characters' }]);
+  }
+  return idempotentCreate(request.stores.vault, () => operation(request), { key, userId: caller.userId, routeKey: event.routeKey, params, body });
+}
+
 /**
  * The thin HTTP shell every API Lambda shares: find the route by routeKey, require
  * a caller, validate query and body against the route's schemas, run the
@@ -96,28 +112,7 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
       if (!route || route.fn !== fn) throw new Problem(404, 'no-route', 'Not found', 'No such route');
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} missing in ${fn}`);
-      let result: ApiResult;
-      if (route.auth === 'none') {
-        result = await (operation as PublicOperation)();
-      } else {
-        const caller = callerFromEvent(event);
-        if (!caller) throw unauthorized();
-        const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
-        const body = parse(route.body, readBody(event, route), 'request body');
-        const request: ApiRequest = { caller, params: event.pathParameters as Record<string, string> ?? {}, query, body, headers: event.headers ?? {}, stores: await loadStores() };
-        const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
-        if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw badRequest('The Idempotency-Key header is not valid', [{ path: 'headers.idempotency-key', message: 'must be 1-128 visible ASCII characters' }]);
-        if (key) {
-          // Stored sealed, compared by keyed digest: the record never holds a code or key in the clear.
-          const { vault } = request.stores;
-          const sealed = await idempotentCreate(async () => ({ sealed: vault.encrypt(JSON.stringify(await (operation as Operation)(request))) }), {
-            key, userId: caller.userId, routeKey: event.routeKey, params: request.params, bodyDigest: vault.keyedDigest('idempotency', JSON.stringify(body)),
-          });
-          result = JSON.parse(vault.decrypt(sealed.sealed)) as ApiResult;
-        } else {
-          result = await (operation as Operation)(request);
-        }
-      }
+      const result = route.auth === 'none' ? await (operation as PublicOperation)() : await runAuthenticated(event, route, operation as Operation);
       status = result.status;
       return result.status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : json(result.status, result.body, undefined, result.headers);
     } catch (error) {

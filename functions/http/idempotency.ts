@@ -2,8 +2,9 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamo } from '../adapters/aws-clients.ts';
 import { config } from '../adapters/config.ts';
+import type { CodeVault } from '../adapters/code-vault.ts';
 
-export interface IdempotentCall {
+interface IdempotentCall {
   /** The client's Idempotency-Key, scoped to who sent it and where. */
   key: string;
   userId: string;
@@ -19,10 +20,16 @@ let persistenceStore: DynamoDBPersistenceLayer | undefined;
  * Wraps a create so the same Idempotency-Key and body returns the first response
  * again and creates nothing new (Powertools idempotency, records in DynamoDB).
  * Failed attempts are not remembered, so a retry after a 409 runs again.
- * The caller seals what `run` returns: a create's response can hold a PIN, a pass
- * code or a panel's private key, and the record stays in the table for a day.
+ * A create's response can hold a PIN, a pass code or a panel's private key and the
+ * record stays a day: it is stored sealed, and the body only as a keyed digest.
  */
-export function idempotentCreate<R>(run: () => Promise<R>, call: IdempotentCall): Promise<R> {
+export async function idempotentCreate<R>(vault: CodeVault, run: () => Promise<R>, request: Omit<IdempotentCall, 'bodyDigest'> & { body: unknown }): Promise<R> {
+  const { body, ...scope } = request;
+  const { sealed } = await remembered(async () => ({ sealed: vault.encrypt(JSON.stringify(await run())) }), { ...scope, bodyDigest: vault.keyedDigest('idempotency', JSON.stringify(body)) });
+  return JSON.parse(vault.decrypt(sealed)) as R;
+}
+
+function remembered<R>(run: () => Promise<R>, call: IdempotentCall): Promise<R> {
   persistenceStore ??= new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName, awsSdkV3Client: dynamo() });
   const once = makeIdempotent(async (_call: IdempotentCall) => run(), {
     persistenceStore,
