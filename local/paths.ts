@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 
-/** Where the local stack keeps its state: .lobby/ by default, LOBBY_HOME or --home to move it. */
-export function lobbyHome(explicit?: string): string {
-  return resolve(explicit ?? process.env.LOBBY_HOME ?? '.lobby');
-}
+/** Where the local stack keeps its state: .lobby/ by default, LOBBY_HOME or --home to move it (shared with the panel CLI). */
+export { lobbyHome } from '../iot/panel/identity.ts';
 
 export const layout = (home: string) => ({
   home,

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
+import { PortInUseError } from './listen.ts';
 
 /** An S3-compatible emulator (s3rver) on 127.0.0.1, with the photos bucket. */
 export async function startS3(opts: { port: number; directory: string; buckets: string[] }) {
@@ -14,7 +15,7 @@ export async function startS3(opts: { port: number; directory: string; buckets: 
   try {
     await server.run();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`S3: port ${opts.port} on 127.0.0.1 is already in use (choose another with --port-base)`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError('S3', opts.port);
     throw error;
   }
   return { endpoint: `http://127.0.0.1:${opts.port}`, stop: () => server.close() };

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { DynamoDBClient as DynamoDBClientType } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../functions/adapters/table-definitions.ts';
 import { startApiGateway } from './api-gateway.ts';
@@ -15,7 +14,8 @@ import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
 import { startStreamPoller } from './streams.ts';
-import { savePanelIdentity } from './panel-identities.ts';
+import { identityPath, saveIdentity } from '../iot/panel/identity.ts';
+import { isPortFree, PortInUseError } from './listen.ts';
 
 // Loading the SDK through require is much faster inside vitest (see TOOLCHAIN.md).
 const { DynamoDBClient } = createRequire(import.meta.url)('@aws-sdk/client-dynamodb') as { DynamoDBClient: typeof DynamoDBClientType };
@@ -79,11 +79,7 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
 
 async function assertPortsFree(ports: Ports) {
   for (const [what, port] of Object.entries(ports)) {
-    await new Promise<void>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', () => reject(new Error(`${what}: port ${port} on 127.0.0.1 is already in use (another 'npm start'? choose another with --port-base)`)));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-    });
+    if (!(await isPortFree(port))) throw new PortInUseError(what, port);
   }
 }
 
@@ -128,7 +124,7 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
 
     const tokens = await demoTokens(issuer);
     const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
-    if (panel.connection) await savePanelIdentity(paths.home, { panelId: panel.id, propertyId, kind: panel.kind, ...panel.connection });
+    if (panel.connection) await saveIdentity({ panelId: panel.id, propertyId, kind: panel.kind, ...panel.connection }, identityPath(panel.id, paths.home));
     const info: LocalStackInfo = {
       apiUrl: api.url,
       mqttUrl: mqtt.mqttUrl,

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { LocalStackInfo } from '../../local/stack.ts';
+import { isPortFree } from '../../local/listen.ts';
 
 /**
  * The real local stack (DynamoDB Local, S3 emulator, MQTT/IoT stand-in, the local API
@@ -17,10 +17,7 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export async function freePortBase(): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const base = 20_000 + Math.floor(Math.random() * 2_000) * 10;
-    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => new Promise<boolean>((done) => {
-      const probe = createServer().once('error', () => done(false));
-      probe.listen(base + i, '127.0.0.1', () => probe.close(() => done(true)));
-    })));
+    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => isPortFree(base + i)));
     if (free.every(Boolean)) return base;
   }
   throw new Error('no free port block found on 127.0.0.1');
