@@ -1,6 +1,6 @@
 import type { BenchContext } from './lib/context.ts';
 import { distinctPins } from './lib/context.ts';
-import { benchAgent, credentialStoreOf } from './lib/panels.ts';
+import { benchAgent } from './lib/panels.ts';
 import { log, sleep, summarize } from './lib/stats.ts';
 
 /**
@@ -8,7 +8,7 @@ import { log, sleep, summarize } from './lib/stats.ts';
  * property, one panel running the reference agent (iot/panel/agent.ts) over MQTT with mTLS.
  * Per trial: create a PIN (clock starts when the 201 arrives) until the panel would grant it;
  * delete it (clock starts at the 204) until the panel would deny it. The panel's decision is
- * read from its credential store every millisecond (hash + map lookup), not by typing the
+ * read with the agent's side-effect-free credentialFor() every millisecond (hash + map lookup), not by typing the
  * code, so the trials leave no access events behind.
  *
  * The path measured: DynamoDB stream (local poller, 100 ms interval) -> credential-stream
@@ -24,8 +24,8 @@ export async function propagationBench(ctx: BenchContext, opts: { trials?: numbe
   await agent.start();
   try {
     if (!agent.connected) throw new Error('panel agent did not connect');
-    const store = credentialStoreOf(agent);
-    const grants = (code: string) => store.lookupCode(code) !== undefined;
+    // The agent's side-effect-free lookup: enter() would also take a photo and queue an event.
+    const grants = (code: string) => agent.credentialFor(code) !== undefined;
     const until = async (what: string, ok: () => boolean) => {
       const start = performance.now();
       while (!ok()) {
@@ -74,7 +74,7 @@ export async function propagationBench(ctx: BenchContext, opts: { trials?: numbe
         trials,
         panel: 'PanelAgent (iot/panel/agent.ts), aws-iot-device-sdk-v2 over mTLS to the local IoT Core',
         clockStarts: 'when the API response (201 / 204) has been received; fromRequestStart: when the request was sent',
-        decision: 'CredentialStore.lookupCode(code) of the agent, polled every 1 ms (schedule-free PINs: found = granted)',
+        decision: 'PanelAgent.credentialFor(code) (hash + map lookup, no event), polled every 1 ms (schedule-free PINs: found = granted)',
         agentEnterCheck: { afterCreate: granted.decision, afterDelete: `${denied.decision}${denied.reason ? ` (${denied.reason})` : ''}` },
         panelSetVersionAtEnd: status.version,
         streamPollIntervalMs: 100,

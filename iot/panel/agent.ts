@@ -92,6 +92,8 @@ export interface PanelStatus {
   pendingClaims: number;
   offlinePassPolicy: OfflinePassPolicy;
   timezone: string;
+  /** ids of the visitor-QR public keys the panel holds (current and previous key version) */
+  qrKeyIds: string[];
 }
 
 export interface SyncSummary {
@@ -271,7 +273,21 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       pendingClaims: this.claims.pending.length,
       offlinePassPolicy: this.store?.offlinePassPolicy ?? 'deny',
       timezone: this.store?.timezone ?? 'UTC',
+      qrKeyIds: Object.keys(this.qrKeys),
     };
+  }
+
+  /**
+   * The credential a code stands for in the set the panel holds, without pressing
+   * a key: no event, no photo, no lockout count (for diagnostics and tests).
+   */
+  credentialFor(code: string): CredentialEntry | undefined {
+    return this.store?.lookupCode(code);
+  }
+
+  /** The held entry for a credential id (e.g. to see that a revocation arrived). */
+  credentialById(id: string): CredentialEntry | undefined {
+    return this.store?.byCredentialId(id);
   }
 
   /** Resolves when every queued event (and ack, and offline claim) has reached the cloud; rejects after `timeoutMs`. */

@@ -14,17 +14,17 @@ describe('panel key rotation (after a panel is stolen)', () => {
     const guest = await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
     await eventually(async () => knows(door, pin) && knows(door, guest.body.code));
     const before = door.agent.status();
-    const hashBefore = door.agent['store'].lookupCode(pin)!.hash;
+    const hashBefore = door.agent.credentialFor(pin)!.hash;
 
     expect((await call('POST', `/properties/${p.id}/panel-keys/rotate`, { token: p.tokens.staff })).status).toBe(403);
     const rotated = await call('POST', `/properties/${p.id}/panel-keys/rotate`, { token: p.tokens.admin });
     expect(rotated).toMatchObject({ status: 202, body: { keyVersion: before.keyVersion + 1 } });
 
     await eventually(async () => door.agent.status().keyVersion === before.keyVersion + 1 && knows(door, pin));
-    expect(door.agent['store'].lookupCode(pin)!.hash).not.toBe(hashBefore);
+    expect(door.agent.credentialFor(pin)!.hash).not.toBe(hashBefore);
     expect(await door.agent.enter(pin)).toMatchObject({ decision: 'granted' });
     expect(await door.agent.enter(guest.body.code)).toMatchObject({ decision: 'granted', method: 'visitor' });
-    await eventually(async () => Object.keys(door.agent['qrKeys']).length === 2);
+    await eventually(async () => door.agent.status().qrKeyIds.length === 2);
     expect(await door.agent.scan(guest.body.qr)).toMatchObject({ decision: 'granted', method: 'visitor' });
     const fresh = (await call('GET', `/properties/${p.id}/visitor-passes/${guest.body.id}`, { token: p.tokens.resident })).body.qr;
     expect(fresh).not.toBe(guest.body.qr);

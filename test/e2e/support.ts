@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PanelAgent, type DoorRelease, type PanelAgentConfig } from '../../iot/panel/agent.ts';
+import type { DoorRelease, PanelAgent, PanelAgentConfig } from '../../iot/panel/agent.ts';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
-import { silentLogger } from '../../iot/panel/log.ts';
 import { call, expectOk, type TestProperty } from '../support/api.ts';
+import { makeAgent, tempDir } from '../panel-agent/support/agents.ts';
+
+export { eventually } from '../support/eventually.ts';
 
 /** A reference panel agent provisioned through the API of the running local stack. */
 export interface LivePanel {
@@ -12,7 +11,6 @@ export interface LivePanel {
   agent: PanelAgent;
   doors: DoorRelease[];
   identity: PanelIdentity;
-  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -20,27 +18,11 @@ export async function livePanel(p: TestProperty, opts: { kind?: 'entrance' | 'pa
   const created = await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Agent door', kind: opts.kind ?? 'entrance' } }));
   const { connection } = created.body;
   const identity: PanelIdentity = { panelId: created.body.id, propertyId: p.id, kind: created.body.kind, mqttUrl: connection.mqttUrl, certificatePem: connection.certificatePem, privateKeyPem: connection.privateKeyPem, caPem: connection.caPem };
-  const stateDir = await mkdtemp(join(tmpdir(), 'lobby-e2e-panel-'));
-  const doors: DoorRelease[] = [];
-  const agent = new PanelAgent({
-    identity, stateDir, now: opts.now,
-    config: { log: process.env.PANEL_TEST_LOG ? undefined : silentLogger, heartbeatMs: 1000, ...opts.config },
-    onDoorRelease: (release) => doors.push(release),
-  });
+  const state = await tempDir('lobby-e2e-panel-');
+  const { agent, doors } = makeAgent(identity, state.dir, { now: opts.now, config: { heartbeatMs: 1000, ...opts.config } });
   await agent.start();
-  return { id: identity.panelId, agent, doors, identity, stateDir, stop: async () => { await agent.stop(); await rm(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); } };
+  return { id: identity.panelId, agent, doors, identity, stop: async () => { await agent.stop(); await state.remove(); } };
 }
 
-/** Polls until the check holds (propagation is asynchronous: stream -> shadow -> sync). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** Whether the panel would let this code in now, without pressing a key (no event, no lockout count). */
-export const knows = (panel: LivePanel, code: string) => panel.agent['store'].lookupCode(code) !== undefined;
+/** Whether the panel would recognise this code now, without pressing a key (no event, no lockout count). */
+export const knows = (panel: LivePanel, code: string) => panel.agent.credentialFor(code) !== undefined;

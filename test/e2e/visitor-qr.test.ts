@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
-import { eventually, livePanel, type LivePanel } from './support.ts';
+import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 /** Visitor QR tokens verified by the panel with no connection, keys from the shadow. */
 let p: TestProperty;
@@ -13,7 +13,7 @@ const visitor = async (q: TestProperty, startsAt: string, endsAt: string) =>
 beforeAll(async () => {
   [p, other] = await Promise.all([newProperty(), newProperty('Elsewhere')]);
   door = await livePanel(p);
-  await eventually(async () => Object.keys(door.agent['qrKeys']).length > 0);
+  await eventually(async () => door.agent.status().qrKeyIds.length > 0);
 });
 afterAll(async () => { await door?.stop(); });
 
@@ -25,7 +25,7 @@ describe('visitor QR at the panel, offline', () => {
     const foreign = await visitor(other, hours(-1), hours(2));
     expect((await call('DELETE', `/properties/${p.id}/visitor-passes/${revoked.id}`, { token: p.tokens.resident })).status).toBe(204);
     // The revocation reaches the panel with the set; then the panel goes offline.
-    await eventually(async () => door.agent['store'].byCredentialId(revoked.id)?.revoked === true);
+    await eventually(async () => door.agent.credentialById(revoked.id)?.revoked === true);
     await door.agent.disconnect();
 
     expect(await door.agent.scan(now.qr)).toMatchObject({ decision: 'granted', method: 'visitor', credentialId: now.id, offline: true });
@@ -43,7 +43,7 @@ describe('visitor QR at the panel, offline', () => {
     const pass = await visitor(p, hours(-1), hours(1));
     const late = await livePanel(p, { now: () => new Date(Date.now() + 2 * 3600_000) });
     try {
-      await eventually(async () => Object.keys(late.agent['qrKeys']).length > 0);
+      await eventually(async () => late.agent.status().qrKeyIds.length > 0);
       expect(await late.agent.scan(pass.qr)).toMatchObject({ decision: 'denied', reason: 'qr-expired' });
     } finally {
       await late.stop();
@@ -52,7 +52,7 @@ describe('visitor QR at the panel, offline', () => {
 
   it('the keypad code of a visitor pass works inside its window', async () => {
     const pass = await visitor(p, hours(-1), hours(1));
-    await eventually(async () => door.agent['store'].lookupCode(pass.code) !== undefined);
+    await eventually(async () => knows(door, pass.code));
     expect(await door.agent.enter(pass.code)).toMatchObject({ decision: 'granted', method: 'visitor', credentialId: pass.id });
   });
 });

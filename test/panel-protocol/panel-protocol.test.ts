@@ -5,17 +5,13 @@ import { codeHash, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
 import { deleteItem, getItem } from '../support/dynamo.ts';
+import { eventually } from '../support/eventually.ts';
 
 /** The cloud side of the panel protocol, driven by a bare MQTT client with a provisioned panel identity. */
 let p: TestProperty;
 let panelId: string;
 let panel: RawPanel;
 const topic = (leaf: string) => `lobby/panels/${panelId}/${leaf}`;
-const until = async (check: () => Promise<boolean>, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) { if (await check()) return; await new Promise((r) => setTimeout(r, 100)); }
-  throw new Error('condition not met in time');
-};
 
 beforeAll(async () => {
   p = await newProperty();
@@ -32,7 +28,7 @@ describe('panel protocol, cloud side', () => {
     const pin = randomPin();
     const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'USPS', pin } }));
     let sync: any;
-    await until(async () => {
+    await eventually(async () => {
       sync = await panel.request({ op: 'credentials.sync', haveVersion: 0, haveKeyVersion: 0 });
       return sync.kind === 'full' && sync.version >= 1;
     });
@@ -54,7 +50,7 @@ describe('panel protocol, cloud side', () => {
     expect(await panel.request({ op: 'credentials.sync', haveVersion: sync.version, haveKeyVersion: sync.keyVersion })).toMatchObject({ kind: 'current', version: sync.version });
     await call('DELETE', `/properties/${p.id}/delivery-pins/${created.body.id}`, { token: p.tokens.admin });
     let delta: any;
-    await until(async () => {
+    await eventually(async () => {
       delta = await panel.request({ op: 'credentials.sync', haveVersion: sync.version, haveKeyVersion: sync.keyVersion });
       return delta.kind === 'delta' && delta.removals.includes(created.body.id);
     });
@@ -71,7 +67,7 @@ describe('panel protocol, cloud side', () => {
     await panel.publish(topic('events'), event);
     await panel.publish(topic('events'), event); // a re-send after a lost PUBACK
     let items: any[] = [];
-    await until(async () => {
+    await eventually(async () => {
       items = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.staff })).body.items;
       return items.some((i) => i.id === eventId);
     });
@@ -93,12 +89,12 @@ describe('panel protocol, cloud side', () => {
     const at = new Date().toISOString();
     await panel.publish(topic('events'), { eventId, at, method: 'call', decision: 'granted', photoKey: upload.key });
     let item: any;
-    await until(async () => (item = await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)) !== undefined);
+    await eventually(async () => (item = await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)) !== undefined);
     expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(at) / 1000) + 30 * 86400);
     const stored = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((i: any) => i.id === eventId);
     expect((await fetch(stored.photoUrl)).status).toBe(200);
     await deleteItem(`PROP#${p.id}`, `EVENT#${eventId}`); // what the TTL sweeper does when the time comes
-    await until(async () => (await fetch(stored.photoUrl)).status === 404);
+    await eventually(async () => (await fetch(stored.photoUrl)).status === 404);
   });
 
   it('refuses an event whose photo key points outside its own prefix', async () => {
@@ -112,7 +108,7 @@ describe('panel protocol, cloud side', () => {
   it('lists events newest first and filters by time and panel', async () => {
     const older = ulid(Date.now() - 3_600_000);
     await panel.publish(topic('events'), { eventId: older, at: new Date(Date.now() - 3_600_000).toISOString(), method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
-    await until(async () => (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i: any) => i.id === older));
+    await eventually(async () => (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i: any) => i.id === older));
     const all = (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
     expect(all.map((i: any) => i.id)).toEqual([...all.map((i: any) => i.id)].sort().reverse());
     const recent = (await call('GET', `/properties/${p.id}/access-events?from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`, { token: p.tokens.admin })).body.items;
@@ -132,7 +128,7 @@ describe('panel protocol, cloud side', () => {
     const path = `/properties/${p.id}/panels/${panelId}/commands/${sent.body.commandId}`;
     expect((await call('GET', path, { token: p.tokens.resident })).body.status).toBe('sent');
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
-    await until(async () => (await call('GET', path, { token: p.tokens.resident })).body.status === 'executed');
+    await eventually(async () => (await call('GET', path, { token: p.tokens.resident })).body.status === 'executed');
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'expired', at: new Date().toISOString() });
     await new Promise((r) => setTimeout(r, 500));
     expect((await call('GET', path, { token: p.tokens.admin })).body.status).toBe('executed');
@@ -143,17 +139,17 @@ describe('panel protocol, cloud side', () => {
   it('heartbeats move the panel to in sync; the PIN shows which doors have it', async () => {
     const created = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'FedEx', pin: randomPin() } }));
     const pinPath = `/properties/${p.id}/delivery-pins/${created.body.id}`;
-    await until(async () => (await call('GET', pinPath, { token: p.tokens.admin })).body.sync.panels.some((x: any) => x.panelId === panelId));
+    await eventually(async () => (await call('GET', pinPath, { token: p.tokens.admin })).body.sync.panels.some((x: any) => x.panelId === panelId));
     // The stream has folded the PIN into a set version once its change time is known;
     // only then is the panel's desired version one that includes it.
-    await until(async () => {
+    await eventually(async () => {
       const sync = (await call('GET', pinPath, { token: p.tokens.admin })).body.sync;
       return sync.state === 'setting' && sync.panels.every((x: any) => x.since !== null);
     });
     const desired = (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.desiredVersion;
     expect(desired).toBeGreaterThan(0);
     await panel.publish(topic('heartbeat'), { at: new Date().toISOString(), credentials: { version: desired, digest: 'x' } });
-    await until(async () => (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.inSync === true);
+    await eventually(async () => (await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin })).body.credentials.inSync === true);
     const shown = await call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin });
     expect(shown.body.credentials).toMatchObject({ desiredVersion: desired, reportedVersion: desired, inSync: true, online: true });
     const sync = (await call('GET', pinPath, { token: p.tokens.admin })).body.sync;

@@ -21,7 +21,8 @@ export function testClock(iso: string) {
 
 export async function tempDir(prefix: string) {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  // Retries: a just-stopped agent may still be finishing a write into its outbox.
+  return { dir, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
 }
 
 /** A loopback port nothing listens on: connecting is refused at once. */
