@@ -160,11 +160,9 @@ export async function currentEntries(stores: Stores, propertyId: string, panelKe
 
 async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead) {
   if (head.version - haveVersion > MAX_DELTA_VERSIONS) return undefined;
-  const page = await stores.table.query<{ version: number; upserts: CredentialEntry[]; removals: string[] }>({
-    pk: keys.property(propertyId), skPrefix: 'CHANGE#', limit: MAX_DELTA_VERSIONS,
-    cursor: haveVersion > 0 ? Buffer.from(JSON.stringify({ pk: keys.property(propertyId), sk: keys.change(haveVersion) })).toString('base64url') : undefined,
+  const { items: changes } = await stores.table.query<{ version: number; upserts: CredentialEntry[]; removals: string[] }>({
+    pk: keys.property(propertyId), skPrefix: 'CHANGE#', skBetween: [keys.change(haveVersion + 1), keys.change(head.version)], limit: MAX_DELTA_VERSIONS,
   });
-  const changes = page.items.filter((c) => c.version > haveVersion && c.version <= head.version);
   if (changes.length !== head.version - haveVersion) return undefined; // a change record expired: resync in full
   const upserts = new Map<string, CredentialEntry>();
   const removals = new Set<string>();

@@ -124,9 +124,7 @@ export async function cancelPass(stores: Stores, propertyId: string, pass: Deliv
 
 /** Move-out: every active pass the resident made stops working at once (used ones stay used). */
 export async function cancelPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  for (const owned of await ownedBy(stores, propertyId, userId, 'PASS#')) {
-    if (owned.status !== 'active') continue;
-    const pass = await loadPass(stores, propertyId, owned.id);
+  for (const pass of await ownedBy(stores, propertyId, userId, 'PASS#')) {
     if (pass.status === 'active') await retireCredential(stores, propertyId, pass, 'cancelled', actor);
   }
 }

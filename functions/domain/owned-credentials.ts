@@ -31,23 +31,28 @@ export async function listPasses<T extends object>(stores: Stores, membership: M
     : stores.table.query<T>({ pk: keys.property(membership.propertyId), skPrefix: prefix, limit, cursor, newestFirst: true });
 }
 
-/** Every credential id one user made under a prefix (PASS#, VISITOR#), all pages. */
-export async function ownedBy(stores: Stores, propertyId: string, userId: string, prefix: string): Promise<Array<{ id: string; status: string }>> {
-  const all: Array<{ id: string; status: string }> = [];
+/**
+ * Every credential one user made under a prefix (PASS#, VISITOR#), all pages. Read
+ * from the table, strongly consistent, not from the index (which lags a little):
+ * a move-out must not miss a pass made a moment before.
+ */
+export async function ownedBy<T extends OwnedCredential>(stores: Stores, propertyId: string, userId: string, prefix: string): Promise<T[]> {
+  const all: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await stores.table.query<{ id: string; status: string }>({ ...byOwnerQuery(propertyId, userId, prefix), limit: 500, cursor });
+    const page = await stores.table.query<T>({
+      pk: keys.property(propertyId), skPrefix: prefix, limit: 500, cursor,
+      filter: { expression: 'createdBy = :user', values: { ':user': userId } },
+    });
     all.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return all;
 }
 
-/**
- * active -> `to` (cancelled, revoked), freeing the code, with its audit record.
- * Returns false if the credential left `active` meanwhile (used, cancelled).
- */
-export async function retireCredential(stores: Stores, propertyId: string, credential: Item & { id: string; codeKey: string; type: string }, to: string, actor: string): Promise<boolean> {
+export type OwnedCredential = Item & { id: string; status: string; codeKey: string; type: string };
+
+export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string): Promise<boolean> {
   const failed = await attempt(() => stores.table.transact([
     { Update: {
       Key: { pk: keys.property(propertyId), sk: credential.sk },

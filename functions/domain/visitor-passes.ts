@@ -121,9 +121,7 @@ async function revoke(stores: Stores, propertyId: string, pass: VisitorPassItem,
 
 /** Move-out: every visitor pass the resident made is revoked at once. */
 export async function revokeVisitorPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  for (const owned of await ownedBy(stores, propertyId, userId, 'VISITOR#')) {
-    if (owned.status !== 'active') continue;
-    const pass = await stores.table.get<VisitorPassItem>(keys.property(propertyId), `VISITOR#${owned.id}`);
-    if (pass?.status === 'active') await retireCredential(stores, propertyId, pass, 'revoked', actor);
+  for (const pass of await ownedBy(stores, propertyId, userId, 'VISITOR#')) {
+    if (pass.status === 'active') await retireCredential(stores, propertyId, pass, 'revoked', actor);
   }
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { stack } from './api.ts';
 
 /**
@@ -27,13 +27,11 @@ export async function setAttributes(pk: string, sk: string, values: Record<strin
 
 /** Deletes an item as DynamoDB's TTL sweeper would (the stream sees a REMOVE). */
 export async function deleteItem(pk: string, sk: string) {
-  const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
   await documents().send(new DeleteCommand({ TableName: stack().tables.lobby, Key: { pk, sk } }));
 }
 
 /** Every item of one of the stack's tables, as stored (for checking what is at rest). */
 export async function scanAll(table: string) {
-  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
