@@ -11,6 +11,10 @@ export const propertySettings = z.strictObject({
   passValidHours: z.number().int().min(1).max(24 * 30),
   passGraceMinutes: z.number().int().min(0).max(120),
   offlinePassPolicy: z.enum(['deny', 'allow-once-and-reconcile']),
+  /** How many delivery and visitor passes one resident may hold active at once (so one account cannot fill the set). */
+  maxActivePassesPerResident: z.number().int().min(1).max(500),
+  /** How long audit records are kept (DynamoDB TTL). */
+  auditRetentionDays: z.number().int().min(30).max(3650),
 });
 export type PropertySettings = z.infer<typeof propertySettings>;
 
@@ -22,6 +26,8 @@ export const defaultSettings: PropertySettings = {
   passValidHours: 24,
   passGraceMinutes: 0,
   offlinePassPolicy: 'deny',
+  maxActivePassesPerResident: 50,
+  auditRetentionDays: 400,
 };
 
 export const patchSettingsBody = propertySettings
