@@ -5,6 +5,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { loadStores } from '../adapters/stores.ts';
+import { pathId, userId } from '../schemas/common.ts';
 import type { Stores } from '../domain/stores.ts';
 import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
@@ -40,9 +41,31 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string
   return result.data;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const notUtf8 = () => badRequest('The body is not valid UTF-8', [{ path: '(root)', message: 'must be UTF-8 encoded JSON' }]);
+
+/**
+ * The body as text, refusing invalid UTF-8 instead of silently replacing it. A
+ * string body was already decoded upstream (API Gateway, the local gateway), where
+ * invalid bytes become U+FFFD: a raw U+FFFD is refused too (a client who means
+ * that character can send it escaped, \ufffd, which JSON.parse still accepts).
+ */
+function bodyText(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  if (event.body === undefined || event.body === null) return '';
+  if (!event.isBase64Encoded) {
+    if (event.body.includes('\uFFFD') || !event.body.isWellFormed()) throw notUtf8();
+    return event.body;
+  }
+  try {
+    return strictUtf8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw notUtf8();
+  }
+}
+
 function readBody(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route): unknown {
   if (!route.body) return undefined;
-  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw = bodyText(event);
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new Problem(413, 'too-large', 'Request body too large', `A request body may be at most ${MAX_BODY_BYTES} bytes`);
   }
@@ -65,7 +88,32 @@ const json = (status: number, body: unknown, contentType = 'application/json', e
 });
 
 export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
-  return json(problem.status, problem.toBody(), 'application/problem+json');
+  return json(problem.status, problem.toBody(), 'application/problem+json', problem.headers);
+}
+
+const RETRY_AFTER_SECONDS = 2;
+const throttled = new Set([
+  'ProvisionedThroughputExceededException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException',
+  'SlowDown', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalServerError', 'InternalFailure',
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+]);
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+
+/**
+ * An AWS dependency that is down, unreachable or throttling us (after the SDK's own
+ * retries): the client should retry later, so 503 with Retry-After, not 500. A
+ * transaction cancelled only for throttling counts too.
+ */
+function isUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as { name?: string; code?: string; cause?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: Array<{ Code?: string }> };
+  if (e.name && throttled.has(e.name)) return true;
+  // Powertools idempotency wraps its persistence layer's errors.
+  if (e.cause && e.cause !== error && isUnavailable(e.cause)) return true;
+  if (e.code && networkCodes.has(e.code)) return true;
+  if (e.$metadata?.httpStatusCode === 503 || e.$metadata?.httpStatusCode === 429) return true;
+  const reasons = e.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []) : [];
+  return reasons.some((r) => r.Code === 'ThrottlingError') && reasons.every((r) => r.Code === 'ThrottlingError' || r.Code === 'None');
 }
 
 function asProblem(error: unknown): Problem {
@@ -76,18 +124,29 @@ function asProblem(error: unknown): Problem {
   if (error instanceof IdempotencyAlreadyInProgressError) {
     return new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
+  if (isUnavailable(error)) {
+    logger.warn('dependency unavailable', { errorName: (error as Error).name, code: (error as { code?: string }).code });
+    return new Problem(503, 'unavailable', 'Service unavailable', 'A service we depend on is unreachable or busy; retry shortly', {}, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
   // Only the error's class is logged: messages from lower layers may quote input.
   logger.error('unhandled error', { errorName: (error as Error)?.name ?? typeof error });
   return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged');
 }
 
-/** Caller, query, body, then the operation: idempotently for creates that carry an Idempotency-Key. */
+/** The route's path parameters, each a well-formed id (a user id like move-in's body). */
+function pathParams(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route): Record<string, string> {
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const shape = Object.fromEntries(names.map((name) => [name, name === 'userId' ? userId : pathId]));
+  return parse(z.strictObject(shape), event.pathParameters ?? {}, 'path') as Record<string, string>;
+}
+
+/** Caller, path, query, body, then the operation: idempotently for creates that carry an Idempotency-Key. */
 async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: Operation): Promise<ApiResult> {
   const caller = callerFromEvent(event);
   if (!caller) throw unauthorized();
+  const params = pathParams(event, route);
   const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
   const body = parse(route.body, readBody(event, route), 'request body');
-  const params = (event.pathParameters ?? {}) as Record<string, string>;
   const request: ApiRequest = { caller, params, query, body, headers: event.headers ?? {}, stores: await loadStores() };
   const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
   if (key === undefined) return operation(request);

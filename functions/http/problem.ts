@@ -15,6 +15,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
+    /** Response headers that go with the problem (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }

@@ -16,6 +16,9 @@ export const displayText = (max: number) =>
 
 export const userId = z.string().regex(/^[A-Za-z0-9._:@+-]{1,128}$/, 'must be 1-128 letters, digits or ._:@+-');
 
+/** Any id in a path (property, PIN, pass, panel, command...): the same safe charset, so no key separator (#) or oversized key reaches the table. */
+export const pathId = z.string().regex(/^[A-Za-z0-9._:@+-]{1,128}$/, 'must be 1-128 letters, digits or ._:@+-');
+
 /** Keypad codes are strings: leading zeros matter. The length rule is per property. */
 export const keypadCode = z.string().regex(/^[0-9]{4,8}$/, 'must be a string of digits');
 
