@@ -14,6 +14,7 @@ import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
 import { startStreamPoller } from './streams.ts';
+import { startSchedules } from './schedules.ts';
 import { identityPath, saveIdentity } from '../iot/panel/identity.ts';
 import { isPortFree, PortInUseError } from './listen.ts';
 
@@ -124,6 +125,11 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
 
     const tokens = await demoTokens(issuer);
     const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
+    const schedules = startSchedules({
+      everySeconds: Number(process.env.LOBBY_RECONCILE_SECONDS ?? 60),
+      onError: (fn, error) => process.stderr.write(`schedule: ${fn} failed: ${(error as Error).name}: ${(error as Error).message}\n`),
+    });
+    stops.push(() => schedules.stop());
     if (panel.connection) await saveIdentity({ panelId: panel.id, propertyId, kind: panel.kind, ...panel.connection }, identityPath(panel.id, paths.home));
     const info: LocalStackInfo = {
       apiUrl: api.url,

@@ -68,7 +68,29 @@ export function entryFor(stores: Stores, item: CredentialItem, panelKey: string)
   return entry;
 }
 
-interface CredentialVersion { version: number; entryDigest: string | null; op: 'set' | 'removed' }
+/**
+ * Per credential: the set version that last changed it, and its entry digest under
+ * each key version (`digestK<n>`). Digests are kept per key version so a key rotation
+ * can write the next key's digests before it commits the head: if it is killed in
+ * between, the current key's digests (which the head's digest is the XOR of) are
+ * untouched, and a retried rotation simply writes the next key's digests again.
+ */
+type CredentialVersion = Item & { version: number; op: 'set' | 'removed'; changedAt?: string; entryDigest?: string | null } & Record<string, unknown>;
+
+export const digestAttribute = (keyVersion: number) => `digestK${keyVersion}`;
+
+/** The credential's entry digest under a key version as recorded, or null when it is not in that set. */
+export function recordedDigest(record: CredentialVersion | undefined, keyVersion: number): string | null {
+  if (!record) return null;
+  const digest = record[digestAttribute(keyVersion)];
+  if (digest !== undefined) return digest as string | null;
+  // Records written before digests were kept per key version.
+  const perKey = Object.keys(record).some((name) => /^digestK\d+$/.test(name));
+  return perKey ? null : (record.entryDigest ?? null);
+}
+
+/** The head item is indexed (sparse, byOwner) so the reconciler can find every property with a set. */
+export const SET_HEADS_INDEX_KEY = 'CREDSETS';
 
 /**
  * Folds changed credentials (item = new state, undefined = deleted) into the next
@@ -81,7 +103,6 @@ export async function applyCredentialChanges(stores: Stores, propertyId: string,
   for (let start = 0; start < changed.length; start += 90) {
     latest = (await applyChunk(stores, propertyId, changed.slice(start, start + 90))) ?? latest;
   }
-  if (latest) await announce(stores, propertyId, latest);
   return latest;
 }
 
@@ -96,38 +117,53 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     const removals: string[] = [];
     const versionItems: TransactItem[] = [];
     // One read per changed credential, all at once (a bulk import changes thousands).
-    const previousVersions = await Promise.all(changed.map(({ id }) => stores.table.get<CredentialVersion & Item>(pk, keys.credentialVersion(id))));
+    const previousVersions = await Promise.all(changed.map(({ id }) => stores.table.get<CredentialVersion>(pk, keys.credentialVersion(id))));
     for (const [index, { id, item }] of changed.entries()) {
-      const previous = previousVersions[index];
+      const previousDigest = recordedDigest(previousVersions[index], head.keyVersion);
       const entry = item ? entryFor(stores, item, panelKey) : undefined;
       const newDigest = entry ? entryDigest(entry) : null;
-      if ((previous?.entryDigest ?? null) === newDigest) continue;
-      if (previous?.entryDigest) digest = xorDigest(digest, previous.entryDigest);
+      if (previousDigest === newDigest) continue;
+      if (previousDigest) digest = xorDigest(digest, previousDigest);
       if (entry) {
         digest = xorDigest(digest, newDigest!);
         upserts.push(entry);
       } else {
         removals.push(id);
       }
-      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, entryDigest: newDigest, op: entry ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
+      // A Put, not an update: digests under other key versions (a rotation's, not yet committed) go stale here.
+      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, [digestAttribute(head.keyVersion)]: newDigest, op: entry ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
     }
     if (versionItems.length === 0) return undefined;
+    const committed = { version: next, digest, keyVersion: head.keyVersion };
     const failed = await attempt(() => stores.table.transact([
-      {
-        Update: {
-          Key: { pk, sk: keys.credentialSet },
-          UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type',
-          ConditionExpression: 'attribute_not_exists(pk) OR #v = :current',
-          ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
-          ExpressionAttributeValues: { ':next': next, ':digest': digest, ':key': head.keyVersion, ':current': head.version, ':type': 'credential-set' },
-        },
-      },
-      { Put: { Item: { pk, sk: keys.change(next), type: 'credential-change', version: next, upserts, removals, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + CHANGE_RETENTION_SECONDS } } },
+      commitHead(stores, propertyId, head, committed),
+      changeRecord(stores, propertyId, next, { upserts, removals }),
       ...versionItems,
     ]));
-    if (failed < 0) return { version: next, digest, keyVersion: head.keyVersion };
+    if (failed < 0) return committed;
   }
   throw new Error('credential set: too much contention');
+}
+
+/** Moves the head from `from` to `to`, only if nobody else moved it meanwhile (the set's optimistic lock). */
+export function commitHead(stores: Stores, propertyId: string, from: SetHead, to: SetHead): TransactItem {
+  return {
+    Update: {
+      Key: { pk: keys.property(propertyId), sk: keys.credentialSet },
+      UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type, gsi1pk = :heads, gsi1sk = :property',
+      ConditionExpression: 'attribute_not_exists(pk) OR (#v = :current AND #k = :currentKey)',
+      ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
+      ExpressionAttributeValues: {
+        ':next': to.version, ':digest': to.digest, ':key': to.keyVersion, ':current': from.version, ':currentKey': from.keyVersion,
+        ':type': 'credential-set', ':heads': SET_HEADS_INDEX_KEY, ':property': propertyId,
+      },
+    },
+  };
+}
+
+/** The change record of one set version, which deltas are built from; kept a week. */
+export function changeRecord(stores: Stores, propertyId: string, version: number, change: { upserts: CredentialEntry[]; removals: string[]; rekeyed?: boolean; repaired?: boolean }): TransactItem {
+  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.change(version), type: 'credential-change', version, ...change, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + CHANGE_RETENTION_SECONDS } } };
 }
 
 /** The credentials shadow's desired state: small (well under 8 KB) whatever the number of codes. */
@@ -139,24 +175,45 @@ export async function desiredCredentials(stores: Stores, propertyId: string, hea
   };
 }
 
-/** Tells every panel of the property, through its shadow, which set version is current (and the settings panels use). */
-export async function announce(stores: Stores, propertyId: string, head?: SetHead) {
-  const panels = await stores.table.queryAll<{ id: string }>(keys.property(propertyId), 'PANEL#');
-  const desired = await desiredCredentials(stores, propertyId, head ?? (await loadSetHead(stores, propertyId)));
-  await Promise.all(panels.map((panel) => stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desired })));
+/**
+ * Tells the property's panels (all, or those `which` picks), through their shadows,
+ * which set version is current (and the settings panels use). Every panel is tried
+ * even when one update fails; then the first failure is thrown, so the caller's
+ * retry (stream batch, reconciliation) announces again.
+ */
+export async function announce(stores: Stores, propertyId: string, head?: SetHead, which: (panel: { id: string; reportedVersion?: number }) => boolean = () => true) {
+  const [panels, current] = await Promise.all([
+    stores.table.queryAll<{ id: string; reportedVersion?: number }>(keys.property(propertyId), 'PANEL#'),
+    head ? Promise.resolve(head) : loadSetHead(stores, propertyId),
+  ]);
+  const targets = panels.filter(which);
+  if (targets.length === 0) return 0;
+  const desired = await desiredCredentials(stores, propertyId, current);
+  const outcomes = await Promise.allSettled(targets.map((panel) => stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desired })));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return targets.length;
 }
 
 /** Every active credential of the property as panel entries. */
 export async function currentEntries(stores: Stores, propertyId: string, panelKey: string): Promise<CredentialEntry[]> {
   const entries: CredentialEntry[] = [];
-  for (const prefix of CREDENTIAL_PREFIXES) {
-    for (const item of await stores.table.queryAll<CredentialItem>(keys.property(propertyId), prefix)) {
-      const entry = entryFor(stores, item, panelKey);
-      if (entry) entries.push(entry);
-    }
+  for (const item of await credentialItems(stores, propertyId)) {
+    const entry = entryFor(stores, item, panelKey);
+    if (entry) entries.push(entry);
   }
   return entries;
 }
+
+/** Every keypad credential item of the property (PINs, delivery passes, visitor passes), the three queried together. */
+export async function credentialItems(stores: Stores, propertyId: string): Promise<CredentialItem[]> {
+  const lists = await Promise.all(CREDENTIAL_PREFIXES.map((prefix) => stores.table.queryAll<CredentialItem>(keys.property(propertyId), prefix)));
+  return lists.flat();
+}
+
+/** Every per-credential record (CREDVER#) of the property. */
+export const credentialRecords = (stores: Stores, propertyId: string) =>
+  stores.table.queryAll<CredentialVersion>(keys.property(propertyId), keys.credentialVersion(''));
 
 async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead) {
   if (head.version - haveVersion > MAX_DELTA_VERSIONS) return undefined;

@@ -4,7 +4,8 @@ import type { Caller } from '../http/caller.ts';
 import { entryDigest, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { announce, currentEntries, loadSetHead, panelKeyFor } from './credential-sets.ts';
+import { announce, changeRecord, commitHead, currentEntries, digestAttribute, loadSetHead, panelKeyFor } from './credential-sets.ts';
+import { inBatches } from './concurrency.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -14,6 +15,11 @@ import type { Stores } from './stores.ts';
  * trade-off"). Every entry's hash changes, so the set gets a new version whose
  * digest is recomputed from scratch; panels holding the old key resync in full.
  * QR tokens signed with the previous key keep working (panels get both public keys).
+ *
+ * Crash-safe: the next key's per-credential digests are written beside the current
+ * key's (`digestK<n>`), and only the head commit switches keys. Killed before that
+ * commit, the set stays consistent under the current key, and running the
+ * rotation again writes the next key's digests anew.
  */
 export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
@@ -23,26 +29,22 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     const keyVersion = head.keyVersion + 1;
     const version = head.version + 1;
     const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, keyVersion));
-    const changedAt = stores.now().toISOString();
-    // Per-credential digests under the new key; if the stream commits a change
-    // meanwhile, the head condition below fails and this runs again from scratch.
-    await stores.table.batchPut(entries.map((entry) => ({
-      pk, sk: keys.credentialVersion(entry.id), type: 'credential-version', version, entryDigest: entryDigest(entry), op: 'set', changedAt,
-    })));
+    // If the stream commits a change meanwhile, it rewrites that credential's record
+    // (dropping this digest) and moves the head: the commit below fails and this runs again.
+    await inBatches(entries, 16, (entry) => stores.table.update({
+      Key: { pk, sk: keys.credentialVersion(entry.id) },
+      UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
+      ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
+      ExpressionAttributeValues: { ':digest': entryDigest(entry), ':type': 'credential-version', ':version': version, ':set': 'set' },
+    }));
+    const rotated = { version, keyVersion, digest: setDigest(entries) };
     const failed = await attempt(() => stores.table.transact([
-      { Update: {
-        Key: { pk, sk: keys.credentialSet },
-        UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type',
-        ConditionExpression: 'attribute_not_exists(pk) OR #v = :current',
-        ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
-        ExpressionAttributeValues: { ':next': version, ':digest': setDigest(entries), ':key': keyVersion, ':current': head.version, ':type': 'credential-set' },
-      } },
+      commitHead(stores, propertyId, head, rotated),
       // An empty change record: deltas never cross a key change (the key version differs).
-      { Put: { Item: { pk, sk: keys.change(version), type: 'credential-change', version, upserts: [], removals: [], rekeyed: true, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + 7 * 86400 } } },
+      changeRecord(stores, propertyId, version, { upserts: [], removals: [], rekeyed: true }),
       auditEntry(stores, propertyId, caller.userId, 'panel-keys.rotated', { type: 'property', id: propertyId }),
     ]));
     if (failed < 0) {
-      const rotated = { version, keyVersion, digest: setDigest(entries) };
       await announce(stores, propertyId, rotated);
       return { keyVersion, version };
     }

@@ -1,0 +1,86 @@
+import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credential-hash.ts';
+import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, recordedDigest, SET_HEADS_INDEX_KEY, type CredentialItem, type SetHead } from './credential-sets.ts';
+import { settleAll } from './concurrency.ts';
+import { keys } from '../adapters/lobby-table.ts';
+import { attempt } from './transactions.ts';
+import type { Stores } from './stores.ts';
+
+/**
+ * The periodic safety net behind the stream (scheduled every few minutes in AWS,
+ * every minute locally): a shadow update that failed, or a panel that missed its
+ * announcement, is told the current head again; a set whose digest a panel
+ * disputes is recomputed from the table.
+ */
+export interface ReconcileOutcome { propertyId: string; announced: number; repaired: boolean }
+
+interface PanelState { id: string; reportedVersion?: number; reportedDigest?: string }
+
+export async function reconcileProperty(stores: Stores, propertyId: string, opts: { forceRepair?: boolean } = {}): Promise<ReconcileOutcome> {
+  let head = await loadSetHead(stores, propertyId);
+  const panels = await stores.table.queryAll<PanelState>(keys.property(propertyId), 'PANEL#');
+  // A panel at the head's version that computes another digest: the head or a record is wrong.
+  const disputed = panels.some((p) => p.reportedVersion === head.version && p.reportedDigest !== undefined && p.reportedDigest !== head.digest);
+  const repaired = (opts.forceRepair || disputed) && (await repairDigests(stores, propertyId));
+  if (repaired) head = await loadSetHead(stores, propertyId);
+  const announced = await announce(stores, propertyId, head, (panel) => repaired || (panel.reportedVersion ?? -1) < head.version);
+  return { propertyId, announced, repaired };
+}
+
+/**
+ * Makes the per-credential records agree with the credentials in the table (folding
+ * any change the stream missed into a new version), then makes the head's digest
+ * the XOR of the records. Returns whether anything had to change.
+ */
+export async function repairDigests(stores: Stores, propertyId: string): Promise<boolean> {
+  const head = await loadSetHead(stores, propertyId);
+  const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
+  const [items, records] = await Promise.all([credentialItems(stores, propertyId), credentialRecords(stores, propertyId)]);
+  const recordOf = new Map(records.map((r) => [r.sk.slice(keys.credentialVersion('').length), r]));
+  const changed: Array<{ id: string; item?: CredentialItem }> = [];
+  for (const item of items) {
+    const entry = entryFor(stores, item, panelKey);
+    if (recordedDigest(recordOf.get(item.id), head.keyVersion) !== (entry ? entryDigest(entry) : null)) changed.push({ id: item.id, item });
+    recordOf.delete(item.id);
+  }
+  for (const [id, record] of recordOf) if (recordedDigest(record, head.keyVersion) !== null) changed.push({ id });
+  if (changed.length > 0) await applyCredentialChanges(stores, propertyId, changed);
+
+  for (let tryNo = 0; tryNo < 5; tryNo++) {
+    const current = await loadSetHead(stores, propertyId);
+    const digest = (await credentialRecords(stores, propertyId)).reduce((d, r) => {
+      const entry = recordedDigest(r, current.keyVersion);
+      return entry ? xorDigest(d, entry) : d;
+    }, EMPTY_DIGEST);
+    if (digest === current.digest) return changed.length > 0;
+    const fixed: SetHead = { version: current.version + 1, digest, keyVersion: current.keyVersion };
+    const failed = await attempt(() => stores.table.transact([
+      commitHead(stores, propertyId, current, fixed),
+      changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true }),
+    ]));
+    if (failed < 0) return true;
+  }
+  throw new Error('credential set: too much contention to repair the digest');
+}
+
+/** Every property that has a credential set, from the heads' sparse index. */
+export async function propertiesWithSets(stores: Stores): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await stores.table.query<{ propertyId?: string; gsi1sk: string }>({
+      pk: SET_HEADS_INDEX_KEY, skPrefix: 'prop_', limit: 500, cursor, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
+    });
+    ids.push(...page.items.map((item) => item.gsi1sk));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+/** Reconciles every property, a few at a time; one failing property does not stop the rest. */
+export async function reconcileAll(stores: Stores, opts: { forceRepair?: boolean } = {}) {
+  const propertyIds = await propertiesWithSets(stores);
+  const outcomes = await settleAll(propertyIds, 4, (propertyId) => reconcileProperty(stores, propertyId, opts));
+  const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = propertyIds.filter((_, i) => outcomes[i]!.status === 'rejected');
+  return { properties: propertyIds.length, announced: done.reduce((n, o) => n + o.announced, 0), repaired: done.filter((o) => o.repaired).length, failed };
+}
