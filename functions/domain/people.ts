@@ -42,11 +42,22 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   }
   const existing = await getMembership(stores, propertyId, userId);
   if (existing?.role === 'resident') throw conflict('This user is a resident here: move them out first');
+  const demotesAdmin = existing?.role === 'admin' && role !== 'admin';
+  // Like DELETE: a property never loses its last admin, also not by a demotion.
+  const otherAdmin = demotesAdmin ? (await admins(stores, propertyId)).find((m) => m.userId !== userId) : undefined;
+  if (demotesAdmin && !otherAdmin) throw conflict('This is the last admin of the property', 'last-admin');
   const membership: Membership = { propertyId, userId, role, since: existing?.since ?? stores.now().toISOString() };
-  await stores.table.transact([
-    { Put: { Item: memberItem(membership) } },
+  const failed = await attempt(() => stores.table.transact([
+    // Written over what was read (no resident moved in, no role changed meanwhile)...
+    existing
+      ? { Put: { Item: memberItem(membership), ConditionExpression: '#role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': existing.role } } }
+      : { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
     auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }),
-  ]);
+    // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.
+    ...(otherAdmin ? [{ ConditionCheck: { Key: { pk: keys.property(propertyId), sk: keys.member(otherAdmin.userId) }, ConditionExpression: '#role = :admin', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':admin': 'admin' } } }] : []),
+  ]));
+  if (failed === 2) throw conflict('This is the last admin of the property', 'last-admin');
+  if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
   return { userId, role, since: membership.since };
 }
 
