@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { badRequest } from '../http/problem.ts';
+import { loadCodeVault } from './code-vault.ts';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 type TransactEntry = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -40,28 +42,58 @@ export const keys = {
   command: (commandId: string) => `CMD#${commandId}`,
 };
 
-/** Cursors are opaque to clients but pinned to the partition they were issued for. */
-function encodeCursor(lastKey: Record<string, unknown> | undefined): string | null {
-  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : null;
+const invalidCursor = () => badRequest('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API for this list' }]);
+
+/**
+ * Cursors are sealed (AES-256-GCM under a key derived from the code vault's secret)
+ * with the list they were issued for (partition, index, prefix or range, order) as
+ * associated data: opaque to clients, and a cursor that was altered, forged or
+ * issued for another list, property or range fails authentication: 400, never a
+ * malformed ExclusiveStartKey handed to DynamoDB.
+ */
+export function sealCursor(key: Buffer, list: string, lastKey: Record<string, unknown>): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(list, 'utf8'));
+  const body = Buffer.concat([cipher.update(JSON.stringify(lastKey), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }) {
-  if (!cursor) return undefined;
-  let key: unknown;
+export function openCursor(key: Buffer, list: string, cursor: string): Record<string, unknown> {
+  const raw = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
+  if (raw.length < 12 + 16 + 2) throw invalidCursor();
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12)).setAAD(Buffer.from(list, 'utf8'));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    const plain = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+    return JSON.parse(plain) as Record<string, unknown>;
   } catch {
-    throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API' }]);
+    throw invalidCursor();
   }
-  const ok = key !== null && typeof key === 'object' && (key as Record<string, unknown>)[partition.name] === partition.value
-    && Object.values(key as object).every((v) => typeof v === 'string');
-  if (!ok) throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API for this list' }]);
-  return key as Record<string, string>;
 }
+
+/** Belt and braces behind the seal: exactly the key attributes of this table or index, as strings, in this partition. */
+function assertStartKey(key: Record<string, unknown>, names: string[], pkName: string, pk: string) {
+  const expected = new Set(names);
+  const ok = key !== null && typeof key === 'object' && Object.keys(key).length === expected.size
+    && Object.entries(key).every(([name, value]) => expected.has(name) && typeof value === 'string' && value.length > 0)
+    && key[pkName] === pk;
+  if (!ok) throw invalidCursor();
+}
+
+type CursorKey = () => Promise<Buffer>;
+const vaultCursorKey: CursorKey = async () => (await loadCodeVault()).derivedKey('list-cursor/v1');
 
 /** A thin, typed face on the DynamoDB document client, bound to the Lobby table. */
 export class LobbyTable {
-  constructor(readonly client: DynamoDBDocumentClient, readonly name: string) {}
+  private cursorKeyCache?: Promise<Buffer>;
+
+  constructor(readonly client: DynamoDBDocumentClient, readonly name: string, private readonly cursorKeySource: CursorKey = vaultCursorKey) {}
+
+  private cursorKey(): Promise<Buffer> {
+    this.cursorKeyCache ??= this.cursorKeySource();
+    this.cursorKeyCache.catch(() => { this.cursorKeyCache = undefined; });
+    return this.cursorKeyCache;
+  }
 
   async get<T extends object = Item>(pk: string, sk: string): Promise<T | undefined> {
     const out = await this.client.send(new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true }));
@@ -81,6 +113,11 @@ export class LobbyTable {
   }): Promise<Page<T>> {
     const pkName = opts.index?.partitionKey ?? 'pk';
     const skName = opts.index ? 'gsi1sk' : 'sk';
+    // What a cursor is bound to: this list of this partition, and nothing else.
+    const list = JSON.stringify([this.name, opts.index?.name ?? '', opts.pk, opts.skPrefix, opts.skBetween ?? null, Boolean(opts.newestFirst)]);
+    const cursorKey = opts.cursor !== undefined ? await this.cursorKey() : undefined;
+    const startKey = opts.cursor !== undefined ? openCursor(cursorKey!, list, opts.cursor) : undefined;
+    if (startKey) assertStartKey(startKey, opts.index ? ['pk', 'sk', pkName, skName] : ['pk', 'sk'], pkName, opts.pk);
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.name,
@@ -95,11 +132,12 @@ export class LobbyTable {
         FilterExpression: opts.filter?.expression,
         Limit: opts.limit,
         ScanIndexForward: !opts.newestFirst,
-        ExclusiveStartKey: decodeCursor(opts.cursor, { name: pkName, value: opts.pk }),
+        ExclusiveStartKey: startKey,
         ConsistentRead: opts.index ? undefined : true,
       }),
     );
-    return { items: (out.Items ?? []) as T[], nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    const nextCursor = out.LastEvaluatedKey ? sealCursor(await this.cursorKey(), list, out.LastEvaluatedKey) : null;
+    return { items: (out.Items ?? []) as T[], nextCursor };
   }
 
   /** Every item under a prefix (for small sets such as one property's members). */

@@ -19,8 +19,17 @@ export interface AccessEventView {
   credentialId?: string;
   commandId?: string;
   offline?: boolean;
+  /** The panel's clock was far off when it sent this: `at` is more than 5 minutes ahead of, or more than the offline window behind, when the cloud received it. */
+  clockSkew?: boolean;
+  /** `at` minus the time received, in seconds (set when clockSkew is). */
+  clockSkewSeconds?: number;
   photoUrl?: string;
 }
+
+/** A panel's clock may run this far ahead before its events are flagged. */
+const MAX_AHEAD_SECONDS = 5 * 60;
+/** How long a panel may hold events while offline before uploading them; older is flagged. */
+export const OFFLINE_WINDOW_SECONDS = 7 * 86400;
 
 interface AccessEventItem extends Item, Omit<AccessEventView, 'photoUrl'> { photoKey?: string; receivedAt: string }
 
@@ -38,13 +47,19 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
   // A panel may only point at the photo it was given an upload URL for.
   if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) return 'rejected';
   const { settings } = await loadProperty(stores, panel.propertyId);
+  const received = stores.now();
+  const skewSeconds = Math.round((Date.parse(event.at) - received.getTime()) / 1000);
+  const clockSkew = skewSeconds > MAX_AHEAD_SECONDS || skewSeconds < -OFFLINE_WINDOW_SECONDS;
   const item: AccessEventItem = {
     pk: keys.property(panel.propertyId), sk: keys.event(event.eventId), type: 'access-event',
     id: event.eventId, at: event.at, panelId: panel.id, method: event.method, decision: event.decision,
     reason: event.reason, credentialId: event.credentialId, commandId: event.commandId, offline: event.offline,
-    photoKey: event.photoKey, receivedAt: stores.now().toISOString(),
+    photoKey: event.photoKey, receivedAt: received.toISOString(),
+    ...(clockSkew ? { clockSkew: true, clockSkewSeconds: skewSeconds } : {}),
   };
-  const expiresAtEpoch = Math.floor(Date.parse(event.at) / 1000) + settings.photoRetentionDays * 86400;
+  // Retention counts from when the cloud received the event, never from the panel's
+  // clock: a panel reset to 2000 must not write events (and photos) TTL deletes at once.
+  const expiresAtEpoch = Math.floor(received.getTime() / 1000) + settings.photoRetentionDays * 86400;
   const failed = await attempt(() => stores.table.put({ ...item, expiresAtEpoch }, 'attribute_not_exists(sk)'));
   if (failed >= 0) return 'duplicate';
   await onRecorded?.(item);
@@ -54,7 +69,8 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
 const isoOrUndefined = (value: string | undefined, field: string) => {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw badRequest(`${field} is not a time`, [{ path: field, message: 'must be an ISO-8601 time' }]);
+  // The schema bounds it to 2000..2199; ULIDs cannot encode anything before 1970 at all.
+  if (Number.isNaN(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2200, 0, 1)) throw badRequest(`${field} is not a usable time`, [{ path: field, message: 'must be an ISO-8601 time between the years 2000 and 2199' }]);
   return t;
 };
 
@@ -63,6 +79,7 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
   await requireRole(stores, caller, propertyId, managers);
   const from = isoOrUndefined(query.from, 'from');
   const to = isoOrUndefined(query.to, 'to');
+  if (from !== undefined && to !== undefined && from > to) throw badRequest('to is before from', [{ path: 'to', message: 'must not be before from' }]);
   // Event ids are ULIDs: their first 10 characters are the time, so a time range is a key range.
   const low = keys.event(from !== undefined ? ulid(from).slice(0, 10) : '');
   const high = keys.event(to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~');
@@ -70,8 +87,8 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
     pk: keys.property(propertyId), skPrefix: 'EVENT#', skBetween: [low, high], limit: query.limit, cursor: query.cursor, newestFirst: true,
     filter: query.panelId ? { expression: 'panelId = :panel', values: { ':panel': query.panelId } } : undefined,
   });
-  const items = await Promise.all(page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, photoKey }) => ({
-    id, at, panelId, method, decision, reason, credentialId, commandId, offline,
+  const items = await Promise.all(page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds, photoKey }) => ({
+    id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds,
     photoUrl: photoKey ? await stores.photos.presignGet(photoKey, 300) : undefined,
   })));
   return { items, nextCursor: page.nextCursor };
