@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { keys, type Page, type TransactItem } from '../adapters/lobby-table.ts';
+import { defaultSettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
 
 /** One line of the audit trail: who did what to which thing, when. Never a code. */
@@ -11,11 +12,21 @@ export interface AuditRecord {
   target: { type: string; id: string };
 }
 
-/** An audit record as a transaction entry, so the change and its record commit together. */
-export function auditEntry(stores: Stores, propertyId: string, actor: string, action: string, target: AuditRecord['target']): TransactItem {
-  const id = ulid(stores.now().getTime());
-  const record: AuditRecord = { id, at: stores.now().toISOString(), actor, action, target };
-  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.audit(id), type: 'audit', ...record } } };
+/**
+ * An audit record as a transaction entry, so the change and its record commit together.
+ * It expires (DynamoDB TTL) after the property's `auditRetentionDays`: callers that
+ * have the property's settings at hand pass them; the others get the default rather
+ * than a read of the property on every audited write.
+ */
+export function auditEntry(
+  stores: Stores, propertyId: string, actor: string, action: string, target: AuditRecord['target'],
+  retentionDays: number = defaultSettings.auditRetentionDays,
+): TransactItem {
+  const now = stores.now();
+  const id = ulid(now.getTime());
+  const record: AuditRecord = { id, at: now.toISOString(), actor, action, target };
+  const expiresAtEpoch = Math.floor(now.getTime() / 1000) + retentionDays * 86400;
+  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.audit(id), type: 'audit', ...record, expiresAtEpoch } } };
 }
 
 export async function listAudit(stores: Stores, propertyId: string, limit: number, cursor?: string): Promise<Page<AuditRecord>> {

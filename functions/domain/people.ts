@@ -40,11 +40,12 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
     await loadProperty(stores, propertyId);
     if ((await admins(stores, propertyId)).length > 0) throw forbidden('The property has an admin: ask them to add members');
   }
-  const existing = await getMembership(stores, propertyId, userId);
+  // The settings only for the audit record's retention (a rare write: one read in parallel).
+  const [existing, { settings }] = await Promise.all([getMembership(stores, propertyId, userId), loadProperty(stores, propertyId)]);
   if (existing?.role === 'resident') throw conflict('This user is a resident here: move them out first');
   const demotesAdmin = existing?.role === 'admin' && role !== 'admin';
   // Like DELETE: a property never loses its last admin, also not by a demotion.
-  const otherAdmin = demotesAdmin ? (await admins(stores, propertyId)).find((m) => m.userId !== userId) : undefined;
+  const otherAdmin = demotesAdmin ? (await admins(stores, propertyId)).find((m) => m.userId !== userId && !(m as { leaving?: string }).leaving) : undefined;
   if (demotesAdmin && !otherAdmin) throw conflict('This is the last admin of the property', 'last-admin');
   const membership: Membership = { propertyId, userId, role, since: existing?.since ?? stores.now().toISOString() };
   const failed = await attempt(() => stores.table.transact([
@@ -52,9 +53,9 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
     existing
       ? { Put: { Item: memberItem(membership), ConditionExpression: '#role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': existing.role } } }
       : { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
-    auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }),
+    auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }, settings.auditRetentionDays),
     // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.
-    ...(otherAdmin ? [{ ConditionCheck: { Key: { pk: keys.property(propertyId), sk: keys.member(otherAdmin.userId) }, ConditionExpression: '#role = :admin', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':admin': 'admin' } } }] : []),
+    ...(otherAdmin ? [{ ConditionCheck: { Key: { pk: keys.property(propertyId), sk: keys.member(otherAdmin.userId) }, ConditionExpression: '#role = :admin AND attribute_not_exists(leaving)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':admin': 'admin' } } }] : []),
   ]));
   if (failed === 2) throw conflict('This is the last admin of the property', 'last-admin');
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
