@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { routes } from './routes.ts';
+import { pathId, userId } from '../schemas/common.ts';
 
 const problem = {
   description: 'RFC 9457 problem details',
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** A schema as it sits inside the document (no $schema of its own). */
+function jsonSchema(schema: z.ZodType) {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema);
+  return rest;
+}
+
 /** OpenAPI 3.1, generated from the route table and its request schemas. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: jsonSchema(m[1] === 'userId' ? userId : pathId) }));
     const queryShape = route.query ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, object>; required?: string[] }) : {};
     const queryParams = Object.entries(queryShape.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: queryShape.required?.includes(name) ?? false, schema }));
     const responses: Record<string, unknown> = { [route.status]: { description: route.status === 204 ? 'Done' : 'Success' } };
