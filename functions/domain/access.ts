@@ -1,4 +1,4 @@
-import { keys } from '../adapters/lobby-table.ts';
+import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import { forbidden, notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
 import type { Stores } from './stores.ts';
@@ -13,6 +13,8 @@ export interface Membership {
   unit?: string;
   residentId?: string;
   since: string;
+  /** Set when a move-out or removal has begun: the member can no longer act, and nothing new can be made in their name. */
+  leaving?: string;
 }
 
 export function getMembership(stores: Stores, propertyId: string, userId: string) {
@@ -27,7 +29,7 @@ export function getMembership(stores: Stores, propertyId: string, userId: string
  */
 export async function requireRole(stores: Stores, caller: Caller, propertyId: string, roles: readonly Role[]): Promise<Membership> {
   const membership = await getMembership(stores, propertyId, caller.userId);
-  if (!membership) throw notFound('No such property');
+  if (!membership || membership.leaving) throw notFound('No such property');
   if (!roles.includes(membership.role)) {
     throw forbidden(`This needs one of these roles at the property: ${roles.join(', ')}`);
   }
@@ -37,3 +39,20 @@ export async function requireRole(stores: Stores, caller: Caller, propertyId: st
 export const anyMember: readonly Role[] = ['admin', 'staff', 'resident'];
 export const managers: readonly Role[] = ['admin', 'staff'];
 export const adminsOnly: readonly Role[] = ['admin'];
+
+/**
+ * A transaction entry that holds only while the membership is as it was read and
+ * no move-out or removal has begun. Every create made in a member's name carries
+ * it, so a create racing a move-out either commits before the move-out's fence
+ * (and the move-out's sweep sees it) or fails.
+ */
+export function membershipHolds(membership: Membership): TransactItem {
+  return {
+    ConditionCheck: {
+      Key: { pk: keys.property(membership.propertyId), sk: keys.member(membership.userId) },
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(leaving) AND #role = :role',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':role': membership.role },
+    },
+  };
+}

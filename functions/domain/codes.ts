@@ -45,12 +45,15 @@ export function claimCodeEntry(stores: Stores, propertyId: string, code: string,
   };
 }
 
-/** Frees a code, but only if it still belongs to this credential. */
+/**
+ * Frees a code, but only if it still belongs to this credential. A sentinel that is
+ * already gone (TTL removed it after the credential expired) counts as released.
+ */
 export function releaseCodeEntry(propertyId: string, codeKey: string, credentialId: string): TransactItem {
   return {
     Delete: {
       Key: { pk: keys.property(propertyId), sk: keys.code(codeKey) },
-      ConditionExpression: 'credentialId = :id',
+      ConditionExpression: 'attribute_not_exists(pk) OR credentialId = :id',
       ExpressionAttributeValues: { ':id': credentialId },
     },
   };

@@ -2,10 +2,10 @@ import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { conflict, forbidden, notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
-import { anyMember, requireRole, type Membership } from './access.ts';
+import { anyMember, membershipHolds, requireRole, type Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
-import { assertCanManage, listPasses, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty, type Property } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -55,11 +55,11 @@ function shareText(property: Property, code: string, expiresAt: string) {
 }
 
 export async function createDeliveryPass(stores: Stores, caller: Caller, propertyId: string, input: { note?: string; validHours?: number }) {
-  const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const property = await loadProperty(stores, propertyId);
+  const [membership, property] = await Promise.all([requireRole(stores, caller, propertyId, anyMember), loadProperty(stores, propertyId)]);
   if (membership.role === 'resident' && !property.settings.residentPassesEnabled) {
     throw forbidden('This property has turned off delivery passes made by residents');
   }
+  await assertUnderPassCap(stores, membership, property.settings);
   const now = stores.now();
   const expiresAt = new Date(now.getTime() + (input.validHours ?? property.settings.passValidHours) * 3600_000).toISOString();
   const id = `dp_${ulid(now.getTime())}`;
@@ -76,8 +76,10 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
       // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
       { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400 } } },
       auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }),
+      membershipHolds(membership),
     ]));
     if (failed < 0) return { ...view(pass, now), code, shareText: shareText(property, code, expiresAt) };
+    if (failed === 3) throw notFound('No such property');
     if (failed !== 0) throw conflict('The pass could not be saved; try again');
   }
   throw conflict('No free code could be drawn; try again', 'codes-exhausted');
@@ -102,10 +104,20 @@ export async function listDeliveryPasses(stores: Stores, caller: Caller, propert
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 
+/** The maker sees their pass's code; anyone else (staff, admins) sees the hint and reveals it on the record. */
 export async function getDeliveryPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
   const [, pass] = await loadManaged(stores, caller, propertyId, passId);
   const status = passStatus(pass, stores.now());
-  return { ...view(pass, stores.now()), code: status === 'active' ? stores.vault.decrypt(pass.sealedCode) : undefined, sync: await credentialSync(stores, propertyId, passId, status === 'active') };
+  const code = status === 'active' && pass.createdBy === caller.userId ? stores.vault.decrypt(pass.sealedCode) : undefined;
+  return { ...view(pass, stores.now()), code, sync: await credentialSync(stores, propertyId, passId, status === 'active') };
+}
+
+/** The whole code of an active pass, for staff helping a courier; every reveal is on the audit trail. */
+export async function revealDeliveryPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
+  const [, pass] = await loadManaged(stores, caller, propertyId, passId);
+  if (passStatus(pass, stores.now()) !== 'active') throw conflict('Only an active pass has a code to reveal', 'not-active');
+  await stores.table.transact([auditEntry(stores, propertyId, caller.userId, 'delivery-pass.revealed', { type: 'delivery-pass', id: passId })]);
+  return { code: stores.vault.decrypt(pass.sealedCode) };
 }
 
 /** Cancelling frees the code and removes it from every panel. A used pass stays used. */
@@ -122,9 +134,3 @@ export async function cancelPass(stores: Stores, propertyId: string, pass: Deliv
   }
 }
 
-/** Move-out: every active pass the resident made stops working at once (used ones stay used). */
-export async function cancelPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  for (const pass of await ownedBy(stores, propertyId, userId, 'PASS#')) {
-    if (pass.status === 'active') await retireCredential(stores, propertyId, pass, 'cancelled', actor);
-  }
-}

@@ -1,6 +1,7 @@
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { forbidden, Problem } from '../http/problem.ts';
 import type { Membership } from './access.ts';
+import type { PropertySettings } from '../schemas/properties.ts';
 import { auditEntry } from './audit.ts';
 import { releaseCodeEntry } from './codes.ts';
 import { attempt } from './transactions.ts';
@@ -50,10 +51,38 @@ export async function ownedBy<T extends OwnedCredential>(stores: Stores, propert
   return all;
 }
 
-export type OwnedCredential = Item & { id: string; status: string; codeKey: string; type: string };
+/**
+ * A resident may hold at most `maxActivePassesPerResident` active delivery and
+ * visitor passes together, so one account cannot fill the property's set. Counted
+ * from the owner index (it lags a moment: concurrent creates may overshoot by a few).
+ */
+export async function assertUnderPassCap(stores: Stores, membership: Membership, settings: PropertySettings) {
+  if (membership.role !== 'resident') return;
+  const now = stores.now().toISOString();
+  let active = 0;
+  for (const prefix of ['PASS#', 'VISITOR#']) {
+    let cursor: string | undefined;
+    do {
+      const page = await stores.table.query<{ status: string; expiresAt?: string; endsAt?: string }>({ ...byOwnerQuery(membership.propertyId, membership.userId, prefix), limit: 500, cursor });
+      active += page.items.filter((p) => p.status === 'active' && (p.expiresAt ?? p.endsAt ?? '') > now).length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  if (active >= settings.maxActivePassesPerResident) {
+    throw new Problem(409, 'too-many-passes', 'Too many active passes', `A resident may have at most ${settings.maxActivePassesPerResident} active passes at this property; cancel one first`);
+  }
+}
 
+export type OwnedCredential = Item & { id: string; status: string; codeKey: string; type: string; graceUntil?: string };
+
+/**
+ * Retires an active credential (cancelled, revoked): status, code released and audit
+ * record in one transaction. A code sentinel that is gone (TTL) or that another
+ * credential took after this one expired is not ours to free: the credential is
+ * retired without it. Returns false when it was not active any more (nothing to do).
+ */
 export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string): Promise<boolean> {
-  const failed = await attempt(() => stores.table.transact([
+  const retire = (releaseCode: boolean) => attempt(() => stores.table.transact([
     { Update: {
       Key: { pk: keys.property(propertyId), sk: credential.sk },
       UpdateExpression: 'SET #s = :to, retiredAt = :now',
@@ -61,9 +90,27 @@ export async function retireCredential(stores: Stores, propertyId: string, crede
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': stores.now().toISOString() },
     } },
-    releaseCodeEntry(propertyId, credential.codeKey, credential.id),
     auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }),
+    ...(releaseCode ? [releaseCodeEntry(propertyId, credential.codeKey, credential.id)] : []),
   ]));
+  let failed = await retire(true);
+  if (failed === 2) failed = await retire(false);
   if (failed > 0) throw new Problem(409, 'conflict', 'Conflict', 'The pass changed meanwhile; try again');
   return failed < 0;
+}
+
+/**
+ * Ends a used pass's grace re-entry window now (move-out: the courier's second trip
+ * is over too). The pass leaves the panels' sets; a claim answers already-used.
+ */
+export async function endGrace(stores: Stores, propertyId: string, credential: OwnedCredential): Promise<void> {
+  const now = stores.now().toISOString();
+  if (credential.status !== 'used' || !credential.graceUntil || credential.graceUntil <= now) return;
+  await attempt(() => stores.table.transact([{ Update: {
+    Key: { pk: keys.property(propertyId), sk: credential.sk },
+    UpdateExpression: 'REMOVE graceUntil SET validUntil = :now, graceEndedAt = :now',
+    ConditionExpression: '#s = :used AND attribute_exists(graceUntil)',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':used': 'used', ':now': now },
+  } }]));
 }

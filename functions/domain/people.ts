@@ -6,6 +6,7 @@ import { auditEntry } from './audit.ts';
 import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membership } from './access.ts';
 import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
+import { revokeCredentialsOf } from './revocation.ts';
 import type { Stores } from './stores.ts';
 
 export interface Resident {
@@ -17,6 +18,7 @@ export interface Resident {
   phone?: string;
   notify: Array<'app' | 'sms' | 'email'>;
   movedInAt: string;
+  movedOutAt?: string;
 }
 
 const memberItem = (m: Membership) => ({
@@ -62,17 +64,42 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   return { userId, role, since: membership.since };
 }
 
+/**
+ * Removes an admin or staff member, and revokes the passes they made (a removed
+ * staff member's passes must not keep opening doors). Resumable like a move-out:
+ * fence, revoke, then remove; a retry after a failure finishes the job.
+ */
 export async function deleteMember(stores: Stores, caller: Caller, propertyId: string, userId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const target = await getMembership(stores, propertyId, userId);
   if (!target || target.role === 'resident') throw notFound('No such admin or staff member');
-  if (target.role === 'admin' && (await admins(stores, propertyId)).length <= 1) {
+  if (target.role === 'admin' && (await admins(stores, propertyId)).filter((m) => !m.leaving).length <= 1 && !target.leaving) {
     throw conflict('This is the last admin of the property', 'last-admin');
   }
+  await fenceMembership(stores, target);
+  await revokeCredentialsOf(stores, propertyId, userId, caller.userId);
   const failed = await attempt(() => stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(userId) }, ConditionExpression: '#role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': target.role } } },
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(userId) }, ConditionExpression: 'attribute_not_exists(pk) OR #role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': target.role } } },
     auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }),
   ]));
+  if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
+}
+
+/**
+ * The first step of every removal: marks the membership as leaving, so the member
+ * can no longer act and no create in their name can commit any more (every create
+ * checks `membershipHolds`). After this, a strongly consistent read sees every
+ * credential they will ever have made.
+ */
+async function fenceMembership(stores: Stores, membership: Membership) {
+  if (membership.leaving) return;
+  const failed = await attempt(() => stores.table.transact([{ Update: {
+    Key: { pk: keys.property(membership.propertyId), sk: keys.member(membership.userId) },
+    UpdateExpression: 'SET leaving = :now',
+    ConditionExpression: 'attribute_exists(pk) AND #role = :role',
+    ExpressionAttributeNames: { '#role': 'role' },
+    ExpressionAttributeValues: { ':now': stores.now().toISOString(), ':role': membership.role },
+  } }]));
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
 }
 
@@ -97,28 +124,45 @@ export async function moveIn(stores: Stores, caller: Caller, propertyId: string,
 }
 
 /**
- * Move-out removes the membership (so the resident's token stops working here on
- * the next request) and, in the same transaction, the resident record. Credentials
- * the resident owns are revoked by `revokeOwnedCredentials`.
+ * Move-out, one resumable operation: (1) fence the membership (the resident's token
+ * stops working here, and no pass can be created in their name any more), (2) revoke
+ * everything they made, trying every item, (3) remove the membership and keep the
+ * resident record as moved out. A failure in (2) leaves the fence, and running the
+ * move-out again picks up where it stopped; so does a retry after it completed (204).
  */
-export async function moveOut(stores: Stores, caller: Caller, propertyId: string, residentId: string, revokeOwnedCredentials: (resident: Resident) => Promise<void> = async () => {}) {
+export async function moveOut(stores: Stores, caller: Caller, propertyId: string, residentId: string) {
   await requireRole(stores, caller, propertyId, managers);
   const resident = await stores.table.get<Resident>(keys.property(propertyId), keys.resident(residentId));
   if (!resident) throw notFound('No such resident');
+  const membership = await getMembership(stores, propertyId, resident.userId);
+  // Moved out before and a member again since (moved back in, or made staff): that is not this move-out's to undo.
+  if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
+  if (membership?.residentId === residentId) await fenceMembership(stores, membership);
+  await revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId);
+  if (resident.movedOutAt) return;
+  const movedOutAt = stores.now().toISOString();
+  const { settings } = await loadProperty(stores, propertyId);
   await stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(resident.userId) } } },
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.resident(residentId) } } },
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(resident.userId) }, ConditionExpression: 'attribute_not_exists(pk) OR residentId = :resident', ExpressionAttributeValues: { ':resident': residentId } } },
+    // Kept as moved out (not listed, not in the directory) so a retried move-out still finds it; gone with the audit retention.
+    { Update: {
+      Key: { pk: keys.property(propertyId), sk: keys.resident(residentId) },
+      UpdateExpression: 'SET movedOutAt = :at, expiresAtEpoch = :expires',
+      ExpressionAttributeValues: { ':at': movedOutAt, ':expires': Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400 },
+    } },
     auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }),
   ]);
-  await revokeOwnedCredentials(resident);
 }
+
+/** Residents living here now (moved-out records are kept for retried move-outs, not shown). */
+const livingHere = { expression: 'attribute_not_exists(movedOutAt)' };
 
 const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident =>
   ({ id, userId, name, unit, email, phone, notify, movedInAt });
 
 export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
   await requireRole(stores, caller, propertyId, managers);
-  const page = await stores.table.query<Resident>({ pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit, cursor });
+  const page = await stores.table.query<Resident>({ pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit, cursor, filter: livingHere });
   return { items: page.items.map(residentView), nextCursor: page.nextCursor };
 }
 
@@ -128,7 +172,7 @@ export async function searchDirectory(stores: Stores, caller: Caller, propertyId
   const q = query.q?.normalize('NFC').trim().toLowerCase();
   const page = await stores.table.query<Resident>({
     pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit: query.limit, cursor: query.cursor,
-    filter: q ? { expression: 'contains(#search, :q)', names: { '#search': 'search' }, values: { ':q': q } } : undefined,
+    filter: q ? { expression: `${livingHere.expression} AND contains(#search, :q)`, names: { '#search': 'search' }, values: { ':q': q } } : livingHere,
   });
   return { items: page.items.map(({ id, name, unit }) => ({ residentId: id, name, unit })), nextCursor: page.nextCursor };
 }

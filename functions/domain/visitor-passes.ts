@@ -3,11 +3,11 @@ import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { badRequest, conflict, notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
 import { signVisitorQr } from '../../iot/protocol/visitor-qr.ts';
-import { anyMember, requireRole } from './access.ts';
+import { anyMember, membershipHolds, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
-import { assertCanManage, listPasses, ownedBy, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
@@ -38,6 +38,9 @@ interface VisitorPassItem extends Item {
   retiredAt?: string;
 }
 
+/** Visits are planned at most a year ahead: a pass far in the future would sit in every panel's set for nothing. */
+const MAX_DAYS_AHEAD = 366;
+
 const statusOf = (pass: VisitorPassItem, now: Date) =>
   pass.status === 'revoked' ? 'revoked' : now.getTime() >= Date.parse(pass.endsAt) ? 'expired' : now.getTime() < Date.parse(pass.startsAt) ? 'scheduled' : 'active';
 
@@ -53,8 +56,7 @@ function qrFor(stores: Stores, propertyId: string, pass: VisitorPassItem, keyVer
 }
 
 export async function createVisitorPass(stores: Stores, caller: Caller, propertyId: string, input: { visitorName: string; startsAt: string; endsAt: string; visitorEmail?: string }) {
-  await requireRole(stores, caller, propertyId, anyMember);
-  const { settings } = await loadProperty(stores, propertyId);
+  const [membership, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, anyMember), loadProperty(stores, propertyId)]);
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   const hours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
@@ -62,6 +64,10 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
     throw badRequest(`A visitor pass may last at most ${settings.visitorMaxHours} hours at this property`, [{ path: 'endsAt', message: `must be within ${settings.visitorMaxHours} hours of startsAt` }]);
   }
   if (endsAt.getTime() <= stores.now().getTime()) throw badRequest('The visit is already over', [{ path: 'endsAt', message: 'must be in the future' }]);
+  if (startsAt.getTime() > stores.now().getTime() + MAX_DAYS_AHEAD * 86400_000) {
+    throw badRequest(`A visit may start at most ${MAX_DAYS_AHEAD} days ahead`, [{ path: 'startsAt', message: `must be within ${MAX_DAYS_AHEAD} days from now` }]);
+  }
+  await assertUnderPassCap(stores, membership, settings);
   const id = `vp_${ulid(stores.now().getTime())}`;
   const { keyVersion } = await loadSetHead(stores, propertyId);
   for (let draw = 0; draw < 8; draw++) {
@@ -77,7 +83,9 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
       claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
       { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(endsAt.getTime() / 1000) + 7 * 86400 } } },
       auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }),
+      membershipHolds(membership),
     ]));
+    if (failed === 3) throw notFound('No such property');
     if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass, keyVersion) };
     if (failed !== 0) throw conflict('The visitor pass could not be saved; try again');
   }
@@ -97,15 +105,24 @@ export async function listVisitorPasses(stores: Stores, caller: Caller, property
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 
+/** The maker sees the code and QR token; anyone else (staff, admins) reveals them on the record. */
 export async function getVisitorPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
   const { pass } = await loadVisitorPass(stores, caller, propertyId, passId);
   const usable = pass.status === 'active';
-  return {
-    ...view(pass, stores.now()),
-    code: usable ? stores.vault.decrypt(pass.sealedCode) : undefined,
-    qr: usable ? qrFor(stores, propertyId, pass, (await loadSetHead(stores, propertyId)).keyVersion) : undefined,
-    sync: await credentialSync(stores, propertyId, passId, usable),
-  };
+  const secrets = usable && pass.createdBy === caller.userId ? await secretsOf(stores, propertyId, pass) : {};
+  return { ...view(pass, stores.now()), ...secrets, sync: await credentialSync(stores, propertyId, passId, usable) };
+}
+
+async function secretsOf(stores: Stores, propertyId: string, pass: VisitorPassItem) {
+  return { code: stores.vault.decrypt(pass.sealedCode), qr: qrFor(stores, propertyId, pass, (await loadSetHead(stores, propertyId)).keyVersion) };
+}
+
+/** Code and QR token of a live visitor pass, e.g. for the front desk to resend; every reveal is on the audit trail. */
+export async function revealVisitorPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
+  const { pass } = await loadVisitorPass(stores, caller, propertyId, passId);
+  if (pass.status !== 'active' || statusOf(pass, stores.now()) === 'expired') throw conflict('Only a live visitor pass has a code to reveal', 'not-active');
+  await stores.table.transact([auditEntry(stores, propertyId, caller.userId, 'visitor-pass.revealed', { type: 'visitor-pass', id: passId })]);
+  return secretsOf(stores, propertyId, pass);
 }
 
 export async function revokeVisitorPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
@@ -119,9 +136,3 @@ async function revoke(stores: Stores, propertyId: string, pass: VisitorPassItem,
   await retireCredential(stores, propertyId, pass, 'revoked', actor);
 }
 
-/** Move-out: every visitor pass the resident made is revoked at once. */
-export async function revokeVisitorPassesOf(stores: Stores, propertyId: string, userId: string, actor: string) {
-  for (const pass of await ownedBy(stores, propertyId, userId, 'VISITOR#')) {
-    if (pass.status === 'active') await retireCredential(stores, propertyId, pass, 'revoked', actor);
-  }
-}
