@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import { getItem } from '../support/dynamo.ts';
 
 let p: TestProperty;
 let pinId: string;
@@ -21,7 +22,12 @@ async function snapshot() {
 }
 
 const pinsPath = () => `/properties/${p.id}/delivery-pins`;
-const badRequests: Array<[string, () => { method: string; path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }, number]> = [
+const eventsPath = () => `/properties/${p.id}/access-events`;
+/** A cursor as the API used to issue them: base64 of a table key, which a client could edit. */
+const forgedCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+/** A JSON body whose description holds a Latin-1 byte (0xE9), which is not UTF-8. */
+const latin1Body = () => Buffer.concat([Buffer.from('{"description":"Caf'), Buffer.from([0xe9]), Buffer.from(`","pin":"${randomPin()}"}`)]);
+const badRequests: Array<[string, () => { method: string; path: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }, number]> = [
   ['missing pin', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x' } }), 400],
   ['missing description', () => ({ method: 'POST', path: pinsPath(), body: { pin: randomPin() } }), 400],
   ['extra field', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x', pin: randomPin(), admin: true } }), 400],
@@ -60,13 +66,26 @@ const badRequests: Array<[string, () => { method: string; path: string; body?: u
   ['move-in: bad notify channel', () => ({ method: 'POST', path: `/properties/${p.id}/residents`, body: { userId: 'u1', name: 'Sam', unit: '1A', notify: ['pager'] } }), 400],
   ['move-in: user id with spaces', () => ({ method: 'POST', path: `/properties/${p.id}/residents`, body: { userId: 'a b', name: 'Sam', unit: '1A' } }), 400],
   ['bad Idempotency-Key', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x', pin: randomPin() }, headers: { 'idempotency-key': 'k'.repeat(200) } }), 400],
+  ['invalid UTF-8 in a JSON body', () => ({ method: 'POST', path: pinsPath(), rawBody: latin1Body(), headers: { 'content-type': 'application/json' } }), 400],
+  ['cursor holding another list\'s key', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}`, sk: 'RESIDENT#res_x' })}` }), 400],
+  ['cursor with an extra attribute', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}`, sk: 'PIN#pin_x', gsi1pk: 'USER#x' })}` }), 400],
+  ['cursor without a sort key', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}` })}` }), 400],
+  ['access events from 1960', () => ({ method: 'GET', path: `${eventsPath()}?from=1960-01-01T00:00:00Z` }), 400],
+  ['access events to year 0', () => ({ method: 'GET', path: `${eventsPath()}?to=0000-01-01T00:00:00Z` }), 400],
+  ['access events from after to', () => ({ method: 'GET', path: `${eventsPath()}?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z` }), 400],
+  ['path id over 1 KB', () => ({ method: 'GET', path: `/properties/${'p'.repeat(1100)}/delivery-pins` }), 400],
+  ['PIN id over 1 KB', () => ({ method: 'PATCH', path: `${pinsPath()}/${'x'.repeat(1100)}`, body: { description: 'x' } }), 400],
+  ['member: user id that is a key (x#META)', () => ({ method: 'PUT', path: `/properties/${p.id}/members/x%23META`, body: { role: 'staff' } }), 400],
+  ['member: user id with a space', () => ({ method: 'PUT', path: `/properties/${p.id}/members/a%20b`, body: { role: 'staff' } }), 400],
+  ['member: the last admin demotes themselves', () => ({ method: 'PUT', path: `/properties/${p.id}/members/${p.users.admin}`, body: { role: 'staff' } }), 409],
 ];
 
 describe('bad input gets a clear problem+json and changes nothing', () => {
   it.each(badRequests)('%s', async (_name, build, status) => {
     const before = await snapshot();
     const req = build();
-    const reply = await call(req.method, req.path, { token: p.tokens.admin, body: req.body, rawBody: req.rawBody, headers: req.headers });
+    // fetch sends a Buffer body byte for byte (the helper's type says string).
+    const reply = await call(req.method, req.path, { token: p.tokens.admin, body: req.body, rawBody: req.rawBody as string | undefined, headers: req.headers });
     expect(reply.status).toBe(status);
     expect(reply.contentType).toContain('application/problem+json');
     expect(reply.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
@@ -85,5 +104,102 @@ describe('bad input gets a clear problem+json and changes nothing', () => {
 
   it('an unknown route is 404', async () => {
     expect((await call('GET', '/nope', { token: p.tokens.admin })).status).toBe(404);
+  });
+});
+
+describe('list cursors are sealed and bound to their list', () => {
+  let q: TestProperty;
+  let pinsCursor: string;
+  beforeAll(async () => {
+    q = await newProperty();
+    for (const description of ['A', 'B', 'C']) await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description, pin: randomPin() } }));
+    pinsCursor = (await expectOk(call('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.nextCursor;
+  });
+
+  it('a cursor reveals no table key and still pages', async () => {
+    expect(pinsCursor).toEqual(expect.any(String));
+    expect(Buffer.from(pinsCursor, 'base64url').toString('latin1')).not.toMatch(/PIN#|PROP#|"pk"/);
+    const next = await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${pinsCursor}`, { token: q.tokens.admin });
+    expect(next.status).toBe(200);
+    expect(next.body.items).toHaveLength(1);
+  });
+
+  it('a cursor of one list is refused by another list of the same property', async () => {
+    const reply = await call('GET', `/properties/${q.id}/residents?cursor=${pinsCursor}`, { token: q.tokens.admin });
+    expect(reply.status).toBe(400);
+    expect(reply.contentType).toContain('application/problem+json');
+    expect((await call('GET', `/properties/${q.id}/audit?cursor=${pinsCursor}`, { token: q.tokens.admin })).status).toBe(400);
+  });
+
+  it('a cursor altered in one character is refused', async () => {
+    const i = Math.floor(pinsCursor.length / 2);
+    const altered = pinsCursor.slice(0, i) + (pinsCursor[i] === 'A' ? 'B' : 'A') + pinsCursor.slice(i + 1);
+    const reply = await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${altered}`, { token: q.tokens.admin });
+    expect(reply.status).toBe(400);
+    expect(reply.contentType).toContain('application/problem+json');
+  });
+
+  it('an access-events cursor is bound to its time range', async () => {
+    // No events here, so no cursor from the API: a pins cursor stands in for "a cursor of another list".
+    const reply = await call('GET', `/properties/${q.id}/access-events?cursor=${pinsCursor}`, { token: q.tokens.admin });
+    expect(reply.status).toBe(400);
+  });
+});
+
+describe('members: the last admin stays an admin', () => {
+  it('refuses a self-demotion of the only admin with 409 last-admin, and allows it once there is another admin', async () => {
+    const q = await newProperty();
+    const path = `/properties/${q.id}/members/${q.users.admin}`;
+    const refused = await call('PUT', path, { token: q.tokens.admin, body: { role: 'staff' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toBe('urn:lobby:problem:last-admin');
+    const members = (await call('GET', `/properties/${q.id}/members`, { token: q.tokens.admin })).body.items;
+    expect(members.find((m: any) => m.userId === q.users.admin)?.role).toBe('admin');
+    // Positive control: with a second admin, the same request succeeds.
+    await expectOk(call('PUT', `/properties/${q.id}/members/second-admin-${q.id.slice(-6)}`, { token: q.tokens.admin, body: { role: 'admin' } }));
+    expect((await call('PUT', path, { token: q.tokens.admin, body: { role: 'staff' } })).status).toBe(200);
+  });
+
+  it('two admins demoting each other at once: one of them stays admin (5 rounds)', async () => {
+    const q = await newProperty();
+    let admin = { id: q.users.admin, token: q.tokens.admin };
+    for (let round = 0; round < 5; round++) {
+      const newcomer = { id: `admin-${round}-${q.id.slice(-6)}`, token: '' };
+      newcomer.token = await tokenFor(newcomer.id);
+      await expectOk(call('PUT', `/properties/${q.id}/members/${newcomer.id}`, { token: admin.token, body: { role: 'admin' } }));
+      const pair = [admin, newcomer];
+      const replies = await Promise.all(pair.map((a) => call('PUT', `/properties/${q.id}/members/${a.id}`, { token: a.token, body: { role: 'staff' } })));
+      expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+      const roles = await Promise.all(pair.map(async (a) => (await getItem(`PROP#${q.id}`, `MEMBER#${a.id}`))?.role));
+      expect(roles.filter((r) => r === 'admin')).toHaveLength(1);
+      admin = pair[roles.indexOf('admin')]!;
+    }
+  });
+});
+
+describe('audit retention', () => {
+  it('an audit item written after a settings change expires after the new auditRetentionDays', async () => {
+    const q = await newProperty();
+    await expectOk(call('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
+    const before = Math.floor(Date.now() / 1000);
+    await expectOk(call('PUT', `/properties/${q.id}/members/new-staff-${q.id.slice(-6)}`, { token: q.tokens.admin, body: { role: 'staff' } }));
+    const after = Math.ceil(Date.now() / 1000);
+    const [latest] = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=1`, { token: q.tokens.admin }))).body.items;
+    expect(latest.action).toBe('member.staff-set');
+    const item = await getItem(`PROP#${q.id}`, `AUDIT#${latest.id}`);
+    expect(item?.expiresAtEpoch).toBeGreaterThanOrEqual(before + 45 * 86400);
+    expect(item?.expiresAtEpoch).toBeLessThanOrEqual(after + 45 * 86400);
+  });
+
+  it('every audit item has a TTL, also where the settings are not at hand (default 400 days)', async () => {
+    const q = await newProperty();
+    const items = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=100`, { token: q.tokens.admin }))).body.items;
+    expect(items.length).toBeGreaterThan(0);
+    const now = Date.now() / 1000;
+    for (const record of items) {
+      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record.id}`);
+      expect(item?.expiresAtEpoch).toBeGreaterThan(now + 29 * 86400);
+      expect(item?.expiresAtEpoch).toBeLessThan(now + 3651 * 86400);
+    }
   });
 });
