@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routeKey, routes } from '../functions/http/routes.ts';
 import { invokeLambda } from './lambda-runtime.ts';
+import { badRequest } from '../functions/http/problem.ts';
 import type { LocalIssuer } from './jwt.ts';
 import { listen } from './listen.ts';
 
@@ -36,6 +37,18 @@ function gatewayReply(res: ServerResponse, status: number, message: string, extr
   res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ message }));
 }
 
+/** The JWT authorizer takes `Bearer <token>` and nothing else (no second token, no trailing words). */
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
+/** Path parameters decoded, or undefined when a %-escape is malformed (decodeURIComponent would throw). */
+function decodePathParams(names: string[], values: string[]): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i]!)]));
+  } catch {
+    return undefined;
+  }
+}
+
 const isText = (contentType: string) => contentType === '' || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
 
 /**
@@ -51,10 +64,15 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
       const match = matchers.map((m) => ({ ...m, found: m.route.method === method ? m.pattern.exec(url.pathname) : null })).find((m) => m.found);
       if (!match?.found) return gatewayReply(res, 404, 'Not Found');
       const { route } = match;
+      const pathParameters = decodePathParams(match.names, match.found.slice(1));
+      if (!pathParameters) {
+        const problem = badRequest('The request path holds a malformed %-escape').toBody();
+        return void res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
+      }
       let claims: Record<string, string> | undefined;
       if (route.auth === 'jwt') {
-        const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-        if (scheme?.toLowerCase() !== 'bearer' || !token) return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+        const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+        if (!token) return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
         try {
           claims = flattenClaims(await opts.issuer.verify(token));
         } catch {
@@ -76,7 +94,7 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
         rawQueryString: url.search.slice(1),
         headers,
         queryStringParameters: Object.keys(query).length ? query : undefined,
-        pathParameters: match.names.length ? Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(match.found![i + 1]!)])) : undefined,
+        pathParameters: match.names.length ? pathParameters : undefined,
         body: raw.length ? (text ? raw.toString('utf8') : raw.toString('base64')) : undefined,
         isBase64Encoded: raw.length > 0 && !text,
         requestContext: {

@@ -13,6 +13,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative, resolve } from 'node:path';
+import { isPortFree } from './listen.ts';
 
 export interface DynamoDbLocal { endpoint: string; port: number; stop(): Promise<void> }
 
@@ -157,7 +158,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * unless dbPath is given, with one shared database whatever the region and credentials.
  * Resolves once the port answers ListTables.
  */
-export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; host?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(opts: {
+  port: number; dbPath?: string; host?: string;
+  /** called once if the emulator exits after it started and before stop() */
+  onUnexpectedExit?: (exit: { pid: number | undefined; code: number | null; signal: NodeJS.Signals | null }) => void;
+}): Promise<DynamoDbLocal> {
   const host = opts.host ?? '127.0.0.1';
   // Fail before a 57 MB download if there is no JDK to use it with.
   if (installedFrom(EMULATOR_DIR) !== PACKAGE) await requireJdk();
@@ -210,7 +215,10 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; 
     });
   });
 
+  let stopping = false;
+  let boundPort: number | undefined;
   const stop = async (): Promise<void> => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -218,6 +226,12 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; 
       clearTimeout(timer);
     }
     child.stdin?.destroy();
+    // 'exit' can be seen a moment before the kernel has released the listening
+    // socket: return only once the port can be bound again (bounded wait).
+    if (boundPort !== undefined) {
+      const deadline = Date.now() + 5000;
+      while (!(await isPortFree(boundPort, host)) && Date.now() < deadline) await sleep(20);
+    }
   };
 
   const fail = async (message: string): Promise<never> => {
@@ -243,6 +257,7 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; 
   if ('timeout' in first) return fail(`DynamoDB Local did not start listening within ${START_TIMEOUT_MS / 1000} s:\n${tail.slice(-10).join('\n')}`);
 
   const port = first.port;
+  boundPort = port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await answersListTables(endpoint))) {
@@ -252,5 +267,8 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; 
     if (Date.now() > deadline) return fail(`DynamoDB Local on ${endpoint} does not answer ListTables:\n${tail.slice(-10).join('\n')}`);
     await sleep(100);
   }
+  void exited.then(({ code, signal }) => {
+    if (!stopping) opts.onUnexpectedExit?.({ pid: child.pid, code, signal });
+  });
   return { endpoint, port, stop };
 }

@@ -1,16 +1,54 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 
 /** The local stand-in for the Cognito user pool: an RS256 issuer whose key lives under .lobby/keys. */
 export const LOCAL_ISSUER = 'https://lobby.local/issuer';
+/** The app client id: the one entry of the authorizer's audience list (lib/api.ts: jwtAudience = [adminClient id]). */
 export const LOCAL_AUDIENCE = 'lobby-local-client';
+/** How far in the future `iat`/`nbf` may be (clock skew between issuer and gateway). */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export interface LocalIssuer {
+  /** the kid of the one key in the local JWKS */
+  kid: string;
   sign(userId: string, opts?: { operator?: boolean; ttlSeconds?: number }): Promise<string>;
   verify(token: string): Promise<JWTPayload>;
+}
+
+export class InvalidTokenError extends Error {}
+
+/**
+ * Checks a token the way API Gateway's HTTP API JWT authorizer does (see its
+ * documented workflow): RSA signature with the key the header's `kid` names, `iss`,
+ * `aud` (or, only when there is no `aud`, `client_id`) in the audience list, `exp`
+ * in the future, `nbf` and `iat` in the past.
+ */
+async function verifyLikeApiGateway(token: string, kid: string, publicKey: Awaited<ReturnType<typeof importJWK>>): Promise<JWTPayload> {
+  let header;
+  try { header = decodeProtectedHeader(token); } catch { throw new InvalidTokenError('malformed token'); }
+  if (header.alg !== 'RS256') throw new InvalidTokenError('unsupported alg');
+  if (typeof header.kid !== 'string' || header.kid !== kid) throw new InvalidTokenError('unknown kid');
+  const { payload } = await jwtVerify(token, publicKey, {
+    issuer: LOCAL_ISSUER,
+    algorithms: ['RS256'],
+    requiredClaims: ['exp'],
+    clockTolerance: 0,
+  }).catch((error: Error) => { throw new InvalidTokenError(error.message); });
+  const now = Math.floor(Date.now() / 1000);
+  if (payload.nbf !== undefined && payload.nbf > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('nbf in the future');
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('iat in the future');
+  // API Gateway evaluates aud when present, client_id only when aud is absent.
+  if (payload.aud !== undefined) {
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.includes(LOCAL_AUDIENCE)) throw new InvalidTokenError('audience');
+  } else if (payload.client_id !== LOCAL_AUDIENCE) {
+    throw new InvalidTokenError('audience');
+  }
+  return payload;
 }
 
 export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> {
@@ -20,20 +58,26 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
     await writeFile(privateKeyFile, JSON.stringify({ ...(await exportJWK(privateKey)), alg: 'RS256', kid: `local-${Date.now()}` }), { mode: 0o600 });
   }
   const jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
+  const kid = jwk.kid!;
   const privateKey = await importJWK(jwk, 'RS256');
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
   const publicKey = await importJWK(publicJwk, 'RS256');
   return {
-    // Shaped like a Cognito access token: sub, client_id, token_use, cognito:groups.
+    kid,
+    // Minted like a Cognito user pool ACCESS token: client_id and token_use, no aud.
     sign: (userId, opts = {}) =>
-      new SignJWT({ client_id: LOCAL_AUDIENCE, token_use: 'access', ...(opts.operator ? { 'cognito:groups': [OPERATORS_GROUP] } : {}) })
-        .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
+      new SignJWT({
+        client_id: LOCAL_AUDIENCE, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: userId,
+        auth_time: Math.floor(Date.now() / 1000),
+        ...(opts.operator ? { 'cognito:groups': [OPERATORS_GROUP] } : {}),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid })
         .setSubject(userId)
         .setIssuer(LOCAL_ISSUER)
-        .setAudience(LOCAL_AUDIENCE)
+        .setJti(randomUUID())
         .setIssuedAt()
         .setExpirationTime(`${opts.ttlSeconds ?? 7 * 24 * 3600}s`)
         .sign(privateKey),
-    verify: async (token) => (await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['RS256'] })).payload,
+    verify: (token) => verifyLikeApiGateway(token, kid, publicKey),
   };
 }

@@ -22,10 +22,10 @@ export function listen(server: Server, port: number, what: string): Promise<void
   });
 }
 
-/** Whether a port on 127.0.0.1 can be bound right now. */
-export function isPortFree(port: number): Promise<boolean> {
+/** Whether a port on 127.0.0.1 (or host) can be bound right now. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((done) => {
     const probe = createServer().once('error', () => done(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+    probe.listen(port, host, () => probe.close(() => done(true)));
   });
 }

@@ -12,6 +12,7 @@ export const layout = (home: string) => ({
   dynamodb: resolve(home, 'dynamodb'),
   s3: resolve(home, 's3'),
   iot: resolve(home, 'iot'),
+  streamCheckpoint: resolve(home, 'stream-checkpoint.json'),
 });
 
 export interface Ports { api: number; dynamodb: number; s3: number; mqtt: number; iotData: number }

@@ -9,7 +9,7 @@ import { startApiGateway } from './api-gateway.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { localIssuer } from './jwt.ts';
 import { layout, portsFrom, type Ports } from './paths.ts';
-import { startS3 } from './s3.ts';
+import { LOCAL_S3_CREDENTIALS, startS3 } from './s3.ts';
 import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
@@ -58,9 +58,9 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     AWS_REGION: 'us-east-1',
     // The local stack runs on this machine's Node 20; Lambda runs Node 22.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // s3rver accepts only its own well-known key pair; DynamoDB Local and the IoT stand-in accept any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    // The local S3 verifies SigV4 with its one key pair; DynamoDB Local and the IoT stand-in accept any.
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
@@ -84,7 +84,11 @@ async function assertPortsFree(ports: Ports) {
   }
 }
 
-export async function startLocalStack(opts: { home: string; portBase: number; fresh?: boolean; inMemory?: boolean }): Promise<LocalStack> {
+export async function startLocalStack(opts: {
+  home: string; portBase: number; fresh?: boolean; inMemory?: boolean;
+  /** a child process of the stack (DynamoDB Local's java) died while running: one sentence saying which and how */
+  onChildDied?: (message: string) => void;
+}): Promise<LocalStack> {
   const paths = layout(opts.home);
   const ports = portsFrom(opts.portBase);
   await assertPortsFree(ports);
@@ -102,7 +106,11 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
   };
   try {
     await mkdir(paths.dynamodb, { recursive: true });
-    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: opts.inMemory ? undefined : paths.dynamodb });
+    const dynamodb = await startDynamoDbLocal({
+      port: ports.dynamodb, dbPath: opts.inMemory ? undefined : paths.dynamodb,
+      onUnexpectedExit: ({ pid, code, signal }) => opts.onChildDied?.(
+        `DynamoDB Local (java, pid ${pid}) died: exit code ${code ?? 'none'}${signal ? ` (signal ${signal})` : ''}`),
+    });
     stops.push(() => dynamodb.stop());
     const s3 = await startS3({ port: ports.s3, directory: paths.s3, buckets: [PHOTOS_BUCKET] });
     stops.push(() => s3.stop());
@@ -114,7 +122,7 @@ export async function startLocalStack(opts: { home: string; portBase: number; fr
     await ensureTables(client, localTableName);
     client.destroy();
     const poller = await startStreamPoller({
-      endpoint: dynamodb.endpoint, tableName: LOBBY_TABLE, fn: 'credential-stream',
+      endpoint: dynamodb.endpoint, tableName: LOBBY_TABLE, fn: 'credential-stream', checkpointFile: paths.streamCheckpoint,
       onError: (error) => process.stderr.write(`stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
     });
     stops.push(() => poller.stop());

@@ -17,26 +17,36 @@ const { values } = parseArgs({
 const home = lobbyHome(values.home);
 const portBase = values['port-base'] ? Number(values['port-base']) : DEFAULT_PORT_BASE;
 const started = Date.now();
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+let stopping = false;
+/** A dead emulator would turn every request into a 500: say what died and stop with a non-zero status. */
+const childDied = (message: string) => {
+  // Ctrl-C reaches java too (same process group): let our own SIGINT handler claim it first.
+  setTimeout(() => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`lobby: ${message}; stopping the local stack\n`);
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  }, 250);
+};
 try {
-  stack = await startLocalStack({ home, portBase, fresh: values.fresh, inMemory: values['in-memory'] });
+  stack = await startLocalStack({ home, portBase, fresh: values.fresh, inMemory: values['in-memory'], onChildDied: childDied });
 } catch (error) {
   process.stderr.write(`lobby: could not start the local stack: ${(error as Error).message}\n`);
   process.exit(1);
 }
 
-let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   process.stderr.write(`\nlobby: ${signal}, stopping...\n`);
-  await stack.stop();
+  await stack!.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-const { info } = stack;
+const { info } = stack!;
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (!values.quiet) {
   process.stdout.write(`
