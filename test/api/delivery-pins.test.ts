@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
-import { scanAll } from '../support/dynamo.ts';
+import { getItem, scanAll, setAttributes } from '../support/dynamo.ts';
 
 let p: TestProperty;
 const pins = () => `/properties/${p.id}/delivery-pins`;
@@ -84,6 +84,29 @@ describe('delivery PINs', () => {
     expect(moved).toMatchObject({ status: 200, body: { pin: a, pinHint: `**${a.slice(-2)}` } });
     // b was released by the move: it can be used by a new PIN.
     expect((await call('POST', pins(), { token: p.tokens.admin, body: { description: 'C', pin: b } })).status).toBe(201);
+  });
+
+  it('a PIN cannot take the code of an active delivery pass (409, nothing changes); an expired pass\'s code is free again', async () => {
+    const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+    const passPath = `/properties/${p.id}/delivery-passes/${pass.body.id}`;
+    const stored = await getItem(`PROP#${p.id}`, `PASS#${pass.body.id}`);
+    const sentinel = { pk: `PROP#${p.id}`, sk: `CODE#${stored!.codeKey}` };
+    expect(await getItem(sentinel.pk, sentinel.sk)).toMatchObject({ credentialId: pass.body.id });
+
+    const clash = await call('POST', pins(), { token: p.tokens.admin, body: { description: 'taken', pin: pass.body.code } });
+    expect(clash.status).toBe(409);
+    expect(await getItem(sentinel.pk, sentinel.sk)).toMatchObject({ credentialId: pass.body.id });
+    expect((await call('GET', `${pins()}?limit=100`, { token: p.tokens.admin })).body.items.some((i: any) => i.description === 'taken')).toBe(false);
+    expect((await call('GET', passPath, { token: p.tokens.resident })).body).toMatchObject({ status: 'active', code: pass.body.code });
+
+    // Time runs out for the pass: its expiry and its code sentinel's move into the past.
+    const past = new Date(Date.now() - 60_000);
+    await setAttributes(`PROP#${p.id}`, `PASS#${pass.body.id}`, { expiresAt: past.toISOString() });
+    await setAttributes(sentinel.pk, sentinel.sk, { expiresAtEpoch: Math.floor(past.getTime() / 1000) });
+    expect((await call('GET', passPath, { token: p.tokens.resident })).body.status).toBe('expired');
+    const reused = await call('POST', pins(), { token: p.tokens.admin, body: { description: 'reused', pin: pass.body.code } });
+    expect(reused.status).toBe(201);
+    expect(await getItem(sentinel.pk, sentinel.sk)).toMatchObject({ credentialType: 'delivery-pin', credentialId: reused.body.id });
   });
 
   it('patches description and schedule without echoing the PIN; null clears the schedule', async () => {
