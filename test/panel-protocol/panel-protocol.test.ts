@@ -99,10 +99,28 @@ describe('panel protocol, cloud side', () => {
 
   it('refuses an event whose photo key points outside its own prefix', async () => {
     const eventId = ulid();
+    const control = ulid();
     await panel.publish(topic('events'), { eventId, at: new Date().toISOString(), method: 'call', decision: 'granted', photoKey: `photos/${p.id}/other-panel/${eventId}.jpg` });
-    await new Promise((r) => setTimeout(r, 800));
-    const items = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items;
-    expect(items.some((i: any) => i.id === eventId)).toBe(false);
+    // Positive control, sent after it and handled the same way: once it is stored, the refused one had its turn.
+    await panel.publish(topic('events'), { eventId: control, at: new Date().toISOString(), method: 'call', decision: 'granted', photoKey: `photos/${p.id}/${panelId}/${control}.jpg` });
+    await eventually(async () => (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i: any) => i.id === control));
+    expect(await getItem(`PROP#${p.id}`, `EVENT#${control}`)).toBeDefined();
+    expect(await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)).toBeUndefined();
+  });
+
+  it('a re-sent event id never overwrites the stored event (granted, re-sent as denied -> still granted)', async () => {
+    const eventId = ulid();
+    const at = new Date().toISOString();
+    await panel.publish(topic('events'), { eventId, at, method: 'delivery-pin', decision: 'granted', credentialId: 'pin_first' });
+    await eventually(async () => getItem(`PROP#${p.id}`, `EVENT#${eventId}`));
+    await panel.publish(topic('events'), { eventId, at, method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
+    const control = ulid();
+    await panel.publish(topic('events'), { eventId: control, at: new Date().toISOString(), method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
+    await eventually(async () => getItem(`PROP#${p.id}`, `EVENT#${control}`));
+    expect(await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)).toMatchObject({ decision: 'granted', credentialId: 'pin_first' });
+    const listed = (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.filter((i: any) => i.id === eventId);
+    expect(listed).toEqual([expect.objectContaining({ decision: 'granted', credentialId: 'pin_first' })]);
+    expect(listed[0].reason).toBeUndefined();
   });
 
   it('lists events newest first and filters by time and panel', async () => {
@@ -134,6 +152,27 @@ describe('panel protocol, cloud side', () => {
     expect((await call('GET', path, { token: p.tokens.admin })).body.status).toBe('executed');
     // Another resident's view of it: not theirs.
     expect((await call('GET', path, { token: p.tokens.staff })).status).toBe(200);
+  });
+
+  it('an ack from another panel does not settle this panel\'s command', async () => {
+    const created = await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Side door', kind: 'entrance' } }));
+    const other = await connectRawPanel(created.body.connection);
+    try {
+      const unlock = async () => (await expectOk(call('POST', `/properties/${p.id}/panels/${panelId}/unlock`, { token: p.tokens.admin }))).body.commandId as string;
+      const [target, control] = [await unlock(), await unlock()];
+      const path = (commandId: string) => `/properties/${p.id}/panels/${panelId}/commands/${commandId}`;
+      // Panel B acks panel A's command on its own topic (the only one its policy lets it use).
+      await other.publish(`lobby/panels/${created.body.id}/acks`, { commandId: target, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
+      // Positive control: an ack sent after it, by the right panel, is settled.
+      await panel.publish(topic('acks'), { commandId: control, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
+      await eventually(async () => (await call('GET', path(control), { token: p.tokens.admin })).body.status === 'executed');
+      expect(await getItem(`PROP#${p.id}`, `CMD#${target}`).then((c) => c && { status: c.status, executedAt: c.executedAt })).toEqual({ status: 'sent', executedAt: undefined });
+      // The right panel can still settle it.
+      await panel.publish(topic('acks'), { commandId: target, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
+      await eventually(async () => (await call('GET', path(target), { token: p.tokens.admin })).body.status === 'executed');
+    } finally {
+      await other.close();
+    }
   });
 
   it('heartbeats move the panel to in sync; the PIN shows which doors have it', async () => {
