@@ -23,20 +23,11 @@ import type { Stores } from './stores.ts';
  */
 export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
-  const pk = keys.property(propertyId);
   for (let tryNo = 0; tryNo < 5; tryNo++) {
     const head = await loadSetHead(stores, propertyId);
     const keyVersion = head.keyVersion + 1;
     const version = head.version + 1;
-    const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, keyVersion));
-    // If the stream commits a change meanwhile, it rewrites that credential's record
-    // (dropping this digest) and moves the head: the commit below fails and this runs again.
-    await inBatches(entries, 16, (entry) => stores.table.update({
-      Key: { pk, sk: keys.credentialVersion(entry.id) },
-      UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
-      ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
-      ExpressionAttributeValues: { ':digest': entryDigest(entry), ':type': 'credential-version', ':version': version, ':set': 'set' },
-    }));
+    const entries = await writeNextKeyDigests(stores, propertyId, keyVersion, version);
     const rotated = { version, keyVersion, digest: setDigest(entries) };
     const failed = await attempt(() => stores.table.transact([
       commitHead(stores, propertyId, head, rotated),
@@ -50,4 +41,21 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     }
   }
   throw conflict('The credential set kept changing during the rotation; try again');
+}
+
+/**
+ * The rotation's first step: every entry under the next key, and its digest recorded
+ * beside the current key's. If the stream commits a change meanwhile, it rewrites
+ * that credential's record (dropping this digest) and moves the head, so the
+ * rotation's commit fails and it runs again.
+ */
+export async function writeNextKeyDigests(stores: Stores, propertyId: string, keyVersion: number, version: number) {
+  const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, keyVersion));
+  await inBatches(entries, 16, (entry) => stores.table.update({
+    Key: { pk: keys.property(propertyId), sk: keys.credentialVersion(entry.id) },
+    UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
+    ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
+    ExpressionAttributeValues: { ':digest': entryDigest(entry), ':type': 'credential-version', ':version': version, ':set': 'set' },
+  }));
+  return entries;
 }

@@ -141,7 +141,7 @@ function pathParams(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route
 }
 
 /** Caller, path, query, body, then the operation: idempotently for creates that carry an Idempotency-Key. */
-async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: Operation): Promise<ApiResult> {
+async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: Operation, context?: Context): Promise<ApiResult> {
   const caller = callerFromEvent(event);
   if (!caller) throw unauthorized();
   const params = pathParams(event, route);
@@ -153,7 +153,7 @@ async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, 
   if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
     throw badRequest('The Idempotency-Key header is not valid', [{ path: 'headers.idempotency-key', message: 'must be 1-128 visible ASCII characters' }]);
   }
-  return idempotentCreate(request.stores.vault, () => operation(request), { key, userId: caller.userId, routeKey: event.routeKey, params, body });
+  return idempotentCreate(request.stores.vault, () => operation(request), { key, userId: caller.userId, routeKey: event.routeKey, params, body }, context);
 }
 
 /**
@@ -163,7 +163,7 @@ async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, 
  * result or an RFC 9457 problem.
  */
 export function httpHandler(fn: FunctionName, operations: Record<string, Operation | PublicOperation>) {
-  const run = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyResultV2> => {
+  const run = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const started = Date.now();
     const route = findRoute(event.routeKey);
     let status = 500;
@@ -171,7 +171,7 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
       if (!route || route.fn !== fn) throw new Problem(404, 'no-route', 'Not found', 'No such route');
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} missing in ${fn}`);
-      const result = route.auth === 'none' ? await (operation as PublicOperation)() : await runAuthenticated(event, route, operation as Operation);
+      const result = route.auth === 'none' ? await (operation as PublicOperation)() : await runAuthenticated(event, route, operation as Operation, context);
       status = result.status;
       return result.status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : json(result.status, result.body, undefined, result.headers);
     } catch (error) {

@@ -17,7 +17,7 @@ export async function setup(project: TestProject) {
   TEST_HOME = resolve('.lobby-test', `run-${TEST_PORT_BASE}`);
   const STACK_LOG = resolve(TEST_HOME, 'logs', 'stack.log');
   await rm(TEST_HOME, { recursive: true, force: true });
-  stack = await startStackProcess({ home: TEST_HOME, portBase: TEST_PORT_BASE, logFile: STACK_LOG, env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+  stack = await startStackProcess({ home: TEST_HOME, portBase: TEST_PORT_BASE, logFile: STACK_LOG, env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', LOBBY_RECONCILE_SECONDS: '5' } });
   project.provide('stack', stack.info);
   project.provide('testHome', TEST_HOME);
   project.provide('stackLog', STACK_LOG);
