@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CLAIMS_PER_PANEL_MINUTE } from '../../functions/domain/pass-claims.ts';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
 import { getItem, setAttributes } from '../support/dynamo.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -104,4 +105,27 @@ describe('single-use pass redemption', () => {
     expect(audit.some((a: any) => a.action === 'delivery-pass.redeemed-offline' && a.target.id === pass.body.id)).toBe(true);
     expect(audit.some((a: any) => a.action === 'delivery-pass.offline-entry-refused' && a.target.id === pass.body.id)).toBe(true);
   });
+
+  it(`the cloud throttles a panel after ${MAX_CLAIMS_PER_PANEL_MINUTE} claims within a minute`, async () => {
+    const door = await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Hammered door', kind: 'entrance' } }));
+    const panel = await connectRawPanel(door.body.connection);
+    try {
+      // The count is per clock minute: start early in one so that every claim falls into it.
+      const leftInMinute = 60_000 - (Date.now() % 60_000);
+      if (leftInMinute < 30_000) await new Promise((r) => setTimeout(r, leftInMinute + 100));
+      const minute = Math.floor(Date.now() / 60_000);
+      const reasons: string[] = [];
+      for (let i = 0; i < MAX_CLAIMS_PER_PANEL_MINUTE; i++) reasons.push((await claim(panel, `dp_none${i}`)).reason);
+      expect(reasons).toEqual(Array(MAX_CLAIMS_PER_PANEL_MINUTE).fill('unknown-pass'));
+      // One more, for a real active pass: throttled before it is looked at, so the pass stays active.
+      const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+      expect(await claim(panel, pass.body.id)).toMatchObject({ decision: 'denied', reason: 'throttled' });
+      expect(await getItem(`PROP#${p.id}`, `THROTTLE#${door.body.id}#${minute}`)).toMatchObject({ claims: MAX_CLAIMS_PER_PANEL_MINUTE + 1 });
+      expect((await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident })).body.status).toBe('active');
+      // Another panel of the property is not throttled by this one's count.
+      expect((await claim(panels[0]!, pass.body.id)).decision).toBe('granted');
+    } finally {
+      await panel.close();
+    }
+  }, 180_000);
 });
