@@ -18,8 +18,11 @@ describe('npm run panel -- enter <code>', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ decision: 'granted', method: 'delivery-pin', eventId: expect.stringMatching(/^[0-9A-Z]{26}$/) });
     expect(granted.stderr).not.toContain(pin);
-    const denied = JSON.parse((await cli('000001')).stdout);
+    const deniedRun = await cli('730433');
+    const denied = JSON.parse(deniedRun.stdout);
     expect(denied).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
+    expect(deniedRun.stderr).toContain(denied.eventId); // the decision is logged ...
+    expect(deniedRun.stderr).not.toContain('730433'); // ... the wrongly typed code is not
     const events = (await call('GET', `/properties/${propertyId}/access-events?limit=50`, { token: tokens.admin })).body.items;
     expect(events.some((e: any) => e.id === JSON.parse(lines[0]!).eventId && e.photoUrl)).toBe(true);
   });

@@ -259,8 +259,31 @@ describe('panel agent against IoT Core', () => {
     expect(eventsOf(result.eventId)).toEqual([expect.objectContaining({ photoKey: expect.any(String) })]);
     expect(granted.stderr).not.toContain('454545');
     expect(granted.stderr).not.toContain(cloud.panelKey);
-    const denied = JSON.parse((await run('000999')).stdout);
+    const deniedRun = await run('730419');
+    const denied = JSON.parse(deniedRun.stdout);
     expect(denied).toEqual({ decision: 'denied', method: 'delivery-pin', reason: 'unknown-code', eventId: expect.any(String) });
+    // A wrongly typed code is not logged either; the log does record the decision (so stderr was captured).
+    expect(deniedRun.stderr).toContain(denied.eventId);
+    expect(deniedRun.stderr).not.toContain('730419');
+    expect(deniedRun.stderr).not.toContain(cloud.panelKey);
+  });
+
+  it('logs no typed code: unknown codes, the keypad lock, entries while locked (a valid one too)', async () => {
+    await cloud.put('462913', { id: `pin_o${n}`, type: 'delivery-pin' });
+    const lines: string[] = [];
+    const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+    const log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const { agent } = await online({ log, keypad: { maxFailures: 3 } });
+    const wrong = ['730521', '730522', '730523'];
+    for (const code of wrong) expect(await agent.enter(code)).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
+    expect(await agent.enter('730524')).toMatchObject({ decision: 'denied', reason: 'keypad-locked' });
+    expect(await agent.enter('462913')).toMatchObject({ decision: 'denied', reason: 'keypad-locked' });
+    await agent.drain(5_000);
+    // Positive control: the decisions and the lock were logged.
+    expect(lines.filter((l) => l.includes('access decision') && l.includes('unknown-code'))).toHaveLength(3);
+    expect(lines.some((l) => l.includes('keypad locked'))).toBe(true);
+    for (const code of [...wrong, '730524', '462913']) expect(lines.filter((l) => l.includes(code))).toEqual([]);
+    expect(lines.filter((l) => l.includes(cloud.panelKey))).toEqual([]);
   });
 
   it('a restarted panel starts from its saved set and only asks for what changed', async () => {
