@@ -81,6 +81,15 @@ function assertStartKey(key: Record<string, unknown>, names: string[], pkName: s
 }
 
 type CursorKey = () => Promise<Buffer>;
+
+/**
+ * DynamoDB answers in milliseconds. Every call gets a deadline over all of the SDK's
+ * attempts, so a DynamoDB that accepts connections but never answers ends in an
+ * AbortError after a few seconds (the API answers 503) instead of holding the
+ * request until the Lambda times out.
+ */
+const CALL_DEADLINE_MS = 5_000;
+const deadline = () => ({ abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS) });
 const vaultCursorKey: CursorKey = async () => (await loadCodeVault()).derivedKey('list-cursor/v1');
 
 /** A thin, typed face on the DynamoDB document client, bound to the Lobby table. */
@@ -96,7 +105,7 @@ export class LobbyTable {
   }
 
   async get<T extends object = Item>(pk: string, sk: string): Promise<T | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true }), deadline());
     return out.Item as T | undefined;
   }
 
@@ -135,6 +144,7 @@ export class LobbyTable {
         ExclusiveStartKey: startKey,
         ConsistentRead: opts.index ? undefined : true,
       }),
+      deadline(),
     );
     const nextCursor = out.LastEvaluatedKey ? sealCursor(await this.cursorKey(), list, out.LastEvaluatedKey) : null;
     return { items: (out.Items ?? []) as T[], nextCursor };
@@ -153,7 +163,7 @@ export class LobbyTable {
   }
 
   put(item: Item, condition?: string) {
-    return this.client.send(new PutCommand({ TableName: this.name, Item: item, ConditionExpression: condition }));
+    return this.client.send(new PutCommand({ TableName: this.name, Item: item, ConditionExpression: condition }), deadline());
   }
 
   /** Unconditional puts in batches of 25, retrying what DynamoDB leaves unprocessed. */
@@ -162,7 +172,7 @@ export class LobbyTable {
       let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let tryNo = 0; requests.length > 0; tryNo++) {
         if (tryNo > 8) throw new Error('batch write: items left unprocessed');
-        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }));
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }), deadline());
         requests = (out.UnprocessedItems?.[this.name] ?? []) as typeof requests;
         if (requests.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** tryNo));
       }
@@ -170,11 +180,11 @@ export class LobbyTable {
   }
 
   update(input: Omit<UpdateCommandInput, 'TableName'>) {
-    return this.client.send(new UpdateCommand({ TableName: this.name, ...input }));
+    return this.client.send(new UpdateCommand({ TableName: this.name, ...input }), deadline());
   }
 
   delete(pk: string, sk: string) {
-    return this.client.send(new DeleteCommand({ TableName: this.name, Key: { pk, sk } }));
+    return this.client.send(new DeleteCommand({ TableName: this.name, Key: { pk, sk } }), deadline());
   }
 
   /** All-or-nothing write; see domain/transactions.ts for how cancellations map to problems. */
@@ -183,6 +193,6 @@ export class LobbyTable {
       const [kind, op] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       return { [kind]: { TableName: this.name, ...op } } as TransactEntry;
     });
-    return this.client.send(new TransactWriteCommand({ TransactItems: bound }));
+    return this.client.send(new TransactWriteCommand({ TransactItems: bound }), deadline());
   }
 }

@@ -96,6 +96,8 @@ const throttled = new Set([
   'ProvisionedThroughputExceededException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException',
   'SlowDown', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalServerError', 'InternalFailure',
   'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  // Our own deadline on a table call (adapters/lobby-table.ts) ran out.
+  'AbortError',
 ]);
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
