@@ -124,6 +124,7 @@ export async function startLocalStack(opts: {
     const poller = await startStreamPoller({
       endpoint: dynamodb.endpoint, tableName: LOBBY_TABLE, fn: 'credential-stream', checkpointFile: paths.streamCheckpoint,
       onError: (error) => process.stderr.write(`stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
+      onDiscard: (sequenceNumber, attempts) => process.stderr.write(`stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),
     });
     stops.push(() => poller.stop());
 

@@ -61,7 +61,9 @@ export class PartialBatchFailure extends Error {
  * hands batches to the same handler the CDK stream trigger targets. Like Lambda, a
  * failed batch is retried from its first record, and a partial batch response
  * (batchItemFailures) retries from the first failed record while the ones before it
- * count as done. Progress is checkpointed per shard (checkpointFile), so a restart
+ * count as done. As the CDK mapping is configured (bisectBatchOnError, retryAttempts),
+ * a thrown batch is split until the failing record is alone, and a record that still
+ * fails after its retries is given up (onDiscard) instead of blocking the shard. Progress is checkpointed per shard (checkpointFile), so a restart
  * resumes after the last processed record instead of replaying the stream and pushing
  * stale states; without a checkpoint, or when it has left the stream, processing
  * starts at the trim horizon (the handler is idempotent).
@@ -72,7 +74,12 @@ export async function startStreamPoller(opts: {
   checkpointFile?: string;
   /** how a batch is delivered (default: the Lambda handler, in process) */
   invoke?: Invoke;
+  /** retries of a failing record before it is given up, like the mapping's retryAttempts (lib/panels.ts: 5) */
+  retryAttempts?: number;
+  /** a record given up after its retries (in AWS it goes to the on-failure queue) */
+  onDiscard?: (sequenceNumber: string, attempts: number) => void;
 }) {
+  const retryAttempts = opts.retryAttempts ?? 5;
   const invoke = opts.invoke ?? invokeLambda;
   const clientConfig = { endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const streams = new DynamoDBStreamsClient(clientConfig);
@@ -82,6 +89,10 @@ export async function startStreamPoller(opts: {
   if (!streamArn) throw new Error(`table ${opts.tableName} has no stream`);
   const checkpoint = await readCheckpoint(opts.checkpointFile, streamArn);
   const iterators = new Map<string, string | undefined>();
+  // bisectBatchOnError: a thrown batch is read again at half the size, down to the one record that fails.
+  const batchSize = new Map<string, number>();
+  // Failed attempts of the record a shard is stuck on: [sequence number, attempts].
+  const stuck = new Map<string, [string, number]>();
   let running = true;
   let idle: Promise<void> = Promise.resolve();
 
@@ -114,19 +125,40 @@ export async function startStreamPoller(opts: {
     }
   };
 
+  /** Counts a failed attempt of the record at `index`; true once it has used up its retries (then it is skipped). */
+  const giveUp = async (shardId: string, records: StreamRecord[], index: number): Promise<boolean> => {
+    const sequenceNumber = records[index]!.dynamodb!.SequenceNumber!;
+    const prior = stuck.get(shardId);
+    const attempts = prior?.[0] === sequenceNumber ? prior[1] + 1 : 1;
+    stuck.set(shardId, [sequenceNumber, attempts]);
+    if (attempts <= retryAttempts) return false;
+    stuck.delete(shardId);
+    opts.onDiscard?.(sequenceNumber, attempts);
+    await commit(shardId, sequenceNumber);
+    iterators.set(shardId, await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', sequenceNumber));
+    return true;
+  };
+
   const deliver = async (shardId: string, records: StreamRecord[]) => {
     const Records = records.map((r) => ({ ...r, eventSourceARN: streamArn, awsRegion: 'us-east-1' }));
     let result: unknown;
     try {
       result = await invoke(opts.fn, { Records });
     } catch (error) {
-      // The whole batch failed: read it again from its first record.
+      // The whole batch failed: read it again from its first record, half as many at a time.
+      if (records.length > 1) batchSize.set(shardId, Math.ceil(records.length / 2));
+      else if (await giveUp(shardId, records, 0)) return 'skipped';
       iterators.set(shardId, await iteratorFor(shardId, 'AT_SEQUENCE_NUMBER', records[0]!.dynamodb!.SequenceNumber!));
       throw error;
     }
     const failed = firstFailure(result, records);
-    if (failed < 0) return;
+    if (failed < 0) {
+      stuck.delete(shardId);
+      batchSize.delete(shardId);
+      return 'done';
+    }
     if (failed > 0) await commit(shardId, records[failed - 1]!.dynamodb!.SequenceNumber!);
+    if (await giveUp(shardId, records, failed)) return 'skipped';
     const retryFrom = records[failed]!.dynamodb!.SequenceNumber!;
     iterators.set(shardId, await iteratorFor(shardId, 'AT_SEQUENCE_NUMBER', retryFrom));
     throw new PartialBatchFailure(retryFrom);
@@ -142,12 +174,11 @@ export async function startStreamPoller(opts: {
         }
         for (const [shardId, iterator] of iterators) {
           if (!iterator || !running) continue;
-          const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize.get(shardId) ?? 100 }));
           const records = out.Records ?? [];
-          if (records.length) {
-            await deliver(shardId, records);
-            await commit(shardId, records.at(-1)!.dynamodb!.SequenceNumber!);
-          }
+          // A skipped record set the iterator just past itself: the rest of this batch is read again from there.
+          if (records.length && (await deliver(shardId, records)) === 'skipped') continue;
+          if (records.length) await commit(shardId, records.at(-1)!.dynamodb!.SequenceNumber!);
           iterators.set(shardId, out.NextShardIterator);
         }
       } catch (error) {

@@ -120,7 +120,7 @@ describe('local stream poller', () => {
     }
   });
 
-  it('a thrown invocation retries the whole batch; an unknown itemIdentifier fails the whole batch too', async () => {
+  it('a thrown invocation is retried bisected (bisectBatchOnError); an unknown itemIdentifier fails the whole batch', async () => {
     const table = await newTable();
     for (const pk of ['t1', 't2']) await put(table, pk);
     const p = await poller(table, join(dir, `${table}.json`), (_event, n) => {
@@ -132,7 +132,35 @@ describe('local stream poller', () => {
       await eventually(() => p.deliveries.length >= 3);
       await put(table, 't3');
       await eventually(() => p.delivered().includes('t3'));
-      expect(p.deliveries.map((d) => d.keys)).toEqual([['t1', 't2'], ['t1', 't2'], ['t1', 't2'], ['t3']]);
+      // [t1 t2] throws -> read again half as big: [t1] fails whole (unknown id) -> [t1] ok -> [t2] -> [t3].
+      expect(p.deliveries.map((d) => d.keys)).toEqual([['t1', 't2'], ['t1'], ['t1'], ['t2'], ['t3']]);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it('a record that keeps failing is given up after its retries (retryAttempts) and the shard moves on', async () => {
+    const table = await newTable();
+    for (const pk of ['g1', 'g2', 'g3']) await put(table, pk);
+    const discarded: Array<[string, number]> = [];
+    const deliveries: string[][] = [];
+    let poison = '';
+    const p = await startStreamPoller({
+      endpoint: stack().dynamodbEndpoint, tableName: table, fn: 'test-fn', checkpointFile: join(dir, `${table}.json`), intervalMs: 20, retryAttempts: 2,
+      onDiscard: (sequenceNumber, attempts) => discarded.push([sequenceNumber, attempts]),
+      invoke: async (_fn, event) => {
+        const { Records } = event as StreamEvent;
+        deliveries.push(Records.map((r) => r.dynamodb.Keys.pk.S));
+        const g2 = Records.find((r) => r.dynamodb.Keys.pk.S === 'g2');
+        if (!g2) return undefined;
+        poison = g2.dynamodb.SequenceNumber;
+        return { batchItemFailures: [{ itemIdentifier: poison }] };
+      },
+    });
+    try {
+      await eventually(() => deliveries.flat().includes('g3') && discarded.length > 0 && deliveries.at(-1)?.[0] === 'g3');
+      expect(deliveries).toEqual([['g1', 'g2', 'g3'], ['g2', 'g3'], ['g2', 'g3'], ['g3']]);
+      expect(discarded).toEqual([[poison, 3]]);
     } finally {
       await p.stop();
     }
