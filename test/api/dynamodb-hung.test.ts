@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, deliveryPinsHandler, event, type InProcessHandler } from './in-process-handler.ts';
 
 /**
@@ -17,14 +17,13 @@ beforeAll(async () => {
   handler = await deliveryPinsHandler(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
 });
 afterAll(async () => {
-  vi.unstubAllEnvs();
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 describe('while DynamoDB hangs', () => {
   it('a request answers 503 problem+json with Retry-After (within the test timeout, not the Lambda timeout)', async () => {
-    const reply = await handler(event('GET /properties/{propertyId}/delivery-pins'), context);
+    const reply = await handler(event('GET /properties/{propertyId}/delivery-pins'), context());
     expect(reply.statusCode).toBe(503);
     expect(reply.headers?.['content-type']).toBe('application/problem+json');
     expect(Number(reply.headers?.['retry-after'])).toBeGreaterThan(0);
