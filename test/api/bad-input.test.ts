@@ -143,6 +143,17 @@ describe('list cursors are sealed and bound to their list', () => {
     expect((await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${altered}`, { token: q.tokens.admin })).status).toBe(400);
   });
 
+  it('a resident pages their own passes (an index) with its cursor; the staff list\'s cursor is not theirs', async () => {
+    for (let i = 0; i < 2; i++) await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
+    const first = await expectOk(call('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.resident }));
+    const second = await call('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${first.body.nextCursor}`, { token: q.tokens.resident });
+    expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    const staffCursor = (await expectOk(call('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.staff }))).body.nextCursor;
+    expect((await call('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${staffCursor}`, { token: q.tokens.resident })).status).toBe(400);
+  });
+
   it('access events refuse a cursor of another list', async () => {
     const reply = await call('GET', `/properties/${q.id}/access-events?cursor=${pinsCursor}`, { token: q.tokens.admin });
     expect(reply.status).toBe(400);
