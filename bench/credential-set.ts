@@ -129,7 +129,7 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
       const seedMs = performance.now() - seedStart;
       const head = await ctx.setHead(property.id);
       const panelKey = panelKeyFor(domainStores, property.id, head.keyVersion);
-      for (const item of items) expected.push(entryFor(domainStores, item, panelKey)!);
+      for (const item of items) expected.push(entryFor(domainStores, item, panelKey, false)!);
       const digest = setDigest(expected);
       log(`credentialSet: waiting for the stream processor to fold them into the set`);
       const versionBefore = head.version;

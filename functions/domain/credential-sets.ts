@@ -6,6 +6,7 @@ import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../.
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
 import { loadProperty } from './properties.ts';
+import type { PropertySettings } from '../schemas/properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -39,6 +40,9 @@ export interface CredentialItem extends Item {
   graceUntil?: string;
 }
 
+/** Whether the property's panels are given single-use passes (to decide them offline). */
+export const panelsHoldPasses = (settings: Pick<PropertySettings, 'offlinePassPolicy'>) => settings.offlinePassPolicy === 'allow-once-and-reconcile';
+
 export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
   const head = await stores.table.get<SetHead & Item>(keys.property(propertyId), keys.credentialSet);
   return { version: head?.version ?? 0, digest: head?.digest ?? EMPTY_DIGEST, keyVersion: head?.keyVersion ?? 1 };
@@ -52,9 +56,14 @@ export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: numb
  * The panel's view of a credential, or undefined when panels must not honour it.
  * A used pass stays while its grace period runs (its validUntil is the end of the
  * grace); a revoked visitor pass stays as a revocation so its QR token is refused.
+ * Panels hold single-use passes only under the offline policy that needs them
+ * (`holdsPasses`); otherwise they claim a code they do not know in the cloud.
  */
-export function entryFor(stores: Stores, item: CredentialItem, panelKey: string): CredentialEntry | undefined {
+export function entryFor(stores: Stores, item: CredentialItem, panelKey: string, holdsPasses: boolean): CredentialEntry | undefined {
   if (!CREDENTIAL_TYPES.has(item.type)) return undefined;
+  // Single-use passes go to panels only when they may decide them offline: a stolen
+  // panel must not yield pass codes that would work at the other doors.
+  if (item.singleUse && !holdsPasses) return undefined;
   const type = item.type as CredentialEntry['type'];
   if (type === 'visitor-pass' && item.status === 'revoked') return { id: item.id, type, hash: '', revoked: true, validUntil: item.validUntil };
   const honoured = item.status === undefined || item.status === 'active' || (item.status === 'used' && item.graceUntil !== undefined);
@@ -109,8 +118,10 @@ export async function applyCredentialChanges(stores: Stores, propertyId: string,
 async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ id: string; item?: CredentialItem }>): Promise<SetHead | undefined> {
   const pk = keys.property(propertyId);
   for (let tryNo = 0; tryNo < 20; tryNo++) {
-    const head = await loadSetHead(stores, propertyId);
+    // Read on every try: a policy change commits through the same head lock (repairDigests).
+    const [head, { settings }] = await Promise.all([loadSetHead(stores, propertyId), loadProperty(stores, propertyId)]);
     const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
+    const holdsPasses = panelsHoldPasses(settings);
     const next = head.version + 1;
     let digest = head.digest;
     const upserts: CredentialEntry[] = [];
@@ -120,7 +131,7 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     const previousVersions = await Promise.all(changed.map(({ id }) => stores.table.get<CredentialVersion>(pk, keys.credentialVersion(id))));
     for (const [index, { id, item }] of changed.entries()) {
       const previousDigest = recordedDigest(previousVersions[index], head.keyVersion);
-      const entry = item ? entryFor(stores, item, panelKey) : undefined;
+      const entry = item ? entryFor(stores, item, panelKey, holdsPasses) : undefined;
       const newDigest = entry ? entryDigest(entry) : null;
       if (previousDigest === newDigest) continue;
       if (previousDigest) digest = xorDigest(digest, previousDigest);
@@ -198,8 +209,9 @@ export async function announce(stores: Stores, propertyId: string, head?: SetHea
 /** Every active credential of the property as panel entries. */
 export async function currentEntries(stores: Stores, propertyId: string, panelKey: string): Promise<CredentialEntry[]> {
   const entries: CredentialEntry[] = [];
-  for (const item of await credentialItems(stores, propertyId)) {
-    const entry = entryFor(stores, item, panelKey);
+  const [items, { settings }] = await Promise.all([credentialItems(stores, propertyId), loadProperty(stores, propertyId)]);
+  for (const item of items) {
+    const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
     if (entry) entries.push(entry);
   }
   return entries;

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import type { PanelProvisioner } from '../adapters/panel-provisioner.ts';
+import type { PanelCertificate, PanelProvisioner } from '../adapters/panel-provisioner.ts';
 import { notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
 import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
@@ -21,6 +21,11 @@ export interface Panel {
   reportedVersion?: number;
   lastSeenAt?: string;
   keypadLockedUntil?: string;
+  certificate?: PanelCertificate;
+  /** Cloud time of the last message heard, and the last offline period seen (see noteOfflineGap). */
+  heardAt?: string;
+  offlineFrom?: string;
+  onlineSince?: string;
 }
 
 export interface PanelView extends Omit<Panel, 'reportedVersion' | 'keypadLockedUntil'> {
@@ -54,18 +59,36 @@ export async function loadPanel(stores: Stores, propertyId: string, panelId: str
 }
 
 /** Creates the panel and its IoT identity; the connection material is returned once and never stored. */
-export async function createPanel(stores: Stores, provision: PanelProvisioner, caller: Caller, propertyId: string, input: { name: string; kind: PanelKind }) {
+export async function createPanel(stores: Stores, provisioner: PanelProvisioner, caller: Caller, propertyId: string, input: { name: string; kind: PanelKind }) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const panel: Panel = { id: `panel-${ulid().toLowerCase()}`, propertyId, name: input.name, kind: input.kind, createdAt: stores.now().toISOString() };
-  const connection = await provision(panel.id, propertyId);
+  const { connection, certificate } = await provisioner.provision(panel.id, propertyId);
   await stores.table.transact([
-    { Put: { Item: { pk: keys.property(propertyId), sk: keys.panel(panel.id), type: 'panel', ...panel } } },
+    { Put: { Item: { pk: keys.property(propertyId), sk: keys.panel(panel.id), type: 'panel', ...panel, certificate } } },
     { Put: { Item: { pk: keys.panelIndex(panel.id), sk: keys.meta, type: 'panel-ref', propertyId } } },
     auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
   ]);
   const head = await loadSetHead(stores, propertyId);
   await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...(await desiredCredentials(stores, propertyId, head)) });
   return { ...view(panel, head.version, stores.now()), connection };
+}
+
+/**
+ * Decommissions a panel (lost, stolen, replaced): its certificate is deactivated
+ * first (in AWS and locally its connections close and it cannot connect again),
+ * then the thing goes, then the panel's records: it leaves every sync list, and
+ * anything it still sends is dropped as coming from an unknown panel. A retry after
+ * a failure picks up where it stopped.
+ */
+export async function decommissionPanel(stores: Stores, provisioner: PanelProvisioner, caller: Caller, propertyId: string, panelId: string) {
+  await requireRole(stores, caller, propertyId, adminsOnly);
+  const panel = await loadPanel(stores, propertyId, panelId);
+  await provisioner.decommission(panel.id, panel.certificate);
+  await stores.table.transact([
+    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.panel(panel.id) } } },
+    { Delete: { Key: { pk: keys.panelIndex(panel.id), sk: keys.meta } } },
+    auditEntry(stores, propertyId, caller.userId, 'panel.decommissioned', { type: 'panel', id: panel.id }),
+  ]);
 }
 
 export async function getPanel(stores: Stores, caller: Caller, propertyId: string, panelId: string): Promise<PanelView> {
@@ -85,15 +108,38 @@ export async function listPanels(stores: Stores, caller: Caller, propertyId: str
 
 /** A heartbeat moves lastSeenAt and the reported set version forward, never back (messages can arrive late). */
 export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartbeat) {
+  await noteOfflineGap(stores, panel);
   const at = new Date(Math.min(Date.parse(beat.at), stores.now().getTime())).toISOString();
   await stores.table.update({
     Key: { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) },
-    UpdateExpression: 'SET lastSeenAt = :at, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
+    UpdateExpression: 'SET lastSeenAt = :at, heardAt = :heard, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at)',
-    ExpressionAttributeValues: { ':at': at, ':v': beat.credentials.version, ':d': beat.credentials.digest, ':locked': beat.keypadLockedUntil ?? null },
+    ExpressionAttributeValues: { ':at': at, ':heard': stores.now().toISOString(), ':v': beat.credentials.version, ':d': beat.credentials.digest, ':locked': beat.keypadLockedUntil ?? null },
   }).catch((error: Error) => {
     if (error.name !== 'ConditionalCheckFailedException') throw error;
   });
+}
+
+/**
+ * When the cloud last heard from the panel (its own clock, not the panel's), and the
+ * last offline period it saw: from the last heartbeat before a silence longer than
+ * OFFLINE_AFTER_SECONDS to the heartbeat that ended it. Offline claims must fall in
+ * such a period (pass-claims.ts), so a panel cannot backdate one at will.
+ */
+async function noteOfflineGap(stores: Stores, panel: Panel) {
+  const now = stores.now();
+  const key = { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) };
+  const gapBefore = new Date(now.getTime() - OFFLINE_AFTER_SECONDS * 1000).toISOString();
+  const heard = { ':now': now.toISOString() };
+  // Only a silence can end here; the cached panel may be stale, the condition decides.
+  if (!panel.heardAt || panel.heardAt < gapBefore) {
+    await stores.table.update({
+      Key: key,
+      UpdateExpression: 'SET offlineFrom = heardAt, onlineSince = :now, heardAt = :now',
+      ConditionExpression: 'attribute_exists(heardAt) AND heardAt < :gapBefore',
+      ExpressionAttributeValues: { ...heard, ':gapBefore': gapBefore },
+    }).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
+  }
 }
 
 export type SyncState = 'setting' | 'set' | 'removing' | 'removed';

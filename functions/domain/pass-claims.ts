@@ -8,10 +8,18 @@ import type { Panel } from './panels.ts';
 import type { Stores } from './stores.ts';
 
 type ClaimRequest = Extract<PanelRequest, { op: 'pass.claim' }>;
-export interface ClaimResult { decision: 'granted' | 'denied'; reason?: string; credentialId: string }
+export interface ClaimResult { decision: 'granted' | 'denied'; reason?: string; credentialId?: string }
 
 /** Cloud-side keypad throttle: claims per panel per minute (the panel also locks its keypad). */
 export const MAX_CLAIMS_PER_PANEL_MINUTE = 120;
+/**
+ * Codes a panel asks about that match no pass, per panel per window. An honest panel
+ * locks its keypad after 5 wrong codes in 5 minutes; a stolen one guessing through
+ * the cloud gets this many per window, which puts pass codes out of its reach
+ * (docs/security.md has the numbers).
+ */
+export const MAX_UNKNOWN_CODES_PER_PANEL_WINDOW = 10;
+export const UNKNOWN_CODE_WINDOW_SECONDS = 5 * 60;
 
 async function overClaimLimit(stores: Stores, panel: Panel): Promise<boolean> {
   const minute = Math.floor(stores.now().getTime() / 60_000);
@@ -22,6 +30,51 @@ async function overClaimLimit(stores: Stores, panel: Panel): Promise<boolean> {
     ReturnValues: 'UPDATED_NEW',
   });
   return (out.Attributes?.claims as number) > MAX_CLAIMS_PER_PANEL_MINUTE;
+}
+
+const unknownCodesKey = (stores: Stores, panel: Panel) => {
+  const window = Math.floor(stores.now().getTime() / (UNKNOWN_CODE_WINDOW_SECONDS * 1000));
+  return { key: { pk: keys.property(panel.propertyId), sk: `THROTTLE#${panel.id}#unknown#${window}` }, ttl: (window + 2) * UNKNOWN_CODE_WINDOW_SECONDS };
+};
+
+/**
+ * A typed code the panel does not hold (under the deny policy panels hold no passes):
+ * the cloud resolves it through the code's sentinel. Only delivery passes are
+ * claimable this way; anything else is an unknown code, and counts against the
+ * panel's budget of unknown codes.
+ */
+async function claimByCode(stores: Stores, panel: Panel, request: ClaimRequest & { code: string }): Promise<ClaimResult> {
+  const budget = unknownCodesKey(stores, panel);
+  const [throttled, sentinel, misses] = await Promise.all([
+    overClaimLimit(stores, panel),
+    stores.table.get<{ credentialType: string; credentialId: string; expiresAtEpoch?: number }>(keys.property(panel.propertyId), keys.code(stores.vault.codeKey(panel.propertyId, request.code))),
+    stores.table.get<{ misses?: number }>(budget.key.pk, budget.key.sk),
+  ]);
+  if (throttled || (misses?.misses ?? 0) >= MAX_UNKNOWN_CODES_PER_PANEL_WINDOW) return { decision: 'denied', reason: 'throttled' };
+  if (sentinel?.credentialType !== 'delivery-pass') {
+    await stores.table.update({ Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl', ExpressionAttributeValues: { ':one': 1, ':ttl': budget.ttl } });
+    return { decision: 'denied', reason: 'unknown-code' };
+  }
+  return claimById(stores, panel, request, sentinel.credentialId, false);
+}
+
+/** How far an offline claim's time may stray from the offline period the cloud saw (clock drift, a claim re-sent a little late). */
+export const OFFLINE_CLAIM_SLACK_SECONDS = 5 * 60;
+/** Offline grants older than this are not reconciled as redemptions (a panel that was away longer resyncs first). */
+export const OFFLINE_CLAIM_MAX_AGE_SECONDS = 72 * 3600;
+
+/**
+ * Whether an offline claim's time is believable: not older than the maximum age,
+ * and inside the panel's current silence (since the cloud last heard from it) or
+ * its last offline period as the cloud recorded it, give or take the slack. A stolen
+ * or confused panel cannot redeem a pass "last week", before it expired.
+ */
+export function plausibleOfflineTime(panel: Pick<Panel, 'heardAt' | 'offlineFrom' | 'onlineSince'>, at: number, now: number): boolean {
+  const slack = OFFLINE_CLAIM_SLACK_SECONDS * 1000;
+  if (Number.isNaN(at) || at > now + slack || now - at > OFFLINE_CLAIM_MAX_AGE_SECONDS * 1000) return false;
+  if (!panel.heardAt || at >= Date.parse(panel.heardAt) - slack) return true;
+  return panel.offlineFrom !== undefined && panel.onlineSince !== undefined
+    && at >= Date.parse(panel.offlineFrom) - slack && at <= Date.parse(panel.onlineSince) + slack;
 }
 
 /** What a claim gets from a pass that is no longer active (or that this attempt already won). */
@@ -42,13 +95,28 @@ function settled(pass: DeliveryPassItem, request: ClaimRequest, now: Date): Clai
  * entry; a pass that was used twice that way is put on the audit trail.
  */
 export async function claimPass(stores: Stores, panel: Panel, request: ClaimRequest): Promise<ClaimResult> {
-  const credentialId = request.credentialId;
-  if (!request.offline && (await overClaimLimit(stores, panel))) return { decision: 'denied', reason: 'throttled', credentialId };
+  if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code });
+  return claimById(stores, panel, request, request.credentialId!, true);
+}
+
+async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, throttle: boolean): Promise<ClaimResult> {
   const key = { pk: keys.property(panel.propertyId), sk: `PASS#${credentialId}` };
-  const pass = await stores.table.get<DeliveryPassItem>(key.pk, key.sk);
+  // Every claim counts against the panel's budget, offline ones too (a panel decides what it calls offline).
+  const [throttled, pass, { settings }] = await Promise.all([
+    throttle ? overClaimLimit(stores, panel) : false, stores.table.get<DeliveryPassItem>(key.pk, key.sk), loadProperty(stores, panel.propertyId),
+  ]);
+  if (throttled) return { decision: 'denied', reason: 'throttled', credentialId };
   if (!pass || pass.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   const now = stores.now();
-  // An offline panel decided at the time of entry; judge expiry by that time.
+  if (request.offline) {
+    const refused = settings.offlinePassPolicy !== 'allow-once-and-reconcile' ? 'offline-not-allowed'
+      : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) ? 'implausible-offline-time' : undefined;
+    if (refused) {
+      await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id })]);
+      return { decision: 'denied', reason: refused, credentialId };
+    }
+  }
+  // An offline panel decided at the time of entry; judge expiry by that time (bounded above).
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   if (pass.status !== 'active' || passStatus(pass, usedAt) !== 'active') {
     const result = settled(pass, request, now);
@@ -57,7 +125,6 @@ export async function claimPass(stores: Stores, panel: Panel, request: ClaimRequ
     }
     return result;
   }
-  const { settings } = await loadProperty(stores, panel.propertyId);
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
   const failed = await attempt(() => stores.table.transact([
     { Update: {

@@ -6,6 +6,7 @@ import { defaultSettings, type PropertySettings } from '../schemas/properties.ts
 import { auditEntry } from './audit.ts';
 import { anyMember, requireRole, adminsOnly } from './access.ts';
 import { announce } from './credential-sets.ts';
+import { repairDigests } from './reconcile.ts';
 import type { Stores } from './stores.ts';
 
 export interface Property {
@@ -57,7 +58,11 @@ export async function patchSettings(stores: Stores, caller: Caller, propertyId: 
     { Update: { Key: { pk: keys.property(propertyId), sk: keys.meta }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
     auditEntry(stores, propertyId, caller.userId, 'property.settings-changed', { type: 'property', id: propertyId }),
   ]);
-  // Panels decide offline passes by this setting: tell them now, not at their next full sync.
-  if (patch.offlinePassPolicy !== undefined) await announce(stores, propertyId);
+  // Panels decide offline passes by this setting, and hold the passes only under it:
+  // give or withdraw the passes (a new set version) and tell them now.
+  if (patch.offlinePassPolicy !== undefined) {
+    await repairDigests(stores, propertyId);
+    await announce(stores, propertyId);
+  }
   return loadProperty(stores, propertyId);
 }

@@ -1,7 +1,8 @@
 import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credential-hash.ts';
-import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, recordedDigest, SET_HEADS_INDEX_KEY, type CredentialItem, type SetHead } from './credential-sets.ts';
+import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, panelsHoldPasses, recordedDigest, SET_HEADS_INDEX_KEY, type CredentialItem, type SetHead } from './credential-sets.ts';
 import { settleAll } from './concurrency.ts';
 import { keys } from '../adapters/lobby-table.ts';
+import { loadProperty } from './properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -29,16 +30,17 @@ export async function reconcileProperty(stores: Stores, propertyId: string, opts
 /**
  * Makes the per-credential records agree with the credentials in the table (folding
  * any change the stream missed into a new version), then makes the head's digest
- * the XOR of the records. Returns whether anything had to change.
+ * the XOR of the records. Returns whether anything had to change. Also how a change
+ * of the offline pass policy adds or withdraws the passes on every panel.
  */
 export async function repairDigests(stores: Stores, propertyId: string): Promise<boolean> {
-  const head = await loadSetHead(stores, propertyId);
+  const [head, { settings }] = await Promise.all([loadSetHead(stores, propertyId), loadProperty(stores, propertyId)]);
   const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
   const [items, records] = await Promise.all([credentialItems(stores, propertyId), credentialRecords(stores, propertyId)]);
   const recordOf = new Map(records.map((r) => [r.sk.slice(keys.credentialVersion('').length), r]));
   const changed: Array<{ id: string; item?: CredentialItem }> = [];
   for (const item of items) {
-    const entry = entryFor(stores, item, panelKey);
+    const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
     if (recordedDigest(recordOf.get(item.id), head.keyVersion) !== (entry ? entryDigest(entry) : null)) changed.push({ id: item.id, item });
     recordOf.delete(item.id);
   }

@@ -1,8 +1,10 @@
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createHash } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import { identityFromCertificate, type Authorizer, type Identity, type MqttAction } from './identity.ts';
 import type { Logger } from './logger.ts';
+import type { InactiveCertificates } from './certificate-registry.ts';
 import { MAX_MESSAGE_BYTES } from './shadow-service.ts';
 import { parseShadowRequestTopic } from './shadow-topics.ts';
 
@@ -10,6 +12,8 @@ export interface BrokerOptions {
   port: number;
   tls: { keyPem: string; certificatePem: string; caPem: string };
   authorizer: Authorizer;
+  /** deactivated certificates: refused at connect, and their live connections closed */
+  inactive?: InactiveCertificates;
   log: Logger;
   /** every message a connected client published (after authorization) */
   onClientPublish(message: { topic: string; payload: Buffer; clientId: string }): void;
@@ -38,9 +42,17 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     return allowed;
   };
 
+  const certificateIds = new Map<Client, string>();
   const aedes = await Aedes.createBroker({
     authenticate(client, _username, _password, done) {
-      const identity = identityFromCertificate((client.conn as TLSSocket).getPeerCertificate?.());
+      const certificate = (client.conn as TLSSocket).getPeerCertificate?.();
+      const certificateId = certificate?.raw ? createHash('sha256').update(certificate.raw).digest('hex') : undefined;
+      if (options.inactive?.has(certificateId)) {
+        log.warn(`iot: refused an inactive certificate for client '${client.id}'`);
+        return done(Object.assign(new Error('Not authorized'), { returnCode: 5 }) as AuthenticateError, false);
+      }
+      if (certificateId) certificateIds.set(client, certificateId);
+      const identity = identityFromCertificate(certificate);
       if (identity) identities.set(client, identity);
       if (identity && allows(client, 'Connect', client.id)) return done(null, true);
       done(Object.assign(new Error('Not authorized'), { returnCode: 5 }) as AuthenticateError, false);
@@ -56,6 +68,10 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     authorizeForward(client, packet) {
       return allows(client, 'Receive', packet.topic) ? packet : null;
     },
+  });
+  aedes.on('clientDisconnect', (client) => certificateIds.delete(client));
+  options.inactive?.onChange(() => {
+    for (const [client, certificateId] of certificateIds) if (options.inactive!.has(certificateId)) client.close();
   });
   aedes.on('publish', (packet, client) => {
     if (client) options.onClientPublish({ topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client.id });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { panelPolicyDocument } from '../policy/panel-policy.ts';
 import type { IotPolicyDocument } from '../policy/policy-document.ts';
 import { startBroker, type Broker } from './broker.ts';
+import { InactiveCertificates } from './certificate-registry.ts';
 import { startDataPlane, type DataPlane } from './data-plane.ts';
 import { Authorizer } from './identity.ts';
 import { openLocalCa, type ThingCredentials } from './local-ca.ts';
@@ -86,6 +87,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
       port: options.mqttPort ?? 0,
       tls: { keyPem: ca.server.keyPem, certificatePem: ca.server.certificatePem, caPem: ca.caPem },
       authorizer: new Authorizer(env, options.thingPolicy ?? panelPolicyDocument(env)),
+      inactive: await InactiveCertificates.open(dataDir),
       log,
       onClientPublish: ({ topic, payload, clientId }) => router.delivered(topic, payload, clientId),
     });

@@ -364,6 +364,8 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     }
     const entry = this.store.lookupCode(code);
     if (!entry) {
+      const claimed = source === 'keypad' ? await this.claimUnknownCode(code, { eventId, at }) : undefined;
+      if (claimed) return claimed;
       const { lockedUntil } = await this.throttle.recordFailure(at);
       const result = await this.decide({ eventId, at, method: unknownMethod, decision: 'denied', reason: 'unknown-code' });
       if (lockedUntil) await this.reportLock(at, lockedUntil);
@@ -375,6 +377,28 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     if (invalid) return this.decide({ ...base, decision: 'denied', reason: invalid });
     if (entry.singleUse) return this.redeemSingleUse(entry, base);
     return this.decide({ ...base, decision: 'granted' });
+  }
+
+  /**
+   * Under the deny offline policy the panel holds no single-use passes (a stolen panel
+   * must not give them away): a code it does not know may be one, which only the
+   * cloud can tell. Undefined when it is not a pass (or no answer came): an unknown code.
+   */
+  private async claimUnknownCode(code: string, base: { eventId: string; at: Date }): Promise<EntryResult | undefined> {
+    if (this.store.offlinePassPolicy === 'allow-once-and-reconcile' || !this.connection.connected) return undefined;
+    try {
+      const reply = await this.connection.request<ClaimResponse | Extract<PanelResponse, { ok: false }>>(
+        { op: 'pass.claim', attemptId: ulid(), code, eventId: base.eventId, at: base.at.toISOString() },
+        { timeoutMs: this.config.claimTimeoutMs, attempts: this.config.claimAttempts },
+      );
+      if (!reply.ok || reply.credentialId === undefined) return undefined;
+      const pass = { ...base, method: 'delivery-pass' as const, credentialId: reply.credentialId };
+      if (reply.decision === 'granted') return this.decide({ ...pass, decision: 'granted', ...(reply.reason !== undefined && { reason: reply.reason }) });
+      return this.decide({ ...pass, decision: 'denied', reason: reply.reason ?? 'already-used' });
+    } catch (error) {
+      this.log.warn('code claim got no answer', { error: errorText(error) });
+      return undefined;
+    }
   }
 
   private invalidReason(entry: CredentialEntry, at: Date): string | undefined {
@@ -709,6 +733,9 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       ...(lockedUntil && { keypadLockedUntil: lockedUntil.toISOString() }),
     };
     this.connection.publish(this.connection.topics.heartbeat, beat).catch((error) => this.log.debug('heartbeat not sent', { error: errorText(error) }));
+    // A claim that timed out while the connection stayed up is reported now, not at the next reconnect:
+    // the cloud accepts an offline claim only close to when it could have happened.
+    if (this.claims.pending.length > 0) void this.reconcileClaims().catch((error) => this.log.warn('claim reconciliation failed', { error: errorText(error) }));
   }
 
   private readonly transport: OutboxTransport = {

@@ -54,7 +54,17 @@ export type AccessEvent = z.infer<typeof accessEvent>;
 export const panelRequest = z.discriminatedUnion('op', [
   z.strictObject({ requestId: z.string().max(64), op: z.literal('credentials.sync'), haveVersion: z.number().int().nonnegative(), haveKeyVersion: z.number().int().nonnegative() }),
   z.strictObject({ requestId: z.string().max(64), op: z.literal('photo.upload-url'), eventId: ulidString }),
-  z.strictObject({ requestId: z.string().max(64), op: z.literal('pass.claim'), attemptId: z.string().max(64), credentialId: z.string().max(64), eventId: ulidString, at: isoTime, offline: z.boolean().optional() }),
+  /**
+   * A single-use pass at the door: by its credential id when the panel holds the pass
+   * (offline policy allow-once-and-reconcile), else by the typed code, which only the
+   * cloud can resolve (the panel holds no pass codes under the deny policy).
+   */
+  z.strictObject({
+    requestId: z.string().max(64), op: z.literal('pass.claim'), attemptId: z.string().max(64),
+    credentialId: z.string().max(64).optional(), code: z.string().regex(/^[0-9]{4,8}$/).optional(),
+    eventId: ulidString, at: isoTime, offline: z.boolean().optional(),
+  }).refine((c) => (c.credentialId === undefined) !== (c.code === undefined), 'exactly one of credentialId and code')
+    .refine((c) => !(c.offline && c.code !== undefined), 'an offline claim names its credential'),
 ]);
 export type PanelRequest = z.infer<typeof panelRequest>;
 
@@ -63,7 +73,7 @@ export type SyncResponse =
   | { requestId: string; ok: true; kind: 'delta'; fromVersion: number; version: number; digest: string; upserts: CredentialEntry[]; removals: string[] }
   | { requestId: string; ok: true; kind: 'full'; version: number; keyVersion: number; digest: string; panelKey: string; timezone: string; offlinePassPolicy: 'deny' | 'allow-once-and-reconcile'; url: string; bytes: number };
 export type PhotoUrlResponse = { requestId: string; ok: true; url: string; key: string; expiresAt: string };
-export type ClaimResponse = { requestId: string; ok: true; decision: 'granted' | 'denied'; reason?: string; credentialId: string };
+export type ClaimResponse = { requestId: string; ok: true; decision: 'granted' | 'denied'; reason?: string; credentialId?: string };
 export type ErrorResponse = { requestId: string; ok: false; error: string };
 export type PanelResponse = SyncResponse | PhotoUrlResponse | ClaimResponse | ErrorResponse;
 

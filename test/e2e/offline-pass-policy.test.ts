@@ -8,13 +8,17 @@ beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
 afterAll(async () => { await door?.stop(); });
 
 describe('offline single-use passes follow the property setting', () => {
-  it('deny (the default): an offline panel refuses a pass', async () => {
+  it('deny (the default): the panel never holds the pass; offline it cannot know the code, online the cloud grants it', async () => {
     const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    await eventually(async () => knows(door, pass.body.code));
+    const guest = await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'Control', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    await eventually(async () => knows(door, guest.body.code));
+    expect(knows(door, pass.body.code)).toBe(false);
     await door.agent.disconnect();
-    expect(await door.agent.enter(pass.body.code)).toMatchObject({ decision: 'denied', reason: 'offline' });
+    expect(await door.agent.enter(pass.body.code)).toMatchObject({ decision: 'denied', reason: 'unknown-code', offline: true });
     await door.agent.reconnect();
     expect((await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident })).body.status).toBe('active');
+    await eventually(async () => door.agent.status().connected);
+    expect(await door.agent.enter(pass.body.code)).toMatchObject({ decision: 'granted', method: 'delivery-pass', credentialId: pass.body.id });
   });
 
   it('allow-once-and-reconcile: reaches the panel through the shadow; the offline entry is granted once and reconciled on reconnect', async () => {

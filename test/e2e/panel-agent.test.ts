@@ -96,20 +96,21 @@ describe('the panel at the door, end to end', () => {
 
   it('a delivery pass opens once at the door; the second entry is refused with the reason in the event', async () => {
     const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    await eventually(async () => knows(door, pass.body.code));
+    // Under the default offline policy (deny) the panel never holds the pass: a stolen panel must not yield it.
+    const pin = randomPin();
+    await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'positive control', pin } }));
+    await eventually(async () => knows(door, pin));
+    expect(knows(door, pass.body.code)).toBe(false);
+    // The code it does not know is claimed in the cloud, which knows the pass.
     const first = await door.agent.enter(pass.body.code);
     expect(first).toMatchObject({ decision: 'granted', method: 'delivery-pass', credentialId: pass.body.id });
-    // Once used, the pass leaves every door's set; the second entry is then an unknown code at the panel.
-    // (The cloud's own "already-used" answer to a panel that still holds the pass is covered by
-    // test/panel-agent/agent-online.test.ts and test/panel-protocol/pass-claims.test.ts.)
-    await eventually(async () => !knows(door, pass.body.code));
+    expect(door.doors.filter((d) => d.eventId === first.eventId)).toHaveLength(1);
     const second = await door.agent.enter(pass.body.code);
-    expect(second).toMatchObject({ decision: 'denied', reason: 'unknown-code', method: 'delivery-pin' });
-    expect(second.credentialId).toBeUndefined();
+    expect(second).toMatchObject({ decision: 'denied', reason: 'already-used', method: 'delivery-pass', credentialId: pass.body.id });
     expect(door.doors.filter((d) => d.eventId === second.eventId)).toEqual([]);
     await door.agent.drain(10_000);
     const events = await eventually(async () => { const e = await eventsOf(); return e.some((x) => x.id === second.eventId) ? e : undefined; });
-    expect(events.find((e) => e.id === second.eventId)).toMatchObject({ decision: 'denied', reason: 'unknown-code', method: 'delivery-pin' });
+    expect(events.find((e) => e.id === second.eventId)).toMatchObject({ decision: 'denied', reason: 'already-used', method: 'delivery-pass' });
     expect(events.find((e) => e.id === first.eventId)).toMatchObject({ decision: 'granted', method: 'delivery-pass', credentialId: pass.body.id });
     const stored = await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident });
     expect(stored.body).toMatchObject({ status: 'used', eventId: first.eventId });

@@ -86,13 +86,16 @@ export async function startFakeCloud(): Promise<FakeCloud> {
         return { ...base, url: `${baseUrl}/${key}?signature=x`, key, expiresAt: new Date(Date.now() + 300_000).toISOString() };
       }
       case 'pass.claim': {
-        const winner = claims.get(request.credentialId);
-        if (winner === request.attemptId) return { ...base, decision: 'granted', credentialId: request.credentialId };
-        if (winner !== undefined) return { ...base, decision: 'denied', reason: 'already-used', credentialId: request.credentialId };
-        if (!entries.has(request.credentialId)) return { ...base, decision: 'denied', reason: 'unknown-pass', credentialId: request.credentialId };
-        claims.set(request.credentialId, request.attemptId);
-        await cloud.remove(request.credentialId);
-        return { ...base, decision: 'granted', credentialId: request.credentialId };
+        // A claim by code (the panel does not hold the pass) is resolved like the cloud does, by the code.
+        const credentialId = request.credentialId ?? [...entries.values()].find((e) => e.singleUse && e.hash === codeHash(cloud.panelKey, request.code!))?.id;
+        if (credentialId === undefined) return { ...base, decision: 'denied', reason: 'unknown-code' };
+        const winner = claims.get(credentialId);
+        if (winner === request.attemptId) return { ...base, decision: 'granted', credentialId };
+        if (winner !== undefined) return { ...base, decision: 'denied', reason: 'already-used', credentialId };
+        if (!entries.has(credentialId)) return { ...base, decision: 'denied', reason: 'unknown-pass', credentialId };
+        claims.set(credentialId, request.attemptId);
+        await cloud.remove(credentialId);
+        return { ...base, decision: 'granted', credentialId };
       }
     }
   };
