@@ -148,7 +148,10 @@ describe('panel protocol, cloud side', () => {
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId: ulid() });
     await eventually(async () => (await call('GET', path, { token: p.tokens.resident })).body.status === 'executed');
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'expired', at: new Date().toISOString() });
-    await new Promise((r) => setTimeout(r, 500));
+    // Positive control: an ack for a second command, sent after the repeat, is applied; by then the repeat was handled.
+    const control = (await expectOk(call('POST', `/properties/${p.id}/panels/${panelId}/unlock`, { token: p.tokens.admin }))).body.commandId;
+    await panel.publish(topic('acks'), { commandId: control, status: 'expired', at: new Date().toISOString() });
+    await eventually(async () => (await getItem(`PROP#${p.id}`, `CMD#${control}`))?.status === 'expired');
     expect((await call('GET', path, { token: p.tokens.admin })).body.status).toBe('executed');
     // Another resident's view of it: not theirs.
     expect((await call('GET', path, { token: p.tokens.staff })).status).toBe(200);
