@@ -8,7 +8,7 @@
  * scaled up), multiplies by bench/cost/prices.ts and prints ONE JSON document on stdout
  * (progress on stderr). Everything listens on and talks to 127.0.0.1 only.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,7 +40,7 @@ if (values.help) {
 }
 const factor = Number(values.sample);
 if (!(factor > 0)) throw new Error('--sample must be a positive number');
-const sample = Object.fromEntries(Object.entries(defaultSample).map(([k, v]) => [k, Math.max(1, Math.round(v * factor))])) as typeof defaultSample;
+const sample = Object.fromEntries(Object.entries(defaultSample).map(([k, v]) => [k, Math.max(1, Math.round(v * factor))])) as unknown as typeof defaultSample;
 const assumptions = { ...defaultAssumptions, ...(values.mau ? { mauPerBuilding: Number(values.mau) } : {}) };
 
 const started = performance.now();
@@ -107,6 +107,11 @@ try {
     perMonth: Object.fromEntries(Object.entries(month).map(([k, v]) => [k, round(v, 3)])),
     oneBuilding: shape(fleetCost(month, stage, 1)),
     [`perBuildingAt${FLEET}`]: shape(fleetCost(month, stage, FLEET)),
+    // The user pool's plan is the biggest lever: the same month under each plan (usd per building).
+    byCognitoPlan: Object.fromEntries((['lite', 'essentials', 'plus'] as const).map((plan) => [plan, {
+      oneBuilding: round(fleetCost(month, { ...stage, cognitoPlan: plan }, 1).usdPerBuilding, 2),
+      [`perBuildingAt${FLEET}`]: round(fleetCost(month, { ...stage, cognitoPlan: plan }, FLEET).usdPerBuilding, 2),
+    }])),
     listPriceNoFreeTier: {
       oneBuilding: round(fleetCost(month, stage, 1, { alwaysFree: false }).usdPerBuilding, 2),
       [`perBuildingAt${FLEET}`]: round(fleetCost(month, stage, FLEET, { alwaysFree: false }).usdPerBuilding, 2),
@@ -119,6 +124,9 @@ try {
   process.exit(0);
 } catch (error) {
   process.stderr.write(`cost: ${(error as Error).stack ?? error}\n`);
+  // Keep the stack's log (the home is removed on the way out).
+  const kept = join(tmpdir(), 'lobby-cost-stack.log');
+  await copyFile(join(home, 'logs', 'stack.log'), kept).then(() => process.stderr.write(`cost: the local stack's log is in ${kept}\n`), () => {});
   await stop();
   process.exit(1);
 }

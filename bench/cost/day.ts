@@ -149,11 +149,19 @@ export class CostDay {
     return { probe: await this.readProbe(), logBytes: statSync(this.stack.logFile).size, wire: { ...this.wire }, http: { ...this.http }, api: this.api, tableBytes: await this.tableBytes() };
   }
 
+  /**
+   * The stream has settled and every panel holds the resulting set. Whether a new pass is in that
+   * set depends on the property's offline policy (panels not holding passes claim them in the cloud).
+   */
+  private async panelsCurrent(quietMs = 1_000): Promise<void> {
+    const version = await this.ctx.streamIdle(this.property.id, { quietMs });
+    await waitFor('panels on the current credential set', () => this.agents.every((a) => a.status().version >= version && !a.status().syncing), { timeoutMs: 60_000, intervalMs: 50 });
+  }
+
   /** Outboxes delivered, stream quiet, every panel on the current set, no Lambda invocation for a while. */
   private async settle(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.drain()));
-    const version = await this.ctx.streamIdle(this.property.id, { quietMs: 1_000 });
-    await waitFor('panels on the current credential set', () => this.agents.every((a) => a.status().version >= version && !a.status().syncing), { timeoutMs: 60_000, intervalMs: 100 });
+    await this.panelsCurrent();
     let last = -1;
     for (;;) {
       const probe = await this.readProbe();
@@ -252,7 +260,7 @@ export class CostDay {
       for (let i = 0; i < sample.deliveries; i++) {
         const resident = this.residents[(i * 7) % this.residents.length]!;
         const pass = await this.call(201, 'POST', `/properties/${pid}/delivery-passes`, { token: resident.token, body: { note: 'parcel' } });
-        await waitFor('pass on the panel', () => door(i).credentialFor(pass.body.code) !== undefined, { timeoutMs: 30_000, intervalMs: 50 });
+        await this.panelsCurrent(500);
         const result = await door(i).enter(pass.body.code);
         if (result.decision !== 'granted') throw new Error(`delivery pass denied: ${result.reason}`);
         await this.call(200, 'GET', `/properties/${pid}/delivery-passes/${pass.body.id}`, { token: resident.token });

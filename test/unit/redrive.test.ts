@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { failureQueueUrls, moduleInvoker, parseFailureRecord, replayQueue, type QueueClient } from '../../bin/redrive.ts';
-import { layout } from '../../local/paths.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3.ts';
-import { call, expectOk, newProperty, stack, type TestProperty } from '../support/api.ts';
-import { inject } from 'vitest';
+import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import { useStackEnvironment } from '../support/in-process.ts';
 
 /**
  * `npm run redrive`: parsing Lambda on-failure records and replaying them through the same
@@ -70,15 +68,7 @@ let p: TestProperty;
 let invokeLambda: (fn: string, event: unknown) => Promise<unknown>;
 beforeAll(async () => {
   p = await newProperty('Redrive Tower');
-  const info = stack();
-  const home = layout(inject('testHome'));
-  // The environment the local stack gives its handlers (local/stack.ts), pointing at the test stack.
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: info.dynamodbEndpoint, AWS_ENDPOINT_URL_S3: info.s3Endpoint, AWS_ENDPOINT_URL_IOT_DATA_PLANE: info.iotDataEndpoint,
-    S3_FORCE_PATH_STYLE: 'true', LOBBY_TABLE: info.tables.lobby, IDEMPOTENCY_TABLE: info.tables.idempotency, PHOTOS_BUCKET: info.photosBucket,
-    LOCAL_IOT_DATA_DIR: home.iot, LOCAL_IOT_MQTT_URL: info.mqttUrl, CODE_SECRET_FILE: home.codeSecret, POWERTOOLS_SERVICE_NAME: 'lobby',
-  });
+  useStackEnvironment();
   ({ invokeLambda } = await import('../../local/lambda-runtime.ts'));
 });
 
