@@ -112,9 +112,25 @@ export async function startStreamPoller(opts: {
     return iteratorFor(shardId, 'TRIM_HORIZON');
   };
 
+  // Checkpoint writes run beside the polling, one at a time, always writing the latest
+  // state (a crash between a batch and its write replays that batch: at least once, as Lambda).
+  let writing: Promise<void> | undefined;
+  let dirty = false;
+  const persist = (): Promise<void> => {
+    if (!opts.checkpointFile) return Promise.resolve();
+    dirty = true;
+    writing ??= (async () => {
+      while (dirty) {
+        dirty = false;
+        await writeCheckpoint(opts.checkpointFile!, { streamArn, shards: { ...checkpoint } }).catch((error) => opts.onError?.(error));
+      }
+      writing = undefined;
+    })();
+    return writing;
+  };
   const commit = async (shardId: string, sequenceNumber: string) => {
     checkpoint[shardId] = sequenceNumber;
-    if (opts.checkpointFile) await writeCheckpoint(opts.checkpointFile, { streamArn, shards: checkpoint });
+    void persist();
   };
 
   const discoverShards = async () => {
@@ -193,6 +209,7 @@ export async function startStreamPoller(opts: {
     stop: async () => {
       running = false;
       await idle;
+      await writing;
       streams.destroy();
       dynamo.destroy();
     },
