@@ -25,7 +25,8 @@ describe('smoke walk (npm run smoke), against the local stack', () => {
     expect(JSON.stringify(members.body)).toContain(tokenSubject(operator));
     const pins = await expectOk(call('GET', `/properties/${report.propertyId}/delivery-pins`, { token: operator }));
     expect(pins.body.items).toEqual([]);
-    expect(report.cleanup).toContain('panel agent stopped');
+    expect(report.cleanup).toEqual(['panel agent stopped', 'panel deleted']);
+    expect((await call('GET', `/properties/${report.propertyId}/panels/${report.panelId}`, { token: operator })).status).toBe(404);
   });
 
   it('with --property: works in an existing property as its admin', async () => {
