@@ -192,7 +192,7 @@ export async function startS3(opts: { port: number; directory: string; buckets: 
       if (!body) return s3ErrorReply(res, new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'), req.url ?? '/');
       if (req.method !== 'OPTIONS') await verifyS3Request(verifier, req, body);
       // The body is buffered: forward it with its length, not the client's framing.
-      const { 'transfer-encoding': _framing, ...headers } = req.headers;
+      const { 'transfer-encoding': _framing, expect: _expect, ...headers } = req.headers;
       const upstream = httpRequest({ host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: { ...headers, 'content-length': String(body.length) } }, (reply) => {
         res.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(res);

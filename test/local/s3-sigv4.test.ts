@@ -64,6 +64,14 @@ describe('local S3 signature checks', () => {
     expect(await exists(other)).toBe(false);
   });
 
+  it('a large signed upload (the SDK sends Expect: 100-continue) passes the proxy intact', async () => {
+    const key = photoKey('panel-a');
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+  });
+
   it('an unsigned PUT into another panel\'s photo prefix gets 403 AccessDenied', async () => {
     const key = photoKey('panel-b');
     await expectS3Error(await fetch(objectUrl(key), { method: 'PUT', body: jpeg(), headers: { 'content-type': 'image/jpeg' } }), 'AccessDenied');
