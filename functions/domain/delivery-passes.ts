@@ -75,7 +75,7 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
       claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
       // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
       { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400 } } },
-      auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }),
+      auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }, property.settings.auditRetentionDays),
       membershipHolds(membership),
     ]));
     if (failed < 0) return { ...view(pass, now), code, shareText: shareText(property, code, expiresAt) };

@@ -112,7 +112,7 @@ async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, cr
     const refused = settings.offlinePassPolicy !== 'allow-once-and-reconcile' ? 'offline-not-allowed'
       : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) ? 'implausible-offline-time' : undefined;
     if (refused) {
-      await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id })]);
+      await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays)]);
       return { decision: 'denied', reason: refused, credentialId };
     }
   }
@@ -137,7 +137,7 @@ async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, cr
         ':panel': panel.id, ':offline': request.offline ?? false, ...(graceUntil ? { ':grace': graceUntil } : {}),
       },
     } },
-    auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: pass.id }),
+    auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays),
   ]));
   if (failed < 0) return { decision: 'granted', credentialId };
   // Lost the race: answer from the winner's record.

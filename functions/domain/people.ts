@@ -150,7 +150,7 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
       UpdateExpression: 'SET movedOutAt = :at, expiresAtEpoch = :expires',
       ExpressionAttributeValues: { ':at': movedOutAt, ':expires': Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400 },
     } },
-    auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }),
+    auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }, settings.auditRetentionDays),
   ]);
 }
 

@@ -82,7 +82,7 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
     const failed = await attempt(() => stores.table.transact([
       claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
       { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(endsAt.getTime() / 1000) + 7 * 86400 } } },
-      auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }),
+      auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }, settings.auditRetentionDays),
       membershipHolds(membership),
     ]));
     if (failed === 3) throw notFound('No such property');

@@ -90,7 +90,8 @@ describe('panel protocol, cloud side', () => {
     await panel.publish(topic('events'), { eventId, at, method: 'call', decision: 'granted', photoKey: upload.key });
     let item: any;
     await eventually(async () => (item = await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)) !== undefined);
-    expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(at) / 1000) + 30 * 86400);
+    // Retention counts from when the cloud received the event, not from the panel's clock.
+    expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(item.receivedAt) / 1000) + 30 * 86400);
     const stored = (await call('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((i: any) => i.id === eventId);
     expect((await fetch(stored.photoUrl)).status).toBe(200);
     await deleteItem(`PROP#${p.id}`, `EVENT#${eventId}`); // what the TTL sweeper does when the time comes

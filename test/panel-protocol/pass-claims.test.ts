@@ -95,6 +95,8 @@ describe('single-use pass redemption', () => {
   });
 
   it('offline redemption is reconciled: recorded as used at the time of entry; a second offline use is flagged', async () => {
+    // Offline grants exist only under this policy (under deny the cloud refuses them: test/panel-protocol/panel-trust.test.ts).
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { offlinePassPolicy: 'allow-once-and-reconcile' } }));
     const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     const enteredAt = new Date(Date.now() - 60_000).toISOString();
     expect((await claim(panels[2]!, pass.body.id, randomUUID(), { offline: true, at: enteredAt })).decision).toBe('granted');

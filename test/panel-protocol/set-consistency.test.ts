@@ -115,7 +115,10 @@ describe('a key rotation killed between its two writes', () => {
     const q = await newProperty();
     const door = (await expectOk(call('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Rotating door', kind: 'entrance' } }))).body;
     const pins = await Promise.all([0, 1, 2].map(async () => (await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'rot', pin: randomPin() } }))).body));
-    await eventually(async () => (await currentEntries(stores, q.id, panelKeyFor(stores, q.id, 1))).length === 3 && (await loadSetHead(stores, q.id)).version >= 1 && setDigest(await currentEntries(stores, q.id, panelKeyFor(stores, q.id, 1))) === (await loadSetHead(stores, q.id)).digest);
+    await eventually(async () => {
+      const [entries, head] = await Promise.all([currentEntries(stores, q.id, panelKeyFor(stores, q.id, 1)), loadSetHead(stores, q.id)]);
+      return entries.length === 3 && setDigest(entries) === head.digest;
+    });
     const head = await loadSetHead(stores, q.id);
     // The state a kill -9 leaves: the next key's digests written, the head not yet switched.
     await writeNextKeyDigests(stores, q.id, head.keyVersion + 1, head.version + 1);
