@@ -123,11 +123,15 @@ describe('a key rotation killed between its two writes', () => {
     // The state a kill -9 leaves: the next key's digests written, the head not yet switched.
     await writeNextKeyDigests(stores, q.id, head.keyVersion + 1, head.version + 1);
     // Changes keep coming through the stream under the current key.
-    await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }));
+    const added = (await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }))).body;
     expect((await call('DELETE', `/properties/${q.id}/delivery-pins/${pins[0].id}`, { token: q.tokens.admin })).status).toBe(204);
+    // Both changes folded (the stream may fold them into one version or two).
     const after = await eventually(async () => {
       const now = await loadSetHead(stores, q.id);
-      return now.version >= head.version + 2 && (await currentEntries(stores, q.id, panelKeyFor(stores, q.id, now.keyVersion))).length === 3 ? now : undefined;
+      const ids = (await currentEntries(stores, q.id, panelKeyFor(stores, q.id, now.keyVersion))).map((e) => e.id);
+      const folded = await stores.table.get<{ version: number }>(`PROP#${q.id}`, `CREDVER#${added.id}`);
+      const removed = await stores.table.get<{ op: string }>(`PROP#${q.id}`, `CREDVER#${pins[0].id}`);
+      return now.version > head.version && ids.length === 3 && folded && removed?.op === 'removed' ? now : undefined;
     });
     expect(after.keyVersion).toBe(head.keyVersion);
     expect(after.digest).toBe(setDigest(await currentEntries(stores, q.id, panelKeyFor(stores, q.id, after.keyVersion))));
