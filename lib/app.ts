@@ -4,6 +4,7 @@ import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LobbyStack } from './lobby-stack.ts';
 import { projectRoot } from './lobby-function.ts';
+import { lobbySettings } from './settings.ts';
 
 export interface BuildAppProps {
   /** Cloud assembly directory. @default the CLI's (cdk.out) */
@@ -28,7 +29,7 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-/** The Lobby CDK app: one stack, "Lobby", checked by cdk-nag's AwsSolutions rules. */
+/** The Lobby CDK app: one stack per stage, "Lobby-<stage>" (lobby:stage, default dev), checked by cdk-nag's AwsSolutions rules. */
 export function buildApp(props: BuildAppProps = {}) {
   const app = new App({
     outdir: props.outdir,
@@ -36,6 +37,6 @@ export function buildApp(props: BuildAppProps = {}) {
     context: { ...cdkJsonContext(), ...props.context },
   });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new LobbyStack(app, 'Lobby', { env: props.env });
+  const stack = new LobbyStack(app, `Lobby-${lobbySettings(app).stage}`, { env: props.env });
   return { app, stack };
 }

@@ -1,16 +1,22 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
-  AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, UserPoolGroup,
+  AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
+import { CONTEXT, type FeaturePlanName, lobbySettings } from './settings.ts';
 
-/** Context key: `plus` (default: threat protection) or `essentials` (cheaper, no threat protection). */
-export const COGNITO_FEATURE_PLAN_CONTEXT = 'lobby:cognitoFeaturePlan';
+/**
+ * Context key: `lite` (default: the cheapest plan; everything Lobby uses, TOTP MFA included),
+ * `essentials`, or `plus` (threat protection, password history; ~$0.02 per MAU).
+ */
+export const COGNITO_FEATURE_PLAN_CONTEXT = CONTEXT.cognitoFeaturePlan;
 
 export interface AuthProps {
-  /** @default context `lobby:cognitoFeaturePlan`, else 'plus' */
-  featurePlan?: 'plus' | 'essentials';
+  /** @default context `lobby:cognitoFeaturePlan`, else 'lite' */
+  featurePlan?: FeaturePlanName;
+  /** SES identity and From address for Cognito's e-mail. @default context `lobby:sesIdentityArn` + `lobby:fromEmail`, else Cognito's built-in sender (dev only: a small daily cap) */
+  ses?: { identityArn: string; fromEmail: string };
 }
 
 /**
@@ -27,7 +33,9 @@ export class Auth extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
-    const plan = props.featurePlan ?? featurePlanFromContext(this);
+    const settings = lobbySettings(this);
+    const plan = props.featurePlan ?? settings.cognitoFeaturePlan;
+    const ses = props.ses ?? (settings.sesIdentityArn && settings.fromEmail ? { identityArn: settings.sesIdentityArn, fromEmail: settings.fromEmail } : undefined);
 
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -47,7 +55,7 @@ export class Auth extends Construct {
       // TOTP only: SMS would need an SNS role and is the weaker factor.
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: plan === 'plus' ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      featurePlan: { lite: FeaturePlan.LITE, essentials: FeaturePlan.ESSENTIALS, plus: FeaturePlan.PLUS }[plan],
       ...(plan === 'plus' ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -60,8 +68,18 @@ export class Auth extends Construct {
     if (plan !== 'plus') {
       Validations.of(this.userPool).acknowledge({
         id: 'AwsSolutions-COG8',
-        reason: `Deployed with ${COGNITO_FEATURE_PLAN_CONTEXT}=essentials: the operator chose not to pay for the Plus tier; threat protection is then unavailable.`,
+        reason: `Deployed with ${COGNITO_FEATURE_PLAN_CONTEXT}=${plan} (the default is lite, for cost: Plus is ~$0.02 per monthly active user, most of a building's bill): threat protection needs the Plus plan; set ${COGNITO_FEATURE_PLAN_CONTEXT}=plus to turn it on.`,
       });
+    }
+
+    // Cognito's built-in sender has a small daily cap (fine for dev, not for onboarding a
+    // building): with an SES identity, Cognito sends through SES from the operator's domain.
+    if (ses) {
+      (this.userPool.node.defaultChild as CfnUserPool).emailConfiguration = {
+        emailSendingAccount: 'DEVELOPER',
+        sourceArn: ses.identityArn,
+        from: ses.fromEmail,
+      };
     }
 
     this.operators = this.userPool.addGroup('Operators', {
@@ -85,8 +103,3 @@ export class Auth extends Construct {
   }
 }
 
-function featurePlanFromContext(scope: Construct): 'plus' | 'essentials' {
-  const raw = scope.node.tryGetContext(COGNITO_FEATURE_PLAN_CONTEXT) ?? 'plus';
-  if (raw !== 'plus' && raw !== 'essentials') throw new Error(`${COGNITO_FEATURE_PLAN_CONTEXT} must be "plus" or "essentials", got ${JSON.stringify(raw)}`);
-  return raw;
-}

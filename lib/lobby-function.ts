@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, type CfnFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerFile } from '../functions/http/handler-files.ts';
+import { lobbySettings } from './settings.ts';
 
 export const projectRoot = join(import.meta.dirname, '..');
 export const functionsDir = join(projectRoot, 'functions');
@@ -53,6 +54,7 @@ export class LobbyFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LobbyFunctionProps) {
     super(scope, id);
+    const settings = lobbySettings(this);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
@@ -75,11 +77,16 @@ export class LobbyFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
+      // Lambda drops application lines below this level before they are ingested (billed);
+      // Powertools reads the same level (AWS_LAMBDA_LOG_LEVEL, POWERTOOLS_LOG_LEVEL).
+      applicationLogLevelV2: ApplicationLogLevel[settings.logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'lobby',
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: settings.logLevel,
         ...props.environment,
       },
       bundling: {
@@ -99,6 +106,10 @@ export class LobbyFunction extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
+
+    // `lobby:tracing=off`: no traces at all. Otherwise active tracing, sampled by the stack's
+    // X-Ray sampling rule (lib/lobby-stack.ts), not every invocation.
+    if (settings.tracing === 'off') return;
 
     // Active X-Ray tracing, with its permissions in a policy of their own: X-Ray's
     // PutTraceSegments/PutTelemetryRecords have no resource-level permissions, and

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import { routes as routeTable, type Route } from '../functions/http/routes.ts';
 import { Api } from './api.ts';
@@ -7,6 +8,8 @@ import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Panels } from './panels.ts';
 import { PHOTO_PREFIX, Photos } from './photos.ts';
+import { lobbySettings } from './settings.ts';
+import { STAGE_VARIABLE } from '../iot/protocol/topics.ts';
 
 export interface LobbyStackProps extends StackProps {
   /** @default the route table of functions/http/routes.ts */
@@ -26,6 +29,7 @@ export class LobbyStack extends Stack {
   readonly api: Api;
   readonly panels: Panels;
   readonly observability: Observability;
+  readonly stage: string;
   /** The variables functions/adapters/config.ts reads, for every handler. */
   readonly functionEnvironment: Record<string, string>;
 
@@ -35,6 +39,8 @@ export class LobbyStack extends Stack {
       ...props,
     });
 
+    const settings = lobbySettings(this);
+    this.stage = settings.stage;
     this.data = new Data(this, 'Data');
     this.photos = new Photos(this, 'Photos');
     this.auth = new Auth(this, 'Auth');
@@ -45,6 +51,8 @@ export class LobbyStack extends Stack {
       IDEMPOTENCY_TABLE: this.data.idempotencyTable.tableName,
       PHOTOS_BUCKET: this.photos.bucket.bucketName,
       CODE_SECRET_ARN: this.data.codeSecret.secretArn,
+      // The stage: its topic root (iot/protocol/topics.ts) and the metrics' stage dimension.
+      [STAGE_VARIABLE]: settings.stage,
     };
 
     this.api = new Api(this, 'Api', {
@@ -81,6 +89,30 @@ export class LobbyStack extends Stack {
     for (const [fn, lambda] of this.api.functions) this.observability.watchFunction(fn, lambda.function);
     for (const [name, table] of Object.entries(this.data.tables)) this.observability.watchTable(name, table);
 
+    // Active tracing asks X-Ray whether to sample: this rule (matched by the functions'
+    // names, which start with the stack name) keeps it to a few traces, not every invocation.
+    if (settings.tracing === 'sampled') {
+      new CfnSamplingRule(this, 'TraceSampling', {
+        samplingRule: {
+          ruleName: `lobby-${settings.stage}`,
+          priority: 100,
+          fixedRate: settings.traceSampleRate,
+          reservoirSize: 0,
+          serviceName: `${this.stackName}-*`,
+          serviceType: '*',
+          host: '*',
+          httpMethod: '*',
+          urlPath: '*',
+          resourceArn: '*',
+          version: 1,
+        },
+      });
+    }
+
+    new CfnOutput(this, 'Stage', { value: settings.stage, description: 'Deployment stage (lobby:stage)' });
+    new CfnOutput(this, 'PanelTopicRoot', { value: this.panels.topicRoot, description: 'MQTT topic root of this stage\'s panels' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn, description: 'SNS topic every alarm notifies' });
+    new CfnOutput(this, 'StreamFailuresBucketName', { value: this.panels.streamFailures.bucketName, description: 'Stream batches credential-stream gave up on (records included)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.adminClient.userPoolClientId, description: 'App client of the admin tools (no secret)' });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm, ComparisonOperator, Dashboard, GraphWidget, type IAlarmAction, type IMetric, MathExpression, Stats, TextWidget, TreatMissingData,
@@ -6,15 +6,19 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { CONTEXT, lobbySettings } from './settings.ts';
 
 /** Context key: ARN of an existing SNS topic the alarms notify (optional). */
-export const ALARM_TOPIC_CONTEXT = 'lobby:alarmTopicArn';
+export const ALARM_TOPIC_CONTEXT = CONTEXT.alarmTopicArn;
 
 export interface ObservabilityProps {
-  /** @default context `lobby:alarmTopicArn`, else alarms without actions */
+  /** @default context `lobby:alarmTopicArn`, else a topic of this stack */
   alarmTopicArn?: string;
+  /** Subscribed to the stack's own topic. @default context `lobby:alarmEmail` */
+  alarmEmail?: string;
   dashboardName?: string;
 }
 
@@ -33,12 +37,28 @@ const WATCHED_OPERATIONS = [
 export class Observability extends Construct {
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
-  private readonly action?: IAlarmAction;
+  /** Where every alarm goes: the given topic, else one of this stack's. */
+  readonly alarmTopic: ITopic;
+  private readonly action: IAlarmAction;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps = {}) {
     super(scope, id);
-    const topicArn = props.alarmTopicArn ?? this.node.tryGetContext(ALARM_TOPIC_CONTEXT);
-    if (topicArn) this.action = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', topicArn));
+    const settings = lobbySettings(this);
+    const topicArn = props.alarmTopicArn ?? settings.alarmTopicArn;
+    if (topicArn) {
+      this.alarmTopic = Topic.fromTopicArn(this, 'AlarmTopic', topicArn);
+    } else {
+      // No alarm may be silent: without a given topic the stack brings its own.
+      const topic = new Topic(this, 'Alarms', { displayName: `Lobby ${settings.stage} alarms`, enforceSSL: true });
+      Validations.of(topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason: 'Alarm notifications carry alarm names and states only (no codes, tokens or personal data). CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would cost more than the topic; TLS is enforced (SNS3).',
+      });
+      const email = props.alarmEmail ?? settings.alarmEmail;
+      if (email) topic.addSubscription(new EmailSubscription(email));
+      this.alarmTopic = topic;
+    }
+    this.action = new SnsAction(this.alarmTopic);
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
@@ -58,7 +78,7 @@ export class Observability extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
-    if (this.action) alarm.addAlarmAction(this.action);
+    alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);
     return alarm;
   }

@@ -1,35 +1,38 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
-import { type EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CfnLogging, CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
+import { type EventSourceMapping, FilterCriteria, FilterRule, type IEventSourceDlq, MetricType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CREDENTIAL_TYPES } from '../functions/domain/credential-sets.ts';
+import { PANEL_METRICS } from '../functions/http/observability.ts';
 import type { FunctionName } from '../functions/http/routes.ts';
-import { panelRules, ruleSql, type PanelRule } from '../functions/iot/rules.ts';
+import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../functions/iot/rules.ts';
 import { panelPolicyDocument } from '../iot/policy/panel-policy.ts';
-import { CREDENTIALS_SHADOW, PANEL_TOPIC_ROOT } from '../iot/protocol/topics.ts';
+import { CREDENTIALS_SHADOW, panelTopicRoot } from '../iot/protocol/topics.ts';
 import type { Data } from './data.ts';
 import { LobbyFunction } from './lobby-function.ts';
 import type { Observability } from './observability.ts';
 import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
-
-/** The IoT thing type every panel is created in (functions/adapters/panel-provisioner.ts). */
-export const PANEL_THING_TYPE = 'lobby-panel';
-/** The IoT policy attached to every panel certificate (iot/policy/panel-policy.ts). */
-export const PANEL_POLICY_NAME = 'lobby-panel';
+import { lobbySettings } from './settings.ts';
 /** The SDK's service-specific endpoint variable for IoTDataPlaneClient (functions/adapters/panel-channel.ts). */
 export const IOT_DATA_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_IOT_DATA_PLANE';
 /** The IoT rules engine's SQL version for every topic rule. */
 export const IOT_SQL_VERSION = '2016-03-23';
 
 /** The Lambda functions of the panel side (handlers in functions/handlers/). */
-export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'credential-stream';
+export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'panel-presence' | 'credential-stream' | 'reconcile';
+
+/** The functions IoT rules invoke asynchronously: each parks what it gave up on in its own queue. */
+export const RULE_DRIVEN_FUNCTIONS = ['panel-messages', 'panel-requests', 'panel-presence'] as const;
 
 /**
  * What each API function does with IoT, from its handler and the domain code it runs:
@@ -52,10 +55,6 @@ export interface PanelsProps {
   environment: Record<string, string>;
   /** The API's functions by route-table `fn`: the ones in API_IOT_ACCESS get IoT access. */
   apiFunctions: ReadonlyMap<FunctionName, LobbyFunction>;
-  /** @default 'lobby-panel' */
-  thingTypeName?: string;
-  /** @default 'lobby-panel' */
-  policyName?: string;
 }
 
 /**
@@ -70,14 +69,17 @@ export interface PanelsProps {
  * - least-privilege IAM for all of them, including the API functions that provision panels,
  *   send unlock commands or write shadows.
  *
- * Thing type, policy and rules have fixed names: one Lobby per account and region (two
- * stacks would both receive every panel message anyway, as topics are account-wide).
+ * Stages: topics are account-wide, so each stage has its own topic root (`lobby-<stage>/panels`,
+ * iot/protocol/topics.ts) and its rules are named after it. The thing type and the policy
+ * are retained (run-time things and certificates refer to them) and therefore unnamed:
+ * CloudFormation names them, so a retained pair never blocks the next create.
  */
 export class Panels extends Construct {
   readonly thingType: CfnThingType;
   readonly policy: CfnPolicy;
-  readonly thingTypeName: string;
-  readonly policyName: string;
+  readonly stage: string;
+  /** `lobby-<stage>/panels`: every panel topic of this stage lives under it. */
+  readonly topicRoot: string;
   /** Host name of the account's iot:Data-ATS endpoint (MQTT for panels, HTTPS for the data plane). */
   readonly dataEndpoint: string;
   /** `https://<dataEndpoint>`: what AWS_ENDPOINT_URL_IOT_DATA_PLANE is set to. */
@@ -87,21 +89,24 @@ export class Panels extends Construct {
   readonly rules = new Map<string, CfnTopicRule>();
   /** Where IoT writes a message whose rule action failed (the rules' error action). */
   readonly ruleErrors: LogGroup;
-  /** Stream batches credential-stream gave up on (after retries and bisecting). */
-  readonly streamFailures: Queue;
+  /** Stream batches credential-stream gave up on (after retries and bisecting), records included. */
+  readonly streamFailures: Bucket;
   readonly streamMapping: EventSourceMapping;
+  readonly reconcileSchedule: Rule;
+  /** By rule-driven function: the on-failure queue of its asynchronous invocations. */
+  readonly failureQueues = new Map<(typeof RULE_DRIVEN_FUNCTIONS)[number], Queue>();
 
   constructor(scope: Construct, id: string, props: PanelsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.thingTypeName = props.thingTypeName ?? PANEL_THING_TYPE;
-    this.policyName = props.policyName ?? PANEL_POLICY_NAME;
+    const settings = lobbySettings(this);
+    this.stage = settings.stage;
+    this.topicRoot = panelTopicRoot(this.stage);
 
     // ---- identity: thing type and policy ------------------------------------------------
     // Retained: things and certificates created at run time by the panels function refer
     // to them, and IoT refuses to delete a policy still attached to a certificate.
     this.thingType = new CfnThingType(this, 'ThingType', {
-      thingTypeName: this.thingTypeName,
       thingTypeProperties: {
         thingTypeDescription: 'Lobby door panel (intercom, keypad, camera); thing name = panel id = MQTT client id',
         searchableAttributes: ['propertyId'],
@@ -110,8 +115,7 @@ export class Panels extends Construct {
     this.thingType.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.policy = new CfnPolicy(this, 'Policy', {
-      policyName: this.policyName,
-      policyDocument: panelPolicyDocument({ region: stack.region, account: stack.account }),
+      policyDocument: panelPolicyDocument({ region: stack.region, account: stack.account }, { topicRoot: this.topicRoot }),
     });
     this.policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
@@ -131,7 +135,12 @@ export class Panels extends Construct {
     };
     const messages = make('panel-messages', 'Lobby IoT rule: access events, command acks and heartbeats from panels', Duration.seconds(10), false);
     const requests = make('panel-requests', 'Lobby IoT rule: panel requests (credential sync, photo upload URLs, pass claims)', Duration.seconds(10), true);
+    const presence = make('panel-presence', 'Lobby IoT rule: panel connects and disconnects (AWS IoT lifecycle events)', Duration.seconds(10), false);
     const stream = make('credential-stream', 'Lobby table stream: credential changes -> credential sets and panel shadows; photos of expired access events', Duration.seconds(60), true);
+
+    // panel-presence: the panel's connection state on its item.
+    props.data.grantLobbyTable(presence.role);
+    props.data.grantCodeSecret(presence.role);
 
     // panel-messages: records events, acks and heartbeats. loadStores() reads the code
     // secret at cold start (functions/adapters/stores.ts), so it needs that too.
@@ -152,16 +161,65 @@ export class Panels extends Construct {
     props.data.grantCodeSecret(stream.role);
     this.grantShadowUpdate(stream.role, 'credential-set versions are announced to every panel of the property (functions/domain/credential-sets.ts announce)');
     props.photos.grantObjects(stream.role, ['s3:DeleteObject'], PHOTO_PREFIX);
-    this.streamFailures = new Queue(this, 'StreamFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
+    // An S3 on-failure destination keeps the records of a batch given up on (an SQS one
+    // would get only their shard and sequence numbers, useless once the stream trims them
+    // after 24 hours).
+    this.streamFailures = new Bucket(this, 'StreamFailures', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.streamFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter (on-failure) destination of the credential-stream event source mapping: it holds the stream records of batches that failed every retry, for inspection and replay. A DLQ of a DLQ would add nothing.',
+      encryption: BucketEncryption.S3_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.photos.accessLogs,
+      serverAccessLogsPrefix: 'stream-failures/',
+      lifecycleRules: [{ id: 'expire-parked-batches', expiration: Duration.days(90) }],
     });
     this.streamMapping = this.subscribeToStream(stream, props.data.lobbyTable);
+
+    // ---- reconcile: the periodic safety net behind the stream ---------------------------
+    // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
+    // EventBridge, then parked in its own queue (alarmed), and its errors alarm too.
+    const reconcile = make('reconcile', 'Lobby schedule: reconcile every property\'s credential set with its panels', Duration.seconds(120), true);
+    props.data.grantLobbyTable(reconcile.role);
+    props.data.grantCodeSecret(reconcile.role);
+    props.photos.grantObjects(reconcile.role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX);
+    this.grantShadowUpdate(reconcile.role, 'reconciliation re-announces the current credential-set version to panels that missed it (functions/domain/reconcile.ts)');
+    const reconcileFailures = new Queue(this, 'ReconcileFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(reconcileFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the reconcile schedule (EventBridge target): a DLQ of a DLQ would add nothing. The next run, 5 minutes later, reconciles everything again anyway.',
+    });
+    this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+      description: 'Lobby: reconcile credential sets with panels every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(reconcile.function, { retryAttempts: 2, maxEventAge: Duration.minutes(4), deadLetterQueue: reconcileFailures })],
+    });
+    props.observability.watchMetric('ReconcileFailureQueueDepth',
+      reconcileFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+      'reconcile: scheduled runs EventBridge could not deliver');
+
+    // ---- asynchronous invocations of the rule-driven functions --------------------------
+    // IoT rules invoke asynchronously: after Lambda's retries an event lands in the
+    // function's on-failure queue (the invocation record, requestPayload included), where
+    // `npm run redrive` replays it through the same function.
+    for (const [fn, lambda] of [['panel-messages', messages], ['panel-requests', requests], ['panel-presence', presence]] as const) {
+      const queue = new Queue(this, `${constructId(fn)}Failures`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue is itself the on-failure destination of ${fn}'s asynchronous invocations (IoT rule actions): it holds what failed every retry, for \`npm run redrive\`. A DLQ of a DLQ would add nothing.`,
+      });
+      lambda.function.configureAsyncInvoke({ onFailure: new SqsDestination(queue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+      this.failureQueues.set(fn, queue);
+      props.observability.watchMetric(`${constructId(fn)}FailureQueueDepth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        `${fn}: IoT rule invocations given up on, parked for npm run redrive`);
+      new CfnOutput(Stack.of(this), `${constructId(fn)}FailureQueueUrl`, { value: queue.queueUrl, description: `On-failure queue of ${fn} (npm run redrive)` });
+      new CfnOutput(Stack.of(this), `${constructId(fn)}FailureQueueArn`, { value: queue.queueArn, description: `On-failure queue of ${fn}` });
+    }
 
     // ---- topic rules ------------------------------------------------------------------
     this.ruleErrors = new LogGroup(this, 'RuleErrors', { retention: RetentionDays.THREE_MONTHS });
@@ -177,7 +235,9 @@ export class Panels extends Construct {
     });
     this.ruleErrors.grantWrite(errorRole);
     this.ruleErrors.grant(errorRole, 'logs:DescribeLogStreams');
-    for (const rule of panelRules) this.addRule(rule, this.functions.get(rule.fn)!, errorRole);
+    for (const rule of panelRulesFor(this.topicRoot, this.stage)) this.addRule(rule.name, rule.topicFilter, ruleSql(rule), this.functions.get(rule.fn)!, errorRole);
+    const presenceTopics = presenceRule(this.stage);
+    this.addRule(presenceTopics.name, presenceTopics.topicFilter, presenceRuleSql(presenceTopics), presence, errorRole);
 
     const ruleFailures = new MetricFilter(this, 'RuleFailureCount', {
       logGroup: this.ruleErrors,
@@ -190,11 +250,19 @@ export class Panels extends Construct {
       ruleFailures.metric({ period: Duration.minutes(5), statistic: Stats.SUM }),
       'IoT topic rules: panel messages whose Lambda action failed (see the RuleErrors log group)');
     props.observability.watchMetric('CredentialStreamFailures',
-      this.streamFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-      'credential-stream: stream batches given up on (credential changes that may not have reached the doors)');
+      new Metric({
+        namespace: 'AWS/Lambda', metricName: 'OnFailureDestinationDeliveredEventCount',
+        dimensionsMap: { EventSourceMappingUUID: this.streamMapping.eventSourceMappingId },
+        period: Duration.minutes(5), statistic: Stats.SUM,
+      }),
+      'credential-stream: stream records given up on, parked in the StreamFailures bucket (credential changes that may not have reached the doors)');
     props.observability.watchMetric('CredentialStreamIteratorAge',
       stream.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
       'credential-stream: age of the oldest unprocessed stream record over 5 minutes (ms)', 5 * 60 * 1000);
+
+    // ---- panel health ------------------------------------------------------------------
+    this.watchPanels(props.observability, settings.panelOfflineMinutes);
+    if (settings.iotLogging) this.enableIotLogging();
 
     // ---- the API functions that talk to IoT ---------------------------------------------
     for (const [fn, access] of Object.entries(API_IOT_ACCESS) as Array<[FunctionName, NonNullable<(typeof API_IOT_ACCESS)[FunctionName]>]>) {
@@ -205,6 +273,66 @@ export class Panels extends Construct {
       if (access.commands) this.grantPublish(lambda.role, 'commands', 'remote unlock commands go to the chosen panel\'s own commands topic (functions/domain/commands.ts requestUnlock)');
       if (access.shadows) this.grantShadowUpdate(lambda.role, `the ${fn} API function writes the credentials shadow of a property's panels (see API_IOT_ACCESS in lib/panels.ts)`);
     }
+  }
+
+  /**
+   * Alarms on panel health: authentication and authorization failures at the IoT broker
+   * (a revoked or stolen certificate, a panel outside its policy), disconnects (lifecycle
+   * events), and the gauges of PANEL_METRICS (offline or lagging for panelOfflineMinutes).
+   */
+  private watchPanels(observability: Observability, offlineMinutes: number) {
+    const period = Duration.minutes(5);
+    const iot = (metricName: string) => new Metric({ namespace: 'AWS/IoT', metricName, dimensionsMap: { Protocol: 'MQTT' }, period, statistic: Stats.SUM });
+    const lobby = (metricName: string, statistic: string, minutes = 5) => new Metric({
+      namespace: 'Lobby', metricName, dimensionsMap: { service: 'lobby', stage: this.stage }, period: Duration.minutes(minutes), statistic,
+    });
+    observability.watchMetric('IotConnectAuthErrors', iot('Connect.AuthError'),
+      'AWS IoT: MQTT connections refused by authorization (a revoked or deactivated panel certificate, a client id that is not its thing name)');
+    observability.watchMetric('IotPublishAuthErrors', iot('Publish-In.AuthError'),
+      'AWS IoT: publishes refused by the panel policy (a panel writing outside its own topics)');
+    observability.watchMetric('IotSubscribeAuthErrors', iot('Subscribe.AuthError'),
+      'AWS IoT: subscriptions refused by the panel policy (a panel reading outside its own topics)');
+    // Internet scanners also fail TLS authentication against the endpoint: only a burst pages.
+    observability.watchMetric('IotAuthenticationErrors', iot('Connection.AuthNError'),
+      'AWS IoT: connection attempts with no valid certificate (burst; scanners cause a trickle)', 25);
+    observability.watchMetric('PanelsOffline', lobby(PANEL_METRICS.offline, Stats.MAXIMUM),
+      `Panels not heard from for more than ${offlineMinutes} minutes (gauge from the reconcile pass)`);
+    observability.watchMetric('PanelsSetVersionLagging', lobby(PANEL_METRICS.lagging, Stats.MAXIMUM),
+      `Panels holding an older credential set than their property's for more than ${offlineMinutes} minutes (gauge from the reconcile pass)`);
+    // Disconnects net of reconnects over the offline window: a panel that dropped and stayed away.
+    observability.watchMetric('PanelsDisconnected',
+      new MathExpression({
+        expression: 'FILL(d, 0) - FILL(c, 0)',
+        usingMetrics: { d: lobby(PANEL_METRICS.disconnected, Stats.SUM, offlineMinutes), c: lobby(PANEL_METRICS.connected, Stats.SUM, offlineMinutes) },
+        period: Duration.minutes(offlineMinutes),
+        label: 'disconnects not followed by a reconnect',
+      }),
+      `Panels that disconnected (IoT lifecycle events) and did not reconnect within ${offlineMinutes} minutes`);
+  }
+
+  /**
+   * AWS IoT logging at ERROR (authentication, authorization and rule failures in the AWSIotLogsV2
+   * log group). One setting per account and region: only one stage owns it (lobby:iotLogging).
+   */
+  private enableIotLogging() {
+    const stack = Stack.of(this);
+    const role = new Role(this, 'IotLoggingRole', {
+      description: 'AWS IoT logging: write to the AWSIotLogsV2 log group',
+      assumedBy: new ServicePrincipal('iot.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: 'AWSIotLogsV2', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    role.addToPrincipalPolicy(new PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
+      resources: [logGroupArn, `${logGroupArn}:*`],
+    }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:AWSIotLogsV2:*]`,
+      reason: 'The log streams of AWS IoT\'s own log group (AWSIotLogsV2, the name IoT writes to) are created by IoT at run time; the wildcard covers only that group\'s streams.',
+    });
+    const logging = new CfnLogging(this, 'IotLogging', { accountId: stack.account, defaultLogLevel: 'ERROR', roleArn: role.roleArn });
+    logging.node.addDependency(role);
   }
 
   /**
@@ -224,10 +352,10 @@ export class Panels extends Construct {
 
   /** iot:Publish on one channel of every panel: `topic/lobby/panels/* /<channel>`. */
   private grantPublish(role: Role, channel: 'responses' | 'commands', why: string) {
-    const resource = this.iotArn(`topic/${PANEL_TOPIC_ROOT}/*/${channel}`);
+    const resource = this.iotArn(`topic/${this.topicRoot}/*/${channel}`);
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:Publish'], resources: [resource] }));
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${this.nagArn(`topic/${PANEL_TOPIC_ROOT}/*/${channel}`)}]`,
+      id: `AwsSolutions-IAM5[Resource::${this.nagArn(`topic/${this.topicRoot}/*/${channel}`)}]`,
       reason: `The wildcard is the panel id (thing name), known only at run time: ${why}. Only the ${channel} channel, only iot:Publish.`,
     });
   }
@@ -256,13 +384,22 @@ export class Panels extends Construct {
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:CreateThing'], resources: [this.iotArn('thing/*')] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagArn('thing/*')}]`,
-      reason: 'iot:CreateThing for a new panel: its thing name is the panel id generated at creation time (functions/domain/panels.ts createPanel), so it cannot be named in advance. Only CreateThing is granted on things here.',
+      reason: 'Thing names are panel ids generated at run time (functions/domain/panels.ts createPanel), so they cannot be named in advance: iot:CreateThing for a new panel; iot:ListThingPrincipals, iot:DetachThingPrincipal and iot:DeleteThing to decommission one. Nothing else is granted on things.',
     });
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:AttachPolicy', 'iot:AttachThingPrincipal'], resources: [this.iotArn('cert/*')] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagArn('cert/*')}]`,
-      reason: 'iot:AttachPolicy and iot:AttachThingPrincipal act on the certificate just created by CreateKeysAndCertificate (its id is only known at run time); both are authorized against the certificate ARN.',
+      reason: 'iot:AttachPolicy and iot:AttachThingPrincipal act on the certificate just created by CreateKeysAndCertificate (its id is only known at run time); both are authorized against the certificate ARN. Decommissioning (functions/adapters/panel-provisioner.ts decommission) deactivates, detaches and deletes a panel\'s certificate: UpdateCertificate, DetachThingPrincipal, DetachPolicy, DeleteCertificate on cert/*.',
     });
+    // Decommission, per the Service Authorization Reference: UpdateCertificate, DeleteCertificate,
+    // DetachThingPrincipal -> cert; DetachPolicy -> cert (the target); ListThingPrincipals,
+    // DeleteThing -> thing; DetachPolicy also names the policy (this stage's only).
+    role.addToPrincipalPolicy(new PolicyStatement({
+      actions: ['iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'],
+      resources: [this.iotArn('cert/*')],
+    }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: [this.iotArn(`policy/${this.policy.ref}`)] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:ListThingPrincipals', 'iot:DeleteThing', 'iot:DetachThingPrincipal'], resources: [this.iotArn('thing/*')] }));
 
     // Actions without resource-level permissions, in a policy of their own so that the
     // Resource "*" acknowledgement covers nothing else.
@@ -278,20 +415,22 @@ export class Panels extends Construct {
   }
 
   /** One topic rule: SQL from functions/iot/rules.ts, its function as the action, failures to RuleErrors. */
-  private addRule(rule: PanelRule, target: LobbyFunction, errorRole: Role) {
-    const topicRule = new CfnTopicRule(this, `Rule${constructId(rule.name.replace(/_/g, '-'))}`, {
-      ruleName: rule.name,
+  private addRule(name: string, topicFilter: string, sql: string, target: LobbyFunction, errorRole: Role) {
+    // Construct ids without the stage: a stage's rules keep their logical ids.
+    const id = constructId(name.replace(`lobby_${this.stage}_`, 'lobby_').replace(/_/g, '-'));
+    const topicRule = new CfnTopicRule(this, `Rule${id}`, {
+      ruleName: name,
       topicRulePayload: {
-        description: `Panel messages on ${rule.topicFilter} -> ${rule.fn}`,
-        sql: ruleSql(rule),
+        description: `Panel messages on ${topicFilter} -> ${target.node.id}`,
+        sql,
         awsIotSqlVersion: IOT_SQL_VERSION,
         ruleDisabled: false,
         actions: [{ lambda: { functionArn: target.function.functionArn } }],
         errorAction: { cloudwatchLogs: { logGroupName: this.ruleErrors.logGroupName, roleArn: errorRole.roleArn } },
       },
     });
-    this.rules.set(rule.name, topicRule);
-    target.function.addPermission(`InvokedBy${constructId(rule.name.replace(/_/g, '-'))}`, {
+    this.rules.set(name, topicRule);
+    target.function.addPermission(`InvokedBy${id}`, {
       principal: new ServicePrincipal('iot.amazonaws.com'),
       sourceArn: topicRule.attrArn,
       sourceAccount: Stack.of(this).account,
@@ -331,9 +470,14 @@ export class Panels extends Construct {
       // One batch at a time per shard: set versions are an optimistic lock per property.
       parallelizationFactor: 1,
       bisectBatchOnError: true,
+      // The handler answers batchItemFailures: only the failed record and what follows it is retried.
+      reportBatchItemFailures: true,
       retryAttempts: 5,
-      maxRecordAge: Duration.days(1),
-      onFailure: new SqsDlq(this.streamFailures),
+      // Given up on well before the stream trims a record (24 h), so the records reach the bucket.
+      maxRecordAge: Duration.hours(6),
+      onFailure: this.parkInBucket(stream),
+      // Event counts per mapping, among them OnFailureDestinationDeliveredEventCount (alarmed).
+      metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
       filters: [
         FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.or(...types) } } } }),
         FilterCriteria.filter({ dynamodb: { OldImage: { type: { S: FilterRule.or(...types) } } } }),
@@ -345,6 +489,21 @@ export class Panels extends Construct {
     const defaultPolicy = stream.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy) mapping.node.addDependency(defaultPolicy);
     return mapping;
+  }
+
+  /**
+   * The S3 on-failure destination, with only what Lambda needs to write to it (s3:PutObject on
+   * its objects, s3:ListBucket on it), instead of S3OnFailureDestination's read-write grant.
+   */
+  private parkInBucket(stream: LobbyFunction): IEventSourceDlq {
+    const bucket = this.streamFailures;
+    stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects('*')] }));
+    stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    Validations.of(stream.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+      reason: 'Lambda names the objects of the stream on-failure destination itself (one per batch given up on): s3:PutObject on the StreamFailures bucket\'s objects only.',
+    });
+    return { bind: () => ({ destination: bucket.bucketArn }) };
   }
 
   /**

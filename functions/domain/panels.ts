@@ -3,7 +3,7 @@ import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import type { PanelCertificate, PanelProvisioner } from '../adapters/panel-provisioner.ts';
 import { notFound } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
-import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
+import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW, PANEL_TOPIC_ROOT } from '../../iot/protocol/topics.ts';
 import type { Heartbeat } from '../../iot/protocol/messages.ts';
 import { adminsOnly, managers, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
@@ -47,10 +47,20 @@ const view = (panel: Panel, desiredVersion: number, now: Date): PanelView => ({
 
 /** Resolves the panel behind an IoT thing name (a message's topic), wherever its property is. */
 export async function panelById(stores: Stores, panelId: string): Promise<Panel | undefined> {
-  const ref = await stores.table.get<{ propertyId: string } & Item>(keys.panelIndex(panelId), keys.meta);
-  if (!ref) return undefined;
-  return stores.table.get<Panel>(keys.property(ref.propertyId), keys.panel(panelId));
+  // A panel's property never changes, so its ref is cached per container (one read less per
+  // message); the panel item itself is read every time (a decommissioned panel is gone).
+  let propertyId = panelProperties.get(panelId);
+  if (!propertyId) {
+    const ref = await stores.table.get<{ propertyId: string } & Item>(keys.panelIndex(panelId), keys.meta);
+    if (!ref) return undefined;
+    propertyId = ref.propertyId;
+    if (panelProperties.size >= PANEL_REF_CACHE_SIZE) panelProperties.delete(panelProperties.keys().next().value!);
+    panelProperties.set(panelId, propertyId);
+  }
+  return stores.table.get<Panel>(keys.property(propertyId), keys.panel(panelId));
 }
+const PANEL_REF_CACHE_SIZE = 10_000;
+const panelProperties = new Map<string, string>();
 
 export async function loadPanel(stores: Stores, propertyId: string, panelId: string): Promise<Panel> {
   const panel = await stores.table.get<Panel>(keys.property(propertyId), keys.panel(panelId));
@@ -70,7 +80,8 @@ export async function createPanel(stores: Stores, provisioner: PanelProvisioner,
   ]);
   const head = await loadSetHead(stores, propertyId);
   await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...(await desiredCredentials(stores, propertyId, head)) });
-  return { ...view(panel, head.version, stores.now()), connection };
+  // The stage's topic root travels with the connection material: the panel's topics live under it.
+  return { ...view(panel, head.version, stores.now()), connection: { ...connection, topicRoot: PANEL_TOPIC_ROOT } };
 }
 
 /**
@@ -121,6 +132,22 @@ export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartb
 }
 
 /**
+ * An AWS IoT lifecycle event (connected/disconnected) for the panel: its connection state as
+ * AWS saw it, kept apart from the heartbeat fields (offline claims rely on those). Events can
+ * arrive out of order; the newer one wins.
+ */
+export async function recordPresence(stores: Stores, panel: Panel, presence: { connected: boolean; at: string; disconnectReason?: string }) {
+  await stores.table.update({
+    Key: { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) },
+    UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
+    ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason ?? null },
+  }).catch((error: Error) => {
+    if (error.name !== 'ConditionalCheckFailedException') throw error;
+  });
+}
+
+/**
  * When the cloud last heard from the panel (its own clock, not the panel's), and the
  * last offline period it saw: from the last heartbeat before a silence longer than
  * OFFLINE_AFTER_SECONDS to the heartbeat that ended it. Offline claims must fall in
@@ -145,7 +172,14 @@ async function noteOfflineGap(stores: Stores, panel: Panel) {
 export type SyncState = 'setting' | 'set' | 'removing' | 'removed';
 
 /** "Is this code on that door yet?", from the version that last changed the credential and each panel's reported version. */
-export async function credentialSync(stores: Stores, propertyId: string, credentialId: string, active: boolean) {
+export async function credentialSync(stores: Stores, propertyId: string, credentialId: string, active: boolean, opts: { claimedInCloud?: boolean } = {}) {
+  // A single-use pass the panels do not hold (offline policy deny) works, or stops working,
+  // at every connected door the moment it is committed: each door asks the cloud.
+  if (opts.claimedInCloud) {
+    const [panels, now] = [await stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#'), stores.now()];
+    const done: SyncState = active ? 'set' : 'removed';
+    return { state: done, claimedInCloud: true, panels: panels.map((panel) => ({ panelId: panel.id, state: isOnline(panel, now) ? done : 'offline', since: null })) };
+  }
   const [changed, panels] = await Promise.all([
     stores.table.get<{ version: number; op: 'set' | 'removed'; changedAt: string } & Item>(keys.property(propertyId), keys.credentialVersion(credentialId)),
     stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#'),

@@ -15,7 +15,22 @@ export const logger = new Logger({ serviceName: 'lobby' });
 export const metrics = new Metrics({
   namespace: 'Lobby',
   serviceName: 'lobby',
+  // Two stages may share an account: every metric carries its stage (LOBBY_STAGE, set by CDK).
+  defaultDimensions: { stage: process.env.LOBBY_STAGE || 'local' },
   logger: process.env.POWERTOOLS_METRICS_DISABLED === 'true' ? { ...console, warn: () => {} } : undefined,
 });
 
 export const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
+
+/**
+ * Panel health, as metrics the stack alarms on (lib/panels.ts): connects and disconnects from
+ * IoT lifecycle events (functions/handlers/panel-presence.ts), and gauges a periodic pass over
+ * the panels reports (reconcile): how many have been offline, or have held an older credential
+ * set than the property's, for longer than the stack's panelOfflineMinutes.
+ */
+export const PANEL_METRICS = {
+  connected: 'PanelConnected',
+  disconnected: 'PanelDisconnected',
+  offline: 'PanelsOffline',
+  lagging: 'PanelsSetVersionLagging',
+} as const;

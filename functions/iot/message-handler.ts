@@ -33,7 +33,10 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
       return;
     }
     await operation({ stores, panel, channel: event.channel, message });
-    logger.info('panel message', { handler: name, panelId: panel.id, channel: event.channel, ms: Date.now() - started });
+    // Heartbeats are routine (one per panel per minute): DEBUG, so INFO logs cost nothing per beat.
+    const line = { handler: name, panelId: panel.id, channel: event.channel, ms: Date.now() - started };
+    if (event.channel === 'heartbeat') logger.debug('panel message', line);
+    else logger.info('panel message', line);
   };
   return middy<PanelRuleEvent, void, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).handler(run);
 }

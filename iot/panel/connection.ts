@@ -83,7 +83,8 @@ export class PanelConnection extends EventEmitter<Events> {
     options: ConnectionOptions = {},
   ) {
     super();
-    this.topics = panelTopics(identity.panelId);
+    // The stage's topic root comes with the connection material (absent: the local stand-in's).
+    this.topics = panelTopics(identity.panelId, identity.topicRoot);
     this.log = options.log ?? silentLogger;
     this.options = {
       keepAliveSeconds: options.keepAliveSeconds ?? 30,

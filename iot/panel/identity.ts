@@ -22,6 +22,8 @@ export const panelIdentity = z.looseObject({
   caPem: z.string().optional(),
   username: z.string().optional(),
   password: z.string().optional(),
+  /** The stage's topic root (iot/protocol/topics.ts panelTopicRoot), from the panel's creation response; absent = the local stand-in's. */
+  topicRoot: z.string().regex(/^[a-z0-9-]+\/panels$/, 'must look like lobby-<stage>/panels').optional(),
 }).refine((i) => (i.certificatePem === undefined) === (i.privateKeyPem === undefined), {
   message: 'certificatePem and privateKeyPem go together',
   path: ['privateKeyPem'],

@@ -1,0 +1,90 @@
+import type { Construct } from 'constructs';
+import { STAGE_PATTERN } from '../iot/protocol/topics.ts';
+
+/**
+ * Every `lobby:*` context key (cdk.json or `-c lobby:key=value`), read and checked in one place.
+ * README "Deploy to AWS" lists them for operators.
+ */
+export const CONTEXT = {
+  stage: 'lobby:stage',
+  alarmTopicArn: 'lobby:alarmTopicArn',
+  alarmEmail: 'lobby:alarmEmail',
+  cognitoFeaturePlan: 'lobby:cognitoFeaturePlan',
+  sesIdentityArn: 'lobby:sesIdentityArn',
+  fromEmail: 'lobby:fromEmail',
+  logLevel: 'lobby:logLevel',
+  tracing: 'lobby:tracing',
+  traceSampleRate: 'lobby:traceSampleRate',
+  iotLogging: 'lobby:iotLogging',
+  panelOfflineMinutes: 'lobby:panelOfflineMinutes',
+} as const;
+
+export const DEFAULT_STAGE = 'dev';
+export type FeaturePlanName = 'lite' | 'essentials' | 'plus';
+export type LogLevelName = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+export type TracingName = 'sampled' | 'off';
+
+export interface LobbySettings {
+  stage: string;
+  alarmTopicArn?: string;
+  alarmEmail?: string;
+  cognitoFeaturePlan: FeaturePlanName;
+  sesIdentityArn?: string;
+  fromEmail?: string;
+  logLevel: LogLevelName;
+  tracing: TracingName;
+  traceSampleRate: number;
+  iotLogging: boolean;
+  panelOfflineMinutes: number;
+}
+
+const fail = (key: string, want: string, got: unknown): never => {
+  throw new Error(`${key} must be ${want}, got ${JSON.stringify(got)}`);
+};
+
+function oneOf<T extends string>(raw: unknown, key: string, values: readonly T[], fallback: T): T {
+  if (raw === undefined || raw === '') return fallback;
+  const value = String(raw);
+  return (values as readonly string[]).includes(value) ? (value as T) : fail(key, values.map((v) => `"${v}"`).join(' or '), raw);
+}
+
+function bool(raw: unknown, key: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  return fail(key, 'true or false', raw);
+}
+
+function number(raw: unknown, key: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  return Number.isFinite(value) && value >= min && value <= max ? value : fail(key, `a number from ${min} to ${max}`, raw);
+}
+
+function optional(raw: unknown, key: string, pattern: RegExp, want: string): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  return pattern.test(String(raw)) ? String(raw) : fail(key, want, raw);
+}
+
+export function lobbySettings(scope: Construct): LobbySettings {
+  const get = (key: string) => scope.node.tryGetContext(key) as unknown;
+  const stage = String(get(CONTEXT.stage) ?? DEFAULT_STAGE);
+  if (!STAGE_PATTERN.test(stage)) fail(CONTEXT.stage, `lower-case letters and digits, starting with a letter, at most 12 (${STAGE_PATTERN})`, stage);
+  const sesIdentityArn = optional(get(CONTEXT.sesIdentityArn), CONTEXT.sesIdentityArn, /^arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity\/.+$/, 'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)');
+  const fromEmail = optional(get(CONTEXT.fromEmail), CONTEXT.fromEmail, /^([^<>@\s]+ <)?[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>?$/, 'an e-mail address ("Lobby <no-reply@example.com>" or no-reply@example.com)');
+  if (Boolean(sesIdentityArn) !== Boolean(fromEmail)) throw new Error(`${CONTEXT.sesIdentityArn} and ${CONTEXT.fromEmail} go together`);
+  return {
+    stage,
+    alarmTopicArn: optional(get(CONTEXT.alarmTopicArn), CONTEXT.alarmTopicArn, /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN'),
+    alarmEmail: optional(get(CONTEXT.alarmEmail), CONTEXT.alarmEmail, /^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/, 'an e-mail address'),
+    cognitoFeaturePlan: oneOf(get(CONTEXT.cognitoFeaturePlan), CONTEXT.cognitoFeaturePlan, ['lite', 'essentials', 'plus'] as const, 'lite'),
+    sesIdentityArn,
+    fromEmail,
+    logLevel: oneOf(get(CONTEXT.logLevel), CONTEXT.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
+    tracing: oneOf(get(CONTEXT.tracing), CONTEXT.tracing, ['sampled', 'off'] as const, 'sampled'),
+    traceSampleRate: number(get(CONTEXT.traceSampleRate), CONTEXT.traceSampleRate, 0.01, 0, 1),
+    // IoT logging is one setting per account and region: by default only prod owns it.
+    iotLogging: bool(get(CONTEXT.iotLogging), CONTEXT.iotLogging, stage === 'prod'),
+    panelOfflineMinutes: number(get(CONTEXT.panelOfflineMinutes), CONTEXT.panelOfflineMinutes, 15, 5, 1440),
+  };
+}
