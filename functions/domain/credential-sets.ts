@@ -142,7 +142,7 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
         removals.push(id);
       }
       // A Put, not an update: digests under other key versions (a rotation's, not yet committed) go stale here.
-      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, [digestAttribute(head.keyVersion)]: newDigest, op: entry ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
+      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, [digestAttribute(head.keyVersion)]: newDigest, op: entry && !entry.revoked ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
     }
     if (versionItems.length === 0) return undefined;
     const committed = { version: next, digest, keyVersion: head.keyVersion };

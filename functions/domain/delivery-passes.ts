@@ -7,6 +7,7 @@ import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
+import { panelsHoldPasses } from './credential-sets.ts';
 import { loadProperty, type Property } from './properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
@@ -106,10 +107,11 @@ export async function listDeliveryPasses(stores: Stores, caller: Caller, propert
 
 /** The maker sees their pass's code; anyone else (staff, admins) sees the hint and reveals it on the record. */
 export async function getDeliveryPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
-  const [, pass] = await loadManaged(stores, caller, propertyId, passId);
+  const [[, pass], { settings }] = await Promise.all([loadManaged(stores, caller, propertyId, passId), loadProperty(stores, propertyId)]);
   const status = passStatus(pass, stores.now());
   const code = status === 'active' && pass.createdBy === caller.userId ? stores.vault.decrypt(pass.sealedCode) : undefined;
-  return { ...view(pass, stores.now()), code, sync: await credentialSync(stores, propertyId, passId, status === 'active') };
+  const sync = await credentialSync(stores, propertyId, passId, status === 'active', { claimedInCloud: !panelsHoldPasses(settings) });
+  return { ...view(pass, stores.now()), code, sync };
 }
 
 /** The whole code of an active pass, for staff helping a courier; every reveal is on the audit trail. */
