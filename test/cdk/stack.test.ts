@@ -9,11 +9,17 @@ import { tableDefinitions } from '../../functions/adapters/table-definitions.ts'
 import { OPERATORS_GROUP } from '../../functions/http/caller.ts';
 import { routeKey, routes } from '../../functions/http/routes.ts';
 import { CREDENTIAL_TYPES } from '../../functions/domain/credential-sets.ts';
-import { panelRules, ruleSql } from '../../functions/iot/rules.ts';
-import { panelPolicyDocument, THING_NAME_VARIABLE } from '../../iot/policy/panel-policy.ts';
+import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../../functions/iot/rules.ts';
+import { CLIENT_ID_VARIABLE, panelPolicyDocument, THING_NAME_VARIABLE } from '../../iot/policy/panel-policy.ts';
+import { panelTopicRoot } from '../../iot/protocol/topics.ts';
 import { buildApp } from '../../lib/app.ts';
 import { LAMBDA_RUNTIME } from '../../lib/lobby-function.ts';
-import { API_IOT_ACCESS, IOT_DATA_ENDPOINT_VARIABLE, PANEL_POLICY_NAME, PANEL_THING_TYPE } from '../../lib/panels.ts';
+import { API_IOT_ACCESS, IOT_DATA_ENDPOINT_VARIABLE } from '../../lib/panels.ts';
+
+/** The default stage (lobby:stage unset): stack Lobby-dev, topic root lobby-dev/panels. */
+const STACK = 'Lobby-dev';
+const TOPIC_ROOT = panelTopicRoot('dev');
+const panelRules = panelRulesFor(TOPIC_ROOT, 'dev');
 
 /**
  * The Lobby stack, synthesized once for the whole file exactly as `cdk synth` does it:
@@ -43,7 +49,7 @@ beforeAll(() => {
   } catch (error) {
     synthError = error;
   }
-  const templateFile = join(outdir, 'Lobby.template.json');
+  const templateFile = join(outdir, `${STACK}.template.json`);
   if (!existsSync(templateFile)) throw synthError ?? new Error(`no template at ${templateFile}`);
   const json = JSON.parse(readFileSync(templateFile, 'utf8'));
   template = Template.fromJSON(json);
@@ -61,15 +67,15 @@ const pathOf = (resource: Json): string | undefined => resource?.Metadata?.['aws
 /** Logical id of the resource synthesized at a construct path (".../Resource" is added). */
 function idAt(path: string): string {
   const full = path.endsWith('/Resource') ? path : `${path}/Resource`;
-  const found = Object.entries(resources).filter(([, r]) => pathOf(r) === `Lobby/${full}`);
-  expect(found, `resource at Lobby/${full}`).toHaveLength(1);
+  const found = Object.entries(resources).filter(([, r]) => pathOf(r) === `${STACK}/${full}`);
+  expect(found, `resource at ${STACK}/${full}`).toHaveLength(1);
   return found[0]![0];
 }
 
 /** Logical id of an L1 construct created directly (no "/Resource" child), by its exact path. */
 function cfnAt(path: string): string {
-  const found = Object.entries(resources).filter(([, r]) => pathOf(r) === `Lobby/${path}`);
-  expect(found, `resource at Lobby/${path}`).toHaveLength(1);
+  const found = Object.entries(resources).filter(([, r]) => pathOf(r) === `${STACK}/${path}`);
+  expect(found, `resource at ${STACK}/${path}`).toHaveLength(1);
   return found[0]![0];
 }
 
@@ -208,7 +214,7 @@ describe('photos bucket', () => {
 // ---- auth ----------------------------------------------------------------------
 
 describe('user pool', () => {
-  it('no self sign-up, strong passwords, optional TOTP MFA, Plus tier with enforced threat protection, retained', () => {
+  it('no self sign-up, strong passwords, optional TOTP MFA, the Lite plan by default (cost; lobby:cognitoFeaturePlan), retained', () => {
     const pool = resources[idAt('Auth/UserPool')];
     expect(pool.DeletionPolicy).toBe('Retain');
     expect(pool.Properties).toMatchObject({
@@ -216,10 +222,12 @@ describe('user pool', () => {
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
       MfaConfiguration: 'OPTIONAL',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
-      UserPoolTier: 'PLUS',
-      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      UserPoolTier: 'LITE',
       DeletionProtection: 'ACTIVE',
     });
+    expect(pool.Properties.UserPoolAddOns).toBeUndefined();
+    // No SES identity in context: Cognito's own sender (dev only, documented).
+    expect(pool.Properties.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT').toBe('COGNITO_DEFAULT');
   });
 
   it(`has the "${OPERATORS_GROUP}" group and a public (secretless) app client`, () => {
@@ -293,13 +301,15 @@ const baseEnvironment = () => ({
   IDEMPOTENCY_TABLE: { Ref: idAt('Data/IdempotencyTable') },
   PHOTOS_BUCKET: { Ref: idAt('Photos/Bucket') },
   CODE_SECRET_ARN: { Ref: idAt('Data/CodeSecret') },
+  LOBBY_STAGE: 'dev',
   POWERTOOLS_SERVICE_NAME: 'lobby',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
   NODE_OPTIONS: '--enable-source-maps',
 });
 
 describe('functions', () => {
   it('the API has one per distinct `fn` of the route table, nothing else', () => {
-    const apiFunctions = ofType('AWS::Lambda::Function').filter(([, r]) => pathOf(r)?.startsWith('Lobby/Api/'));
+    const apiFunctions = ofType('AWS::Lambda::Function').filter(([, r]) => pathOf(r)?.startsWith(`${STACK}/Api/`));
     expect(apiFunctions.map(([id]) => id).sort()).toEqual(fnNames.map(functionId).sort());
   });
 
@@ -310,7 +320,7 @@ describe('functions', () => {
     expect(props.Handler).toBe('index.handler');
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
     const logGroup = idAt(`Api/${constructId(fn)}/Logs`);
-    expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroup } });
+    expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroup }, ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
     expect(resources[logGroup].Properties.RetentionInDays).toBeGreaterThan(0);
     const access = API_IOT_ACCESS[fn];
     expect(props.Environment.Variables).toEqual({
@@ -365,11 +375,13 @@ describe('IAM: each function gets only what its handler needs', () => {
     }
     const expectedIot = [
       ...(access?.provision ? [
-        { Action: 'iot:CreateThing', Resource: iotArn('thing/*') },
-        { Action: ['iot:AttachPolicy', 'iot:AttachThingPrincipal'], Resource: iotArn('cert/*') },
+        // create, and decommission (deactivate, detach, delete) panels
+        { Action: ['iot:CreateThing', 'iot:ListThingPrincipals', 'iot:DetachThingPrincipal', 'iot:DeleteThing'], Resource: iotArn('thing/*') },
+        { Action: ['iot:AttachPolicy', 'iot:AttachThingPrincipal', 'iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'], Resource: iotArn('cert/*') },
+        { Action: 'iot:DetachPolicy', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':policy/', { Ref: cfnAt('Panels/Policy') }]] } },
         { Action: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], Resource: '*' },
       ] : []),
-      ...(access?.commands ? [{ Action: 'iot:Publish', Resource: iotArn('topic/lobby/panels/*/commands') }] : []),
+      ...(access?.commands ? [{ Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/commands`) }] : []),
       ...(access?.shadows ? [{ Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') }] : []),
     ];
     expect(touching('iot').map(statementKey).sort()).toEqual(expectedIot.map(statementKey).sort());
@@ -437,7 +449,8 @@ describe('alarms and dashboard', () => {
 
 // ---- panels: IoT Core ------------------------------------------------------------
 
-const panelFunctions = ['panel-messages', 'panel-requests', 'credential-stream'] as const;
+const panelFunctions = ['panel-messages', 'panel-requests', 'panel-presence', 'credential-stream', 'reconcile'] as const;
+const ruleDriven = ['panel-messages', 'panel-requests', 'panel-presence'] as const;
 const panelFunctionId = (fn: string) => idAt(`Panels/${constructId(fn)}/Function`);
 const panelRoleId = (fn: string) => idAt(`Panels/${constructId(fn)}/Role`);
 
@@ -458,12 +471,12 @@ function matches(pattern: Json, event: Json): boolean {
 }
 
 describe('panels: IoT Core', () => {
-  it(`the thing type "${PANEL_THING_TYPE}" and the policy "${PANEL_POLICY_NAME}" are retained (run-time things and certificates refer to them)`, () => {
+  it('the thing type and the policy are retained (run-time things and certificates refer to them) and unnamed (a retained pair never blocks the next create)', () => {
     const thingType = resources[cfnAt('Panels/ThingType')];
-    expect(thingType.Properties.ThingTypeName).toBe(PANEL_THING_TYPE);
+    expect(thingType.Properties.ThingTypeName).toBeUndefined();
     expect(thingType.DeletionPolicy).toBe('Retain');
     const policy = resources[cfnAt('Panels/Policy')];
-    expect(policy.Properties.PolicyName).toBe(PANEL_POLICY_NAME);
+    expect(policy.Properties.PolicyName).toBeUndefined();
     expect(policy.DeletionPolicy).toBe('Retain');
     expect(ofType('AWS::IoT::Policy')).toHaveLength(1);
   });
@@ -476,13 +489,13 @@ describe('panels: IoT Core', () => {
         ...s, Resource: Array.isArray(s.Resource) ? s.Resource.map(render) : render(s.Resource),
       })),
     };
-    expect(rendered).toEqual(panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' }));
+    expect(rendered).toEqual(panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' }, { topicRoot: TOPIC_ROOT }));
     // Region and account are the stack's pseudo parameters, nothing else was substituted.
     expect(JSON.stringify(document)).not.toMatch(/Fn::Sub/);
   });
 
-  it('every policy resource is scoped by ${iot:Connection.Thing.ThingName}; no "*" resource or action', () => {
-    const expected = panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' });
+  it('every policy resource is scoped to the connected thing (Connect by ${iot:Connection.Thing.ThingName}, the rest by ${iot:ClientId}, which Connect pins to it); no "*" resource or action', () => {
+    const expected = panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' }, { topicRoot: TOPIC_ROOT });
     const statements: Json[] = resources[cfnAt('Panels/Policy')].Properties.PolicyDocument.Statement;
     for (const s of statements) {
       expect(s.Effect).toBe('Allow');
@@ -490,16 +503,21 @@ describe('panels: IoT Core', () => {
       for (const resource of asArray<Json>(s.Resource).map(render)) {
         expect(resource, 'no "*"-only resource').not.toBe('*');
         expect(resource).toMatch(/^arn:aws:iot:REGION:ACCOUNT:(client|topic|topicfilter)\//);
-        expect(resource, `${resource} is scoped to the connected thing`).toContain(THING_NAME_VARIABLE);
+        expect(resource, `${resource} is scoped to the connected thing`).toContain(s.Action === 'iot:Connect' ? THING_NAME_VARIABLE : CLIENT_ID_VARIABLE);
       }
     }
     const actions = (doc: Json[]) => doc.flatMap((s) => asArray<string>(s.Action)).sort();
     expect(actions(statements)).toEqual(actions(expected.Statement));
   });
 
-  it('one topic rule per panelRules entry: its SQL, SQL version 2016-03-23, its function, failures logged', () => {
+  it('one topic rule per panelRules entry of the stage, and the presence rule: its SQL, SQL version 2016-03-23, its function, failures logged', () => {
     const rules = ofType('AWS::IoT::TopicRule');
-    expect(rules.map(([, r]) => r.Properties.RuleName).sort()).toEqual(panelRules.map((r) => r.name).sort());
+    const presence = presenceRule('dev');
+    expect(rules.map(([, r]) => r.Properties.RuleName).sort()).toEqual([...panelRules.map((r) => r.name), presence.name].sort());
+    const [, presenceTopicRule] = rules.find(([, r]) => r.Properties.RuleName === presence.name)!;
+    expect(presenceTopicRule.Properties.TopicRulePayload.Sql).toBe(presenceRuleSql(presence));
+    expect(presenceTopicRule.Properties.TopicRulePayload.Sql).toBe("SELECT * FROM '$aws/events/presence/+/+'");
+    expect(presenceTopicRule.Properties.TopicRulePayload.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': [panelFunctionId('panel-presence'), 'Arn'] } } }]);
     const errorLogs = idAt('Panels/RuleErrors');
     const errorRole = idAt('Panels/RuleErrorRole');
     for (const rule of panelRules) {
@@ -515,9 +533,9 @@ describe('panels: IoT Core', () => {
 
   it('IoT may invoke each rule\'s function only from that rule (source ARN and account)', () => {
     const iotPermissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties).filter((p) => p.Principal === 'iot.amazonaws.com');
-    expect(iotPermissions).toHaveLength(panelRules.length);
+    expect(iotPermissions).toHaveLength(panelRules.length + 1);
     for (const [ruleId, topicRule] of ofType('AWS::IoT::TopicRule')) {
-      const rule = panelRules.find((r) => r.name === topicRule.Properties.RuleName)!;
+      const rule = [...panelRules, presenceRule('dev')].find((r) => r.name === topicRule.Properties.RuleName)!;
       expect(iotPermissions).toContainEqual({
         Action: 'lambda:InvokeFunction',
         FunctionName: { 'Fn::GetAtt': [panelFunctionId(rule.fn), 'Arn'] },
@@ -539,19 +557,26 @@ describe('panels: IoT Core', () => {
     for (const s of statements) expect([...referencedIds(s.Resource)].filter((id) => !id.startsWith('AWS::'))).toEqual([idAt('Panels/RuleErrors')]);
   });
 
-  it('credential-stream reads the Lobby table stream from TRIM_HORIZON, bisects, retries, and dead-letters to an encrypted TLS-only queue', () => {
+  it('credential-stream reads the Lobby table stream from TRIM_HORIZON, bisects, reports batch item failures, retries, and parks failed batches (records included) in an encrypted TLS-only bucket before the stream trims them', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0];
     expect(mapping.FunctionName).toEqual({ Ref: panelFunctionId('credential-stream') });
     expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [idAt('Data/LobbyTable'), 'StreamArn'] });
     expect(mapping).toMatchObject({ StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: true, ParallelizationFactor: 1 });
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(mapping.MaximumRetryAttempts).toBeGreaterThan(0);
-    const queue = idAt('Panels/StreamFailures');
-    expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } });
-    expect(resources[queue].Properties.SqsManagedSseEnabled).toBe(true);
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queue }],
+    // Given up on (and parked) while the stream (24 h retention) still holds the records.
+    expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(mapping.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+    expect(mapping.MetricsConfig).toEqual({ Metrics: ['EventCount'] });
+    const bucket = idAt('Panels/StreamFailures');
+    expect(resources[bucket].Type).toBe('AWS::S3::Bucket');
+    expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [bucket, 'Arn'] } } });
+    expect(resources[bucket].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(resources[bucket].Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket },
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Effect: 'Deny', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
@@ -613,10 +638,10 @@ describe('panels: IoT Core', () => {
     expect(props.Architectures).toEqual(['arm64']);
     expect(props.Runtime).toBe(LAMBDA_RUNTIME.name);
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
-    expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: idAt(`Panels/${constructId(fn)}/Logs`) } });
+    expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: idAt(`Panels/${constructId(fn)}/Logs`) }, ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
     expect(props.Environment.Variables).toEqual({
       ...baseEnvironment(),
-      ...(fn === 'panel-messages' ? {} : { [IOT_DATA_ENDPOINT_VARIABLE]: dataEndpointUrl() }),
+      ...(fn === 'panel-messages' || fn === 'panel-presence' ? {} : { [IOT_DATA_ENDPOINT_VARIABLE]: dataEndpointUrl() }),
     });
   });
 
@@ -634,19 +659,29 @@ describe('panels: IoT Core', () => {
       lobbyTableStatement,
       { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: idAt('Data/CodeSecret') } },
     ];
+    // Lambda's on-failure destination sends with the function's role.
+    const failureQueue = (f: string) => ({ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [idAt(`Panels/${constructId(f)}Failures`), 'Arn'] } });
+    const failureBucket = { 'Fn::GetAtt': [idAt('Panels/StreamFailures'), 'Arn'] };
     const specific: Record<(typeof panelFunctions)[number], Json[]> = {
-      'panel-messages': [],
+      'panel-messages': [failureQueue('panel-messages')],
+      'panel-presence': [failureQueue('panel-presence')],
       'panel-requests': [
         { Action: ['s3:PutObject', 's3:GetObject'], Resource: objects('credential-sets/') },
         { Action: 's3:PutObject', Resource: objects('photos/') },
-        { Action: 'iot:Publish', Resource: iotArn('topic/lobby/panels/*/responses') },
+        { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/responses`) },
+        failureQueue('panel-requests'),
       ],
       'credential-stream': [
         { Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') },
         { Action: 's3:DeleteObject', Resource: objects('photos/') },
         { Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: { 'Fn::GetAtt': [idAt('Data/LobbyTable'), 'StreamArn'] } },
         { Action: 'dynamodb:ListStreams', Resource: '*' },
-        { Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [idAt('Panels/StreamFailures'), 'Arn'] } },
+        { Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [failureBucket, '/*']] } },
+        { Action: 's3:ListBucket', Resource: failureBucket },
+      ],
+      reconcile: [
+        { Action: ['s3:PutObject', 's3:GetObject'], Resource: objects('credential-sets/') },
+        { Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') },
       ],
     };
     expect(statements.map(statementKey).sort()).toEqual([...common, ...specific[fn]].map(statementKey).sort());
@@ -655,7 +690,7 @@ describe('panels: IoT Core', () => {
   it('in every role this construct creates or extends, "*" resources sit in single-purpose policies with a written IAM5 acknowledgement', () => {
     const allowedUnscoped = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint', 'dynamodb:ListStreams']);
     const roles = new Set([
-      ...ofType('AWS::IAM::Role').filter(([, r]) => pathOf(r)?.startsWith('Lobby/Panels/')).map(([id]) => id),
+      ...ofType('AWS::IAM::Role').filter(([, r]) => pathOf(r)?.startsWith(`${STACK}/Panels/`)).map(([id]) => id),
       ...Object.keys(API_IOT_ACCESS).map((fn) => roleId(fn)),
     ]);
     expect(roles.size).toBeGreaterThanOrEqual(panelFunctions.length + 2 + Object.keys(API_IOT_ACCESS).length);
@@ -674,7 +709,7 @@ describe('panels: IoT Core', () => {
     }
   });
 
-  it('alarms: Errors and Throttles per panel function, rule action failures, the dead-letter queue, the stream\'s iterator age', () => {
+  it('alarms: Errors and Throttles per panel function, rule action failures, the on-failure queues, parked stream records, the stream\'s iterator age', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const fn of panelFunctions) {
       for (const metric of ['Errors', 'Throttles']) {
@@ -684,8 +719,13 @@ describe('panels: IoT Core', () => {
     }
     expect(alarms.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'IteratorAge'
       && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: panelFunctionId('credential-stream') } }]))).toBe(true);
-    expect(alarms.some((a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible'
-      && referencedIds(a.Dimensions).has(idAt('Panels/StreamFailures')))).toBe(true);
+    for (const fn of [...ruleDriven, 'reconcile']) {
+      expect(alarms.some((a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible'
+        && referencedIds(a.Dimensions).has(idAt(`Panels/${constructId(fn)}Failures`))), `${fn} failure queue`).toBe(true);
+    }
+    const mappingId = idAt('Panels/CredentialStream/Function/LobbyTableStream');
+    expect(alarms.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'OnFailureDestinationDeliveredEventCount'
+      && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'EventSourceMappingUUID', Value: { Ref: mappingId } }]))).toBe(true);
     const filter = ofType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties).find((f) => f.LogGroupName?.Ref === idAt('Panels/RuleErrors'));
     expect(filter).toBeDefined();
     const { MetricNamespace: namespace, MetricName: name } = filter!.MetricTransformations[0];
