@@ -133,7 +133,10 @@ describe('local stream poller', () => {
       await put(table, 't3');
       await eventually(() => p.delivered().includes('t3'));
       // [t1 t2] throws -> read again half as big: [t1] fails whole (unknown id) -> [t1] ok -> [t2] -> [t3].
-      expect(p.deliveries.map((d) => d.keys)).toEqual([['t1', 't2'], ['t1'], ['t1'], ['t2'], ['t3']]);
+      const batches = p.deliveries.map((d) => d.keys);
+      expect(batches.slice(0, 3)).toEqual([['t1', 't2'], ['t1'], ['t1']]);
+      // After the bisect, t2 and then t3, in one batch or two depending on when t3 landed.
+      expect(batches.slice(3).flat()).toEqual(['t2', 't3']);
     } finally {
       await p.stop();
     }
