@@ -17,6 +17,8 @@ export interface BrokerOptions {
   log: Logger;
   /** every message a connected client published (after authorization) */
   onClientPublish(message: { topic: string; payload: Buffer; clientId: string }): void;
+  /** connects and disconnects of authenticated clients, as AWS IoT lifecycle events report them */
+  onLifecycle?(event: { eventType: 'connected' | 'disconnected'; clientId: string; clientInitiatedDisconnect?: boolean }): void;
 }
 
 export interface Broker {
@@ -69,7 +71,13 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       return allows(client, 'Receive', packet.topic) ? packet : null;
     },
   });
-  aedes.on('clientDisconnect', (client) => certificateIds.delete(client));
+  aedes.on('clientDisconnect', (client) => {
+    certificateIds.delete(client);
+    if (identities.has(client)) options.onLifecycle?.({ eventType: 'disconnected', clientId: client.id, clientInitiatedDisconnect: false });
+  });
+  aedes.on('clientReady', (client) => {
+    if (identities.has(client)) options.onLifecycle?.({ eventType: 'connected', clientId: client.id });
+  });
   options.inactive?.onChange(() => {
     for (const [client, certificateId] of certificateIds) if (options.inactive!.has(certificateId)) client.close();
   });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { panelPolicyDocument } from '../policy/panel-policy.ts';
+import { presenceTopic } from '../protocol/topics.ts';
 import type { IotPolicyDocument } from '../policy/policy-document.ts';
 import { startBroker, type Broker } from './broker.ts';
 import { InactiveCertificates } from './certificate-registry.ts';
@@ -71,6 +72,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
   const tempDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'lobby-iot-'));
   const dataDir = options.dataDir ?? tempDir!;
   let broker: Broker | undefined;
+  let stopping = false;
   let dataPlane: DataPlane | undefined;
   const removeTempDir = async () => {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
@@ -90,6 +92,12 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
       inactive: await InactiveCertificates.open(dataDir),
       log,
       onClientPublish: ({ topic, payload, clientId }) => router.delivered(topic, payload, clientId),
+      // AWS IoT lifecycle events, published by the service on $aws/events/presence/... (rules see them).
+      onLifecycle: ({ eventType, clientId, clientInitiatedDisconnect }) => {
+        if (stopping) return; // the broker closing drops every client: not news
+        const event = { clientId, timestamp: Date.now(), eventType, versionNumber: 0, ...(eventType === 'disconnected' ? { clientInitiatedDisconnect, disconnectReason: 'CONNECTION_LOST' } : {}) };
+        router.publish(presenceTopic(eventType, clientId), Buffer.from(JSON.stringify(event)), 1).catch((error: unknown) => log.error('iot: publishing a lifecycle event failed', error));
+      },
     });
     broker = mqtt;
     router.attach(mqtt);
@@ -115,6 +123,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
       shadows: { get: (ref) => shadows.get(ref), listNamedShadows: (thingName) => shadows.listNamedShadows(thingName) },
       idle: () => router.idle(),
       async stop() {
+        stopping = true;
         // No new requests; let queued shadow answers and running rule actions finish; then save.
         await http.close();
         await router.idle();
