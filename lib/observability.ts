@@ -69,11 +69,12 @@ export class Observability extends Construct {
     }));
   }
 
-  private alarm(id: string, metric: IMetric, description: string, threshold = 1): Alarm {
+  private alarm(id: string, metric: IMetric, description: string, threshold = 1, evaluationPeriods = 1): Alarm {
     const alarm = new Alarm(this, id, {
       metric,
       threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
@@ -108,8 +109,8 @@ export class Observability extends Construct {
    * minutes), with the metric on the dashboard. For things without a watch* helper:
    * IoT rule action failures, a dead-letter queue, a stream's iterator age.
    */
-  watchMetric(name: string, metric: IMetric, description: string, threshold = 1): Alarm {
-    const alarm = this.alarm(name, metric, description, threshold);
+  watchMetric(name: string, metric: IMetric, description: string, threshold = 1, evaluationPeriods = 1): Alarm {
+    const alarm = this.alarm(name, metric, description, threshold, evaluationPeriods);
     this.dashboard.addWidgets(new GraphWidget({ title: description, left: [metric], width: 12 }));
     return alarm;
   }

@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CREDENTIAL_TYPES } from '../functions/domain/credential-sets.ts';
-import { PANEL_METRICS } from '../functions/http/observability.ts';
+import { PANEL_METRICS, PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/http/observability.ts';
 import type { FunctionName } from '../functions/http/routes.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../functions/iot/rules.ts';
 import { panelPolicyDocument } from '../iot/policy/panel-policy.ts';
@@ -180,6 +180,8 @@ export class Panels extends Construct {
     // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
     // EventBridge, then parked in its own queue (alarmed), and its errors alarm too.
     const reconcile = make('reconcile', 'Lobby schedule: reconcile every property\'s credential set with its panels', Duration.seconds(120), true);
+    // The panel-health gauges it reports (PANEL_METRICS) count panels silent for this long.
+    reconcile.function.addEnvironment(PANEL_OFFLINE_MINUTES_VARIABLE, String(settings.panelOfflineMinutes));
     props.data.grantLobbyTable(reconcile.role);
     props.data.grantCodeSecret(reconcile.role);
     props.photos.grantObjects(reconcile.role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX);
@@ -297,8 +299,9 @@ export class Panels extends Construct {
       'AWS IoT: connection attempts with no valid certificate (burst; scanners cause a trickle)', 25);
     observability.watchMetric('PanelsOffline', lobby(PANEL_METRICS.offline, Stats.MAXIMUM),
       `Panels not heard from for more than ${offlineMinutes} minutes (gauge from the reconcile pass)`);
-    observability.watchMetric('PanelsSetVersionLagging', lobby(PANEL_METRICS.lagging, Stats.MAXIMUM),
-      `Panels holding an older credential set than their property's for more than ${offlineMinutes} minutes (gauge from the reconcile pass)`);
+    // The gauge says "behind now" at each 5-minute pass: behind at every pass for the window pages.
+    observability.watchMetric('PanelsSetVersionLagging', lobby(PANEL_METRICS.lagging, Stats.MINIMUM),
+      `Online panels holding an older credential set than their property's at every reconcile pass for ${offlineMinutes} minutes`, 1, Math.max(1, Math.ceil(offlineMinutes / 5)));
     // Disconnects net of reconnects over the offline window: a panel that dropped and stayed away.
     observability.watchMetric('PanelsDisconnected',
       new MathExpression({

@@ -132,6 +132,22 @@ export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartb
 }
 
 /**
+ * Panel health for the gauges (functions/http/observability.ts PANEL_METRICS): panels once seen
+ * and silent for longer than `offlineAfterMs`, and online panels that hold an older credential
+ * set than `desiredVersion` (the property's head).
+ */
+export function panelHealth(panels: Panel[], desiredVersion: number, now: Date, offlineAfterMs: number) {
+  let offline = 0;
+  let lagging = 0;
+  for (const panel of panels) {
+    if (panel.lastSeenAt === undefined) continue; // never installed yet: not "offline"
+    if (now.getTime() - Date.parse(panel.lastSeenAt) > offlineAfterMs) offline++;
+    else if (isOnline(panel, now) && (panel.reportedVersion ?? -1) < desiredVersion) lagging++;
+  }
+  return { offline, lagging };
+}
+
+/**
  * An AWS IoT lifecycle event (connected/disconnected) for the panel: its connection state as
  * AWS saw it, kept apart from the heartbeat fields (offline claims rely on those). Events can
  * arrive out of order; the newer one wins.

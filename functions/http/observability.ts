@@ -34,3 +34,12 @@ export const PANEL_METRICS = {
   offline: 'PanelsOffline',
   lagging: 'PanelsSetVersionLagging',
 } as const;
+
+/** How long (minutes) a panel may be silent before the offline gauge counts it; set by CDK on reconcile. */
+export const PANEL_OFFLINE_MINUTES_VARIABLE = 'LOBBY_PANEL_OFFLINE_MINUTES';
+
+/** The panel-health gauges of one pass over every property (reconcile), each sent every pass, 0 included. */
+export function reportPanelHealth(totals: { offline: number; lagging: number }) {
+  metrics.addMetric(PANEL_METRICS.offline, MetricUnit.Count, totals.offline);
+  metrics.addMetric(PANEL_METRICS.lagging, MetricUnit.Count, totals.lagging);
+}

@@ -224,6 +224,11 @@ describe('item 6: panels going offline or failing to authenticate are noticed', 
       || (a.Metrics ?? []).some((m: Json) => m.MetricStat?.Metric?.Namespace === namespace && m.MetricStat?.Metric?.MetricName === name));
     for (const name of ['Connect.AuthError', 'Publish-In.AuthError', 'Subscribe.AuthError', 'Connection.AuthNError']) expect(has('AWS/IoT', name), name).toBe(true);
     for (const name of ['PanelDisconnected', 'PanelConnected', 'PanelsOffline', 'PanelsSetVersionLagging']) expect(has('Lobby', name), name).toBe(true);
+    // "Behind at every 5-minute pass for the window" (15 minutes by default): 3 datapoints out of 3.
+    const lagging = metrics.find((a) => a.MetricName === 'PanelsSetVersionLagging');
+    expect(lagging).toMatchObject({ Statistic: 'Minimum', Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    const reconcile = dev.resources[idAt(dev, 'Panels/Reconcile/Function')];
+    expect(reconcile.Properties.Environment.Variables.LOBBY_PANEL_OFFLINE_MINUTES).toBe('15');
     // Lobby metrics are per stage.
     const stageDims = metrics.filter((a) => a.Namespace === 'Lobby' && a.MetricName === 'PanelsOffline').map((a) => a.Dimensions);
     expect(stageDims).toEqual([expect.arrayContaining([{ Name: 'stage', Value: 'dev' }])]);

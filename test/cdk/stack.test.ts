@@ -642,6 +642,7 @@ describe('panels: IoT Core', () => {
     expect(props.Environment.Variables).toEqual({
       ...baseEnvironment(),
       ...(fn === 'panel-messages' || fn === 'panel-presence' ? {} : { [IOT_DATA_ENDPOINT_VARIABLE]: dataEndpointUrl() }),
+      ...(fn === 'reconcile' ? { LOBBY_PANEL_OFFLINE_MINUTES: '15' } : {}),
     });
   });
 
