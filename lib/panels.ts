@@ -59,12 +59,15 @@ export interface PanelsProps {
 
 /**
  * The panel side in AWS IoT Core:
- * - the `lobby-panel` thing type and the panel IoT policy (the very document the local IoT
- *   Core stand-in enforces, iot/policy/panel-policy.ts, with this stack's region and account);
+ * - the panel thing type and the panel IoT policy (the very document the local IoT
+ *   Core stand-in enforces, iot/policy/panel-policy.ts, with this stack's region, account and
+ *   topic root);
  * - one topic rule per entry of functions/iot/rules.ts, each invoking its Lambda function
- *   (panel-messages, panel-requests) and logging action failures to a log group;
+ *   (panel-messages, panel-requests, panel-presence for lifecycle events) and logging action
+ *   failures to a log group; each function parks failed invocations in its own queue;
  * - credential-stream on the Lobby table's stream, filtered to credential items and
- *   removed access events, with an encrypted dead-letter queue;
+ *   removed access events, reporting batch item failures, parking failed batches in S3;
+ * - reconcile every 5 minutes; IoT logging (the stage that owns it) and panel-health alarms;
  * - the account's IoT data endpoint (iot:Data-ATS) for every function that talks to panels;
  * - least-privilege IAM for all of them, including the API functions that provision panels,
  *   send unlock commands or write shadows.
@@ -353,7 +356,7 @@ export class Panels extends Construct {
     return Stack.of(this).formatArn({ service: 'iot', resource, arnFormat: ArnFormat.NO_RESOURCE_NAME });
   }
 
-  /** iot:Publish on one channel of every panel: `topic/lobby/panels/* /<channel>`. */
+  /** iot:Publish on one channel of every panel of the stage: `topic/lobby-<stage>/panels/* /<channel>`. */
   private grantPublish(role: Role, channel: 'responses' | 'commands', why: string) {
     const resource = this.iotArn(`topic/${this.topicRoot}/*/${channel}`);
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:Publish'], resources: [resource] }));
