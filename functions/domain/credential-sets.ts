@@ -93,9 +93,9 @@ export function recordedDigest(record: CredentialVersion | undefined, keyVersion
   if (!record) return null;
   const digest = record[digestAttribute(keyVersion)];
   if (digest !== undefined) return digest as string | null;
-  // Records written before digests were kept per key version.
-  const perKey = Object.keys(record).some((name) => /^digestK\d+$/.test(name));
-  return perKey ? null : (record.entryDigest ?? null);
+  // Records written before digests were kept per key version hold the digest under the key
+  // of that time; a record written since has no `entryDigest`, so its absence means "not in the set".
+  return record.entryDigest ?? null;
 }
 
 /** The head item is indexed (sparse, byOwner) so the reconciler can find every property with a set. */

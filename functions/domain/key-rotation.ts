@@ -54,8 +54,10 @@ export async function writeNextKeyDigests(stores: Stores, propertyId: string, ke
   await inBatches(entries, 16, (entry) => stores.table.update({
     Key: { pk: keys.property(propertyId), sk: keys.credentialVersion(entry.id) },
     UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
+    // Not over a change the stream folded after the head this rotation read (its commit will fail and retry).
+    ConditionExpression: 'attribute_not_exists(version) OR version < :version',
     ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
     ExpressionAttributeValues: { ':digest': entryDigest(entry), ':type': 'credential-version', ':version': version, ':set': 'set' },
-  }));
+  }).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; }));
   return entries;
 }

@@ -77,7 +77,11 @@ export async function createPanel(stores: Stores, provisioner: PanelProvisioner,
     { Put: { Item: { pk: keys.property(propertyId), sk: keys.panel(panel.id), type: 'panel', ...panel, certificate } } },
     { Put: { Item: { pk: keys.panelIndex(panel.id), sk: keys.meta, type: 'panel-ref', propertyId } } },
     auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
-  ]);
+  ]).catch(async (error: unknown) => {
+    // Without its records nobody could decommission it: an identity whose records failed is taken back.
+    await provisioner.decommission(panel.id, certificate).catch(() => {});
+    throw error;
+  });
   const head = await loadSetHead(stores, propertyId);
   await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...(await desiredCredentials(stores, propertyId, head)) });
   // The stage's topic root travels with the connection material: the panel's topics live under it.

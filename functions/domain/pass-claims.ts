@@ -45,17 +45,24 @@ const unknownCodesKey = (stores: Stores, panel: Panel) => {
  */
 async function claimByCode(stores: Stores, panel: Panel, request: ClaimRequest & { code: string }): Promise<ClaimResult> {
   const budget = unknownCodesKey(stores, panel);
-  const [throttled, sentinel, misses] = await Promise.all([
+  // Every code asked about takes a slot first (atomically, so parallel guesses cannot overdraw);
+  // only a grant gives it back.
+  const [throttled, reserved, sentinel] = await Promise.all([
     overClaimLimit(stores, panel),
-    stores.table.get<{ credentialType: string; credentialId: string; expiresAtEpoch?: number }>(keys.property(panel.propertyId), keys.code(stores.vault.codeKey(panel.propertyId, request.code))),
-    stores.table.get<{ misses?: number }>(budget.key.pk, budget.key.sk),
+    stores.table.update({
+      Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl',
+      ConditionExpression: 'attribute_not_exists(misses) OR misses < :max',
+      ExpressionAttributeValues: { ':one': 1, ':ttl': budget.ttl, ':max': MAX_UNKNOWN_CODES_PER_PANEL_WINDOW },
+    }).then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; }),
+    stores.table.get<{ credentialType: string; credentialId: string }>(keys.property(panel.propertyId), keys.code(stores.vault.codeKey(panel.propertyId, request.code))),
   ]);
-  if (throttled || (misses?.misses ?? 0) >= MAX_UNKNOWN_CODES_PER_PANEL_WINDOW) return { decision: 'denied', reason: 'throttled' };
-  if (sentinel?.credentialType !== 'delivery-pass') {
-    await stores.table.update({ Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl', ExpressionAttributeValues: { ':one': 1, ':ttl': budget.ttl } });
-    return { decision: 'denied', reason: 'unknown-code' };
+  if (throttled || !reserved) return { decision: 'denied', reason: 'throttled' };
+  if (sentinel?.credentialType !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-code' };
+  const result = await claimById(stores, panel, request, sentinel.credentialId, false);
+  if (result.decision === 'granted') {
+    await stores.table.update({ Key: budget.key, UpdateExpression: 'ADD misses :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } });
   }
-  return claimById(stores, panel, request, sentinel.credentialId, false);
+  return result;
 }
 
 /** How far an offline claim's time may stray from the offline period the cloud saw (clock drift, a claim re-sent a little late). */
@@ -72,7 +79,9 @@ export const OFFLINE_CLAIM_MAX_AGE_SECONDS = 72 * 3600;
 export function plausibleOfflineTime(panel: Pick<Panel, 'heardAt' | 'offlineFrom' | 'onlineSince'>, at: number, now: number): boolean {
   const slack = OFFLINE_CLAIM_SLACK_SECONDS * 1000;
   if (Number.isNaN(at) || at > now + slack || now - at > OFFLINE_CLAIM_MAX_AGE_SECONDS * 1000) return false;
-  if (!panel.heardAt || at >= Date.parse(panel.heardAt) - slack) return true;
+  // A panel must have synced (and so heartbeated) to hold a pass at all: never heard, never offline with one.
+  if (!panel.heardAt) return false;
+  if (at >= Date.parse(panel.heardAt) - slack) return true;
   return panel.offlineFrom !== undefined && panel.onlineSince !== undefined
     && at >= Date.parse(panel.offlineFrom) - slack && at <= Date.parse(panel.onlineSince) + slack;
 }
@@ -110,7 +119,7 @@ async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, cr
   const now = stores.now();
   if (request.offline) {
     const refused = settings.offlinePassPolicy !== 'allow-once-and-reconcile' ? 'offline-not-allowed'
-      : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) ? 'implausible-offline-time' : undefined;
+      : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) || Date.parse(request.at) < Date.parse(pass.createdAt) ? 'implausible-offline-time' : undefined;
     if (refused) {
       await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays)]);
       return { decision: 'denied', reason: refused, credentialId };

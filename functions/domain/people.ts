@@ -45,6 +45,8 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   // The settings only for the audit record's retention (a rare write: one read in parallel).
   const [existing, { settings }] = await Promise.all([getMembership(stores, propertyId, userId), loadProperty(stores, propertyId)]);
   if (existing?.role === 'resident') throw conflict('This user is a resident here: move them out first');
+  // A removal under way is finished first (DELETE again), not undone by a role change.
+  if (existing?.leaving) throw conflict('This member is being removed; finish the removal first', 'member-leaving');
   const demotesAdmin = existing?.role === 'admin' && role !== 'admin';
   // Like DELETE: a property never loses its last admin, also not by a demotion.
   const otherAdmin = demotesAdmin ? (await admins(stores, propertyId)).find((m) => m.userId !== userId && !(m as { leaving?: string }).leaving) : undefined;
@@ -53,7 +55,7 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   const failed = await attempt(() => stores.table.transact([
     // Written over what was read (no resident moved in, no role changed meanwhile)...
     existing
-      ? { Put: { Item: memberItem(membership), ConditionExpression: '#role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': existing.role } } }
+      ? { Put: { Item: memberItem(membership), ConditionExpression: '#role = :role AND attribute_not_exists(leaving)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': existing.role } } }
       : { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
     auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }, settings.auditRetentionDays),
     // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.

@@ -21,10 +21,25 @@ export async function reconcileProperty(stores: Stores, propertyId: string, opts
   const panels = await stores.table.queryAll<PanelState>(keys.property(propertyId), 'PANEL#');
   // A panel at the head's version that computes another digest: the head or a record is wrong.
   const disputed = panels.some((p) => p.reportedVersion === head.version && p.reportedDigest !== undefined && p.reportedDigest !== head.digest);
-  const repaired = (opts.forceRepair || disputed) && (await repairDigests(stores, propertyId));
+  // A repair reads every credential: at most one per REPAIR_INTERVAL per property, however often a
+  // (possibly hostile) panel keeps disputing the digest.
+  const repaired = (opts.forceRepair || (disputed && (await repairDue(stores, propertyId)))) && (await repairDigests(stores, propertyId));
   if (repaired) head = await loadSetHead(stores, propertyId);
   const announced = await announce(stores, propertyId, head, (panel) => repaired || (panel.reportedVersion ?? -1) < head.version);
   return { propertyId, announced, repaired };
+}
+
+const REPAIR_INTERVAL_SECONDS = 3600;
+
+/** Whether the last disputed-digest repair of the property is long enough ago; if so, claims this one. */
+async function repairDue(stores: Stores, propertyId: string): Promise<boolean> {
+  const now = stores.now();
+  return stores.table.update({
+    Key: { pk: keys.property(propertyId), sk: keys.credentialSet },
+    UpdateExpression: 'SET repairCheckedAt = :now',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(repairCheckedAt) OR repairCheckedAt < :due)',
+    ExpressionAttributeValues: { ':now': now.toISOString(), ':due': new Date(now.getTime() - REPAIR_INTERVAL_SECONDS * 1000).toISOString() },
+  }).then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; });
 }
 
 /**

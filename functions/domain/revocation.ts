@@ -18,8 +18,10 @@ const RETIRED_AS: Record<string, { prefix: string; to: string }> = {
 export async function revokeCredentialsOf(stores: Stores, propertyId: string, userId: string, actor: string): Promise<{ revoked: number }> {
   const owned = (await Promise.all(Object.values(RETIRED_AS).map(({ prefix }) => ownedBy<OwnedCredential>(stores, propertyId, userId, prefix)))).flat();
   const outcomes = await settleAll(owned, 8, async (credential) => {
-    if (credential.status === 'active') return retireCredential(stores, propertyId, credential, RETIRED_AS[credential.type]!.to, actor);
-    await endGrace(stores, propertyId, credential);
+    if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, RETIRED_AS[credential.type]!.to, actor))) return true;
+    // Not active (any more): a pass claimed a moment ago may have a grace re-entry running. Read it as it is now.
+    const current = credential.status === 'active' ? await stores.table.get<OwnedCredential>(credential.pk, credential.sk) : credential;
+    if (current) await endGrace(stores, propertyId, current);
     return false;
   });
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');

@@ -122,6 +122,20 @@ describe('removing a staff member revokes the passes they made', () => {
   });
 });
 
+describe('a removal under way is not undone', () => {
+  it('PUT members on a member being removed is refused (409), so the fence holds', async () => {
+    const p = await newProperty();
+    const { setAttributes } = await import('../support/dynamo.ts');
+    await setAttributes(`PROP#${p.id}`, `MEMBER#${p.users.staff}`, { leaving: new Date().toISOString() });
+    const reply = await call('PUT', `/properties/${p.id}/members/${p.users.staff}`, { token: p.tokens.admin, body: { role: 'admin' } });
+    expect(reply.status).toBe(409);
+    expect(reply.body.type).toMatch(/member-leaving$/);
+    expect((await getItem(`PROP#${p.id}`, `MEMBER#${p.users.staff}`))?.leaving).toEqual(expect.any(String));
+    // Finishing the removal works.
+    expect((await call('DELETE', `/properties/${p.id}/members/${p.users.staff}`, { token: p.tokens.admin })).status).toBe(204);
+  });
+});
+
 describe('pass limits and audited reveals (defects 12, 13)', () => {
   let p: TestProperty;
   beforeAll(async () => { p = await newProperty(); });

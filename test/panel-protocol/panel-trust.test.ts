@@ -71,14 +71,22 @@ describe('a stolen panel holds no pass and cannot guess one', () => {
     // A PIN's code is not claimable as a pass.
     const pinCode = randomPin();
     await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'not a pass', pin: pinCode } }));
+    // The already-used answer took one slot of the budget (only grants give it back).
     const misses = [await claim(raw, { code: pinCode })];
-    while (misses.length < MAX_UNKNOWN_CODES_PER_PANEL_WINDOW) misses.push(await claim(raw, { code: randomPin() }));
+    while (misses.length < MAX_UNKNOWN_CODES_PER_PANEL_WINDOW - 1) misses.push(await claim(raw, { code: randomPin() }));
     expect(misses.every((m) => m.decision === 'denied' && m.reason === 'unknown-code' && m.credentialId === undefined)).toBe(true);
     // The budget is spent: even a live pass's code is refused from this panel now, but not from another.
     const live = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     expect(await claim(raw, { code: live.body.code })).toMatchObject({ decision: 'denied', reason: 'throttled' });
     const { raw: other } = await newPanel(p, 'Honest');
     expect(await claim(other, { code: live.body.code })).toMatchObject({ decision: 'granted', credentialId: live.body.id });
+  });
+
+  it('parallel guesses cannot overdraw the unknown-code budget', async () => {
+    const { raw } = await newPanel(p, 'Parallel guesser');
+    const replies = await Promise.all(Array.from({ length: 3 * MAX_UNKNOWN_CODES_PER_PANEL_WINDOW }, () => claim(raw, { code: randomPin() })));
+    expect(replies.filter((r) => r.reason === 'unknown-code').length).toBeLessThanOrEqual(MAX_UNKNOWN_CODES_PER_PANEL_WINDOW);
+    expect(replies.filter((r) => r.reason === 'throttled').length).toBeGreaterThanOrEqual(2 * MAX_UNKNOWN_CODES_PER_PANEL_WINDOW);
   });
 });
 
@@ -106,6 +114,9 @@ describe('offline claims are not taken on trust', () => {
     const pass = await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
     await setAttributes(`PROP#${q.id}`, `PASS#${pass.body.id}`, { createdAt: new Date(Date.now() - 4 * hour).toISOString() });
     expect(await claim(raw, { credentialId: pass.body.id }, { offline: true, at: new Date(Date.now() - 2 * hour).toISOString() })).toMatchObject({ decision: 'granted' });
+    // Before the pass existed: refused.
+    const young = await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
+    expect(await claim(raw, { credentialId: young.body.id }, { offline: true, at: new Date(Date.now() - 2 * hour).toISOString() })).toMatchObject({ decision: 'denied', reason: 'implausible-offline-time' });
     // Outside it (before the silence began, beyond the slack): refused.
     const early = await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
     const before = new Date(Date.now() - 3 * hour - (OFFLINE_CLAIM_SLACK_SECONDS + 60) * 1000).toISOString();
@@ -114,6 +125,12 @@ describe('offline claims are not taken on trust', () => {
     await setAttributes(`PROP#${q.id}`, `PANEL#${panel.id}`, { offlineFrom: new Date(Date.now() - 10 * 24 * hour).toISOString() });
     const ancient = new Date(Date.now() - (OFFLINE_CLAIM_MAX_AGE_SECONDS + 3600) * 1000).toISOString();
     expect(await claim(raw, { credentialId: early.body.id }, { offline: true, at: ancient })).toMatchObject({ decision: 'denied', reason: 'implausible-offline-time' });
+  });
+
+  it('a panel the cloud never heard from cannot claim an offline entry', async () => {
+    const { raw } = await newPanel(q, 'Never heard');
+    const pass = await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
+    expect(await claim(raw, { credentialId: pass.body.id }, { offline: true, at: new Date(Date.now() - 60_000).toISOString() })).toMatchObject({ decision: 'denied', reason: 'implausible-offline-time' });
   });
 
   it('a heartbeat after a silence records the offline period', async () => {
@@ -144,7 +161,7 @@ describe('offline claims are not taken on trust', () => {
 });
 
 describe('decommissioning a panel', () => {
-  it('its certificate can no longer connect, a live connection is closed, it leaves the sync lists and its claims are refused', async () => {
+  it('its certificate can no longer connect (so it can claim nothing), a live connection is closed, it leaves the sync lists', async () => {
     const { panel, raw } = await newPanel(p, 'Stolen');
     const pin = await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'sync list', pin: randomPin() } }));
     await eventually(async () => (await call('GET', `/properties/${p.id}/delivery-pins/${pin.body.id}`, { token: p.tokens.admin })).body.sync.panels.some((x: any) => x.panelId === panel.id));
