@@ -1,5 +1,5 @@
-import { panelRules, type PanelRuleEvent } from '../functions/iot/rules.ts';
-import { startLocalIotCore } from '../iot/local-core/index.ts';
+import { panelRules, presenceRule, type PanelRuleEvent } from '../functions/iot/rules.ts';
+import { startLocalIotCore, type TopicRule } from '../iot/local-core/index.ts';
 import { invokeLambda } from './lambda-runtime.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function startLocalIot(opts: { mqttPort: number; httpPort: number; 
     httpPort: opts.httpPort,
     dataDir: opts.dataDir,
     log: quiet,
-    rules: panelRules.map((rule) => ({
+    rules: panelRules.map((rule): TopicRule => ({
       name: rule.name,
       topicFilter: rule.topicFilter,
       handle: async ({ topic, payload }) => {
@@ -23,6 +23,11 @@ export async function startLocalIot(opts: { mqttPort: number; httpPort: number; 
         const event: PanelRuleEvent = { panelId, channel, payload: Buffer.from(payload).toString('base64') };
         await invokeLambda(rule.fn, event);
       },
-    })),
+    })).concat([{
+      // `SELECT *` of the lifecycle event: the handler gets the JSON document as AWS publishes it.
+      name: presenceRule().name,
+      topicFilter: presenceRule().topicFilter,
+      handle: async ({ payload }: { payload: Uint8Array }) => { await invokeLambda(presenceRule().fn, JSON.parse(Buffer.from(payload).toString('utf8'))); },
+    }]),
   });
 }

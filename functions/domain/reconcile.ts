@@ -3,6 +3,7 @@ import { announce, applyCredentialChanges, changeRecord, commitHead, credentialI
 import { settleAll } from './concurrency.ts';
 import { keys } from '../adapters/lobby-table.ts';
 import { loadProperty } from './properties.ts';
+import { panelHealth, type Panel } from './panels.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -12,13 +13,13 @@ import type { Stores } from './stores.ts';
  * announcement, is told the current head again; a set whose digest a panel
  * disputes is recomputed from the table.
  */
-export interface ReconcileOutcome { propertyId: string; announced: number; repaired: boolean }
+export interface ReconcileOutcome { propertyId: string; announced: number; repaired: boolean; health: { offline: number; lagging: number } }
 
-interface PanelState { id: string; reportedVersion?: number; reportedDigest?: string }
-
-export async function reconcileProperty(stores: Stores, propertyId: string, opts: { forceRepair?: boolean } = {}): Promise<ReconcileOutcome> {
+export async function reconcileProperty(stores: Stores, propertyId: string, opts: { forceRepair?: boolean; offlineAfterMs?: number } = {}): Promise<ReconcileOutcome> {
   let head = await loadSetHead(stores, propertyId);
-  const panels = await stores.table.queryAll<PanelState>(keys.property(propertyId), 'PANEL#');
+  const panels = await stores.table.queryAll<Panel & { reportedDigest?: string }>(keys.property(propertyId), 'PANEL#');
+  // Read before this pass announces anything: what the panels report now.
+  const health = panelHealth(panels, head.version, stores.now(), opts.offlineAfterMs ?? 15 * 60_000);
   // A panel at the head's version that computes another digest: the head or a record is wrong.
   const disputed = panels.some((p) => p.reportedVersion === head.version && p.reportedDigest !== undefined && p.reportedDigest !== head.digest);
   // A repair reads every credential: at most one per REPAIR_INTERVAL per property, however often a
@@ -26,7 +27,7 @@ export async function reconcileProperty(stores: Stores, propertyId: string, opts
   const repaired = (opts.forceRepair || (disputed && (await repairDue(stores, propertyId)))) && (await repairDigests(stores, propertyId));
   if (repaired) head = await loadSetHead(stores, propertyId);
   const announced = await announce(stores, propertyId, head, (panel) => repaired || (panel.reportedVersion ?? -1) < head.version);
-  return { propertyId, announced, repaired };
+  return { propertyId, announced, repaired, health };
 }
 
 const REPAIR_INTERVAL_SECONDS = 3600;
@@ -94,10 +95,11 @@ export async function propertiesWithSets(stores: Stores): Promise<string[]> {
 }
 
 /** Reconciles every property, a few at a time; one failing property does not stop the rest. */
-export async function reconcileAll(stores: Stores, opts: { forceRepair?: boolean } = {}) {
+export async function reconcileAll(stores: Stores, opts: { forceRepair?: boolean; offlineAfterMs?: number } = {}) {
   const propertyIds = await propertiesWithSets(stores);
   const outcomes = await settleAll(propertyIds, 4, (propertyId) => reconcileProperty(stores, propertyId, opts));
   const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   const failed = propertyIds.filter((_, i) => outcomes[i]!.status === 'rejected');
-  return { properties: propertyIds.length, announced: done.reduce((n, o) => n + o.announced, 0), repaired: done.filter((o) => o.repaired).length, failed };
+  const health = done.reduce((sum, o) => ({ offline: sum.offline + o.health.offline, lagging: sum.lagging + o.health.lagging }), { offline: 0, lagging: 0 });
+  return { properties: propertyIds.length, announced: done.reduce((n, o) => n + o.announced, 0), repaired: done.filter((o) => o.repaired).length, failed, health };
 }

@@ -3,20 +3,25 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
-import { count, logger, metrics } from '../http/observability.ts';
+import { count, logger, metrics, reportPanelHealth } from '../http/observability.ts';
 import { reconcileAll } from '../domain/reconcile.ts';
 
 /**
  * Scheduled reconciliation of every property's credential set (see
- * domain/reconcile.ts). Fails the invocation when a property could not be
+ * domain/reconcile.ts), and the panel-health gauges (offline, lagging) behind
+ * the PanelsOffline and PanelsSetVersionLagging alarms. Fails the invocation when a property could not be
  * reconciled, so the schedule's retries and its alarm see it.
  */
 export const handler = middy<ScheduledEvent, { properties: number; announced: number; repaired: number }, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async () => {
-    const result = await reconcileAll(await loadStores());
-    logger.info('reconciled', { properties: result.properties, announced: result.announced, repaired: result.repaired, failed: result.failed.length });
+    // LOBBY_PANEL_OFFLINE_MINUTES (CDK: lobby:panelOfflineMinutes) is what the PanelsOffline alarm counts.
+    const offlineAfterMs = Number(process.env.LOBBY_PANEL_OFFLINE_MINUTES ?? 15) * 60_000;
+    const result = await reconcileAll(await loadStores(), { offlineAfterMs });
+    // Every run reports the gauges, zeros included, so the offline and lagging alarms always have data.
+    reportPanelHealth(result.health);
+    logger.info('reconciled', { properties: result.properties, announced: result.announced, repaired: result.repaired, failed: result.failed.length, ...result.health });
     count('ReconcileAnnounced', result.announced);
     count('ReconcileRepaired', result.repaired);
     if (result.failed.length > 0) {

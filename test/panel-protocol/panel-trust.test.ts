@@ -160,6 +160,15 @@ describe('offline claims are not taken on trust', () => {
   });
 });
 
+describe('presence through the local stack', () => {
+  it('the stand-in\'s lifecycle events reach the presence rule: connected, then disconnected', async () => {
+    const { panel, raw } = await newPanel(p, 'Present');
+    await eventually(async () => (await getItem(`PROP#${p.id}`, `PANEL#${panel.id}`))?.connected === true);
+    await raw.close();
+    await eventually(async () => (await getItem(`PROP#${p.id}`, `PANEL#${panel.id}`))?.connected === false);
+  });
+});
+
 describe('decommissioning a panel', () => {
   it('its certificate can no longer connect (so it can claim nothing), a live connection is closed, it leaves the sync lists', async () => {
     const { panel, raw } = await newPanel(p, 'Stolen');
