@@ -81,7 +81,7 @@ export type OwnedCredential = Item & { id: string; status: string; codeKey: stri
  * credential took after this one expired is not ours to free: the credential is
  * retired without it. Returns false when it was not active any more (nothing to do).
  */
-export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string): Promise<boolean> {
+export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string, auditRetentionDays?: number): Promise<boolean> {
   const retire = (releaseCode: boolean) => attempt(() => stores.table.transact([
     { Update: {
       Key: { pk: keys.property(propertyId), sk: credential.sk },
@@ -90,7 +90,7 @@ export async function retireCredential(stores: Stores, propertyId: string, crede
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': stores.now().toISOString() },
     } },
-    auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }),
+    auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }, auditRetentionDays),
     ...(releaseCode ? [releaseCodeEntry(propertyId, credential.codeKey, credential.id)] : []),
   ]));
   let failed = await retire(true);

@@ -80,9 +80,10 @@ export async function deleteMember(stores: Stores, caller: Caller, propertyId: s
   }
   await fenceMembership(stores, target);
   await revokeCredentialsOf(stores, propertyId, userId, caller.userId);
+  const { settings } = await loadProperty(stores, propertyId);
   const failed = await attempt(() => stores.table.transact([
     { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(userId) }, ConditionExpression: 'attribute_not_exists(pk) OR #role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': target.role } } },
-    auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }),
+    auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }, settings.auditRetentionDays),
   ]));
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
 }
@@ -113,13 +114,13 @@ export async function listMembers(stores: Stores, caller: Caller, propertyId: st
 }
 
 export async function moveIn(stores: Stores, caller: Caller, propertyId: string, input: Omit<Resident, 'id' | 'movedInAt' | 'notify'> & { notify?: Resident['notify'] }): Promise<Resident> {
-  await requireRole(stores, caller, propertyId, managers);
+  const [, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, managers), loadProperty(stores, propertyId)]);
   const resident: Resident = { id: `res_${ulid()}`, ...input, notify: input.notify ?? ['app'], movedInAt: stores.now().toISOString() };
   const membership: Membership = { propertyId, userId: input.userId, role: 'resident', unit: input.unit, residentId: resident.id, since: resident.movedInAt };
   const failed = await attempt(() => stores.table.transact([
     { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
     { Put: { Item: { pk: keys.property(propertyId), sk: keys.resident(resident.id), type: 'resident', search: `${resident.name} ${resident.unit}`.toLowerCase(), ...resident } } },
-    auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }),
+    auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }, settings.auditRetentionDays),
   ]));
   if (failed === 0) throw conflict('This user is already a member of the property', 'already-member');
   return resident;

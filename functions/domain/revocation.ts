@@ -1,5 +1,6 @@
 import { settleAll } from './concurrency.ts';
 import { endGrace, ownedBy, retireCredential, type OwnedCredential } from './owned-credentials.ts';
+import { loadProperty } from './properties.ts';
 import type { Stores } from './stores.ts';
 
 /** What a member's credentials become when they leave: delivery passes are cancelled, visitor passes revoked. */
@@ -16,9 +17,12 @@ const RETIRED_AS: Record<string, { prefix: string; to: string }> = {
  * again: what is already retired is skipped.
  */
 export async function revokeCredentialsOf(stores: Stores, propertyId: string, userId: string, actor: string): Promise<{ revoked: number }> {
-  const owned = (await Promise.all(Object.values(RETIRED_AS).map(({ prefix }) => ownedBy<OwnedCredential>(stores, propertyId, userId, prefix)))).flat();
+  const [owned, { settings }] = await Promise.all([
+    Promise.all(Object.values(RETIRED_AS).map(({ prefix }) => ownedBy<OwnedCredential>(stores, propertyId, userId, prefix))).then((lists) => lists.flat()),
+    loadProperty(stores, propertyId),
+  ]);
   const outcomes = await settleAll(owned, 8, async (credential) => {
-    if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, RETIRED_AS[credential.type]!.to, actor))) return true;
+    if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, RETIRED_AS[credential.type]!.to, actor, settings.auditRetentionDays))) return true;
     // Not active (any more): a pass claimed a moment ago may have a grace re-entry running. Read it as it is now.
     const current = credential.status === 'active' ? await stores.table.get<OwnedCredential>(credential.pk, credential.sk) : credential;
     if (current) await endGrace(stores, propertyId, current);

@@ -205,6 +205,27 @@ describe('audit retention', () => {
     expect(item?.expiresAtEpoch).toBeLessThanOrEqual(after + 45 * 86400);
   });
 
+  it('move-in, the passes a move-out revokes, the move-out and a member removal all keep the property\'s auditRetentionDays', async () => {
+    const q = await newProperty();
+    await expectOk(call('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
+    const before = Math.floor(Date.now() / 1000);
+    const moved = await expectOk(call('POST', `/properties/${q.id}/residents`, { token: q.tokens.admin, body: { userId: `ret-${q.id.slice(-6)}`, name: 'Retention', unit: '2A' } }));
+    const token = await tokenFor(`ret-${q.id.slice(-6)}`);
+    await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token, body: {} }));
+    expect((await call('DELETE', `/properties/${q.id}/residents/${moved.body.id}`, { token: q.tokens.admin })).status).toBe(204);
+    expect((await call('DELETE', `/properties/${q.id}/members/${q.users.staff}`, { token: q.tokens.admin })).status).toBe(204);
+    const after = Math.ceil(Date.now() / 1000);
+    const items = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=10`, { token: q.tokens.admin }))).body.items;
+    const actions = ['resident.moved-in', 'delivery-pass.cancelled', 'resident.moved-out', 'member.removed'];
+    for (const action of actions) {
+      const record = items.find((i: any) => i.action === action);
+      expect(record, action).toBeDefined();
+      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record.id}`);
+      expect(item?.expiresAtEpoch, action).toBeGreaterThanOrEqual(before + 45 * 86400);
+      expect(item?.expiresAtEpoch, action).toBeLessThanOrEqual(after + 45 * 86400);
+    }
+  });
+
   it('every audit item has a TTL, also where the settings are not at hand (default 400 days)', async () => {
     const q = await newProperty();
     const items = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=100`, { token: q.tokens.admin }))).body.items;
