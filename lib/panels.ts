@@ -1,19 +1,16 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { CfnLogging, CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
-import { type EventSourceMapping, FilterCriteria, FilterRule, type IEventSourceDlq, MetricType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
+import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CREDENTIAL_TYPES } from '../functions/domain/credential-sets.ts';
-import { PANEL_METRICS, PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/http/observability.ts';
+import { PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/http/observability.ts';
 import type { FunctionName } from '../functions/http/routes.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../functions/iot/rules.ts';
 import { panelPolicyDocument } from '../iot/policy/panel-policy.ts';
@@ -21,6 +18,9 @@ import { CREDENTIALS_SHADOW, panelTopicRoot } from '../iot/protocol/topics.ts';
 import type { Data } from './data.ts';
 import { LobbyFunction } from './lobby-function.ts';
 import type { Observability } from './observability.ts';
+import { enableIotLogging, watchPanels } from './panel-monitoring.ts';
+import { subscribeToStream } from './credential-stream-source.ts';
+import { describeDataEndpoint } from './iot-data-endpoint.ts';
 import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
 import { lobbySettings } from './settings.ts';
 /** The SDK's service-specific endpoint variable for IoTDataPlaneClient (functions/adapters/panel-channel.ts). */
@@ -123,7 +123,7 @@ export class Panels extends Construct {
     this.policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     // ---- the data endpoint ------------------------------------------------------------
-    this.dataEndpoint = this.describeDataEndpoint();
+    this.dataEndpoint = describeDataEndpoint(this);
     this.dataEndpointUrl = `https://${this.dataEndpoint}`;
     const iotEnvironment = { [IOT_DATA_ENDPOINT_VARIABLE]: this.dataEndpointUrl };
 
@@ -177,7 +177,7 @@ export class Panels extends Construct {
       serverAccessLogsPrefix: 'stream-failures/',
       lifecycleRules: [{ id: 'expire-parked-batches', expiration: Duration.days(90) }],
     });
-    this.streamMapping = this.subscribeToStream(stream, props.data.lobbyTable);
+    this.streamMapping = subscribeToStream(stream, props.data.lobbyTable, this.streamFailures);
 
     // ---- reconcile: the periodic safety net behind the stream ---------------------------
     // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
@@ -266,8 +266,8 @@ export class Panels extends Construct {
       'credential-stream: age of the oldest unprocessed stream record over 5 minutes (ms)', 5 * 60 * 1000);
 
     // ---- panel health ------------------------------------------------------------------
-    this.watchPanels(props.observability, settings.panelOfflineMinutes);
-    if (settings.iotLogging) this.enableIotLogging();
+    watchPanels(props.observability, this.stage, settings.panelOfflineMinutes);
+    if (settings.iotLogging) enableIotLogging(this);
 
     // ---- the API functions that talk to IoT ---------------------------------------------
     for (const [fn, access] of Object.entries(API_IOT_ACCESS) as Array<[FunctionName, NonNullable<(typeof API_IOT_ACCESS)[FunctionName]>]>) {
@@ -278,67 +278,6 @@ export class Panels extends Construct {
       if (access.commands) this.grantPublish(lambda.role, 'commands', 'remote unlock commands go to the chosen panel\'s own commands topic (functions/domain/commands.ts requestUnlock)');
       if (access.shadows) this.grantShadowUpdate(lambda.role, `the ${fn} API function writes the credentials shadow of a property's panels (see API_IOT_ACCESS in lib/panels.ts)`);
     }
-  }
-
-  /**
-   * Alarms on panel health: authentication and authorization failures at the IoT broker
-   * (a revoked or stolen certificate, a panel outside its policy), disconnects (lifecycle
-   * events), and the gauges of PANEL_METRICS (offline or lagging for panelOfflineMinutes).
-   */
-  private watchPanels(observability: Observability, offlineMinutes: number) {
-    const period = Duration.minutes(5);
-    const iot = (metricName: string) => new Metric({ namespace: 'AWS/IoT', metricName, dimensionsMap: { Protocol: 'MQTT' }, period, statistic: Stats.SUM });
-    const lobby = (metricName: string, statistic: string, minutes = 5) => new Metric({
-      namespace: 'Lobby', metricName, dimensionsMap: { service: 'lobby', stage: this.stage }, period: Duration.minutes(minutes), statistic,
-    });
-    observability.watchMetric('IotConnectAuthErrors', iot('Connect.AuthError'),
-      'AWS IoT: MQTT connections refused by authorization (a revoked or deactivated panel certificate, a client id that is not its thing name)');
-    observability.watchMetric('IotPublishAuthErrors', iot('Publish-In.AuthError'),
-      'AWS IoT: publishes refused by the panel policy (a panel writing outside its own topics)');
-    observability.watchMetric('IotSubscribeAuthErrors', iot('Subscribe.AuthError'),
-      'AWS IoT: subscriptions refused by the panel policy (a panel reading outside its own topics)');
-    // Internet scanners also fail TLS authentication against the endpoint: only a burst pages.
-    observability.watchMetric('IotAuthenticationErrors', iot('Connection.AuthNError'),
-      'AWS IoT: connection attempts with no valid certificate (burst; scanners cause a trickle)', 25);
-    observability.watchMetric('PanelsOffline', lobby(PANEL_METRICS.offline, Stats.MAXIMUM),
-      `Panels not heard from for more than ${offlineMinutes} minutes (gauge from the reconcile pass)`);
-    // The gauge says "behind now" at each 5-minute pass: behind at every pass for the window pages.
-    observability.watchMetric('PanelsSetVersionLagging', lobby(PANEL_METRICS.lagging, Stats.MINIMUM),
-      `Online panels holding an older credential set than their property's at every reconcile pass for ${offlineMinutes} minutes`, 1, Math.max(1, Math.ceil(offlineMinutes / 5)));
-    // Disconnects net of reconnects over the offline window: a panel that dropped and stayed away.
-    observability.watchMetric('PanelsDisconnected',
-      new MathExpression({
-        expression: 'FILL(d, 0) - FILL(c, 0)',
-        usingMetrics: { d: lobby(PANEL_METRICS.disconnected, Stats.SUM, offlineMinutes), c: lobby(PANEL_METRICS.connected, Stats.SUM, offlineMinutes) },
-        period: Duration.minutes(offlineMinutes),
-        label: 'disconnects not followed by a reconnect',
-      }),
-      `Panels that disconnected (IoT lifecycle events) and did not reconnect within ${offlineMinutes} minutes`);
-  }
-
-  /**
-   * AWS IoT logging at ERROR (authentication, authorization and rule failures in the AWSIotLogsV2
-   * log group). One setting per account and region: only one stage owns it (lobby:iotLogging).
-   */
-  private enableIotLogging() {
-    const stack = Stack.of(this);
-    const role = new Role(this, 'IotLoggingRole', {
-      description: 'AWS IoT logging: write to the AWSIotLogsV2 log group',
-      assumedBy: new ServicePrincipal('iot.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    });
-    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: 'AWSIotLogsV2', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    role.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
-      resources: [logGroupArn, `${logGroupArn}:*`],
-    }));
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:AWSIotLogsV2:*]`,
-      reason: 'The log streams of AWS IoT\'s own log group (AWSIotLogsV2, the name IoT writes to) are created by IoT at run time; the wildcard covers only that group\'s streams.',
-    });
-    const logging = new CfnLogging(this, 'IotLogging', { accountId: stack.account, defaultLogLevel: 'ERROR', roleArn: role.roleArn });
-    logging.node.addDependency(role);
   }
 
   /**
@@ -442,115 +381,7 @@ export class Panels extends Construct {
       sourceAccount: Stack.of(this).account,
     });
   }
-
-  /**
-   * The Lobby table's stream -> credential-stream, only for what the handler acts on:
-   * items whose type is a credential type (new or old image: created, changed, deleted)
-   * and REMOVEs of access events (TTL expiry takes the photo with it).
-   *
-   * The mapping is what DynamoEventSource makes, but with the stream grant spelled out:
-   * DynamoEventSource's grantStreamRead puts dynamodb:ListStreams on "*" into the role's
-   * default policy; here it gets a policy of its own with its own acknowledgement.
-   */
-  private subscribeToStream(stream: LobbyFunction, table: Table): EventSourceMapping {
-    const streamArn = table.tableStreamArn;
-    if (!streamArn) throw new Error(`the Lobby table ${table.node.path} has no stream`);
-    stream.role.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-      resources: [streamArn],
-    }));
-    const listStreams = new Policy(stream, 'ListStreamsPolicy', {
-      roles: [stream.role],
-      statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] })],
-    });
-    Validations.of(listStreams).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Lambda\'s DynamoDB event source mapping calls dynamodb:ListStreams, which supports no resource-level permissions (the stream itself is read with DescribeStream/GetRecords/GetShardIterator on its ARN only). This policy holds only that action.',
-    });
-
-    const types = [...CREDENTIAL_TYPES];
-    const mapping = stream.function.addEventSourceMapping('LobbyTableStream', {
-      eventSourceArn: streamArn,
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      // One batch at a time per shard: set versions are an optimistic lock per property.
-      parallelizationFactor: 1,
-      bisectBatchOnError: true,
-      // The handler answers batchItemFailures: only the failed record and what follows it is retried.
-      reportBatchItemFailures: true,
-      retryAttempts: 5,
-      // Given up on well before the stream trims a record (24 h), so the records reach the bucket.
-      maxRecordAge: Duration.hours(6),
-      onFailure: this.parkInBucket(stream),
-      // Event counts per mapping, among them OnFailureDestinationDeliveredEventCount (alarmed).
-      metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
-      filters: [
-        FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.or(...types) } } } }),
-        FilterCriteria.filter({ dynamodb: { OldImage: { type: { S: FilterRule.or(...types) } } } }),
-        FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { OldImage: { type: { S: FilterRule.isEqual('access-event') } } } }),
-      ],
-    });
-    // Lambda checks the role when the mapping is created.
-    mapping.node.addDependency(listStreams);
-    const defaultPolicy = stream.role.node.tryFindChild('DefaultPolicy');
-    if (defaultPolicy) mapping.node.addDependency(defaultPolicy);
-    return mapping;
-  }
-
-  /**
-   * The S3 on-failure destination, with only what Lambda needs to write to it (s3:PutObject on
-   * its objects, s3:ListBucket on it), instead of S3OnFailureDestination's read-write grant.
-   */
-  private parkInBucket(stream: LobbyFunction): IEventSourceDlq {
-    const bucket = this.streamFailures;
-    stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects('*')] }));
-    stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    Validations.of(stream.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
-      reason: 'Lambda names the objects of the stream on-failure destination itself (one per batch given up on): s3:PutObject on the StreamFailures bucket\'s objects only.',
-    });
-    return { bind: () => ({ destination: bucket.bucketArn }) };
-  }
-
-  /**
-   * IoT DescribeEndpoint (iot:Data-ATS) at deploy time, by a custom resource whose
-   * singleton function runs with a role of its own: write to its own log group and
-   * iot:DescribeEndpoint, nothing else (no AWS managed policy).
-   */
-  private describeDataEndpoint(): string {
-    const logs = new LogGroup(this, 'DataEndpointLogs', { retention: RetentionDays.ONE_MONTH });
-    const role = new Role(this, 'DataEndpointRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Lobby custom resource: look up the IoT data endpoint (iot:DescribeEndpoint)',
-    });
-    logs.grantWrite(role);
-    const lookup = new AwsCustomResource(this, 'DataEndpoint', {
-      resourceType: 'Custom::IotDataEndpoint',
-      onCreate: describeEndpointCall,
-      onUpdate: describeEndpointCall,
-      role,
-      logGroup: logs,
-      installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
-      ]),
-    });
-    Validations.of(lookup).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'iot:DescribeEndpoint supports no resource-level permissions. This policy (the custom resource\'s own) holds only that action.',
-    });
-    return lookup.getResponseField('endpointAddress');
-  }
 }
-
-const describeEndpointCall = {
-  service: 'Iot',
-  action: 'describeEndpoint',
-  parameters: { endpointType: 'iot:Data-ATS' },
-  physicalResourceId: PhysicalResourceId.of('iot-data-ats-endpoint'),
-  outputPaths: ['endpointAddress'],
-};
-
 
 /** 'panel-messages' -> 'PanelMessages' */
 const constructId = (name: string) => name.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
