@@ -6,15 +6,20 @@ import type { AccessEvent, AccessMethod, ClaimResponse, CommandAck, CredentialEn
 import { unlockCommand } from '../protocol/messages.ts';
 import { scheduleAllows } from '../protocol/schedule.ts';
 import { verifyVisitorQr } from '../protocol/visitor-qr.ts';
-import { CREDENTIALS_SHADOW, HEARTBEAT_SECONDS } from '../protocol/topics.ts';
+import { HEARTBEAT_SECONDS } from '../protocol/topics.ts';
 import { PanelConnection, RequestTimeoutError } from './connection.ts';
 import { CredentialStore, type OfflinePassPolicy } from './credential-store.ts';
 import { EventQueue, type OutboxTransport } from './event-queue.ts';
 import { readJson, writeJsonAtomic } from './files.ts';
 import type { PanelIdentity } from './identity.ts';
-import { KeypadThrottle, type KeypadThrottleConfig } from './keypad-throttle.ts';
+import { KeypadThrottle } from './keypad-throttle.ts';
 import { errorText, stderrLogger, type PanelLogger } from './log.ts';
-import { takePhoto, type PhotoOptions } from './photo.ts';
+import { takePhoto } from './photo.ts';
+import type { AgentEvents, DoorRelease, EntryResult, PanelAgentConfig, PanelAgentOptions, PanelStatus, SyncSummary } from './agent-types.ts';
+import { sameReported, shadowTopicsFor, type ShadowDocument } from './shadow-document.ts';
+import { Retry, sleep, withDeadline } from './timing.ts';
+
+export type { DoorRelease, EntryResult, PanelAgentConfig, PanelAgentOptions, PanelStatus, SyncSummary } from './agent-types.ts';
 
 /**
  * The reference panel agent: what a door panel runs. It keeps the property's credential set
@@ -23,97 +28,6 @@ import { takePhoto, type PhotoOptions } from './photo.ts';
  * the cloud, executes remote unlocks at most once and never late, and queues every decision as
  * an access event (grants with a photo) until the broker has it.
  */
-export interface PanelAgentConfig {
-  /** heartbeat period while online (default 15 s) */
-  heartbeatMs?: number;
-  /** default wait for a response to a request (default 8 s) */
-  requestTimeoutMs?: number;
-  /** enter() waits at most this long for a sync in progress, e.g. right after a reconnect (default 5 s) */
-  syncWaitMs?: number;
-  /** per attempt of a pass claim (default 4 s) ... */
-  claimTimeoutMs?: number;
-  /** ... and attempts with the same attemptId before the offline policy applies (default 2) */
-  claimAttempts?: number;
-  /** first retry delay after a failed sync / outbox flush, doubling up to 60 s (default 2 s) */
-  retryMs?: number;
-  /** start() waits this long for the first connection + sync, then goes on offline (default 10 s) */
-  startTimeoutMs?: number;
-  keypad?: Partial<KeypadThrottleConfig>;
-  photo?: PhotoOptions;
-  keepAliveSeconds?: number;
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
-  /** HTTP for the set download and the photo PUT (default global fetch) */
-  fetch?: typeof fetch;
-  log?: PanelLogger;
-}
-
-export interface PanelAgentOptions {
-  identity: PanelIdentity;
-  /** where the panel keeps its state (credentials.json, outbox/, keypad.json, claims.json, commands.json) */
-  stateDir: string;
-  /** the panel clock (decisions, event times, command expiry); default the system clock */
-  now?: () => Date;
-  config?: PanelAgentConfig;
-  /** called the moment the door is released (before the photo is taken) */
-  onDoorRelease?: (release: DoorRelease) => void;
-}
-
-export interface DoorRelease {
-  method: AccessMethod;
-  eventId: string;
-  at: string;
-  credentialId?: string;
-  commandId?: string;
-}
-
-export interface EntryResult {
-  decision: 'granted' | 'denied';
-  method: AccessMethod;
-  reason?: string;
-  eventId: string;
-  credentialId?: string;
-  /** decided without the cloud (offline, or the claim got no answer) */
-  offline?: boolean;
-}
-
-export interface PanelStatus {
-  panelId: string;
-  connected: boolean;
-  version: number;
-  keyVersion: number;
-  digest: string;
-  entries: number;
-  lastSyncAt?: string;
-  syncing: boolean;
-  outbox: number;
-  keypadLockedUntil?: string;
-  /** single-use passes granted offline whose claim has not reached the cloud yet */
-  pendingClaims: number;
-  offlinePassPolicy: OfflinePassPolicy;
-  timezone: string;
-  /** ids of the visitor-QR public keys the panel holds (current and previous key version) */
-  qrKeyIds: string[];
-}
-
-export interface SyncSummary {
-  kind: 'current' | 'delta' | 'full';
-  version: number;
-  keyVersion: number;
-  digest: string;
-  entries: number;
-}
-
-type AgentEvents = {
-  door: [DoorRelease];
-  decision: [EntryResult];
-  event: [AccessEvent];
-  synced: [SyncSummary];
-  ack: [CommandAck];
-  connected: [];
-  disconnected: [];
-};
-
 interface PendingClaim {
   attemptId: string;
   credentialId: string;
@@ -139,7 +53,6 @@ const METHOD_OF: Record<CredentialEntry['type'], AccessMethod> = {
   'visitor-pass': 'visitor',
 };
 
-const MAX_RETRY_MS = 60_000;
 
 export class PanelAgent extends EventEmitter<AgentEvents> {
   readonly identity: PanelIdentity;
@@ -823,63 +736,3 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     return writeJsonAtomic(this.file('commands.json'), Object.fromEntries(this.executed));
   }
 }
-
-interface ShadowDocument {
-  version?: number;
-  state?: { desired?: ShadowState; reported?: ShadowState; version?: number; keyVersion?: number } & ShadowState;
-}
-interface ShadowState {
-  version?: unknown;
-  keyVersion?: unknown;
-  qrKeys?: unknown;
-  timezone?: unknown;
-  offlinePassPolicy?: unknown;
-}
-
-function sameReported(reported: ShadowState | undefined, store: CredentialStore): boolean {
-  return reported?.version === store.version && reported?.keyVersion === store.keyVersion;
-}
-
-function shadowTopicsFor(panelId: string) {
-  const base = `$aws/things/${panelId}/shadow/name/${CREDENTIALS_SHADOW}`;
-  return {
-    get: `${base}/get`,
-    getAccepted: `${base}/get/accepted`,
-    getRejected: `${base}/get/rejected`,
-    update: `${base}/update`,
-    updateDelta: `${base}/update/delta`,
-  };
-}
-
-/** One pending retry with exponential backoff. */
-class Retry {
-  private timer: NodeJS.Timeout | undefined;
-  private delay = 0;
-
-  schedule(baseMs: number, run: () => void): void {
-    if (this.timer) return;
-    this.delay = this.delay === 0 ? baseMs : Math.min(this.delay * 2, MAX_RETRY_MS);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      run();
-    }, this.delay);
-  }
-
-  reset(): void {
-    this.cancel();
-    this.delay = 0;
-  }
-
-  cancel(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
