@@ -207,9 +207,10 @@ export async function announce(stores: Stores, propertyId: string, head?: SetHea
 }
 
 /** Every active credential of the property as panel entries. */
-export async function currentEntries(stores: Stores, propertyId: string, panelKey: string): Promise<CredentialEntry[]> {
+export async function currentEntries(stores: Stores, propertyId: string, panelKey: string, known?: Pick<PropertySettings, 'offlinePassPolicy'>): Promise<CredentialEntry[]> {
   const entries: CredentialEntry[] = [];
-  const [items, { settings }] = await Promise.all([credentialItems(stores, propertyId), loadProperty(stores, propertyId)]);
+  // Callers that already hold the settings pass them: one read less.
+  const [items, settings] = await Promise.all([credentialItems(stores, propertyId), known ?? loadProperty(stores, propertyId).then((p) => p.settings)]);
   for (const item of items) {
     const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
     if (entry) entries.push(entry);
@@ -259,7 +260,7 @@ export async function syncFor(stores: Stores, propertyId: string, request: { req
     }
   }
   const property = await loadProperty(stores, propertyId);
-  const snapshot = await snapshotFor(stores, propertyId, head);
+  const snapshot = await snapshotFor(stores, propertyId, head, property.settings);
   return {
     ...base, kind: 'full', version: head.version, keyVersion: head.keyVersion, digest: snapshot.digest,
     panelKey: panelKeyFor(stores, propertyId, head.keyVersion),
@@ -276,12 +277,12 @@ interface Snapshot { key: string; digest: string; bytes: number }
  * the table as it is now and labelled with the head read before: it can only be
  * ahead of that version, and the deltas that follow set the same state.
  */
-async function snapshotFor(stores: Stores, propertyId: string, head: SetHead): Promise<Snapshot> {
+async function snapshotFor(stores: Stores, propertyId: string, head: SetHead, settings: PropertySettings): Promise<Snapshot> {
   const sk = `SNAPSHOT#k${head.keyVersion}#v${head.version}`;
   const known = await stores.table.get<Snapshot & Item & { expiresAtEpoch: number }>(keys.property(propertyId), sk);
   // TTL deletes late, and the object itself is gone after a day: honour the expiry ourselves.
   if (known && known.expiresAtEpoch > stores.now().getTime() / 1000) return { key: known.key, digest: known.digest, bytes: known.bytes };
-  const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion));
+  const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion), settings);
   const body = gzipSync(JSON.stringify({ entries }));
   // Each build gets its own object, so a URL always serves the content its digest describes.
   const snapshot: Snapshot = { key: `credential-sets/${propertyId}/k${head.keyVersion}/v${head.version}-${ulid()}.json.gz`, digest: setDigest(entries), bytes: body.length };

@@ -196,7 +196,8 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
   // A single-use pass the panels do not hold (offline policy deny) works, or stops working,
   // at every connected door the moment it is committed: each door asks the cloud.
   if (opts.claimedInCloud) {
-    const [panels, now] = [await stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#'), stores.now()];
+    const panels = await stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#');
+    const now = stores.now();
     const done: SyncState = active ? 'set' : 'removed';
     return { state: done, claimedInCloud: true, panels: panels.map((panel) => ({ panelId: panel.id, state: isOnline(panel, now) ? done : 'offline', since: null })) };
   }
