@@ -10,7 +10,7 @@ import type { Stores } from '../domain/stores.ts';
 import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { count, logger, metrics } from './observability.ts';
-import { badRequest, Problem, unauthorized } from './problem.ts';
+import { badRequest, knownProblem, Problem, unauthorized } from './problem.ts';
 import { findRoute, type FunctionName, type Route } from './routes.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -119,7 +119,9 @@ function isUnavailable(error: unknown): boolean {
 }
 
 function asProblem(error: unknown): Problem {
-  if (error instanceof Problem) return error;
+  // Problems the shell threw, and the domain's own refusals (DomainError).
+  const known = knownProblem(error);
+  if (known) return known;
   if (error instanceof IdempotencyValidationError) {
     return new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used with a different request body');
   }
