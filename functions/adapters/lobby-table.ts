@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { badRequest } from '../http/problem.ts';
+import { invalid } from '../domain/errors.ts';
 import { loadCodeVault } from './code-vault.ts';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
@@ -42,7 +42,7 @@ export const keys = {
   command: (commandId: string) => `CMD#${commandId}`,
 };
 
-const invalidCursor = () => badRequest('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API for this list' }]);
+const invalidCursor = () => invalid('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API for this list' }]);
 
 /**
  * Cursors are sealed (AES-256-GCM under a key derived from the code vault's secret)

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { badRequest } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { invalid } from './errors.ts';
+import type { Caller } from './caller.ts';
 import type { AccessEvent } from '../../iot/protocol/messages.ts';
 import { managers, requireRole } from './access.ts';
 import { loadProperty } from './properties.ts';
@@ -70,7 +70,7 @@ const isoOrUndefined = (value: string | undefined, field: string) => {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
   // The schema bounds it to 2000..2199; ULIDs cannot encode anything before 1970 at all.
-  if (Number.isNaN(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2200, 0, 1)) throw badRequest(`${field} is not a usable time`, [{ path: field, message: 'must be an ISO-8601 time between the years 2000 and 2199' }]);
+  if (Number.isNaN(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2200, 0, 1)) throw invalid(`${field} is not a usable time`, [{ path: field, message: 'must be an ISO-8601 time between the years 2000 and 2199' }]);
   return t;
 };
 
@@ -79,7 +79,7 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
   await requireRole(stores, caller, propertyId, managers);
   const from = isoOrUndefined(query.from, 'from');
   const to = isoOrUndefined(query.to, 'to');
-  if (from !== undefined && to !== undefined && from > to) throw badRequest('to is before from', [{ path: 'to', message: 'must not be before from' }]);
+  if (from !== undefined && to !== undefined && from > to) throw invalid('to is before from', [{ path: 'to', message: 'must not be before from' }]);
   // Event ids are ULIDs: their first 10 characters are the time, so a time range is a key range.
   const low = keys.event(from !== undefined ? ulid(from).slice(0, 10) : '');
   const high = keys.event(to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~');

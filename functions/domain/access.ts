@@ -1,6 +1,6 @@
 import { keys, type TransactItem } from '../adapters/lobby-table.ts';
-import { forbidden, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { forbidden, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import type { Stores } from './stores.ts';
 
 export type Role = 'admin' | 'staff' | 'resident';

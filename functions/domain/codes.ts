@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { keys, type TransactItem } from '../adapters/lobby-table.ts';
-import { badRequest } from '../http/problem.ts';
+import { invalid } from './errors.ts';
 import type { Stores } from './stores.ts';
 
 export type CredentialType = 'delivery-pin' | 'delivery-pass' | 'visitor-pass';
@@ -22,7 +22,7 @@ export function codeProblem(code: string, length: number): string | undefined {
 
 export function assertAcceptableCode(code: string, length: number, field: string) {
   const problem = codeProblem(code, length);
-  if (problem) throw badRequest(`${field} ${problem}`, [{ path: field, message: problem }]);
+  if (problem) throw invalid(`${field} ${problem}`, [{ path: field, message: problem }]);
 }
 
 /** "**56": enough for an admin to tell PINs apart, not enough to use one. */

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Item } from '../adapters/lobby-table.ts';
-import { notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import type { CommandAck, UnlockCommand } from '../../iot/protocol/messages.ts';
 import { panelTopics, UNLOCK_TTL_SECONDS } from '../../iot/protocol/topics.ts';
 import { anyMember, requireRole } from './access.ts';

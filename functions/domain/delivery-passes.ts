@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { conflict, forbidden, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { conflict, forbidden, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import { anyMember, membershipHolds, requireRole, type Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Page } from '../adapters/lobby-table.ts';
-import { conflict, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { conflict, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import type { Schedule } from '../schemas/common.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';

@@ -1,6 +1,6 @@
 import { keys } from '../adapters/lobby-table.ts';
-import { conflict } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { conflict } from './errors.ts';
+import type { Caller } from './caller.ts';
 import { entryDigest, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';

@@ -1,5 +1,5 @@
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { forbidden, Problem } from '../http/problem.ts';
+import { conflict, forbidden } from './errors.ts';
 import type { Membership } from './access.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { auditEntry } from './audit.ts';
@@ -69,7 +69,7 @@ export async function assertUnderPassCap(stores: Stores, membership: Membership,
     } while (cursor);
   }
   if (active >= settings.maxActivePassesPerResident) {
-    throw new Problem(409, 'too-many-passes', 'Too many active passes', `A resident may have at most ${settings.maxActivePassesPerResident} active passes at this property; cancel one first`);
+    throw conflict(`A resident may have at most ${settings.maxActivePassesPerResident} active passes at this property; cancel one first`, 'too-many-passes');
   }
 }
 
@@ -95,7 +95,7 @@ export async function retireCredential(stores: Stores, propertyId: string, crede
   ]));
   let failed = await retire(true);
   if (failed === 2) failed = await retire(false);
-  if (failed > 0) throw new Problem(409, 'conflict', 'Conflict', 'The pass changed meanwhile; try again');
+  if (failed > 0) throw conflict('The pass changed meanwhile; try again');
   return failed < 0;
 }
 

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Page } from '../adapters/lobby-table.ts';
-import { conflict, forbidden, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { conflict, forbidden, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import { auditEntry } from './audit.ts';
 import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membership } from './access.ts';
 import { loadProperty } from './properties.ts';

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys } from '../adapters/lobby-table.ts';
-import { forbidden, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { forbidden, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
 import { auditEntry } from './audit.ts';
 import { anyMember, requireRole, adminsOnly } from './access.ts';

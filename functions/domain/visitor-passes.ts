@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import { badRequest, conflict, notFound } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
+import { conflict, invalid, notFound } from './errors.ts';
+import type { Caller } from './caller.ts';
 import { signVisitorQr } from '../../iot/protocol/visitor-qr.ts';
 import { anyMember, membershipHolds, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
@@ -61,11 +61,11 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
   const endsAt = new Date(input.endsAt);
   const hours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
   if (hours > settings.visitorMaxHours) {
-    throw badRequest(`A visitor pass may last at most ${settings.visitorMaxHours} hours at this property`, [{ path: 'endsAt', message: `must be within ${settings.visitorMaxHours} hours of startsAt` }]);
+    throw invalid(`A visitor pass may last at most ${settings.visitorMaxHours} hours at this property`, [{ path: 'endsAt', message: `must be within ${settings.visitorMaxHours} hours of startsAt` }]);
   }
-  if (endsAt.getTime() <= stores.now().getTime()) throw badRequest('The visit is already over', [{ path: 'endsAt', message: 'must be in the future' }]);
+  if (endsAt.getTime() <= stores.now().getTime()) throw invalid('The visit is already over', [{ path: 'endsAt', message: 'must be in the future' }]);
   if (startsAt.getTime() > stores.now().getTime() + MAX_DAYS_AHEAD * 86400_000) {
-    throw badRequest(`A visit may start at most ${MAX_DAYS_AHEAD} days ahead`, [{ path: 'startsAt', message: `must be within ${MAX_DAYS_AHEAD} days from now` }]);
+    throw invalid(`A visit may start at most ${MAX_DAYS_AHEAD} days ahead`, [{ path: 'startsAt', message: `must be within ${MAX_DAYS_AHEAD} days from now` }]);
   }
   await assertUnderPassCap(stores, membership, settings);
   const id = `vp_${ulid(stores.now().getTime())}`;

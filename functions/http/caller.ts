@@ -1,16 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { Caller } from '../domain/caller.ts';
 
-/**
- * Who is calling, from the claims the API's JWT authorizer verified. Only identity
- * comes from the token; what the caller may do at a property comes from membership
- * records (see domain/access.ts). Operators are a Cognito group: a platform role,
- * not a property role.
- */
-export interface Caller {
-  userId: string;
-  operator: boolean;
-}
+export type { Caller };
 
+/** The Cognito group whose members are operators (a platform role, see domain/caller.ts). */
 export const OPERATORS_GROUP = 'operators';
 
 /** HTTP API flattens array claims to strings like "[a b]"; accept both forms. */
@@ -20,6 +13,7 @@ function groupsOf(claim: unknown): string[] {
   return [];
 }
 
+/** Who is calling, from the claims the API's JWT authorizer verified. */
 export function callerFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller | undefined {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   const sub = claims?.sub;

@@ -1,4 +1,6 @@
-/** RFC 9457 problem details. Throw a Problem anywhere; the HTTP layer renders it. */
+import { DomainError } from '../domain/errors.ts';
+
+/** RFC 9457 problem details. The HTTP shell throws and renders them; the domain throws DomainError (see fromDomain). */
 export interface ProblemBody {
   type: string;
   title: string;
@@ -33,3 +35,23 @@ export const unauthorized = (detail = 'A valid bearer token is required') =>
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail);
 export const notFound = (detail: string) => new Problem(404, 'not-found', 'Not found', detail);
 export const conflict = (detail: string, slug = 'conflict') => new Problem(409, slug, 'Conflict', detail);
+
+/** Conflicts whose problem type has a title of its own (API.md); the rest are titled `Conflict`. */
+const conflictTitles: Record<string, string> = { 'too-many-passes': 'Too many active passes' };
+
+/** The problem the API answers for a domain refusal (the same status, type, title and detail API.md lists). */
+export function problemFromDomain(error: DomainError): Problem {
+  switch (error.kind) {
+    case 'invalid': return badRequest(error.message, error.fieldErrors);
+    case 'not-found': return notFound(error.message);
+    case 'forbidden': return forbidden(error.message);
+    case 'conflict': return new Problem(409, error.slug, conflictTitles[error.slug] ?? 'Conflict', error.message);
+  }
+}
+
+/** A Problem as it is, a DomainError as its problem; anything else is not ours to render (undefined). */
+export function knownProblem(error: unknown): Problem | undefined {
+  if (error instanceof Problem) return error;
+  if (error instanceof DomainError) return problemFromDomain(error);
+  return undefined;
+}
