@@ -6,6 +6,7 @@ import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
 import { panelById, type Panel } from '../domain/panels.ts';
 import type { Stores } from '../domain/stores.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { PanelRuleEvent } from './rules.ts';
 
 export type PanelMessageOperation = (args: { stores: Stores; panel: Panel; channel: string; message: unknown }) => Promise<void>;
@@ -32,7 +33,16 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
       logger.warn('panel message is not JSON', { panelId: panel.id, channel: event.channel });
       return;
     }
-    await operation({ stores, panel, channel: event.channel, message });
+    try {
+      await operation({ stores, panel, channel: event.channel, message });
+    } catch (error) {
+      // A domain refusal of this message will refuse it again on every retry: log it and drop it.
+      // A conflict may clear (state changed meanwhile): rethrown, so IoT retries, then parks it.
+      if (!(error instanceof DomainError) || error.kind === 'conflict') throw error;
+      logger.warn('panel message refused', { handler: name, panelId: panel.id, channel: event.channel, kind: error.kind, slug: error.slug });
+      count('PanelMessagesRefused');
+      return;
+    }
     // Heartbeats are routine (one per panel per minute): DEBUG, so INFO logs cost nothing per beat.
     const line = { handler: name, panelId: panel.id, channel: event.channel, ms: Date.now() - started };
     if (event.channel === 'heartbeat') logger.debug('panel message', line);
