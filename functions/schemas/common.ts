@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Free text shown to people: trimmed, NFC, no control or bidi-override characters. */
 export const displayText = (max: number) =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayText, keypadCode, schedule } from './common.ts';
 
 export const createDeliveryPinBody = z.strictObject({

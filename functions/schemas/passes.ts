@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayText } from './common.ts';
 
 export const createDeliveryPassBody = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayText, userId } from './common.ts';
 
 export const putMemberBody = z.strictObject({ role: z.enum(['admin', 'staff']) });

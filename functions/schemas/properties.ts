@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayText, timezone } from './common.ts';
 
 export const createPropertyBody = z.strictObject({ name: displayText(120), timezone });
