@@ -4,7 +4,7 @@ import { invalid } from './errors.ts';
 import type { Caller } from './caller.ts';
 import type { AccessEvent } from '../../iot/protocol/messages.ts';
 import { managers, requireRole } from './access.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import type { Panel } from './panels.ts';
 import type { Stores } from './stores.ts';

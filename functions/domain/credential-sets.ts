@@ -5,7 +5,7 @@ import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../..
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';

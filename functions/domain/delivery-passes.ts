@@ -8,7 +8,7 @@ import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { panelsHoldPasses } from './credential-sets.ts';
-import { loadProperty, type Property } from './properties.ts';
+import { loadProperty, type Property } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 

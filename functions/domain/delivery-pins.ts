@@ -6,7 +6,7 @@ import type { Schedule } from '../schemas/common.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from './codes.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { credentialSync } from './panels.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';

@@ -2,7 +2,7 @@ import { keys } from '../adapters/lobby-table.ts';
 import type { PanelRequest } from '../../iot/protocol/messages.ts';
 import { auditEntry } from './audit.ts';
 import { passStatus, type DeliveryPassItem } from './delivery-passes.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import type { Panel } from './panels.ts';
 import type { Stores } from './stores.ts';

@@ -4,7 +4,7 @@ import { conflict, forbidden, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { auditEntry } from './audit.ts';
 import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membership } from './access.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { revokeCredentialsOf } from './revocation.ts';
 import type { Stores } from './stores.ts';

@@ -1,33 +1,14 @@
 import { ulid } from 'ulid';
 import { keys } from '../adapters/lobby-table.ts';
-import { forbidden, notFound } from './errors.ts';
+import { forbidden } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
+import { loadProperty, type Property } from './property-record.ts';
 import { auditEntry } from './audit.ts';
 import { anyMember, requireRole, adminsOnly } from './access.ts';
 import { announce } from './credential-sets.ts';
 import { repairDigests } from './reconcile.ts';
 import type { Stores } from './stores.ts';
-
-export interface Property {
-  id: string;
-  name: string;
-  timezone: string;
-  settings: PropertySettings;
-  createdAt: string;
-}
-
-const view = (item: Property): Property => ({
-  id: item.id, name: item.name, timezone: item.timezone,
-  settings: { ...defaultSettings, ...item.settings }, createdAt: item.createdAt,
-});
-
-/** The property record, for domain code that already checked access. */
-export async function loadProperty(stores: Stores, propertyId: string): Promise<Property> {
-  const item = await stores.table.get<Property>(keys.property(propertyId), keys.meta);
-  if (!item) throw notFound('No such property');
-  return view(item);
-}
 
 export async function createProperty(stores: Stores, caller: Caller, input: { name: string; timezone: string }): Promise<Property> {
   if (!caller.operator) throw forbidden('Only operators create properties');

@@ -2,7 +2,7 @@ import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credent
 import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, panelsHoldPasses, recordedDigest, SET_HEADS_INDEX_KEY, type CredentialItem, type SetHead } from './credential-sets.ts';
 import { settleAll } from './concurrency.ts';
 import { keys } from '../adapters/lobby-table.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { panelHealth, type Panel } from './panels.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';

@@ -1,6 +1,6 @@
 import { settleAll } from './concurrency.ts';
 import { endGrace, ownedBy, retireCredential, type OwnedCredential } from './owned-credentials.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import type { Stores } from './stores.ts';
 
 /** What a member's credentials become when they leave: delivery passes are cancelled, visitor passes revoked. */

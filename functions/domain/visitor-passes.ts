@@ -9,7 +9,7 @@ import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
 import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
-import { loadProperty } from './properties.ts';
+import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { visitorSigningKey } from './visitor-keys.ts';
 import type { Stores } from './stores.ts';
