@@ -1,4 +1,4 @@
-import { panelRequest, type PanelResponse } from '../../iot/protocol/messages.ts';
+import { panelRequest, PROTOCOL_VERSION, readMessage, type PanelResponse } from '../../iot/protocol/messages.ts';
 import { panelTopics } from '../../iot/protocol/topics.ts';
 import { count, logger } from '../http/observability.ts';
 import { panelMessageHandler } from '../iot/message-handler.ts';
@@ -10,14 +10,18 @@ const PHOTO_UPLOAD_SECONDS = 300;
 
 /** Request/response calls from panels; the reply goes to the panel's own responses topic. */
 export const handler = panelMessageHandler('panel-requests', async ({ stores, panel, message }) => {
-  const parsed = panelRequest.safeParse(message);
+  const parsed = readMessage(panelRequest, message);
   const requestId = typeof (message as { requestId?: unknown })?.requestId === 'string' ? (message as { requestId: string }).requestId.slice(0, 64) : 'unknown';
   let response: PanelResponse;
-  if (!parsed.success) {
-    logger.warn('invalid panel request', { panelId: panel.id, issues: parsed.error.issues.map((i) => i.path.join('.')) });
+  if (!parsed.ok && parsed.reason === 'unsupported-version') {
+    // A panel of another protocol major: say so plainly, the panel cannot be served.
+    logger.warn('panel request of an unsupported protocol version', { panelId: panel.id, version: parsed.version.slice(0, 16) });
+    response = { requestId, ok: false, error: 'unsupported-protocol-version' };
+  } else if (!parsed.ok) {
+    logger.warn('invalid panel request', { panelId: panel.id, issues: parsed.issues });
     response = { requestId, ok: false, error: 'invalid-request' };
   } else {
-    const request = parsed.data;
+    const request = parsed.message;
     switch (request.op) {
       case 'credentials.sync':
         response = await syncFor(stores, panel.propertyId, request);
@@ -35,5 +39,5 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
         break;
     }
   }
-  await stores.panels.publish(panelTopics(panel.id).responses, response);
+  await stores.panels.publish(panelTopics(panel.id).responses, { protocolVersion: PROTOCOL_VERSION, ...response });
 });

@@ -22,18 +22,8 @@ export const pathId = z.string().regex(/^[A-Za-z0-9._:@+-]{1,128}$/, 'must be 1-
 /** Keypad codes are strings: leading zeros matter. The length rule is per property. */
 export const keypadCode = z.string().regex(/^[0-9]{4,8}$/, 'must be a string of digits');
 
-export const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM (24-hour)');
-
-/** When a reusable code opens doors, in the property's time zone. `to` before `from` spans midnight. */
-export const schedule = z
-  .strictObject({
-    days: z.array(weekday).min(1).max(7).refine((d) => new Set(d).size === d.length, 'days must not repeat'),
-    from: clockTime,
-    to: clockTime,
-  })
-  .refine((s) => s.from !== s.to, { message: 'from and to must differ', path: ['to'] });
-export type Schedule = z.infer<typeof schedule>;
+// Schedules are part of the panel protocol (credential entries carry them): defined there.
+export { schedule, weekday, type Schedule } from '../../iot/protocol/schedule.ts';
 
 export const timezone = z.string().refine((tz) => {
   try {

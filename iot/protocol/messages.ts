@@ -1,42 +1,21 @@
 import * as z from 'zod';
-import { schedule } from '../../functions/schemas/common.ts';
+import { accessMethod, isoTime, ulidString } from './credential-entry.ts';
+import { protocolVersion } from './version.ts';
 
 /**
- * The panel protocol's messages, one schema each; both ends parse with these, so
- * a panel vendor porting the agent has one file to read.
+ * The panel protocol's messages, one schema each; both ends parse with these, so a panel
+ * vendor porting the agent has one place to read (replies in replies.ts, the credentials
+ * shadow in shadow.ts). Every message carries `protocolVersion` (see version.ts); receivers
+ * read it with `readMessage`. Golden examples of each: test/fixtures/panel-protocol/.
+ *
+ * Exported types are what a sender writes (z.input: `protocolVersion` may be left to its
+ * default); a receiver gets the parsed output, which always has it.
  */
-export const accessMethod = z.enum(['delivery-pin', 'delivery-pass', 'visitor', 'call', 'remote-unlock', 'resident-pickup']);
-export type AccessMethod = z.infer<typeof accessMethod>;
+export { accessMethod, credentialEntry, credentialSnapshot, heldCredentialEntry, isoTime, snapshotDownload, ulidString, type AccessMethod, type CredentialEntry, type CredentialSnapshot } from './credential-entry.ts';
 
-const ulidString = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-const isoTime = z.iso.datetime({ offset: true });
-
-/** One entry of a credential set. `hash` is HMAC-SHA256(panelKey, code), truncated: never the code. */
-export const credentialEntry = z.strictObject({
-  id: z.string().max(64),
-  type: z.enum(['delivery-pin', 'delivery-pass', 'visitor-pass']),
-  hash: z.string().max(64),
-  schedule: schedule.optional(),
-  validFrom: isoTime.optional(),
-  validUntil: isoTime.optional(),
-  /** Single-use credentials are claimed in the cloud before the door opens. */
-  singleUse: z.boolean().optional(),
-  /** A revoked visitor pass: its keypad code is gone (empty hash) and its QR token must be refused. */
-  revoked: z.boolean().optional(),
-});
-export type CredentialEntry = z.infer<typeof credentialEntry>;
-
-/** What a panel holds: the property's set at one version. */
-export const credentialSnapshot = z.strictObject({
-  propertyId: z.string(),
-  version: z.number().int().nonnegative(),
-  keyVersion: z.number().int().positive(),
-  digest: z.string(),
-  entries: z.array(credentialEntry),
-});
-export type CredentialSnapshot = z.infer<typeof credentialSnapshot>;
-
-export const accessEvent = z.strictObject({
+/** panel -> cloud, on `events` (QoS 1, recorded once per eventId). */
+export const accessEvent = z.object({
+  protocolVersion,
   eventId: ulidString,
   at: isoTime,
   method: accessMethod,
@@ -49,64 +28,62 @@ export const accessEvent = z.strictObject({
   /** Decided while the panel had no connection; uploaded later. */
   offline: z.boolean().optional(),
 });
-export type AccessEvent = z.infer<typeof accessEvent>;
+export type AccessEvent = z.input<typeof accessEvent>;
 
-export const panelRequest = z.discriminatedUnion('op', [
-  z.strictObject({ requestId: z.string().max(64), op: z.literal('credentials.sync'), haveVersion: z.number().int().nonnegative(), haveKeyVersion: z.number().int().nonnegative() }),
-  z.strictObject({ requestId: z.string().max(64), op: z.literal('photo.upload-url'), eventId: ulidString }),
-  /**
-   * A single-use pass at the door: by its credential id when the panel holds the pass
-   * (offline policy allow-once-and-reconcile), else by the typed code, which only the
-   * cloud can resolve (the panel holds no pass codes under the deny policy).
-   */
-  z.strictObject({
-    requestId: z.string().max(64), op: z.literal('pass.claim'), attemptId: z.string().max(64),
+const requestId = z.string().max(64);
+export const syncRequest = z.object({ protocolVersion, requestId, op: z.literal('credentials.sync'), haveVersion: z.number().int().nonnegative(), haveKeyVersion: z.number().int().nonnegative() });
+export const photoUrlRequest = z.object({ protocolVersion, requestId, op: z.literal('photo.upload-url'), eventId: ulidString });
+/**
+ * A single-use pass at the door: by its credential id when the panel holds the pass
+ * (offline policy allow-once-and-reconcile), else by the typed code, which only the
+ * cloud can resolve (the panel holds no pass codes under the deny policy).
+ */
+export const claimRequest = z
+  .object({
+    protocolVersion, requestId, op: z.literal('pass.claim'), attemptId: z.string().max(64),
     credentialId: z.string().max(64).optional(), code: z.string().regex(/^[0-9]{4,8}$/).optional(),
     eventId: ulidString, at: isoTime, offline: z.boolean().optional(),
-  }).refine((c) => (c.credentialId === undefined) !== (c.code === undefined), 'exactly one of credentialId and code')
-    .refine((c) => !(c.offline && c.code !== undefined), 'an offline claim names its credential'),
-]);
-export type PanelRequest = z.infer<typeof panelRequest>;
+  })
+  .refine((c) => (c.credentialId === undefined) !== (c.code === undefined), 'exactly one of credentialId and code')
+  .refine((c) => !(c.offline && c.code !== undefined), 'an offline claim names its credential');
 
-export type SyncResponse =
-  | { requestId: string; ok: true; kind: 'current'; version: number; digest: string }
-  | { requestId: string; ok: true; kind: 'delta'; fromVersion: number; version: number; digest: string; upserts: CredentialEntry[]; removals: string[] }
-  | { requestId: string; ok: true; kind: 'full'; version: number; keyVersion: number; digest: string; panelKey: string; timezone: string; offlinePassPolicy: 'deny' | 'allow-once-and-reconcile'; url: string; bytes: number };
-export type PhotoUrlResponse = { requestId: string; ok: true; url: string; key: string; expiresAt: string };
-export type ClaimResponse = { requestId: string; ok: true; decision: 'granted' | 'denied'; reason?: string; credentialId?: string };
-export type ErrorResponse = { requestId: string; ok: false; error: string };
-export type PanelResponse = SyncResponse | PhotoUrlResponse | ClaimResponse | ErrorResponse;
+/** panel -> cloud, on `requests`; the reply comes on `responses` with the same requestId (replies.ts). */
+export const panelRequest = z.discriminatedUnion('op', [syncRequest, photoUrlRequest, claimRequest]);
+export type PanelRequest = z.input<typeof panelRequest>;
+export type PanelRequestOp = PanelRequest['op'];
 
-export const unlockCommand = z.strictObject({
+/** cloud -> panel, on `commands`: a remote unlock, valid until expiresAt by the panel's clock. */
+export const unlockCommand = z.object({
+  protocolVersion,
   commandId: z.string().max(64),
   type: z.literal('unlock'),
   issuedAt: isoTime,
   expiresAt: isoTime,
 });
-export type UnlockCommand = z.infer<typeof unlockCommand>;
+export type UnlockCommand = z.input<typeof unlockCommand>;
 
-export const commandAck = z.strictObject({
+/** panel -> cloud, on `acks`: what became of a command. */
+export const commandAck = z.object({
+  protocolVersion,
   commandId: z.string().max(64),
   status: z.enum(['executed', 'expired']),
   at: isoTime,
   eventId: ulidString.optional(),
 });
-export type CommandAck = z.infer<typeof commandAck>;
+export type CommandAck = z.input<typeof commandAck>;
 
-export const heartbeat = z.strictObject({
+/** panel -> cloud, on `heartbeat`: liveness and the set the panel holds. */
+export const heartbeat = z.object({
+  protocolVersion,
   at: isoTime,
-  credentials: z.strictObject({ version: z.number().int().nonnegative(), digest: z.string() }),
+  credentials: z.object({ version: z.number().int().nonnegative(), digest: z.string() }),
   keypadLockedUntil: isoTime.optional(),
 });
-export type Heartbeat = z.infer<typeof heartbeat>;
+export type Heartbeat = z.input<typeof heartbeat>;
 
-/** The credentials shadow: desired is written by the cloud, reported by the panel. */
-export interface CredentialsShadowState {
-  version: number;
-  keyVersion: number;
-  /** Visitor QR verification keys by key id (base64url Ed25519 public keys): current and previous. */
-  qrKeys: Record<string, string>;
-  /** Property settings a panel needs between full syncs. */
-  timezone: string;
-  offlinePassPolicy: 'deny' | 'allow-once-and-reconcile';
-}
+/** What arrives on each panel -> cloud channel besides requests. */
+export const panelMessages = { events: accessEvent, acks: commandAck, heartbeat } as const;
+
+export { PROTOCOL_VERSION, readMessage, type ReadResult } from './version.ts';
+export * from './replies.ts';
+export { credentialsShadowState, type CredentialsShadowState } from './shadow.ts';

@@ -1,6 +1,23 @@
-import type { Schedule } from '../../functions/schemas/common.ts';
+import * as z from 'zod';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+export const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM (24-hour)');
+
+/**
+ * When a reusable code opens doors, in the property's time zone. `to` before `from` spans
+ * midnight. Part of the panel protocol (credential entries carry it), so it lives here and the
+ * HTTP schemas import it.
+ */
+export const schedule = z
+  .strictObject({
+    days: z.array(weekday).min(1).max(7).refine((d) => new Set(d).size === d.length, 'days must not repeat'),
+    from: clockTime,
+    to: clockTime,
+  })
+  .refine((s) => s.from !== s.to, { message: 'from and to must differ', path: ['to'] });
+export type Schedule = z.infer<typeof schedule>;
 
 // Building an Intl.DateTimeFormat costs ~100 µs; a panel decides in a few µs, so keep one per zone.
 const formats = new Map<string, Intl.DateTimeFormat>();
