@@ -3,7 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type EventSourceMapping, FilterCriteria, FilterRule, type IEventSourceDlq, MetricType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { CREDENTIAL_TYPES } from '../functions/domain/credential-sets.ts';
+import { CREDENTIAL_TYPES } from '../functions/shared/credential-types.ts';
 import type { LobbyFunction } from './lobby-function.ts';
 
 /**

@@ -9,6 +9,7 @@ import { loadProperty } from './property-record.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
+import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
 
 /**
  * A property's credential set: every active keypad credential as a panel entry
@@ -19,8 +20,8 @@ import type { Stores } from './stores.ts';
  */
 export interface SetHead { version: number; digest: string; keyVersion: number }
 
-/** Item types whose changes reach the panels. */
-export const CREDENTIAL_TYPES = new Set(['delivery-pin', 'delivery-pass', 'visitor-pass']);
+/** Item types whose changes reach the panels (defined beside the CDK stream filter that shares them). */
+export { CREDENTIAL_TYPES };
 const CREDENTIAL_PREFIXES = ['PIN#', 'PASS#', 'VISITOR#'];
 /** Deltas cover at most this many versions; older panels resync in full. */
 const MAX_DELTA_VERSIONS = 200;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinitions } from '../../functions/adapters/table-definitions.ts';
 import { OPERATORS_GROUP } from '../../functions/http/caller.ts';
 import { routeKey, routes } from '../../functions/http/routes.ts';
-import { CREDENTIAL_TYPES } from '../../functions/domain/credential-sets.ts';
+import { CREDENTIAL_TYPES } from '../../functions/shared/credential-types.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../../functions/iot/rules.ts';
 import { CLIENT_ID_VARIABLE, panelPolicyDocument, THING_NAME_VARIABLE } from '../../iot/policy/panel-policy.ts';
 import { panelTopicRoot } from '../../iot/protocol/topics.ts';
