@@ -5,10 +5,10 @@ import { adminsOnly, requireRole } from '../domain/access.ts';
 
 export const handler = httpHandler('properties', {
   createProperty: async ({ stores, caller, body }) => ({ status: 201, body: await createProperty(stores, caller, body) }),
-  getProperty: async ({ stores, caller, params }) => ({ status: 200, body: await getProperty(stores, caller, params.propertyId!) }),
-  patchSettings: async ({ stores, caller, params, body }) => ({ status: 200, body: await patchSettings(stores, caller, params.propertyId!, body) }),
+  getProperty: async ({ stores, caller, params }) => ({ status: 200, body: await getProperty(stores, caller, params.propertyId) }),
+  patchSettings: async ({ stores, caller, params, body }) => ({ status: 200, body: await patchSettings(stores, caller, params.propertyId, body) }),
   listAudit: async ({ stores, caller, params, query }) => {
-    await requireRole(stores, caller, params.propertyId!, adminsOnly);
-    return { status: 200, body: await listAudit(stores, params.propertyId!, query.limit, query.cursor) };
+    await requireRole(stores, caller, params.propertyId, adminsOnly);
+    return { status: 200, body: await listAudit(stores, params.propertyId, query.limit, query.cursor) };
   },
 });

@@ -11,15 +11,16 @@ import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { count, logger, metrics } from './observability.ts';
 import { badRequest, knownProblem, Problem, unauthorized } from './problem.ts';
-import { findRoute, type FunctionName, type Route } from './routes.ts';
+import { findRoute, type BodyOf, type FunctionName, type PathParams, type QueryOf, type Route, type RoutesOf } from './routes.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface ApiRequest {
+/** What an operation gets: the caller, the stores, and its route's path, query and body as the shell validated them. */
+export interface ApiRequest<R extends Route> {
   caller: Caller;
-  params: Record<string, string>;
-  query: any;
-  body: any;
+  params: PathParams<R['path']>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
   headers: Record<string, string | undefined>;
   stores: Stores;
 }
@@ -28,8 +29,23 @@ export interface ApiResult {
   body?: unknown;
   headers?: Record<string, string>;
 }
-export type Operation = (request: ApiRequest) => Promise<ApiResult>;
+export type Operation<R extends Route> = (request: ApiRequest<R>) => Promise<ApiResult>;
 export type PublicOperation = () => Promise<ApiResult>;
+/** One operation per route of the function, keyed by operationId: a missing or extra one is a type error. */
+export type Operations<F extends FunctionName> = {
+  [R in RoutesOf<F> as R['operationId']]: R extends { auth: 'none' } ? PublicOperation : Operation<R>;
+};
+/**
+ * The shell's side of an operation: which route matched is known only at run time,
+ * so here the validated values are plain. They were parsed by exactly the schemas
+ * that `Operations<F>` types them from (both come from the same route entry).
+ */
+interface ShellRequest extends Omit<ApiRequest<Route>, 'params' | 'query' | 'body'> {
+  params: Record<string, string>;
+  query: unknown;
+  body: unknown;
+}
+type ShellOperation = (request: ShellRequest) => Promise<ApiResult>;
 
 const zodErrors = (error: z.ZodError) =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
@@ -145,13 +161,13 @@ function pathParams(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route
 }
 
 /** Caller, path, query, body, then the operation: idempotently for creates that carry an Idempotency-Key. */
-async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: Operation, context?: Context): Promise<ApiResult> {
+async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: ShellOperation, context?: Context): Promise<ApiResult> {
   const caller = callerFromEvent(event);
   if (!caller) throw unauthorized();
   const params = pathParams(event, route);
   const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
   const body = parse(route.body, readBody(event, route), 'request body');
-  const request: ApiRequest = { caller, params, query, body, headers: event.headers ?? {}, stores: await loadStores() };
+  const request: ShellRequest = { caller, params, query, body, headers: event.headers ?? {}, stores: await loadStores() };
   const key = route.idempotent ? event.headers?.['idempotency-key'] : undefined;
   if (key === undefined) return operation(request);
   if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
@@ -166,7 +182,9 @@ async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, 
  * operation (idempotently for creates with an Idempotency-Key), and render the
  * result or an RFC 9457 problem.
  */
-export function httpHandler(fn: FunctionName, operations: Record<string, Operation | PublicOperation>) {
+export function httpHandler<F extends FunctionName>(fn: F, typedOperations: NoInfer<Operations<F>>) {
+  // Erased once here: the route found at run time picks the operation (see ShellRequest).
+  const operations = typedOperations as Record<string, ShellOperation | PublicOperation | undefined>;
   const run = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const started = Date.now();
     const route = findRoute(event.routeKey);
@@ -175,7 +193,7 @@ export function httpHandler(fn: FunctionName, operations: Record<string, Operati
       if (!route || route.fn !== fn) throw new Problem(404, 'no-route', 'Not found', 'No such route');
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} missing in ${fn}`);
-      const result = route.auth === 'none' ? await (operation as PublicOperation)() : await runAuthenticated(event, route, operation as Operation, context);
+      const result = route.auth === 'none' ? await (operation as PublicOperation)() : await runAuthenticated(event, route, operation as ShellOperation, context);
       status = result.status;
       return result.status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : json(result.status, result.body, undefined, result.headers);
     } catch (error) {

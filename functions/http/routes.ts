@@ -29,9 +29,10 @@ export interface Route {
   status: 200 | 201 | 202 | 204;
 }
 
-const r = (route: Route) => route;
+/** Keeps each entry's literal types (path, fn, operationId, schemas): handlers are typed from them. */
+const r = <const R extends Route>(route: R) => route;
 
-export const routes: Route[] = [
+const table = [
   r({ method: 'GET', path: '/openapi.json', fn: 'openapi', operationId: 'getOpenApi', summary: 'This API as OpenAPI 3.1', auth: 'none', status: 200 }),
 
   r({ method: 'POST', path: '/properties', fn: 'properties', operationId: 'createProperty', summary: 'Create a property (operator)', auth: 'jwt', body: createPropertyBody, idempotent: true, status: 201 }),
@@ -73,7 +74,22 @@ export const routes: Route[] = [
   r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}/commands/{commandId}', fn: 'panels', operationId: 'getCommand', summary: 'Status of an unlock command: sent, executed or expired', auth: 'jwt', status: 200 }),
   r({ method: 'POST', path: '/properties/{propertyId}/panel-keys/rotate', fn: 'panels', operationId: 'rotatePanelKeys', summary: 'Rotate the panel code-hash key and the visitor QR signing key, e.g. after a panel was stolen (admin)', auth: 'jwt', status: 202 }),
   r({ method: 'GET', path: '/properties/{propertyId}/access-events', fn: 'access-events', operationId: 'listAccessEvents', summary: 'Access events newest first, with short-lived photo URLs (admin, staff)', auth: 'jwt', query: accessEventsQuery, status: 200 }),
-];
+] as const satisfies readonly Route[];
+
+/** The table as plain `Route`s, for CDK, the local gateway and the OpenAPI document. */
+export const routes: readonly Route[] = table;
+
+/** The routes one function serves, with their literal types. */
+export type RoutesOf<F extends FunctionName> = Extract<(typeof table)[number], { fn: F }>;
+
+/** `{name}` segments of a path: '/a/{x}/b/{y}' -> 'x' | 'y'. */
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+/** The path parameters of a route: exactly its `{names}`, each validated by the shell. */
+export type PathParams<P extends string> = { [K in ParamNames<P>]: string };
+/** The validated body: the output of the route's body schema (none: undefined). */
+export type BodyOf<R extends Route> = R extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
+/** The validated query: the output of the route's query schema (none: an empty object). */
+export type QueryOf<R extends Route> = R extends { query: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
