@@ -13,6 +13,8 @@ import { LOCAL_S3_CREDENTIALS, startS3 } from './s3.ts';
 import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
+import { localProvisioner } from './panel-provisioner.ts';
+import { injectPanelProvisioner } from '../functions/adapters/panel-provisioner.ts';
 import { startStreamPoller } from './streams.ts';
 import { startSchedules } from './schedules.ts';
 import { identityPath, saveIdentity } from '../iot/panel/identity.ts';
@@ -67,8 +69,9 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     S3_FORCE_PATH_STYLE: 'true',
     LOBBY_TABLE,
     IDEMPOTENCY_TABLE,
-    LOCAL_IOT_DATA_DIR: home.iot,
-    LOCAL_IOT_MQTT_URL: endpoints.mqtt,
+    // No IoT control plane here: panels get identities from the injected local provisioner
+    // (below); a control-plane call that got past it fails on this closed port, never reaches AWS.
+    AWS_ENDPOINT_URL_IOT: 'http://127.0.0.1:1',
     PHOTOS_BUCKET,
     CODE_SECRET_FILE: home.codeSecret,
     POWERTOOLS_SERVICE_NAME: 'lobby',
@@ -118,6 +121,8 @@ export async function startLocalStack(opts: {
     stops.push(() => mqtt.stop());
 
     handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl });
+    // The local stack's composition root: the handlers run in this process and create panels with the local CA.
+    injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTables(client, localTableName);
     client.destroy();

@@ -3,27 +3,9 @@ import {
   DeleteThingCommand, DescribeEndpointCommand, DetachPolicyCommand, DetachThingPrincipalCommand, IoTClient, ResourceNotFoundException,
   ThingPrincipalType, UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
+import type { PanelCertificate, PanelConnection, PanelProvisioner } from '../domain/panel-provisioner.ts';
 
-/** The connection material a panel needs, returned once when it is created. */
-export interface PanelConnection {
-  mqttUrl: string;
-  clientId: string;
-  certificatePem: string;
-  privateKeyPem: string;
-  /** Local CA PEM; in AWS, Amazon Root CA 1 (public, not returned). */
-  caPem?: string;
-  certificateArn?: string;
-}
-
-/** What is kept about a panel's identity, to take it away again. */
-export interface PanelCertificate { certificateId: string; certificateArn?: string }
-
-export interface PanelProvisioner {
-  /** A thing and a certificate that may connect as it; everything created is removed again if a later step fails. */
-  provision(panelId: string, propertyId: string): Promise<{ connection: PanelConnection; certificate: PanelCertificate }>;
-  /** The certificate deactivated (its live connections close), detached and deleted, and the thing deleted. Safe to repeat. */
-  decommission(panelId: string, certificate: PanelCertificate | undefined): Promise<void>;
-}
+export type { PanelCertificate, PanelConnection, PanelProvisioner };
 
 /** What is already gone counts as removed (a repeated decommission). */
 const gone = (error: unknown) => {
@@ -84,23 +66,18 @@ export function iotProvisioner(opts: { thingTypeName: string; policyName: string
   };
 }
 
-/** Locally: a certificate from the local IoT Core stand-in's CA (same trust model, mutual TLS). */
-export function localProvisioner(opts: { dataDir: string; mqttUrl: string }): PanelProvisioner {
-  return {
-    async provision(panelId) {
-      const { openLocalCa } = await import('../../iot/local-core/local-ca.ts');
-      const { certificateIdOf } = await import('../../iot/local-core/certificate-registry.ts');
-      const credentials = await (await openLocalCa(opts.dataDir)).issueThingCertificate(panelId);
-      return { connection: { mqttUrl: opts.mqttUrl, clientId: panelId, ...credentials }, certificate: { certificateId: certificateIdOf(credentials.certificatePem) } };
-    },
-    async decommission(_panelId, certificate) {
-      const { deactivateCertificate } = await import('../../iot/local-core/certificate-registry.ts');
-      if (certificate) await deactivateCertificate(opts.dataDir, certificate.certificateId);
-    },
-  };
+let injected: PanelProvisioner | undefined;
+
+/**
+ * For a composition root outside Lambda: the local stack injects its own provisioner
+ * (local/panel-provisioner.ts, with the local certificate authority) before any handler
+ * runs, so nothing local is reachable from a Lambda entry or lands in its bundle.
+ */
+export function injectPanelProvisioner(provisioner: PanelProvisioner): void {
+  injected = provisioner;
 }
 
+/** The injected provisioner, else AWS IoT with the thing type and policy CDK names in the environment. */
 export function provisionerFromEnv(): PanelProvisioner {
-  if (process.env.LOCAL_IOT_DATA_DIR) return localProvisioner({ dataDir: process.env.LOCAL_IOT_DATA_DIR, mqttUrl: process.env.LOCAL_IOT_MQTT_URL ?? '' });
-  return iotProvisioner({ thingTypeName: process.env.PANEL_THING_TYPE ?? 'lobby-panel', policyName: process.env.PANEL_POLICY_NAME ?? 'lobby-panel' });
+  return injected ?? iotProvisioner({ thingTypeName: process.env.PANEL_THING_TYPE ?? 'lobby-panel', policyName: process.env.PANEL_POLICY_NAME ?? 'lobby-panel' });
 }

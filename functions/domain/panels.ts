@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import type { PanelCertificate, PanelProvisioner } from '../adapters/panel-provisioner.ts';
+import type { PanelCertificate, PanelProvisioner } from './panel-provisioner.ts';
 import { notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW, PANEL_TOPIC_ROOT } from '../../iot/protocol/topics.ts';
