@@ -7,7 +7,8 @@ import { Auth } from './auth.ts';
 import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Panels } from './panels.ts';
-import { PHOTO_PREFIX, Photos } from './photos.ts';
+import { Photos } from './photos.ts';
+import { grantCapabilities } from './capability-grants.ts';
 import { lobbySettings } from './settings.ts';
 import { STAGE_VARIABLE } from '../iot/protocol/topics.ts';
 
@@ -19,7 +20,8 @@ export interface LobbyStackProps extends StackProps {
 /**
  * The Lobby backend. Each part is one construct (lib/<part>.ts): a new part reads
  * `data`, `photos`, `api.functions`, adds its own LobbyFunctions (lib/lobby-function.ts)
- * with `functionEnvironment` and the same grant helpers, and registers them with
+ * with `functionEnvironment`, grants them their capabilities (functions/capabilities.ts,
+ * lib/capability-grants.ts), and registers them with
  * `observability.watchFunction` (as `panels`, the IoT side, does).
  */
 export class LobbyStack extends Stack {
@@ -62,28 +64,18 @@ export class LobbyStack extends Stack {
       publicRoutes: {
         getOpenApi: 'the OpenAPI description of this API, generated from the route table at build time; it holds no data and the function that serves it has no data permissions.',
       },
-      // Least privilege, per function, from what its handler does.
-      configure: (fn, lambda, fnRoutes) => {
-        const role = lambda.role;
-        if (fn === 'openapi') return; // a static document: no table, bucket or secret
-        this.data.grantLobbyTable(role);
-        this.data.grantCodeSecret(role);
-        // Only functions with an Idempotency-Key route write idempotency records.
-        if (fnRoutes.some((route) => route.idempotent)) this.data.grantIdempotencyTable(role);
-        // Access events come with presigned photo URLs.
-        if (fn === 'access-events') this.photos.grantReadPrefix(role, PHOTO_PREFIX);
-      },
     });
 
-    // IoT Core: thing type, panel policy, topic rules, the stream processor, and the IoT
-    // access of the API functions that provision panels, send commands or write shadows.
+    // IoT Core: thing type, panel policy, topic rules, the stream processor and the
+    // schedule, each of their functions granted its capabilities.
     this.panels = new Panels(this, 'Panels', {
       data: this.data,
       photos: this.photos,
       observability: this.observability,
       environment: this.functionEnvironment,
-      apiFunctions: this.api.functions,
     });
+    // Least privilege, per function: exactly its capabilities (functions/capabilities.ts).
+    for (const [fn, lambda] of this.api.functions) grantCapabilities(fn, lambda, { data: this.data, photos: this.photos, iot: this.panels });
 
     this.observability.watchHttpApi('Api', this.api.httpApi);
     for (const [fn, lambda] of this.api.functions) this.observability.watchFunction(fn, lambda.function);

@@ -11,7 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/http/observability.ts';
-import type { FunctionName } from '../functions/http/routes.ts';
+import type { PanelFunctionName } from '../functions/capabilities.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../functions/iot/rules.ts';
 import { panelPolicyDocument } from '../iot/policy/panel-policy.ts';
 import { CREDENTIALS_SHADOW, panelTopicRoot } from '../iot/protocol/topics.ts';
@@ -21,31 +21,17 @@ import type { Observability } from './observability.ts';
 import { enableIotLogging, watchPanels } from './panel-monitoring.ts';
 import { subscribeToStream } from './credential-stream-source.ts';
 import { describeDataEndpoint } from './iot-data-endpoint.ts';
-import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
+import type { Photos } from './photos.ts';
+import { grantCapabilities, type IotGrants } from './capability-grants.ts';
 import { lobbySettings } from './settings.ts';
-/** The SDK's service-specific endpoint variable for IoTDataPlaneClient (functions/adapters/panel-channel.ts). */
-export const IOT_DATA_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_IOT_DATA_PLANE';
+export { IOT_DATA_ENDPOINT_VARIABLE } from './capability-grants.ts';
 /** The IoT rules engine's SQL version for every topic rule. */
 export const IOT_SQL_VERSION = '2016-03-23';
 
-/** The Lambda functions of the panel side (handlers in functions/handlers/). */
-export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'panel-presence' | 'credential-stream' | 'reconcile';
+export type { PanelFunctionName };
 
 /** The functions IoT rules invoke asynchronously: each parks what it gave up on in its own queue. */
 export const RULE_DRIVEN_FUNCTIONS = ['panel-messages', 'panel-requests', 'panel-presence'] as const;
-
-/**
- * What each API function does with IoT, from its handler and the domain code it runs:
- * - `provision`: creates panels (functions/domain/panels.ts createPanel -> panel-provisioner.ts:
- *   CreateThing, CreateKeysAndCertificate, AttachPolicy, AttachThingPrincipal, DescribeEndpoint);
- * - `commands`: publishes unlock commands (functions/domain/commands.ts requestUnlock);
- * - `shadows`: writes the `credentials` named shadow (createPanel; properties.ts patchSettings ->
- *   credential-sets.ts announce when the offline-pass policy changes).
- */
-export const API_IOT_ACCESS: Partial<Record<FunctionName, { provision?: boolean; commands?: boolean; shadows?: boolean }>> = {
-  panels: { provision: true, commands: true, shadows: true },
-  properties: { shadows: true },
-};
 
 export interface PanelsProps {
   data: Data;
@@ -53,8 +39,6 @@ export interface PanelsProps {
   observability: Observability;
   /** Variables every Lobby function gets (table names, bucket, secret ARN). */
   environment: Record<string, string>;
-  /** The API's functions by route-table `fn`: the ones in API_IOT_ACCESS get IoT access. */
-  apiFunctions: ReadonlyMap<FunctionName, LobbyFunction>;
 }
 
 /**
@@ -69,15 +53,15 @@ export interface PanelsProps {
  *   removed access events, reporting batch item failures, parking failed batches in S3;
  * - reconcile every 5 minutes; IoT logging (the stage that owns it) and panel-health alarms;
  * - the account's IoT data endpoint (iot:Data-ATS) for every function that talks to panels;
- * - least-privilege IAM for all of them, including the API functions that provision panels,
- *   send unlock commands or write shadows.
+ * - for its functions and the API's, the IoT grants of their capabilities (functions/capabilities.ts,
+ *   through lib/capability-grants.ts).
  *
  * Stages: topics are account-wide, so each stage has its own topic root (`lobby-<stage>/panels`,
  * iot/protocol/topics.ts) and its rules are named after it. The thing type and the policy
  * are retained (run-time things and certificates refer to them) and therefore unnamed:
  * CloudFormation names them, so a retained pair never blocks the next create.
  */
-export class Panels extends Construct {
+export class Panels extends Construct implements IotGrants {
   readonly thingType: CfnThingType;
   readonly policy: CfnPolicy;
   readonly stage: string;
@@ -125,46 +109,22 @@ export class Panels extends Construct {
     // ---- the data endpoint ------------------------------------------------------------
     this.dataEndpoint = describeDataEndpoint(this);
     this.dataEndpointUrl = `https://${this.dataEndpoint}`;
-    const iotEnvironment = { [IOT_DATA_ENDPOINT_VARIABLE]: this.dataEndpointUrl };
 
     // ---- functions --------------------------------------------------------------------
-    const make = (fn: PanelFunctionName, description: string, timeout: Duration, talksToIot: boolean) => {
-      const lambda = new LobbyFunction(this, constructId(fn), {
-        fn, description, timeout, environment: { ...props.environment, ...(talksToIot ? iotEnvironment : {}) },
-      });
+    // Each granted exactly its capabilities (functions/capabilities.ts).
+    const make = (fn: PanelFunctionName, description: string, timeout: Duration) => {
+      const lambda = new LobbyFunction(this, constructId(fn), { fn, description, timeout, environment: props.environment });
       this.functions.set(fn, lambda);
+      grantCapabilities(fn, lambda, { data: props.data, photos: props.photos, iot: this });
       props.observability.watchFunction(fn, lambda.function);
       return lambda;
     };
-    const messages = make('panel-messages', 'Lobby IoT rule: access events, command acks and heartbeats from panels', Duration.seconds(10), false);
-    const requests = make('panel-requests', 'Lobby IoT rule: panel requests (credential sync, photo upload URLs, pass claims)', Duration.seconds(10), true);
-    const presence = make('panel-presence', 'Lobby IoT rule: panel connects and disconnects (AWS IoT lifecycle events)', Duration.seconds(10), false);
-    const stream = make('credential-stream', 'Lobby table stream: credential changes -> credential sets and panel shadows; photos of expired access events', Duration.seconds(60), true);
+    const messages = make('panel-messages', 'Lobby IoT rule: access events, command acks and heartbeats from panels', Duration.seconds(10));
+    const requests = make('panel-requests', 'Lobby IoT rule: panel requests (credential sync, photo upload URLs, pass claims)', Duration.seconds(10));
+    const presence = make('panel-presence', 'Lobby IoT rule: panel connects and disconnects (AWS IoT lifecycle events)', Duration.seconds(10));
+    const stream = make('credential-stream', 'Lobby table stream: credential changes -> credential sets and panel shadows; photos of expired access events', Duration.seconds(60));
 
-    // panel-presence: the panel's connection state on its item.
-    props.data.grantLobbyTable(presence.role);
-    props.data.grantCodeSecret(presence.role);
-
-    // panel-messages: records events, acks and heartbeats. loadStores() reads the code
-    // secret at cold start (functions/adapters/stores.ts), so it needs that too.
-    props.data.grantLobbyTable(messages.role);
-    props.data.grantCodeSecret(messages.role);
-
-    // panel-requests: sync (snapshots under credential-sets/, presigned GET), photo upload
-    // URLs (presigned PUT under photos/: the URL carries this role's permission), claims,
-    // and the reply on the panel's responses topic.
-    props.data.grantLobbyTable(requests.role);
-    props.data.grantCodeSecret(requests.role);
-    props.photos.grantObjects(requests.role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX);
-    props.photos.grantObjects(requests.role, ['s3:PutObject'], PHOTO_PREFIX);
-    this.grantPublish(requests.role, 'responses', 'replies to a panel request go to the requesting panel\'s own responses topic (functions/handlers/panel-requests.ts)');
-
-    // credential-stream: credential sets (table), codes (secret), shadows, expired photos.
-    props.data.grantLobbyTable(stream.role);
-    props.data.grantCodeSecret(stream.role);
-    this.grantShadowUpdate(stream.role, 'credential-set versions are announced to every panel of the property (functions/domain/credential-sets.ts announce)');
-    props.photos.grantObjects(stream.role, ['s3:DeleteObject'], PHOTO_PREFIX);
-    // An S3 on-failure destination keeps the records of a batch given up on (an SQS one
+    // credential-stream reads the table stream (its trigger, below). An S3 on-failure destination keeps the records of a batch given up on (an SQS one
     // would get only their shard and sequence numbers, useless once the stream trims them
     // after 24 hours).
     this.streamFailures = new Bucket(this, 'StreamFailures', {
@@ -182,13 +142,9 @@ export class Panels extends Construct {
     // ---- reconcile: the periodic safety net behind the stream ---------------------------
     // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
     // EventBridge, then parked in its own queue (alarmed), and its errors alarm too.
-    const reconcile = make('reconcile', 'Lobby schedule: reconcile every property\'s credential set with its panels', Duration.seconds(120), true);
+    const reconcile = make('reconcile', 'Lobby schedule: reconcile every property\'s credential set with its panels', Duration.seconds(120));
     // The panel-health gauges it reports (PANEL_METRICS) count panels silent for this long.
     reconcile.function.addEnvironment(PANEL_OFFLINE_MINUTES_VARIABLE, String(settings.panelOfflineMinutes));
-    props.data.grantLobbyTable(reconcile.role);
-    props.data.grantCodeSecret(reconcile.role);
-    props.photos.grantObjects(reconcile.role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX);
-    this.grantShadowUpdate(reconcile.role, 'reconciliation re-announces the current credential-set version to panels that missed it (functions/domain/reconcile.ts)');
     const reconcileFailures = new Queue(this, 'ReconcileFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(reconcileFailures).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -268,16 +224,6 @@ export class Panels extends Construct {
     // ---- panel health ------------------------------------------------------------------
     watchPanels(props.observability, this.stage, settings.panelOfflineMinutes);
     if (settings.iotLogging) enableIotLogging(this);
-
-    // ---- the API functions that talk to IoT ---------------------------------------------
-    for (const [fn, access] of Object.entries(API_IOT_ACCESS) as Array<[FunctionName, NonNullable<(typeof API_IOT_ACCESS)[FunctionName]>]>) {
-      const lambda = props.apiFunctions.get(fn);
-      if (!lambda) continue;
-      lambda.function.addEnvironment(IOT_DATA_ENDPOINT_VARIABLE, this.dataEndpointUrl);
-      if (access.provision) this.grantProvisioning(lambda);
-      if (access.commands) this.grantPublish(lambda.role, 'commands', 'remote unlock commands go to the chosen panel\'s own commands topic (functions/domain/commands.ts requestUnlock)');
-      if (access.shadows) this.grantShadowUpdate(lambda.role, `the ${fn} API function writes the credentials shadow of a property's panels (see API_IOT_ACCESS in lib/panels.ts)`);
-    }
   }
 
   /**
@@ -296,7 +242,7 @@ export class Panels extends Construct {
   }
 
   /** iot:Publish on one channel of every panel of the stage: `topic/lobby-<stage>/panels/* /<channel>`. */
-  private grantPublish(role: Role, channel: 'responses' | 'commands', why: string) {
+  grantPublish(role: Role, channel: 'responses' | 'commands', why: string) {
     const resource = this.iotArn(`topic/${this.topicRoot}/*/${channel}`);
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:Publish'], resources: [resource] }));
     Validations.of(role).acknowledge({
@@ -306,7 +252,7 @@ export class Panels extends Construct {
   }
 
   /** iot:UpdateThingShadow on the `credentials` named shadow of any thing: `thing/* /credentials`. */
-  private grantShadowUpdate(role: Role, why: string) {
+  grantShadowUpdate(role: Role, why: string) {
     const name = `thing/*/${CREDENTIALS_SHADOW}`;
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:UpdateThingShadow'], resources: [this.iotArn(name)] }));
     Validations.of(role).acknowledge({
@@ -321,7 +267,7 @@ export class Panels extends Construct {
    * CreateThing -> thing; AttachPolicy -> cert (the target); AttachThingPrincipal -> cert;
    * CreateKeysAndCertificate and DescribeEndpoint support no resource-level permissions.
    */
-  private grantProvisioning(lambda: LobbyFunction) {
+  grantProvisioning(lambda: LobbyFunction) {
     const role = lambda.role;
     lambda.function.addEnvironment('PANEL_THING_TYPE', this.thingType.ref);
     lambda.function.addEnvironment('PANEL_POLICY_NAME', this.policy.ref);

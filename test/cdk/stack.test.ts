@@ -14,7 +14,18 @@ import { CLIENT_ID_VARIABLE, panelPolicyDocument, THING_NAME_VARIABLE } from '..
 import { panelTopicRoot } from '../../iot/protocol/topics.ts';
 import { buildApp } from '../../lib/app.ts';
 import { LAMBDA_RUNTIME } from '../../lib/lobby-function.ts';
-import { API_IOT_ACCESS, IOT_DATA_ENDPOINT_VARIABLE } from '../../lib/panels.ts';
+import { IOT_DATA_ENDPOINT_VARIABLE } from '../../lib/panels.ts';
+import { capabilitiesOf } from '../../functions/capabilities.ts';
+import type { FunctionName } from '../../functions/http/routes.ts';
+
+/** What each API function does with IoT, read from the capability table (functions/capabilities.ts). */
+const API_IOT_ACCESS: Partial<Record<FunctionName, { provision: boolean; commands: boolean; shadows: boolean }>> = Object.fromEntries(
+  [...new Set(routes.map((route) => route.fn))].flatMap((fn) => {
+    const caps = capabilitiesOf(fn);
+    const access = { provision: caps.includes('provision-panels'), commands: caps.includes('publish-commands'), shadows: caps.includes('credentials-shadow') };
+    return access.provision || access.commands || access.shadows ? [[fn, access]] : [];
+  }),
+);
 
 /** The default stage (lobby:stage unset): stack Lobby-dev, topic root lobby-dev/panels. */
 const STACK = 'Lobby-dev';

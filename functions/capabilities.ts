@@ -1,0 +1,69 @@
+import type { FunctionName } from './http/routes.ts';
+
+/*
+ * What each Lambda function may do in AWS, beside the route table (http/routes.ts): the
+ * one place that says it. lib/ grants exactly this (lib/capability-grants.ts) and
+ * test/cdk/capabilities.test.ts checks that each function's IAM policy is what its
+ * capabilities give, no more, no less. A handler that starts using a new AWS resource
+ * adds the capability here; forgetting it shows up in the CDK test, not as AccessDenied in AWS.
+ *
+ * Logs (its own log group) and X-Ray come with every function (lib/lobby-function.ts); what
+ * its trigger needs (reading the table stream, the failure destinations) comes with the
+ * trigger (lib/panels.ts, lib/credential-stream-source.ts): neither is a capability.
+ */
+
+/** The Lambda functions of the panel side (IoT rules, the table stream, the schedule). */
+export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'panel-presence' | 'credential-stream' | 'reconcile';
+/** Every Lambda function: the API's (one per route-table `fn`) and the panel side's. */
+export type LambdaName = FunctionName | PanelFunctionName;
+
+export type Capability =
+  /** Items of the Lobby table and its GSIs (read and write). */
+  | 'table'
+  /** Powertools idempotency records (functions with an Idempotency-Key route). */
+  | 'idempotency'
+  /** The code secret: loadStores() reads it at cold start (functions/adapters/code-vault.ts). */
+  | 'code-secret'
+  /** Photos under photos/: read (presigned GET), write (presigned PUT for panels), delete (expired events). */
+  | 'photos-read'
+  | 'photos-write'
+  | 'photos-delete'
+  /** Credential-set snapshots under credential-sets/ (written, then presigned GET for panels). */
+  | 'snapshots'
+  /** iot:Publish on one channel of every panel of the stage. */
+  | 'publish-responses'
+  | 'publish-commands'
+  /** iot:UpdateThingShadow on the panels' `credentials` named shadow. */
+  | 'credentials-shadow'
+  /** Create and decommission panels: things, certificates, the panel policy (adapters/panel-provisioner.ts). */
+  | 'provision-panels';
+
+/** Capabilities that talk to the IoT data plane: their function gets the account's data endpoint. */
+export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'credentials-shadow', 'provision-panels'];
+
+const data: Capability[] = ['table', 'code-secret'];
+
+export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> = {
+  // A static document: no table, bucket or secret.
+  openapi: [],
+  // patchSettings announces a new credential-set version when the offline-pass policy changes.
+  properties: [...data, 'idempotency', 'credentials-shadow'],
+  people: [...data, 'idempotency'],
+  'delivery-pins': [...data, 'idempotency'],
+  passes: [...data, 'idempotency'],
+  // createPanel provisions and writes the new panel's shadow; unlock commands; decommission.
+  panels: [...data, 'idempotency', 'provision-panels', 'publish-commands', 'credentials-shadow'],
+  // Access events come with presigned photo URLs.
+  'access-events': [...data, 'photos-read'],
+  'panel-messages': [...data],
+  'panel-presence': [...data],
+  // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.
+  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses'],
+  // Credential changes -> set versions announced in shadows; photos of expired access events.
+  'credential-stream': [...data, 'credentials-shadow', 'photos-delete'],
+  // Re-announces versions panels missed, rebuilding snapshots.
+  reconcile: [...data, 'snapshots', 'credentials-shadow'],
+};
+
+export const capabilitiesOf = (fn: LambdaName): readonly Capability[] => capabilities[fn];
+export const talksToIotData = (fn: LambdaName): boolean => capabilities[fn].some((c) => IOT_DATA_CAPABILITIES.includes(c));

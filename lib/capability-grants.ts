@@ -1,0 +1,54 @@
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import { type Capability, capabilitiesOf, type LambdaName, talksToIotData } from '../functions/capabilities.ts';
+import type { Data } from './data.ts';
+import type { LobbyFunction } from './lobby-function.ts';
+import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
+
+/** The IoT side of the grants (lib/panels.ts Panels): topics, shadows and provisioning of this stage. */
+export interface IotGrants {
+  /** `https://<iot:Data-ATS endpoint>`, for IOT_DATA_ENDPOINT_VARIABLE. */
+  readonly dataEndpointUrl: string;
+  grantPublish(role: Role, channel: 'responses' | 'commands', why: string): void;
+  grantShadowUpdate(role: Role, why: string): void;
+  grantProvisioning(lambda: LobbyFunction): void;
+}
+
+/** The SDK's service-specific endpoint variable for IoTDataPlaneClient (functions/adapters/panel-channel.ts). */
+export const IOT_DATA_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_IOT_DATA_PLANE';
+
+/** Why a function holds a wildcard IoT grant: the cdk-nag IAM5 acknowledgement's reason names the code. */
+const iotReasons: Partial<Record<LambdaName, Partial<Record<Capability, string>>>> = {
+  'panel-requests': { 'publish-responses': 'replies to a panel request go to the requesting panel\'s own responses topic (functions/handlers/panel-requests.ts)' },
+  'credential-stream': { 'credentials-shadow': 'credential-set versions are announced to every panel of the property (functions/domain/credential-sets.ts announce)' },
+  reconcile: { 'credentials-shadow': 'reconciliation re-announces the current credential-set version to panels that missed it (functions/domain/reconcile.ts)' },
+  panels: { 'publish-commands': 'remote unlock commands go to the chosen panel\'s own commands topic (functions/domain/commands.ts requestUnlock)' },
+};
+const reason = (fn: LambdaName, capability: Capability, fallback: string) => iotReasons[fn]?.[capability] ?? fallback;
+
+/**
+ * Grants a function exactly its capabilities (functions/capabilities.ts), each with the
+ * narrowest resource it can have, and gives the functions that talk to the IoT data plane
+ * its endpoint.
+ */
+export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { data: Data; photos: Photos; iot: IotGrants }) {
+  const role = lambda.role;
+  for (const capability of capabilitiesOf(fn)) {
+    switch (capability) {
+      case 'table': by.data.grantLobbyTable(role); break;
+      case 'idempotency': by.data.grantIdempotencyTable(role); break;
+      case 'code-secret': by.data.grantCodeSecret(role); break;
+      case 'photos-read': by.photos.grantObjects(role, ['s3:GetObject'], PHOTO_PREFIX); break;
+      case 'photos-write': by.photos.grantObjects(role, ['s3:PutObject'], PHOTO_PREFIX); break;
+      case 'photos-delete': by.photos.grantObjects(role, ['s3:DeleteObject'], PHOTO_PREFIX); break;
+      case 'snapshots': by.photos.grantObjects(role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX); break;
+      case 'publish-responses': by.iot.grantPublish(role, 'responses', reason(fn, capability, `the ${fn} function replies on a panel's own responses topic`)); break;
+      case 'publish-commands': by.iot.grantPublish(role, 'commands', reason(fn, capability, `the ${fn} function sends commands on a panel's own commands topic`)); break;
+      case 'credentials-shadow':
+        by.iot.grantShadowUpdate(role, reason(fn, capability, `the ${fn} function writes the credentials shadow of a property's panels (functions/capabilities.ts)`));
+        break;
+      case 'provision-panels': by.iot.grantProvisioning(lambda); break;
+      default: throw new Error(`capability ${capability satisfies never} has no grant`);
+    }
+  }
+  if (talksToIotData(fn)) lambda.function.addEnvironment(IOT_DATA_ENDPOINT_VARIABLE, by.iot.dataEndpointUrl);
+}
