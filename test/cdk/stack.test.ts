@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
@@ -356,6 +356,24 @@ describe('functions', () => {
     expect(code.startsWith("import { createRequire as __lobbyCreateRequire } from 'node:module';")).toBe(true);
     expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     expect(existsSync(join(outdir, assetPath, 'index.mjs.map'))).toBe(true);
+  });
+
+  // The local stack's certificate authority (iot/local-core/local-ca.ts, with its openssl spawn) once
+  // shipped in the panels bundle: nothing under local/ or iot/local-core/ may reach a Lambda bundle.
+  it.runIf(bundle).each([...fnNames, ...panelFunctions])('%s: its bundle holds no local-stack code', (fn) => {
+    const id = (fnNames as string[]).includes(fn) ? functionId(fn) : panelFunctionId(fn);
+    const dir = join(outdir, resources[id].Metadata['aws:asset:path']);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|js|cjs|map)$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      if (file.endsWith('.map')) {
+        const sources: string[] = JSON.parse(text).sources;
+        expect(sources.filter((s) => /(^|\/)(local|iot\/local-core)\//.test(s)), file).toEqual([]);
+      } else {
+        for (const marker of ['Lobby local IoT', 'issueThingCertificate', 'LOCAL_IOT_DATA_DIR']) expect(text.includes(marker), `${file} holds ${marker}`).toBe(false);
+      }
+    }
   });
 });
 
