@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { routes as routeTable, type Route } from '../functions/http/routes.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';

@@ -196,7 +196,11 @@ export class Panels extends Construct implements IotGrants {
     });
     this.ruleErrors.grantWrite(errorRole);
     this.ruleErrors.grant(errorRole, 'logs:DescribeLogStreams');
-    for (const rule of panelRulesFor(this.topicRoot, this.stage)) this.addRule(rule.name, rule.topicFilter, ruleSql(rule), this.functions.get(rule.fn)!, errorRole);
+    for (const rule of panelRulesFor(this.topicRoot, this.stage)) {
+      const target = this.functions.get(rule.fn);
+      if (!target) throw new Error(`topic rule ${rule.name} invokes ${rule.fn}, which Panels does not create`);
+      this.addRule(rule.name, rule.topicFilter, ruleSql(rule), target, errorRole);
+    }
     const presenceTopics = presenceRule(this.stage);
     this.addRule(presenceTopics.name, presenceTopics.topicFilter, presenceRuleSql(presenceTopics), presence, errorRole);
 
@@ -330,4 +334,4 @@ export class Panels extends Construct implements IotGrants {
 }
 
 /** 'panel-messages' -> 'PanelMessages' */
-const constructId = (name: string) => name.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+const constructId = (name: string) => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');

@@ -49,12 +49,12 @@ export function iotProvisioner(opts: { thingTypeName: string; policyName: string
         // EXCLUSIVE_THING: this certificate can never be attached to a second thing.
         await iot.send(new AttachThingPrincipalCommand({ thingName: panelId, principal: cert.certificateArn, thingPrincipalType: ThingPrincipalType.EXCLUSIVE_THING }));
         const endpoint = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+        const { certificatePem, certificateId } = cert;
+        const privateKeyPem = cert.keyPair?.PrivateKey;
+        if (!certificatePem || !certificateId || !privateKeyPem) throw new Error('CreateKeysAndCertificate returned no certificate or key');
         return {
-          connection: {
-            mqttUrl: `mqtts://${endpoint.endpointAddress}:8883`, clientId: panelId,
-            certificatePem: cert.certificatePem!, privateKeyPem: cert.keyPair!.PrivateKey!, certificateArn: cert.certificateArn,
-          },
-          certificate: { certificateId: cert.certificateId!, certificateArn: cert.certificateArn },
+          connection: { mqttUrl: `mqtts://${endpoint.endpointAddress}:8883`, clientId: panelId, certificatePem, privateKeyPem, certificateArn: cert.certificateArn },
+          certificate: { certificateId, certificateArn: cert.certificateArn },
         };
       } catch (error) {
         // Leave nothing behind: no orphan thing, and above all no active certificate nobody holds a record of.

@@ -37,11 +37,11 @@ function idAt(path: string): string {
 }
 
 function referencedIds(value: Json, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, into));
+  if (Array.isArray(value)) for (const v of value) referencedIds(v, into);
   else if (value && typeof value === 'object') {
     if (typeof value.Ref === 'string') into.add(value.Ref);
     if (Array.isArray(value['Fn::GetAtt'])) into.add(value['Fn::GetAtt'][0]);
-    Object.values(value).forEach((v) => referencedIds(v, into));
+    for (const v of Object.values(value)) referencedIds(v, into);
   }
   return into;
 }

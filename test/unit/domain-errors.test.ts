@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflict, DomainError, forbidden, invalid, notFound } from '../../functions/domain/errors.ts';
+import { conflict, type DomainError, forbidden, invalid, notFound } from '../../functions/domain/errors.ts';
 import { knownProblem, problemFromDomain } from '../../functions/http/problem.ts';
 import { problemResponse } from '../../functions/http/handler.ts';
 
