@@ -93,6 +93,26 @@ module.exports = {
       to: { path: '^functions/(domain|handlers|adapters/(?!table-definitions))' },
     },
     {
+      name: 'cdk-reads-only-tables',
+      comment:
+        'lib/ reaches into functions/ only for the tables and constants both sides share (routes, capabilities, ' +
+        'handler files, topic rules, table definitions, functions/shared, the OpenAPI document built at synth). ' +
+        'Loading Lambda runtime code at synth (loggers, SDK clients, the HTTP shell) is how domain logic creeps in.',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: {
+        path: '^functions/',
+        pathNot: [
+          '^functions/shared/',
+          '^functions/capabilities[.]ts$',
+          '^functions/http/(routes|handler-files|caller|openapi)[.]ts$',
+          '^functions/iot/rules[.]ts$',
+          '^functions/adapters/table-definitions[.]ts$',
+          '^functions/schemas/', // what the OpenAPI document and the routes are built from
+        ],
+      },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle makes load order matter and splits nothing: move the shared part into a module both import.',
       severity: 'error',

@@ -3,7 +3,7 @@ import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnLogging } from 'aws-cdk-lib/aws-iot';
 import type { Construct } from 'constructs';
-import { PANEL_METRICS } from '../functions/http/observability.ts';
+import { PANEL_METRICS } from '../functions/shared/panel-metrics.ts';
 import type { Observability } from './observability.ts';
 
 /** Watching the panels of a stage: alarms on their health, and AWS IoT's own error log. */

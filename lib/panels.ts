@@ -10,7 +10,7 @@ import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-li
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/http/observability.ts';
+import { PANEL_OFFLINE_MINUTES_VARIABLE } from '../functions/shared/panel-metrics.ts';
 import type { PanelFunctionName } from '../functions/capabilities.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../functions/iot/rules.ts';
 import { panelPolicyDocument } from '../iot/policy/panel-policy.ts';

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PANEL_METRICS, PANEL_OFFLINE_MINUTES_VARIABLE } from '../shared/panel-metrics.ts';
 
 /**
  * The one logger. Bodies, headers and query strings are never logged: they carry
@@ -22,21 +23,7 @@ export const metrics = new Metrics({
 
 export const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
 
-/**
- * Panel health, as metrics the stack alarms on (lib/panels.ts): connects and disconnects from
- * IoT lifecycle events (functions/handlers/panel-presence.ts), and gauges a periodic pass over
- * the panels reports (reconcile): how many have been offline, or have held an older credential
- * set than the property's, for longer than the stack's panelOfflineMinutes.
- */
-export const PANEL_METRICS = {
-  connected: 'PanelConnected',
-  disconnected: 'PanelDisconnected',
-  offline: 'PanelsOffline',
-  lagging: 'PanelsSetVersionLagging',
-} as const;
-
-/** How long (minutes) a panel may be silent before the offline gauge counts it; set by CDK on reconcile. */
-export const PANEL_OFFLINE_MINUTES_VARIABLE = 'LOBBY_PANEL_OFFLINE_MINUTES';
+export { PANEL_METRICS, PANEL_OFFLINE_MINUTES_VARIABLE };
 
 /** The panel-health gauges of one pass over every property (reconcile), each sent every pass, 0 included. */
 export function reportPanelHealth(totals: { offline: number; lagging: number }) {
