@@ -11,7 +11,8 @@ const PHOTO_UPLOAD_SECONDS = 300;
 /** Request/response calls from panels; the reply goes to the panel's own responses topic. */
 export const handler = panelMessageHandler('panel-requests', async ({ stores, panel, message }) => {
   const parsed = readMessage(panelRequest, message);
-  const requestId = typeof (message as { requestId?: unknown })?.requestId === 'string' ? (message as { requestId: string }).requestId.slice(0, 64) : 'unknown';
+  // Read even from an invalid request, so the panel can match the refusal to its call.
+  const requestId = typeof message === 'object' && message !== null && 'requestId' in message && typeof message.requestId === 'string' ? message.requestId.slice(0, 64) : 'unknown';
   let response: PanelResponse;
   if (!parsed.ok && parsed.reason === 'unsupported-version') {
     // A panel of another protocol major: say so plainly, the panel cannot be served.
