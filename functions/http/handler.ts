@@ -11,7 +11,7 @@ import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { count, logger, metrics } from './observability.ts';
 import { badRequest, knownProblem, Problem, unauthorized } from './problem.ts';
-import { findRoute, type BodyOf, type FunctionName, type PathParams, type QueryOf, type Route, type RoutesOf } from './routes.ts';
+import { findRoute, pathParamNames, type BodyOf, type FunctionName, type PathParams, type QueryOf, type Route, type RoutesOf } from './routes.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -155,8 +155,7 @@ function asProblem(error: unknown): Problem {
 
 /** The route's path parameters, each a well-formed id (a user id like move-in's body). */
 function pathParams(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route): Record<string, string> {
-  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const shape = Object.fromEntries(names.map((name) => [name, name === 'userId' ? userId : pathId]));
+  const shape = Object.fromEntries(pathParamNames(route.path).map((name) => [name, name === 'userId' ? userId : pathId]));
   return parse(z.strictObject(shape), event.pathParameters ?? {}, 'path') as Record<string, string>;
 }
 

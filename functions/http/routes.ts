@@ -82,7 +82,10 @@ export const routes: readonly Route[] = table;
 /** The routes one function serves, with their literal types. */
 export type RoutesOf<F extends FunctionName> = Extract<(typeof table)[number], { fn: F }>;
 
-/** `{name}` segments of a path: '/a/{x}/b/{y}' -> 'x' | 'y'. */
+/** The `{name}` segments of a path, in order: '/a/{x}/b/{y}' -> ['x', 'y']. */
+export const pathParamNames = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]));
+
+/** The same at the type level: '/a/{x}/b/{y}' -> 'x' | 'y'. */
 type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
 /** The path parameters of a route: exactly its `{names}`, each validated by the shell. */
 export type PathParams<P extends string> = { [K in ParamNames<P>]: string };
