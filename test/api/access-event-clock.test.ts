@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, present, type TestProperty } from '../support/api.ts';
+import type { AccessEvent, CreatedPanel, Page, Property } from '../support/contract.ts';
 import { getItem } from '../support/dynamo.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -16,8 +17,8 @@ const RETENTION_DAYS = 30;
 
 beforeAll(async () => {
   p = await newProperty();
-  await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { photoRetentionDays: RETENTION_DAYS } }));
-  const created = await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
+  await expectOk(call<Property>('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { photoRetentionDays: RETENTION_DAYS } }));
+  const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
   panelId = created.body.id;
   panel = await connectRawPanel(created.body.connection);
 });
@@ -28,10 +29,10 @@ async function publishAt(at: string) {
   const eventId = ulid(Date.parse(at));
   const sentAt = Math.floor(Date.now() / 1000);
   await panel.publish(`lobby/panels/${panelId}/events`, { eventId, at, method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
-  let item: any;
-  await eventually(async () => (item = await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)) !== undefined);
+  const item = await eventually(() => getItem(`PROP#${p.id}`, `EVENT#${eventId}`));
   const storedBy = Math.ceil(Date.now() / 1000);
-  const view = (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.find((i: any) => i.id === eventId);
+  const listed = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
+  const view = present(listed.find((i) => i.id === eventId), 'the event in the list');
   return { item, view, sentAt, storedBy };
 }
 

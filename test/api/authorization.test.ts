@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routes } from '../../functions/http/routes.ts';
 import { call, expectOk, newProperty, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import type { CreatedDeliveryPass, CreatedDeliveryPin, CreatedPanel, CreatedVisitorPass, DeliveryPass, OpenApiDocument, Page, Property, Resident, UnlockAccepted, VisitorPass } from '../support/contract.ts';
 
 /**
  * Every route of the foundation x every kind of caller -> the expected status.
@@ -13,22 +14,22 @@ type Who = 'none' | 'bad' | 'operator' | 'admin' | 'staff' | 'resident' | 'other
 type Status = number | number[];
 interface Case { request: (p: TestProperty) => Promise<{ method: string; path: string; body?: unknown }>; expect: Partial<Record<Who, Status>> }
 
-const pinOf = async (p: TestProperty) => (await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'target', pin: randomPin() } }))).body.id;
+const pinOf = async (p: TestProperty) => (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'target', pin: randomPin() } }))).body.id;
 const staffOf = async (p: TestProperty) => {
   const userId = `staff-${randomUUID().slice(0, 8)}`;
   await expectOk(call('PUT', `/properties/${p.id}/members/${userId}`, { token: p.tokens.admin, body: { role: 'staff' } }));
   return userId;
 };
 const residentOf = async (p: TestProperty) =>
-  (await expectOk(call('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `r-${randomUUID().slice(0, 8)}`, name: 'Temp Resident', unit: '9Z' } }))).body.id;
+  (await expectOk(call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `r-${randomUUID().slice(0, 8)}`, name: 'Temp Resident', unit: '9Z' } }))).body.id;
 
 const visitWindow = () => ({ visitorName: 'Vera Visitor', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() });
-const passOf = async (p: TestProperty) => (await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }))).body.id;
-const visitorOf = async (p: TestProperty) => (await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: visitWindow() }))).body.id;
-const commandOf = async (p: TestProperty) => (await expectOk(call('POST', `/properties/${p.id}/panels/${panelId}/unlock`, { token: p.tokens.resident }))).body.commandId;
+const passOf = async (p: TestProperty) => (await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }))).body.id;
+const visitorOf = async (p: TestProperty) => (await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: visitWindow() }))).body.id;
+const commandOf = async (p: TestProperty) => (await expectOk(call<UnlockAccepted>('POST', `/properties/${p.id}/panels/${panelId}/unlock`, { token: p.tokens.resident }))).body.commandId;
 
 /** Admin-only removal of a panel (when the route exists): a fresh panel per caller. */
-const newPanelOf = async (p: TestProperty) => (await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Doomed door', kind: 'entrance' } }))).body.id;
+const newPanelOf = async (p: TestProperty) => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Doomed door', kind: 'entrance' } }))).body.id;
 
 const memberOnly = { operator: 404, otherAdmin: 404 };
 const adminOnly = (ok: number) => ({ admin: ok, staff: 403, resident: 403, ...memberOnly });
@@ -82,7 +83,7 @@ let other: TestProperty;
 let panelId: string;
 beforeAll(async () => {
   [p, other] = await Promise.all([newProperty('Matrix Tower'), newProperty('Elsewhere')]);
-  panelId = (await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Matrix door', kind: 'entrance' } }))).body.id;
+  panelId = (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Matrix door', kind: 'entrance' } }))).body.id;
 });
 
 /** The same token with one signature character changed: well-formed, wrongly signed. */
@@ -129,19 +130,19 @@ describe('authorization matrix', () => {
 
   it('a token for an unknown user sees no property', async () => {
     const stranger = await tokenFor(`stranger-${randomUUID()}`);
-    expect((await call('GET', `/properties/${p.id}`, { token: stranger })).status).toBe(404);
+    expect((await call<Property>('GET', `/properties/${p.id}`, { token: stranger })).status).toBe(404);
   });
 
   it('a removed membership stops working on the next request', async () => {
     const userId = await staffOf(p);
     const token = await tokenFor(userId);
-    expect((await call('GET', `/properties/${p.id}`, { token })).status).toBe(200);
+    expect((await call<Property>('GET', `/properties/${p.id}`, { token })).status).toBe(200);
     expect((await call('DELETE', `/properties/${p.id}/members/${userId}`, { token: p.tokens.admin })).status).toBe(204);
-    expect((await call('GET', `/properties/${p.id}`, { token })).status).toBe(404);
+    expect((await call<Property>('GET', `/properties/${p.id}`, { token })).status).toBe(404);
   });
 
   it('an operator appoints only the first admin', async () => {
-    const created = await expectOk(call('POST', '/properties', { token: p.tokens.operator, body: { name: 'Fresh', timezone: 'UTC' } }));
+    const created = await expectOk(call<Property>('POST', '/properties', { token: p.tokens.operator, body: { name: 'Fresh', timezone: 'UTC' } }));
     expect((await call('PUT', `/properties/${created.body.id}/members/first-admin`, { token: p.tokens.operator, body: { role: 'admin' } })).status).toBe(200);
     expect((await call('PUT', `/properties/${created.body.id}/members/second-admin`, { token: p.tokens.operator, body: { role: 'admin' } })).status).toBe(403);
   });
@@ -153,19 +154,19 @@ describe('authorization matrix', () => {
 
   it('GET /openapi.json needs no token and describes every route', async () => {
     const { routes } = await import('../../functions/http/routes.ts');
-    const doc = await call('GET', '/openapi.json');
+    const doc = await call<OpenApiDocument>('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     for (const route of routes) {
       expect(doc.body.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     }
-    expect(doc.body.paths['/properties/{propertyId}/delivery-pins'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['description', 'pin']));
+    expect(doc.body.paths['/properties/{propertyId}/delivery-pins']?.post?.requestBody?.content['application/json']?.schema.required).toEqual(expect.arrayContaining(['description', 'pin']));
   });
 });
 
 describe('a neighbour (another resident of the same property)', () => {
   it('cannot get, reveal, list or cancel another resident\'s delivery pass, and never sees its code', async () => {
-    const neighbour = await tokenFor((await expectOk(call('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5C' } }))).body.userId);
-    const made = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: { note: 'mine' } }));
+    const neighbour = await tokenFor((await expectOk(call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5C' } }))).body.userId);
+    const made = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: { note: 'mine' } }));
     const path = `/properties/${p.id}/delivery-passes/${made.body.id}`;
     const replies = [
       await call('GET', path, { token: neighbour }),
@@ -173,16 +174,16 @@ describe('a neighbour (another resident of the same property)', () => {
       await call('DELETE', path, { token: neighbour }),
     ];
     expect(replies.map((r) => r.status)).toEqual([404, 404, 404]);
-    const list = await expectOk(call('GET', `/properties/${p.id}/delivery-passes?limit=100`, { token: neighbour }));
-    expect(list.body.items.map((i: any) => i.id)).not.toContain(made.body.id);
+    const list = await expectOk(call<Page<DeliveryPass>>('GET', `/properties/${p.id}/delivery-passes?limit=100`, { token: neighbour }));
+    expect(list.body.items.map((i) => i.id)).not.toContain(made.body.id);
     for (const reply of [...replies, list]) expect(JSON.stringify(reply.body)).not.toContain(made.body.code);
     // Positive control: the maker still sees it, active, with its code.
     expect((await call('GET', path, { token: p.tokens.resident })).body).toMatchObject({ status: 'active', code: made.body.code });
   });
 
   it('cannot get, reveal, list or revoke another resident\'s visitor pass, and never sees its code or QR', async () => {
-    const neighbour = await tokenFor((await expectOk(call('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5D' } }))).body.userId);
-    const made = await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: visitWindow() }));
+    const neighbour = await tokenFor((await expectOk(call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5D' } }))).body.userId);
+    const made = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: visitWindow() }));
     expect(made.body.code).toMatch(/^[0-9]+$/);
     const path = `/properties/${p.id}/visitor-passes/${made.body.id}`;
     const replies = [
@@ -191,8 +192,8 @@ describe('a neighbour (another resident of the same property)', () => {
       await call('DELETE', path, { token: neighbour }),
     ];
     expect(replies.map((r) => r.status)).toEqual([404, 404, 404]);
-    const list = await expectOk(call('GET', `/properties/${p.id}/visitor-passes?limit=100`, { token: neighbour }));
-    expect(list.body.items.map((i: any) => i.id)).not.toContain(made.body.id);
+    const list = await expectOk(call<Page<VisitorPass>>('GET', `/properties/${p.id}/visitor-passes?limit=100`, { token: neighbour }));
+    expect(list.body.items.map((i) => i.id)).not.toContain(made.body.id);
     for (const reply of [...replies, list]) {
       expect(JSON.stringify(reply.body)).not.toContain(made.body.code);
       expect(JSON.stringify(reply.body)).not.toContain(made.body.qr.split('.')[0]);
@@ -201,7 +202,7 @@ describe('a neighbour (another resident of the same property)', () => {
   });
 
   it('cannot read the status of another resident\'s unlock command', async () => {
-    const neighbour = await tokenFor((await expectOk(call('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5E' } }))).body.userId);
+    const neighbour = await tokenFor((await expectOk(call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${randomUUID().slice(0, 8)}`, name: 'Nia Neighbour', unit: '5E' } }))).body.userId);
     const path = `/properties/${p.id}/panels/${panelId}/commands/${await commandOf(p)}`;
     expect((await call('GET', path, { token: neighbour })).status).toBe(404);
     expect((await call('GET', path, { token: p.tokens.resident })).status).toBe(200);

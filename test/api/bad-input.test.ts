@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, present, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import type { AccessEvent, AuditEntry, CreatedDeliveryPass, CreatedDeliveryPin, DeliveryPass, DeliveryPin, Member, Page, Problem, Property, Resident } from '../support/contract.ts';
 import { getItem } from '../support/dynamo.ts';
 
 let p: TestProperty;
 let pinId: string;
 beforeAll(async () => {
   p = await newProperty();
-  pinId = (await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Existing', pin: randomPin() } }))).body.id;
+  pinId = (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Existing', pin: randomPin() } }))).body.id;
 });
 
 /** Everything a bad request could have changed: PINs, residents, members, settings and the audit trail. */
@@ -85,7 +86,7 @@ describe('bad input gets a clear problem+json and changes nothing', () => {
     const before = await snapshot();
     const req = build();
     // fetch sends a Buffer body byte for byte (the helper's type says string).
-    const reply = await call(req.method, req.path, { token: p.tokens.admin, body: req.body, rawBody: req.rawBody as string | undefined, headers: req.headers });
+    const reply = await call<Problem>(req.method, req.path, { token: p.tokens.admin, body: req.body, rawBody: req.rawBody as string | undefined, headers: req.headers });
     expect(reply.status).toBe(status);
     expect(reply.contentType).toContain('application/problem+json');
     expect(reply.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
@@ -97,7 +98,7 @@ describe('bad input gets a clear problem+json and changes nothing', () => {
   });
 
   it('accepts emoji and accents in descriptions, normalised', async () => {
-    const r = await call('POST', pinsPath(), { token: p.tokens.admin, body: { description: '  Café 📦 courier  ', pin: randomPin() } });
+    const r = await call<CreatedDeliveryPin>('POST', pinsPath(), { token: p.tokens.admin, body: { description: '  Café 📦 courier  ', pin: randomPin() } });
     expect(r.status).toBe(201);
     expect(r.body.description).toBe('Café 📦 courier');
   });
@@ -112,50 +113,50 @@ describe('list cursors are sealed and bound to their list', () => {
   let pinsCursor: string;
   beforeAll(async () => {
     q = await newProperty();
-    for (const description of ['A', 'B', 'C']) await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description, pin: randomPin() } }));
-    pinsCursor = (await expectOk(call('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.nextCursor;
+    for (const description of ['A', 'B', 'C']) await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description, pin: randomPin() } }));
+    pinsCursor = present((await expectOk(call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.nextCursor, 'a next cursor');
   });
 
   it('a cursor reveals no table key and still pages', async () => {
     expect(pinsCursor).toEqual(expect.any(String));
     expect(Buffer.from(pinsCursor, 'base64url').toString('latin1')).not.toMatch(/PIN#|PROP#|"pk"/);
-    const next = await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${pinsCursor}`, { token: q.tokens.admin });
+    const next = await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${pinsCursor}`, { token: q.tokens.admin });
     expect(next.status).toBe(200);
     expect(next.body.items).toHaveLength(1);
   });
 
   it('a cursor of one list is refused by another list of the same property', async () => {
-    const reply = await call('GET', `/properties/${q.id}/residents?cursor=${pinsCursor}`, { token: q.tokens.admin });
+    const reply = await call<Page<Resident>>('GET', `/properties/${q.id}/residents?cursor=${pinsCursor}`, { token: q.tokens.admin });
     expect(reply.status).toBe(400);
     expect(reply.contentType).toContain('application/problem+json');
-    expect((await call('GET', `/properties/${q.id}/audit?cursor=${pinsCursor}`, { token: q.tokens.admin })).status).toBe(400);
+    expect((await call<Page<AuditEntry>>('GET', `/properties/${q.id}/audit?cursor=${pinsCursor}`, { token: q.tokens.admin })).status).toBe(400);
   });
 
   it('a cursor a client built itself is refused, even one naming a real item of this very list', async () => {
-    const [first] = (await expectOk(call('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.items;
+    const [first] = (await expectOk(call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.items;
     const forged = Buffer.from(JSON.stringify({ pk: `PROP#${q.id}`, sk: `PIN#${first.id}` })).toString('base64url');
-    const reply = await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${forged}`, { token: q.tokens.admin });
+    const reply = await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${forged}`, { token: q.tokens.admin });
     expect(reply.status).toBe(400);
     expect(reply.contentType).toContain('application/problem+json');
     // So is an issued one altered in one character.
     const i = Math.floor(pinsCursor.length / 2);
     const altered = pinsCursor.slice(0, i) + (pinsCursor[i] === 'A' ? 'B' : 'A') + pinsCursor.slice(i + 1);
-    expect((await call('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${altered}`, { token: q.tokens.admin })).status).toBe(400);
+    expect((await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${altered}`, { token: q.tokens.admin })).status).toBe(400);
   });
 
   it('a resident pages their own passes (an index) with its cursor; the staff list\'s cursor is not theirs', async () => {
-    for (let i = 0; i < 2; i++) await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
-    const first = await expectOk(call('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.resident }));
-    const second = await call('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${first.body.nextCursor}`, { token: q.tokens.resident });
+    for (let i = 0; i < 2; i++) await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
+    const first = await expectOk(call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.resident }));
+    const second = await call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${first.body.nextCursor}`, { token: q.tokens.resident });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    const staffCursor = (await expectOk(call('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.staff }))).body.nextCursor;
-    expect((await call('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${staffCursor}`, { token: q.tokens.resident })).status).toBe(400);
+    const staffCursor = (await expectOk(call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.staff }))).body.nextCursor;
+    expect((await call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${staffCursor}`, { token: q.tokens.resident })).status).toBe(400);
   });
 
   it('access events refuse a cursor of another list', async () => {
-    const reply = await call('GET', `/properties/${q.id}/access-events?cursor=${pinsCursor}`, { token: q.tokens.admin });
+    const reply = await call<Page<AccessEvent>>('GET', `/properties/${q.id}/access-events?cursor=${pinsCursor}`, { token: q.tokens.admin });
     expect(reply.status).toBe(400);
   });
 });
@@ -164,11 +165,11 @@ describe('members: the last admin stays an admin', () => {
   it('refuses a self-demotion of the only admin with 409 last-admin, and allows it once there is another admin', async () => {
     const q = await newProperty();
     const path = `/properties/${q.id}/members/${q.users.admin}`;
-    const refused = await call('PUT', path, { token: q.tokens.admin, body: { role: 'staff' } });
+    const refused = await call<Problem>('PUT', path, { token: q.tokens.admin, body: { role: 'staff' } });
     expect(refused.status).toBe(409);
     expect(refused.body.type).toBe('urn:lobby:problem:last-admin');
-    const members = (await call('GET', `/properties/${q.id}/members`, { token: q.tokens.admin })).body.items;
-    expect(members.find((m: any) => m.userId === q.users.admin)?.role).toBe('admin');
+    const members = (await call<Page<Member>>('GET', `/properties/${q.id}/members`, { token: q.tokens.admin })).body.items;
+    expect(members.find((m) => m.userId === q.users.admin)?.role).toBe('admin');
     // Positive control: with a second admin, the same request succeeds.
     await expectOk(call('PUT', `/properties/${q.id}/members/second-admin-${q.id.slice(-6)}`, { token: q.tokens.admin, body: { role: 'admin' } }));
     expect((await call('PUT', path, { token: q.tokens.admin, body: { role: 'staff' } })).status).toBe(200);
@@ -194,11 +195,11 @@ describe('members: the last admin stays an admin', () => {
 describe('audit retention', () => {
   it('an audit item written after a settings change expires after the new auditRetentionDays', async () => {
     const q = await newProperty();
-    await expectOk(call('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
+    await expectOk(call<Property>('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
     const before = Math.floor(Date.now() / 1000);
     await expectOk(call('PUT', `/properties/${q.id}/members/new-staff-${q.id.slice(-6)}`, { token: q.tokens.admin, body: { role: 'staff' } }));
     const after = Math.ceil(Date.now() / 1000);
-    const [latest] = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=1`, { token: q.tokens.admin }))).body.items;
+    const [latest] = (await expectOk(call<Page<AuditEntry>>('GET', `/properties/${q.id}/audit?limit=1`, { token: q.tokens.admin }))).body.items;
     expect(latest.action).toBe('member.staff-set');
     const item = await getItem(`PROP#${q.id}`, `AUDIT#${latest.id}`);
     expect(item?.expiresAtEpoch).toBeGreaterThanOrEqual(before + 45 * 86400);
@@ -207,20 +208,20 @@ describe('audit retention', () => {
 
   it('move-in, the passes a move-out revokes, the move-out and a member removal all keep the property\'s auditRetentionDays', async () => {
     const q = await newProperty();
-    await expectOk(call('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
+    await expectOk(call<Property>('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
     const before = Math.floor(Date.now() / 1000);
-    const moved = await expectOk(call('POST', `/properties/${q.id}/residents`, { token: q.tokens.admin, body: { userId: `ret-${q.id.slice(-6)}`, name: 'Retention', unit: '2A' } }));
+    const moved = await expectOk(call<Resident>('POST', `/properties/${q.id}/residents`, { token: q.tokens.admin, body: { userId: `ret-${q.id.slice(-6)}`, name: 'Retention', unit: '2A' } }));
     const token = await tokenFor(`ret-${q.id.slice(-6)}`);
-    await expectOk(call('POST', `/properties/${q.id}/delivery-passes`, { token, body: {} }));
+    await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token, body: {} }));
     expect((await call('DELETE', `/properties/${q.id}/residents/${moved.body.id}`, { token: q.tokens.admin })).status).toBe(204);
     expect((await call('DELETE', `/properties/${q.id}/members/${q.users.staff}`, { token: q.tokens.admin })).status).toBe(204);
     const after = Math.ceil(Date.now() / 1000);
-    const items = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=10`, { token: q.tokens.admin }))).body.items;
+    const items = (await expectOk(call<Page<AuditEntry>>('GET', `/properties/${q.id}/audit?limit=10`, { token: q.tokens.admin }))).body.items;
     const actions = ['resident.moved-in', 'delivery-pass.cancelled', 'resident.moved-out', 'member.removed'];
     for (const action of actions) {
-      const record = items.find((i: any) => i.action === action);
+      const record = items.find((i) => i.action === action);
       expect(record, action).toBeDefined();
-      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record.id}`);
+      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record?.id}`);
       expect(item?.expiresAtEpoch, action).toBeGreaterThanOrEqual(before + 45 * 86400);
       expect(item?.expiresAtEpoch, action).toBeLessThanOrEqual(after + 45 * 86400);
     }
@@ -228,11 +229,11 @@ describe('audit retention', () => {
 
   it('every audit item has a TTL, also where the settings are not at hand (default 400 days)', async () => {
     const q = await newProperty();
-    const items = (await expectOk(call('GET', `/properties/${q.id}/audit?limit=100`, { token: q.tokens.admin }))).body.items;
+    const items = (await expectOk(call<Page<AuditEntry>>('GET', `/properties/${q.id}/audit?limit=100`, { token: q.tokens.admin }))).body.items;
     expect(items.length).toBeGreaterThan(0);
     const now = Date.now() / 1000;
     for (const record of items) {
-      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record.id}`);
+      const item = await getItem(`PROP#${q.id}`, `AUDIT#${record?.id}`);
       expect(item?.expiresAtEpoch).toBeGreaterThan(now + 29 * 86400);
       expect(item?.expiresAtEpoch).toBeLessThan(now + 3651 * 86400);
     }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
+import type { AccessEvent, CreatedDeliveryPass, CreatedDeliveryPin, CreatedVisitorPass, DeliveryPin, Page, WithSync } from '../support/contract.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 const run = promisify(execFile);
@@ -10,8 +11,8 @@ describe('npm run panel -- enter <code>', () => {
   it('enters one code at the seeded demo panel of the running stack and prints one JSON line', async () => {
     const { propertyId, panels, tokens } = stack();
     const pin = randomPin();
-    const created = await expectOk(call('POST', `/properties/${propertyId}/delivery-pins`, { token: tokens.admin, body: { description: 'CLI', pin } }));
-    await eventually(async () => (await call('GET', `/properties/${propertyId}/delivery-pins/${created.body.id}`, { token: tokens.admin })).body.sync.panels.every((x: any) => x.since !== null));
+    const created = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${propertyId}/delivery-pins`, { token: tokens.admin, body: { description: 'CLI', pin } }));
+    await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', `/properties/${propertyId}/delivery-pins/${created.body.id}`, { token: tokens.admin })).body.sync.panels.every((x) => x.since !== null));
     const cli = (code: string) => run(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--home', inject('testHome'), '--panel', panels[0]!.id, 'enter', code], { timeout: 60_000 });
     const granted = await cli(pin);
     const lines = granted.stdout.trim().split('\n');
@@ -23,8 +24,8 @@ describe('npm run panel -- enter <code>', () => {
     expect(denied).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
     expect(deniedRun.stderr).toContain(denied.eventId); // the decision is logged ...
     expect(deniedRun.stderr).not.toContain('730433'); // ... the wrongly typed code is not
-    const events = (await call('GET', `/properties/${propertyId}/access-events?limit=50`, { token: tokens.admin })).body.items;
-    expect(events.some((e: any) => e.id === JSON.parse(lines[0]!).eventId && e.photoUrl)).toBe(true);
+    const events = (await call<Page<AccessEvent>>('GET', `/properties/${propertyId}/access-events?limit=50`, { token: tokens.admin })).body.items;
+    expect(events.some((e) => e.id === JSON.parse(lines[0]!).eventId && e.photoUrl)).toBe(true);
   });
 });
 
@@ -35,8 +36,8 @@ describe('move-out reaches the doors', () => {
   afterAll(async () => { await door?.stop(); });
 
   it('the resident\'s delivery pass and visitor code stop working at the panel', async () => {
-    const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    const guest = await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+    const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
     // The panel holds the visitor code; the delivery pass only the cloud holds (offline policy deny).
     await eventually(async () => knows(door, guest.body.code));
     expect(knows(door, pass.body.code)).toBe(false);

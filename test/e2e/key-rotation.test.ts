@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, present, randomPin, type TestProperty } from '../support/api.ts';
+import type { AuditEntry, CreatedDeliveryPin, CreatedVisitorPass, Page, Panel, VisitorPass } from '../support/contract.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 let p: TestProperty;
@@ -10,8 +11,8 @@ afterAll(async () => { await door?.stop(); });
 describe('panel key rotation (after a panel is stolen)', () => {
   it('every hash changes, panels resync in full, codes keep working, QR tokens of the previous key still verify', async () => {
     const pin = randomPin();
-    await expectOk(call('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'USPS', pin } }));
-    const guest = await expectOk(call('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'USPS', pin } }));
+    const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
     await eventually(async () => knows(door, pin) && knows(door, guest.body.code));
     const before = door.agent.status();
     const hashBefore = door.agent.credentialFor(pin)!.hash;
@@ -26,16 +27,16 @@ describe('panel key rotation (after a panel is stolen)', () => {
     expect(await door.agent.enter(guest.body.code)).toMatchObject({ decision: 'granted', method: 'visitor' });
     await eventually(async () => door.agent.status().qrKeyIds.length === 2);
     expect(await door.agent.scan(guest.body.qr)).toMatchObject({ decision: 'granted', method: 'visitor' });
-    const fresh = (await call('GET', `/properties/${p.id}/visitor-passes/${guest.body.id}`, { token: p.tokens.resident })).body.qr;
+    const fresh = (await call<VisitorPass>('GET', `/properties/${p.id}/visitor-passes/${guest.body.id}`, { token: p.tokens.resident })).body.qr;
     expect(fresh).not.toBe(guest.body.qr);
-    expect(await door.agent.scan(fresh)).toMatchObject({ decision: 'granted' });
+    expect(await door.agent.scan(present(fresh, 'a fresh QR token'))).toMatchObject({ decision: 'granted' });
 
     const panel = await eventually(async () => {
-      const got = (await call('GET', `/properties/${p.id}/panels/${door.id}`, { token: p.tokens.admin })).body;
+      const got = (await call<Panel>('GET', `/properties/${p.id}/panels/${door.id}`, { token: p.tokens.admin })).body;
       return got.credentials.inSync ? got : undefined;
     });
     expect(panel.credentials.desiredVersion).toBeGreaterThan(before.version);
-    const audit = (await call('GET', `/properties/${p.id}/audit?limit=20`, { token: p.tokens.admin })).body.items;
-    expect(audit.some((a: any) => a.action === 'panel-keys.rotated' && a.actor === p.users.admin)).toBe(true);
+    const audit = (await call<Page<AuditEntry>>('GET', `/properties/${p.id}/audit?limit=20`, { token: p.tokens.admin })).body.items;
+    expect(audit.some((a) => a.action === 'panel-keys.rotated' && a.actor === p.users.admin)).toBe(true);
   });
 });

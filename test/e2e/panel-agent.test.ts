@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, present, randomPin, stack, type TestProperty } from '../support/api.ts';
+import type { AccessEvent, Command, CreatedDeliveryPass, CreatedDeliveryPin, DeliveryPass, DeliveryPin, Page, Panel, UnlockAccepted, WithSync } from '../support/contract.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 /**
@@ -10,7 +11,7 @@ import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 let p: TestProperty;
 let door: LivePanel;
 const pins = () => `/properties/${p.id}/delivery-pins`;
-const eventsOf = async () => (await call('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items as any[];
+const eventsOf = async () => (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
 
 beforeAll(async () => {
   p = await newProperty();
@@ -21,7 +22,7 @@ afterAll(async () => { await door?.stop(); });
 describe('the panel at the door, end to end', () => {
   it('create a PIN -> granted; patch its code -> old denied, new granted; delete -> denied; nothing restarted', async () => {
     const [first, second] = [randomPin(), randomPin()];
-    const created = await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'USPS', pin: first } }));
+    const created = await expectOk(call<CreatedDeliveryPin>('POST', pins(), { token: p.tokens.admin, body: { description: 'USPS', pin: first } }));
     await eventually(async () => knows(door, first));
     const granted = await door.agent.enter(first);
     expect(granted).toMatchObject({ decision: 'granted', method: 'delivery-pin', credentialId: created.body.id });
@@ -41,26 +42,26 @@ describe('the panel at the door, end to end', () => {
     const events = await eventually(async () => { const e = await eventsOf(); return e.length >= 4 ? e : undefined; });
     const grant = events.find((e) => e.id === granted.eventId);
     expect(grant).toMatchObject({ decision: 'granted', method: 'delivery-pin', panelId: door.id, credentialId: created.body.id });
-    const photo = Buffer.from(await (await fetch(grant.photoUrl)).arrayBuffer());
+    const photo = Buffer.from(await (await fetch(present(grant?.photoUrl, 'a photo URL on the grant'))).arrayBuffer());
     expect(photo.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(events.filter((e) => e.decision === 'denied' && e.reason === 'unknown-code').length).toBeGreaterThanOrEqual(2);
   });
 
   it('the PIN\'s GET answers "is it on that door yet?" and the panel shows in sync', async () => {
-    const created = await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'UPS', pin: randomPin() } }));
+    const created = await expectOk(call<CreatedDeliveryPin>('POST', pins(), { token: p.tokens.admin, body: { description: 'UPS', pin: randomPin() } }));
     const sync = await eventually(async () => {
-      const got = (await call('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync;
+      const got = (await call<WithSync<DeliveryPin>>('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync;
       return got.state === 'set' ? got : undefined;
     });
     expect(sync.panels).toEqual([expect.objectContaining({ panelId: door.id, state: 'set' })]);
-    const panel = (await call('GET', `/properties/${p.id}/panels/${door.id}`, { token: p.tokens.staff })).body;
+    const panel = (await call<Panel>('GET', `/properties/${p.id}/panels/${door.id}`, { token: p.tokens.staff })).body;
     expect(panel.credentials).toMatchObject({ inSync: true, online: true });
     expect(panel.credentials.reportedVersion).toBe(panel.credentials.desiredVersion);
   });
 
   it('offline: delete one PIN and create another while disconnected; on reconnect the panel applies both before deciding; offline events arrive once', async () => {
     const [gone, fresh] = [randomPin(), randomPin()];
-    const old = await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'old', pin: gone } }));
+    const old = await expectOk(call<CreatedDeliveryPin>('POST', pins(), { token: p.tokens.admin, body: { description: 'old', pin: gone } }));
     await eventually(async () => knows(door, gone));
     await door.agent.disconnect();
     const offlineGrant = await door.agent.enter(gone); // still valid as far as the panel knows
@@ -68,9 +69,9 @@ describe('the panel at the door, end to end', () => {
     const offlineDenial = await door.agent.enter('000001');
     expect(offlineDenial).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
     await call('DELETE', `${pins()}/${old.body.id}`, { token: p.tokens.admin });
-    const created = await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'new', pin: fresh } }));
+    const created = await expectOk(call<CreatedDeliveryPin>('POST', pins(), { token: p.tokens.admin, body: { description: 'new', pin: fresh } }));
     // Let the stream fold both changes into the set before the panel comes back.
-    await eventually(async () => (await call('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync.panels.every((x: any) => x.since !== null));
+    await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync.panels.every((x) => x.since !== null));
     await door.agent.reconnect();
     expect(await door.agent.enter(gone)).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
     expect(await door.agent.enter(fresh)).toMatchObject({ decision: 'granted', credentialId: created.body.id });
@@ -95,7 +96,7 @@ describe('the panel at the door, end to end', () => {
   });
 
   it('a delivery pass opens once at the door; the second entry is refused with the reason in the event', async () => {
-    const pass = await expectOk(call('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+    const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     // Under the default offline policy (deny) the panel never holds the pass: a stolen panel must not yield it.
     const pin = randomPin();
     await expectOk(call('POST', pins(), { token: p.tokens.admin, body: { description: 'positive control', pin } }));
@@ -112,7 +113,7 @@ describe('the panel at the door, end to end', () => {
     const events = await eventually(async () => { const e = await eventsOf(); return e.some((x) => x.id === second.eventId) ? e : undefined; });
     expect(events.find((e) => e.id === second.eventId)).toMatchObject({ decision: 'denied', reason: 'already-used', method: 'delivery-pass' });
     expect(events.find((e) => e.id === first.eventId)).toMatchObject({ decision: 'granted', method: 'delivery-pass', credentialId: pass.body.id });
-    const stored = await call('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident });
+    const stored = await call<DeliveryPass>('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident });
     expect(stored.body).toMatchObject({ status: 'used', eventId: first.eventId });
   });
 
@@ -127,24 +128,24 @@ describe('the panel at the door, end to end', () => {
       expect(q.doors).toHaveLength(0);
       await q.agent.drain(10_000);
       await eventually(async () => (await eventsOf()).some((e) => e.panelId === q.id && e.reason === 'keypad-locked'));
-      await eventually(async () => (await call('GET', `/properties/${p.id}/panels/${q.id}`, { token: p.tokens.admin })).body.keypadLockedUntil !== null);
+      await eventually(async () => (await call<Panel>('GET', `/properties/${p.id}/panels/${q.id}`, { token: p.tokens.admin })).body.keypadLockedUntil !== null);
     } finally {
       await q.stop();
     }
   });
 
   it('remote unlock runs once, even when the command is delivered twice', async () => {
-    const sent = await expectOk(call('POST', `/properties/${p.id}/panels/${door.id}/unlock`, { token: p.tokens.resident }));
+    const sent = await expectOk(call<UnlockAccepted>('POST', `/properties/${p.id}/panels/${door.id}/unlock`, { token: p.tokens.resident }));
     const path = `/properties/${p.id}/panels/${door.id}/commands/${sent.body.commandId}`;
-    await eventually(async () => (await call('GET', path, { token: p.tokens.resident })).body.status === 'executed');
-    const released = door.doors.filter((d: any) => d.commandId === sent.body.commandId || d.method === 'remote-unlock').length;
+    await eventually(async () => (await call<Command>('GET', path, { token: p.tokens.resident })).body.status === 'executed');
+    const released = door.doors.filter((d) => d.commandId === sent.body.commandId || d.method === 'remote-unlock').length;
     expect(released).toBe(1);
     // The broker redelivers it (e.g. a QoS 1 resend after a lost PUBACK).
     const iot = new IoTDataPlaneClient({ endpoint: stack().iotDataEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await iot.send(new PublishCommand({ topic: `lobby/panels/${door.id}/commands`, qos: 1, payload: Buffer.from(JSON.stringify({ commandId: sent.body.commandId, type: 'unlock', issuedAt: new Date().toISOString(), expiresAt: sent.body.expiresAt })) }));
     await new Promise((r) => setTimeout(r, 1000));
-    expect(door.doors.filter((d: any) => d.commandId === sent.body.commandId || d.method === 'remote-unlock').length).toBe(1);
-    expect((await call('GET', path, { token: p.tokens.resident })).body.status).toBe('executed');
+    expect(door.doors.filter((d) => d.commandId === sent.body.commandId || d.method === 'remote-unlock').length).toBe(1);
+    expect((await call<Command>('GET', path, { token: p.tokens.resident })).body.status).toBe('executed');
     await door.agent.drain(10_000);
     const events = await eventually(async () => { const e = await eventsOf(); return e.some((x) => x.method === 'remote-unlock') ? e : undefined; });
     expect(events.filter((e) => e.method === 'remote-unlock' && e.commandId === sent.body.commandId)).toHaveLength(1);
@@ -154,9 +155,9 @@ describe('the panel at the door, end to end', () => {
     // This panel's clock runs a minute ahead: every command reaches it after its expiry.
     const late = await livePanel(p, { now: () => new Date(Date.now() + 60_000) });
     try {
-      const sent = await expectOk(call('POST', `/properties/${p.id}/panels/${late.id}/unlock`, { token: p.tokens.admin }));
+      const sent = await expectOk(call<UnlockAccepted>('POST', `/properties/${p.id}/panels/${late.id}/unlock`, { token: p.tokens.admin }));
       const path = `/properties/${p.id}/panels/${late.id}/commands/${sent.body.commandId}`;
-      await eventually(async () => (await call('GET', path, { token: p.tokens.admin })).body.status === 'expired');
+      await eventually(async () => (await call<Command>('GET', path, { token: p.tokens.admin })).body.status === 'expired');
       expect(late.doors).toHaveLength(0);
     } finally {
       await late.stop();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { smokeWalk, tokenSubject } from '../../bin/smoke.ts';
 import { call, expectOk, newProperty, stack, tokenFor } from '../support/api.ts';
+import type { DeliveryPin, Member, Page, Panel } from '../support/contract.ts';
 
 // `npm run smoke` after a deploy runs smokeWalk against the stack's ApiUrl and the real IoT
 // endpoint; here the same function walks the local stack (its API and IoT Core stand-in).
@@ -21,12 +22,12 @@ describe('smoke walk (npm run smoke), against the local stack', () => {
     ]);
     expect(report.ok).toBe(true);
     // The operator was appointed admin of the new property; the walk left no delivery PIN behind.
-    const members = await expectOk(call('GET', `/properties/${report.propertyId}/members`, { token: operator }));
+    const members = await expectOk(call<Page<Member>>('GET', `/properties/${report.propertyId}/members`, { token: operator }));
     expect(JSON.stringify(members.body)).toContain(tokenSubject(operator));
-    const pins = await expectOk(call('GET', `/properties/${report.propertyId}/delivery-pins`, { token: operator }));
+    const pins = await expectOk(call<Page<DeliveryPin>>('GET', `/properties/${report.propertyId}/delivery-pins`, { token: operator }));
     expect(pins.body.items).toEqual([]);
     expect(report.cleanup).toEqual(['panel agent stopped', 'panel deleted']);
-    expect((await call('GET', `/properties/${report.propertyId}/panels/${report.panelId}`, { token: operator })).status).toBe(404);
+    expect((await call<Panel>('GET', `/properties/${report.propertyId}/panels/${report.panelId}`, { token: operator })).status).toBe(404);
   });
 
   it('with --property: works in an existing property as its admin', async () => {

@@ -1,6 +1,7 @@
 import type { DoorRelease, PanelAgent, PanelAgentConfig } from '../../iot/panel/agent.ts';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
 import { call, expectOk, type TestProperty } from '../support/api.ts';
+import type { CreatedPanel } from '../support/contract.ts';
 import { makeAgent, tempDir } from '../panel-agent/support/agents.ts';
 
 export { eventually } from '../support/eventually.ts';
@@ -15,7 +16,7 @@ export interface LivePanel {
 }
 
 export async function livePanel(p: TestProperty, opts: { kind?: 'entrance' | 'package-room'; now?: () => Date; config?: PanelAgentConfig } = {}): Promise<LivePanel> {
-  const created = await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Agent door', kind: opts.kind ?? 'entrance' } }));
+  const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Agent door', kind: opts.kind ?? 'entrance' } }));
   const { connection } = created.body;
   const identity: PanelIdentity = { panelId: created.body.id, propertyId: p.id, kind: created.body.kind, mqttUrl: connection.mqttUrl, certificatePem: connection.certificatePem, privateKeyPem: connection.privateKeyPem, caPem: connection.caPem };
   const state = await tempDir('lobby-e2e-panel-');

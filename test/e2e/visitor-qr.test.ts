@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import type { CreatedVisitorPass } from '../support/contract.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 /** Visitor QR tokens verified by the panel with no connection, keys from the shadow. */
@@ -8,7 +9,7 @@ let other: TestProperty;
 let door: LivePanel;
 const hours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 const visitor = async (q: TestProperty, startsAt: string, endsAt: string) =>
-  (await expectOk(call('POST', `/properties/${q.id}/visitor-passes`, { token: q.tokens.resident, body: { visitorName: 'Guest', startsAt, endsAt } }))).body;
+  (await expectOk(call<CreatedVisitorPass>('POST', `/properties/${q.id}/visitor-passes`, { token: q.tokens.resident, body: { visitorName: 'Guest', startsAt, endsAt } }))).body;
 
 beforeAll(async () => {
   [p, other] = await Promise.all([newProperty(), newProperty('Elsewhere')]);

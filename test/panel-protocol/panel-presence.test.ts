@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/lobby-table.ts';
 import { handler } from '../../functions/handlers/panel-presence.ts';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import type { CreatedPanel } from '../support/contract.ts';
 import { getItem } from '../support/dynamo.ts';
 import { lambdaContext, useStackEnvironment } from '../support/in-process.ts';
 
@@ -21,7 +22,7 @@ const lifecycle = (eventType: 'connected' | 'disconnected', timestamp: number, e
 
 beforeAll(async () => {
   property = await newProperty('Presence Tower');
-  const panel = await expectOk(call('POST', `/properties/${property.id}/panels`, { token: property.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
+  const panel = await expectOk(call<CreatedPanel>('POST', `/properties/${property.id}/panels`, { token: property.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
   panelId = panel.body.id;
   // The stage's topic root travels with the connection material (the local stack's is unstaged).
   expect(panel.body.connection.topicRoot).toBe('lobby/panels');

@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
+import type { CreatedDeliveryPin, CreatedPanel } from '../support/contract.ts';
 import { eventually } from '../support/eventually.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
 import { connectRawPanel } from '../support/panel-client.ts';
@@ -59,7 +60,7 @@ function flakyShadows(times: number) {
 beforeAll(async () => {
   stores = await loadStores();
   p = await newProperty();
-  panel = (await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Reconciled door', kind: 'entrance' } }))).body;
+  panel = (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Reconciled door', kind: 'entrance' } }))).body;
 });
 
 describe('a failed panel announcement is not lost', () => {
@@ -82,7 +83,7 @@ describe('a failed panel announcement is not lost', () => {
 
   it('a failure on one property does not fail the others in the batch (only the earliest failed record is retried)', async () => {
     const q = await newProperty();
-    const other = (await expectOk(call('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Other door', kind: 'entrance' } }))).body;
+    const other = (await expectOk(call<CreatedPanel>('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Other door', kind: 'entrance' } }))).body;
     const records = [pinRecord(p.id), pinRecord(q.id)];
     const failing = flakyShadows(1);
     const result = await foldStreamBatch(failing.stores, records);
@@ -113,8 +114,8 @@ describe('a failed panel announcement is not lost', () => {
 describe('a key rotation killed between its two writes', () => {
   it('leaves the head consistent under the current key; panels keep syncing by delta; running the rotation again completes it', async () => {
     const q = await newProperty();
-    const door = (await expectOk(call('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Rotating door', kind: 'entrance' } }))).body;
-    const pins = await Promise.all([0, 1, 2].map(async () => (await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'rot', pin: randomPin() } }))).body));
+    const door = (await expectOk(call<CreatedPanel>('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Rotating door', kind: 'entrance' } }))).body;
+    const pins = await Promise.all([0, 1, 2].map(async () => (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'rot', pin: randomPin() } }))).body));
     await eventually(async () => {
       const [entries, head] = await Promise.all([currentEntries(stores, q.id, panelKeyFor(stores, q.id, 1)), loadSetHead(stores, q.id)]);
       return entries.length === 3 && setDigest(entries) === head.digest;
@@ -123,7 +124,7 @@ describe('a key rotation killed between its two writes', () => {
     // The state a kill -9 leaves: the next key's digests written, the head not yet switched.
     await writeNextKeyDigests(stores, q.id, head.keyVersion + 1, head.version + 1);
     // Changes keep coming through the stream under the current key.
-    const added = (await expectOk(call('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }))).body;
+    const added = (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }))).body;
     expect((await call('DELETE', `/properties/${q.id}/delivery-pins/${pins[0].id}`, { token: q.tokens.admin })).status).toBe(204);
     // Both changes folded (the stream may fold them into one version or two).
     const after = await eventually(async () => {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { localIssuer, type LocalIssuer } from '../../local/jwt.ts';
 import { layout } from '../../local/paths.ts';
+import type { Property, Resident } from './contract.ts';
 
 export const stack = () => inject('stack');
 
-export interface Reply<T = any> { status: number; body: T; contentType: string; headers: Headers }
+export interface Reply<T = unknown> { status: number; body: T; contentType: string; headers: Headers }
 
 /** A small HTTP client for the local API, as an admin tool or resident app would call it. */
-export async function call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+export async function call<T = unknown>(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.rawBody;
@@ -20,6 +21,12 @@ export async function call<T = any>(method: string, path: string, opts: { token?
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
   return { status: res.status, body: text && contentType.includes('json') ? JSON.parse(text) : text, contentType, headers: res.headers };
+}
+
+/** The value, or the test fails here saying what was missing (rather than with a TypeError further on). */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}`);
+  return value;
 }
 
 let issuer: Promise<LocalIssuer> | undefined;
@@ -45,12 +52,12 @@ export async function newProperty(name = 'Test Tower'): Promise<TestProperty> {
     staff: await tokenFor(users.staff),
     resident: await tokenFor(users.resident),
   };
-  const property = await call('POST', '/properties', { token: tokens.operator, body: { name, timezone: 'America/New_York' } });
+  const property = await call<Property>('POST', '/properties', { token: tokens.operator, body: { name, timezone: 'America/New_York' } });
   if (property.status !== 201) throw new Error(`property: ${property.status} ${JSON.stringify(property.body)}`);
   const id = property.body.id;
   await expectOk(call('PUT', `/properties/${id}/members/${users.admin}`, { token: tokens.operator, body: { role: 'admin' } }));
   await expectOk(call('PUT', `/properties/${id}/members/${users.staff}`, { token: tokens.admin, body: { role: 'staff' } }));
-  const resident = await expectOk(call('POST', `/properties/${id}/residents`, { token: tokens.admin, body: { userId: users.resident, name: 'Riley Resident', unit: '4B' } }));
+  const resident = await expectOk(call<Resident>('POST', `/properties/${id}/residents`, { token: tokens.admin, body: { userId: users.resident, name: 'Riley Resident', unit: '4B' } }));
   return { id, tokens, users, residentId: resident.body.id };
 }
 

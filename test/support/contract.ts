@@ -71,8 +71,13 @@ export interface CredentialSync {
   panels: Array<{ panelId: string; state: SyncState | 'offline'; since: string | null }>;
 }
 
+/** A credential's GET (its lists leave sync out). */
+export type WithSync<T> = T & { sync: CredentialSync };
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
 export interface Schedule {
-  days: string[];
+  days: Weekday[];
   from: string;
   to: string;
 }
@@ -195,9 +200,15 @@ export interface AuditEntry {
 }
 
 /** The OpenAPI document, as far as the tests read it. */
+export interface OpenApiOperation {
+  operationId?: string;
+  requestBody?: { content: Record<string, { schema: { required?: string[]; [keyword: string]: unknown } } | undefined> };
+  [field: string]: unknown;
+}
+
 export interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { operationId?: string; [field: string]: unknown }>>;
+  paths: Record<string, Record<string, OpenApiOperation | undefined> | undefined>;
   [field: string]: unknown;
 }
 

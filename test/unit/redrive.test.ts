@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { failureQueueUrls, moduleInvoker, parseFailureRecord, replayQueue, type QueueClient } from '../../bin/redrive.ts';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
+import type { CreatedPanel, Panel } from '../support/contract.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
 
 /**
@@ -72,8 +73,8 @@ beforeAll(async () => {
   ({ invokeLambda } = await import('../../local/lambda-runtime.ts'));
 });
 
-const newPanel = async () => (await expectOk(call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Redrive door', kind: 'entrance' } }))).body.id as string;
-const lastSeen = async (panelId: string) => (await expectOk(call('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin }))).body.credentials.lastSeenAt;
+const newPanel = async () => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Redrive door', kind: 'entrance' } }))).body.id as string;
+const lastSeen = async (panelId: string) => (await expectOk(call<Panel>('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin }))).body.credentials.lastSeenAt;
 
 describe('redrive: Lambda on-failure records', () => {
   it('reads the function and the original event; refuses what is not such a record', () => {
