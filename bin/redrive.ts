@@ -13,9 +13,16 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { InvokeCommandInput } from '@aws-sdk/client-lambda';
+import type { ChangeMessageVisibilityCommandInput, DeleteMessageCommandInput, ReceiveMessageCommandInput } from '@aws-sdk/client-sqs';
+
+/** An SDK command class (or a test's stand-in): built from its input, sent by a client. */
+type CommandClass<Input> = new (input: Input) => { input: Input };
 
 /** The parts of an SQS client redrive uses (the real one, or a stand-in in a test). */
-export interface QueueClient { send(command: { input: object; constructor: { name: string } }): Promise<any> }
+export interface QueueClient {
+  send(command: { input: object; constructor: { name: string } }): Promise<{ Messages?: Array<{ MessageId?: string; ReceiptHandle?: string; Body?: string }> }>;
+}
 
 export interface FailureRecord {
   functionArn: string;
@@ -27,16 +34,20 @@ export interface FailureRecord {
 
 /** A Lambda on-failure destination record, or why the message is not one. */
 export function parseFailureRecord(body: string | undefined): FailureRecord | { error: string } {
-  let record: any;
+  let parsed: unknown;
   try {
-    record = JSON.parse(body ?? '');
+    parsed = JSON.parse(body ?? '');
   } catch {
     return { error: 'not JSON' };
   }
-  const functionArn = record?.requestContext?.functionArn;
-  if (typeof functionArn !== 'string' || !/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+/.test(functionArn)) return { error: 'no requestContext.functionArn' };
+  if (typeof parsed !== 'object' || parsed === null) return { error: 'no requestContext.functionArn' };
+  const record = parsed as { requestContext?: { functionArn?: unknown; condition?: unknown }; requestPayload?: unknown };
+  const functionArn = record.requestContext?.functionArn;
+  const functionName = typeof functionArn === 'string' ? /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:([\w-]+)/.exec(functionArn)?.[1] : undefined;
+  if (typeof functionArn !== 'string' || !functionName) return { error: 'no requestContext.functionArn' };
   if (!('requestPayload' in record)) return { error: 'no requestPayload' };
-  return { functionArn, functionName: functionArn.split(':')[6]!, condition: record.requestContext.condition, payload: record.requestPayload };
+  const condition = record.requestContext?.condition;
+  return { functionArn, functionName, condition: typeof condition === 'string' ? condition : undefined, payload: record.requestPayload };
 }
 
 /** Runs one parked event again; resolves with an error text when the function failed. */
@@ -58,7 +69,7 @@ export interface ReplayReport {
  */
 export async function replayQueue(opts: {
   sqs: QueueClient;
-  commands: { Receive: new (input: any) => any; Delete: new (input: any) => any; ChangeVisibility: new (input: any) => any };
+  commands: { Receive: CommandClass<ReceiveMessageCommandInput>; Delete: CommandClass<DeleteMessageCommandInput>; ChangeVisibility: CommandClass<ChangeMessageVisibilityCommandInput> };
   queueUrl: string;
   invoke: Invoker;
   dryRun?: boolean;
@@ -73,19 +84,19 @@ export async function replayQueue(opts: {
   let handled = 0;
   while (handled < max) {
     const out = await sqs.send(new commands.Receive({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: opts.visibilitySeconds ?? 120 }));
-    const messages: Array<{ MessageId?: string; ReceiptHandle?: string; Body?: string }> = out.Messages ?? [];
+    const messages = out.Messages ?? [];
     const fresh = messages.filter((m) => !seen.has(m.MessageId ?? ''));
     if (fresh.length === 0) break;
     for (const m of fresh) {
       const id = m.MessageId ?? '?';
       seen.add(id);
-      if (handled >= max) { held.push(m.ReceiptHandle!); continue; }
+      if (handled >= max) { if (m.ReceiptHandle) held.push(m.ReceiptHandle); continue; }
       handled += 1;
       const record = parseFailureRecord(m.Body);
       if ('error' in record) { report.unreadable.push({ messageId: id, error: record.error }); continue; }
       if (opts.dryRun) {
         report.wouldReplay[record.functionName] = (report.wouldReplay[record.functionName] ?? 0) + 1;
-        held.push(m.ReceiptHandle!);
+        if (m.ReceiptHandle) held.push(m.ReceiptHandle);
         continue;
       }
       const result = await opts.invoke(record).catch((error: Error) => ({ ok: false as const, error: `${error.name}: ${error.message}` }));
@@ -100,7 +111,10 @@ export async function replayQueue(opts: {
 }
 
 /** Lambda Invoke, RequestResponse, on the function (and version) the record names. */
-export function lambdaInvoker(lambda: { send(command: any): Promise<any> }, InvokeCommand: new (input: any) => any): Invoker {
+export function lambdaInvoker(
+  lambda: { send(command: { input: InvokeCommandInput }): Promise<{ FunctionError?: string; Payload?: Uint8Array; StatusCode?: number }> },
+  InvokeCommand: CommandClass<InvokeCommandInput>,
+): Invoker {
   return async (record) => {
     const out = await lambda.send(new InvokeCommand({ FunctionName: record.functionArn, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(record.payload)) }));
     if (out.FunctionError) return { ok: false, error: `${out.FunctionError}: ${Buffer.from(out.Payload ?? []).toString('utf8').slice(0, 300)}` };
@@ -123,7 +137,7 @@ export function moduleInvoker(invokeLambda: (fn: string, event: unknown) => Prom
 
 /** The on-failure queue URLs among a stack's outputs. */
 export function failureQueueUrls(outputs: Array<{ OutputKey?: string; OutputValue?: string }>): string[] {
-  return outputs.filter((o) => /FailureQueueUrl$/.test(o.OutputKey ?? '') && o.OutputValue).map((o) => o.OutputValue!);
+  return outputs.flatMap((o) => (/FailureQueueUrl$/.test(o.OutputKey ?? '') && o.OutputValue ? [o.OutputValue] : []));
 }
 
 async function main() {

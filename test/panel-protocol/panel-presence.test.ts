@@ -28,27 +28,30 @@ beforeAll(async () => {
   expect(panel.body.connection.topicRoot).toBe('lobby/panels');
 });
 
+/** Hands the handler an event as IoT would, including ones that are deliberately not lifecycle events of this stage's panels. */
+const deliver = (event: object) => handler(event as Parameters<typeof handler>[0], lambdaContext(5000));
+
 describe('panel-presence', () => {
   it('records a disconnect with its reason, then a later connect', async () => {
     const t0 = Date.now();
-    await handler(lifecycle('disconnected', t0, { clientInitiatedDisconnect: false, disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT' }) as any, lambdaContext(5000));
+    await deliver(lifecycle('disconnected', t0, { clientInitiatedDisconnect: false, disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT' }));
     expect(await panelItem()).toMatchObject({ connected: false, presenceAt: new Date(t0).toISOString(), disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT' });
-    await handler(lifecycle('connected', t0 + 1000) as any, lambdaContext(5000));
+    await deliver(lifecycle('connected', t0 + 1000));
     expect(await panelItem()).toMatchObject({ connected: true, presenceAt: new Date(t0 + 1000).toISOString(), disconnectReason: null });
   });
 
   it('an older event arriving late does not overwrite a newer one', async () => {
     const t0 = Date.now() + 10_000;
-    await handler(lifecycle('connected', t0) as any, lambdaContext(5000));
-    await handler(lifecycle('disconnected', t0 - 5000, { disconnectReason: 'CONNECTION_LOST' }) as any, lambdaContext(5000));
+    await deliver(lifecycle('connected', t0));
+    await deliver(lifecycle('disconnected', t0 - 5000, { disconnectReason: 'CONNECTION_LOST' }));
     expect(await panelItem()).toMatchObject({ connected: true, presenceAt: new Date(t0).toISOString() });
   });
 
   it('ignores clients that are not panels of this stage, and events that are not lifecycle events', async () => {
     const before = await panelItem();
-    await handler({ ...lifecycle('disconnected', Date.now() + 60_000), clientId: 'panel-of-another-stage' } as any, lambdaContext(5000));
-    await handler({ ...lifecycle('disconnected', Date.now() + 60_000), eventType: 'subscribed' } as any, lambdaContext(5000));
-    await handler({ clientId: panelId } as any, lambdaContext(5000));
+    await deliver({ ...lifecycle('disconnected', Date.now() + 60_000), clientId: 'panel-of-another-stage' });
+    await deliver({ ...lifecycle('disconnected', Date.now() + 60_000), eventType: 'subscribed' });
+    await deliver({ clientId: panelId });
     expect(await panelItem()).toEqual(before);
   });
 });

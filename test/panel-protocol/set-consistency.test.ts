@@ -25,7 +25,7 @@ const { setDigest } = await import('../../iot/protocol/credential-hash.ts');
 
 let stores: Stores;
 let p: TestProperty;
-let panel: { id: string; connection: any };
+let panel: CreatedPanel;
 const iotData = () => new IoTDataPlaneClient({ endpoint: stack().iotDataEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
 async function desiredVersion(panelId: string): Promise<number | undefined> {
@@ -33,13 +33,16 @@ async function desiredVersion(panelId: string): Promise<number | undefined> {
   return JSON.parse(Buffer.from(out.payload!).toString()).state?.desired?.version;
 }
 
+/** The SDK's marshalled attribute values and aws-lambda's stream image are one wire shape declared twice. */
+type StreamImage = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+
 /** A stream record of a delivery PIN that exists only in this record (the table never sees it). */
 let sequence = 10n ** 20n;
 function pinRecord(propertyId: string): DynamoDBRecord {
   const id = `pin_synthetic${(sequence % 100000n).toString()}`;
   sequence += 1n;
   const item = { pk: `PROP#${propertyId}`, sk: `PIN#${id}`, id, type: 'delivery-pin', description: 'synthetic', sealedPin: stores.vault.encrypt(randomPin()), codeKey: 'synthetic', pinHint: '**00' };
-  return { eventName: 'INSERT', dynamodb: { SequenceNumber: sequence.toString(), NewImage: marshall(item) as any } };
+  return { eventName: 'INSERT', dynamodb: { SequenceNumber: sequence.toString(), NewImage: marshall(item) as StreamImage } };
 }
 
 /** The stores with a shadow update that fails `times` times, and a log of the announcements that went through. */

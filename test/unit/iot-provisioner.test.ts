@@ -8,7 +8,7 @@ import { iotProvisioner } from '../../functions/adapters/panel-provisioner.ts';
  * the front of the SDK stack records each command and answers it.
  */
 function recordingClient(answers: Record<string, unknown>) {
-  const calls: Array<{ command: string; input: any }> = [];
+  const calls: Array<{ command: string; input: unknown }> = [];
   const client = new IoTClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   client.middlewareStack.add((_next, context) => async (args) => {
     const command = context.commandName as string;

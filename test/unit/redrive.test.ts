@@ -20,7 +20,7 @@ class FakeQueue implements QueueClient {
     this.messages.push({ MessageId: id, Body: body, ReceiptHandle: '', visibleAt: 0 });
     return id;
   }
-  async send(command: { input: any; constructor: { name: string } }) {
+  async send(command: { input: { MaxNumberOfMessages?: number; VisibilityTimeout?: number; ReceiptHandle?: string }; constructor: { name: string } }) {
     const input = command.input;
     const now = Date.now();
     switch (command.constructor.name) {
@@ -38,7 +38,7 @@ class FakeQueue implements QueueClient {
       }
       case 'ChangeMessageVisibilityCommand': {
         const m = this.messages.find((x) => x.ReceiptHandle === input.ReceiptHandle);
-        if (m) m.visibleAt = now + input.VisibilityTimeout * 1000;
+        if (m) m.visibleAt = now + (input.VisibilityTimeout ?? 0) * 1000;
         return {};
       }
       default: throw new Error(`unexpected ${command.constructor.name}`);
