@@ -77,6 +77,8 @@ export interface PanelStatus {
   timezone: string;
   /** ids of the visitor-QR public keys the panel holds (current and previous key version) */
   qrKeyIds: string[];
+  /** the protocol version this panel speaks, and the last one of another major it refused (see iot/protocol/version.ts) */
+  protocol: { version: string; refused?: string };
 }
 
 export interface SyncSummary {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { iot, io, mqtt } from 'aws-iot-device-sdk-v2';
 import { ulid } from 'ulid';
-import type { PanelRequest, PanelResponse } from '../protocol/messages.ts';
+import { PROTOCOL_VERSION, readMessage, replyEnvelope, replyTo, type PanelRequest, type PanelRequestOp, type ReplyTo } from '../protocol/messages.ts';
 import { panelTopics } from '../protocol/topics.ts';
 import { parseMqttUrl, type PanelIdentity } from './identity.ts';
 import { errorText, silentLogger, type PanelLogger } from './log.ts';
@@ -55,12 +55,20 @@ export class RequestTimeoutError extends Error {
   }
 }
 
-/** A request body without its requestId: request() adds one. */
-export type RequestBody = DistributiveOmit<PanelRequest, 'requestId'>;
+/** A reply came but it is not one this panel can read: not the op's shape, or another protocol major. */
+export class InvalidReplyError extends Error {
+  constructor(op: string, why: string) {
+    super(`unreadable reply to ${op}: ${why}`);
+    this.name = 'InvalidReplyError';
+  }
+}
+
+/** A request body without its requestId and version: request() adds them. */
+export type RequestBody = DistributiveOmit<PanelRequest, 'requestId' | 'protocolVersion'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Pending {
-  resolve(response: PanelResponse): void;
+  resolve(response: unknown): void;
   reject(error: Error): void;
 }
 
@@ -101,6 +109,11 @@ export class PanelConnection extends EventEmitter<Events> {
 
   get connected(): boolean {
     return this.online;
+  }
+
+  /** The SDK connection while online, for the SDK's service clients (the shadow client). */
+  get mqttConnection(): mqtt.MqttClientConnection | undefined {
+    return this.online ? this.connection : undefined;
   }
 
   /** Topics subscribed (QoS 1) on every connect; add them before connect(). */
@@ -164,22 +177,23 @@ export class PanelConnection extends EventEmitter<Events> {
 
   /**
    * Request/response over `requests` / `responses`: publishes the body with a requestId and
-   * resolves with the response carrying that requestId (ok true or false). With `attempts` > 1
-   * the same request (same requestId, so the cloud may answer any copy) is re-sent on timeout.
+   * resolves with the response carrying that requestId (ok true or false), parsed with the op's
+   * reply schema (an unreadable reply rejects with InvalidReplyError). With `attempts` > 1 the
+   * same request (same requestId, so the cloud may answer any copy) is re-sent on timeout.
    */
-  async request<T extends PanelResponse = PanelResponse>(body: RequestBody, options: { timeoutMs?: number; attempts?: number; requestId?: string } = {}): Promise<T> {
+  async request<B extends RequestBody>(body: B, options: { timeoutMs?: number; attempts?: number; requestId?: string } = {}): Promise<ReplyTo[B['op']]> {
     const requestId = options.requestId ?? ulid();
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     const attempts = Math.max(1, options.attempts ?? 1);
-    const answer = new Promise<PanelResponse>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
+    const answer = new Promise<unknown>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
     answer.catch(() => {}); // rejections are observed below
     try {
       for (let attempt = 1; ; attempt++) {
-        await this.publish(this.topics.requests, { requestId, ...body });
+        await this.publish(this.topics.requests, { protocolVersion: PROTOCOL_VERSION, requestId, ...body });
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
         const outcome = await Promise.race([answer, timedOut]).finally(() => clearTimeout(timer));
-        if (outcome !== 'timeout') return outcome as T;
+        if (outcome !== 'timeout') return readReply<B['op']>(body.op, outcome);
         if (attempt >= attempts) throw new RequestTimeoutError(body.op, timeoutMs);
         this.log.info('request timed out, sending again', { op: body.op, requestId, attempt });
       }
@@ -189,16 +203,20 @@ export class PanelConnection extends EventEmitter<Events> {
   }
 
   private onResponse(payload: Buffer): void {
-    let response: PanelResponse;
+    let raw: unknown;
     try {
-      response = JSON.parse(payload.toString('utf8')) as PanelResponse;
+      raw = JSON.parse(payload.toString('utf8'));
     } catch {
       this.log.warn('unreadable response');
       return;
     }
-    const waiting = typeof response?.requestId === 'string' ? this.pending.get(response.requestId) : undefined;
+    const envelope = replyEnvelope.safeParse(raw);
+    if (!envelope.success) {
+      this.log.warn('response without a requestId, ignored');
+      return;
+    }
     // Replies to requests nobody waits for any more (replayed after a reconnect) are dropped.
-    if (waiting) waiting.resolve(response);
+    this.pending.get(envelope.data.requestId)?.resolve(raw);
   }
 
   private failPending(error: Error): void {
@@ -338,6 +356,12 @@ export class PanelConnection extends EventEmitter<Events> {
     if (usesPassword) config.disable_metrics = true;
     return config;
   }
+}
+
+function readReply<Op extends PanelRequestOp>(op: Op, raw: unknown): ReplyTo[Op] {
+  const read = readMessage(replyTo[op], raw);
+  if (read.ok) return read.message as ReplyTo[Op];
+  throw new InvalidReplyError(op, read.reason === 'unsupported-version' ? `protocol ${read.version} is not supported` : read.issues.join('; '));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../protocol/credential-hash.ts';
-import type { CredentialEntry, SyncResponse } from '../protocol/messages.ts';
+import { snapshotDownload, type CredentialEntry, type SyncResponse } from '../protocol/messages.ts';
 import { readJson, writeJsonAtomic } from './files.ts';
 
 export type OfflinePassPolicy = 'deny' | 'allow-once-and-reconcile';
@@ -214,9 +214,16 @@ export class CredentialStore {
     if (!response.ok) throw new Error(`credential set download failed: HTTP ${response.status}`);
     let body = Buffer.from(await response.arrayBuffer());
     if (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b) body = gunzipSync(body);
-    const parsed = JSON.parse(body.toString('utf8')) as { entries?: unknown };
-    if (!Array.isArray(parsed.entries) || !parsed.entries.every(isEntry)) throw new Error('credential set download: not a set of entries');
-    return parsed.entries;
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new Error('credential set download: not JSON');
+    }
+    // Entries are checked but kept whole: the digest covers every field.
+    const parsed = snapshotDownload.safeParse(json);
+    if (!parsed.success) throw new Error('credential set download: not a set of entries');
+    return parsed.data.entries as CredentialEntry[];
   }
 
   async save(): Promise<void> {
