@@ -24,10 +24,10 @@ export async function apiBench(ctx: BenchContext, opts: { calls?: number; warmup
   };
   const list = async () => {
     const start = performance.now();
-    const reply = await ctx.call('GET', path, { token });
+    const reply = await ctx.call<{ items: unknown[] }>('GET', path, { token });
     const elapsed = performance.now() - start;
     if (reply.status !== 200) throw new Error(`list PINs: ${reply.status}`);
-    return { elapsed, items: (reply.body.items as unknown[]).length };
+    return { elapsed, items: reply.body.items.length };
   };
 
   log(`api: ${warmup} warm-up calls, then ${calls} PIN creates`);

@@ -119,9 +119,9 @@ export class CostDay {
     if (direction === 'out' && ruleFilters.some((f) => topicMatches(f, topic))) this.wire.ruleUnits += units(bytes, 5120);
   }
 
-  private async call(status: number, method: string, path: string, opts: { token?: string; body?: unknown }) {
+  private async call<T = unknown>(status: number, method: string, path: string, opts: { token?: string; body?: unknown }) {
     this.api += 1;
-    return this.ctx.expect(status, method, path, opts);
+    return this.ctx.expect<T>(status, method, path, opts);
   }
 
   // ---- measurement ------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ export class CostDay {
     await this.phase('delivery passes (create, sync, claim, resident checks)', sample.deliveries, BUILDING_DAY.deliveries / sample.deliveries, async () => {
       for (let i = 0; i < sample.deliveries; i++) {
         const resident = this.residents[(i * 7) % this.residents.length]!;
-        const pass = await this.call(201, 'POST', `/properties/${pid}/delivery-passes`, { token: resident.token, body: { note: 'parcel' } });
+        const pass = await this.call<{ id: string; code: string }>(201, 'POST', `/properties/${pid}/delivery-passes`, { token: resident.token, body: { note: 'parcel' } });
         await this.panelsCurrent(500);
         const result = await door(i).enter(pass.body.code);
         if (result.decision !== 'granted') throw new Error(`delivery pass denied: ${result.reason}`);
@@ -272,7 +272,7 @@ export class CostDay {
         const resident = this.residents[(i * 13) % this.residents.length]!;
         const startsAt = new Date(Date.now() - 60_000).toISOString();
         const endsAt = new Date(Date.now() + 4 * 3600_000).toISOString();
-        const pass = await this.call(201, 'POST', `/properties/${pid}/visitor-passes`, { token: resident.token, body: { visitorName: `Guest ${i}`, startsAt, endsAt } });
+        const pass = await this.call<{ id: string; code: string; qr: string }>(201, 'POST', `/properties/${pid}/visitor-passes`, { token: resident.token, body: { visitorName: `Guest ${i}`, startsAt, endsAt } });
         await waitFor('visitor pass on the panel', () => door(i).credentialFor(pass.body.code) !== undefined, { timeoutMs: 30_000, intervalMs: 50 });
         const result = await door(i).scan(pass.body.qr);
         if (result.decision !== 'granted') throw new Error(`visitor QR denied: ${result.reason}`);

@@ -63,14 +63,14 @@ export class BenchContext {
   async newProperty(name: string): Promise<BenchProperty> {
     const suffix = randomUUID().slice(0, 8);
     const tokens = { operator: await this.token(`bench-operator-${suffix}`, { operator: true }), admin: await this.token(`bench-admin-${suffix}`) };
-    const property = await this.expect(201, 'POST', '/properties', { token: tokens.operator, body: { name, timezone: 'America/New_York' } });
+    const property = await this.expect<{ id: string }>(201, 'POST', '/properties', { token: tokens.operator, body: { name, timezone: 'America/New_York' } });
     await this.expect(200, 'PUT', `/properties/${property.body.id}/members/bench-admin-${suffix}`, { token: tokens.operator, body: { role: 'admin' } });
     return { id: property.body.id, tokens };
   }
 
   /** A panel and its one-time connection material (mTLS identity for the local IoT Core). */
   async newPanel(property: BenchProperty, name: string): Promise<{ id: string; connection: PanelConnection }> {
-    const created = await this.expect(201, 'POST', `/properties/${property.id}/panels`, { token: property.tokens.admin, body: { name, kind: 'entrance' } });
+    const created = await this.expect<{ id: string; connection: PanelConnection }>(201, 'POST', `/properties/${property.id}/panels`, { token: property.tokens.admin, body: { name, kind: 'entrance' } });
     return { id: created.body.id, connection: created.body.connection };
   }
 

@@ -1,7 +1,7 @@
 import { iot, iotshadow, mqtt } from 'aws-iot-device-sdk-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalIotCore, ThingCredentials } from '../../iot/local-core/index.ts';
-import { eventually, recordingLogger, startTestCore } from './helpers.ts';
+import { eventually, type recordingLogger, startTestCore } from './helpers.ts';
 
 // AWS's own device client (aws-iot-device-sdk-v2, MQTT 3.1.1 over mutual TLS) against the local core.
 const SHADOW_NAME = 'credentials';
@@ -65,12 +65,12 @@ describe('aws-iot-device-sdk-v2 against the local core', () => {
     const delta = nextValue<iotshadow.model.ShadowDeltaUpdatedEvent>();
     const updated = nextValue<iotshadow.model.UpdateShadowResponse>();
     const got = nextValue<iotshadow.model.GetShadowResponse>();
-    await shadow.subscribeToNamedShadowDeltaUpdatedEvents(ref, mqtt.QoS.AtLeastOnce, (error, event) => event && delta.push(event));
+    await shadow.subscribeToNamedShadowDeltaUpdatedEvents(ref, mqtt.QoS.AtLeastOnce, (_error, event) => event && delta.push(event));
     // The backend's own update is accepted on the same topic: wait for the panel's, by its token.
-    await shadow.subscribeToUpdateNamedShadowAccepted(ref, mqtt.QoS.AtLeastOnce, (error, response) => {
+    await shadow.subscribeToUpdateNamedShadowAccepted(ref, mqtt.QoS.AtLeastOnce, (_error, response) => {
       if (response?.clientToken === 'report-12') updated.push(response);
     });
-    await shadow.subscribeToGetNamedShadowAccepted(ref, mqtt.QoS.AtLeastOnce, (error, response) => response && got.push(response));
+    await shadow.subscribeToGetNamedShadowAccepted(ref, mqtt.QoS.AtLeastOnce, (_error, response) => response && got.push(response));
 
     // The backend announces a new credential set.
     await core.publish(`$aws/things/panel-A/shadow/name/${SHADOW_NAME}/update`, JSON.stringify({ state: { desired: { setVersion: 12, digest: 'd12' } } }), 1);

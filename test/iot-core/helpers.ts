@@ -51,24 +51,28 @@ export function inbox(client: MqttClient) {
   const waiters: Array<() => void> = [];
   client.on('message', (topic, payload) => {
     received.push({ topic, payload });
-    waiters.splice(0).forEach((wake) => wake());
+    for (const wake of waiters.splice(0)) wake();
   });
   const taken = new Set<number>();
   return {
     received,
-    async next(topic: string, timeoutMs = 2000): Promise<any> {
+    /** The next message on a topic, parsed; T names what the test expects there (its assertions check it). */
+    async next<T = unknown>(topic: string, timeoutMs = 2000): Promise<T> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const index = received.findIndex((message, i) => message.topic === topic && !taken.has(i));
         if (index >= 0) {
           taken.add(index);
-          return JSON.parse(received[index].payload.toString());
+          return JSON.parse(received[index].payload.toString()) as T;
         }
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no message on ${topic} within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
-          waiters.push(() => (clearTimeout(timer), resolve()));
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
       }
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalIotCore, RuleMessage } from '../../iot/local-core/index.ts';
 import { presenceRule } from '../../functions/iot/rules.ts';
-import { connectMqtt, eventually, recordingLogger, startTestCore } from './helpers.ts';
+import { connectMqtt, eventually, type recordingLogger, startTestCore } from './helpers.ts';
 
 /**
  * AWS IoT lifecycle events: the stand-in publishes $aws/events/presence/{connected,disconnected}/<clientId>

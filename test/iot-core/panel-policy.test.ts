@@ -5,17 +5,19 @@ import { iotArn } from '../../iot/policy/policy-document.ts';
 
 const env = { region: 'eu-west-1', account: '123456789012' };
 const policy = panelPolicyDocument(env);
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, written literally into the policy
+const THING_NAME = '${iot:Connection.Thing.ThingName}';
 const can = (thingName: string, action: string, kind: 'client' | 'topic' | 'topicfilter', name: string, clientId = thingName) =>
   isAllowed(policy, { action: `iot:${action}`, resource: iotArn(env, kind, name), thingName, clientId });
 
 describe('panelPolicyDocument', () => {
   it('is a plain IoT policy using the thing-name policy variable', () => {
     expect(policy.Version).toBe('2012-10-17');
-    expect(JSON.stringify(policy)).toContain('${iot:Connection.Thing.ThingName}');
+    expect(JSON.stringify(policy)).toContain(THING_NAME);
     expect(policy.Statement[0]).toEqual({
       Effect: 'Allow',
       Action: 'iot:Connect',
-      Resource: 'arn:aws:iot:eu-west-1:123456789012:client/${iot:Connection.Thing.ThingName}',
+      Resource: `arn:aws:iot:eu-west-1:123456789012:client/${THING_NAME}`,
     });
   });
 

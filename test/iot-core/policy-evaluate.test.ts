@@ -66,6 +66,7 @@ describe('isAllowed (IoT policy semantics)', () => {
     expect(isAllowed(p, { action: 'iot:Connect', resource: `${ARN}:client/x`, clientId: 'x' })).toBe(false);
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test's name quotes IoT policy escapes
   it('supports ${*} ${?} ${$} as literal characters', () => {
     const p = policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/a\${*}b\${?}\${$}` });
     expect(isAllowed(p, { action: 'iot:Publish', resource: `${ARN}:topic/a*b?$` })).toBe(true);
