@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newProperty } from '../support/api.ts';
+import type { CreatedPanel } from '../support/contract.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
 import { eventually } from '../support/eventually.ts';
 
@@ -10,7 +11,7 @@ let responses: string;
 
 beforeAll(async () => {
   const p = await newProperty();
-  const created = await call('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Side door', kind: 'entrance' } });
+  const created = await call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Side door', kind: 'entrance' } });
   expect(created.status).toBe(201);
   panel = await connectRawPanel(created.body.connection);
   requests = `lobby/panels/${created.body.id}/requests`;
