@@ -4,6 +4,7 @@ import { codeHash } from '../../iot/protocol/credential-hash.ts';
 import { accessEvent, type CredentialEntry } from '../../iot/protocol/messages.ts';
 import { EventQueue } from '../../iot/panel/event-queue.ts';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closedPort, makeAgent, seedCredentials, tempDir, testClock } from './support/agents.ts';
 
@@ -136,6 +137,20 @@ describe('panel agent, offline', () => {
     await again.agent.start();
     expect(again.agent.status()).toMatchObject({ pendingClaims: 1, outbox: 2 });
     expect(await again.agent.enter('555666')).toMatchObject({ decision: 'denied', reason: 'already-used' });
+  });
+
+  it('a claim ledger that cannot be written refuses the offline grant and says why (not "no answer")', async () => {
+    const warnings: string[] = [];
+    await seedCredentials(dir.dir, panelKey, entries, { offlinePassPolicy: 'allow-once-and-reconcile' });
+    const log = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) };
+    const made = makeAgent(identity, dir.dir, { now: testClock('2026-05-04T15:00:00Z').now, config: { startTimeoutMs: 300, reconnectMinMs: 60_000, log } });
+    agents.push(made.agent);
+    await made.agent.start();
+    await mkdir(join(dir.dir, 'claims.json', 'x'), { recursive: true });
+    expect(await made.agent.enter('555666')).toMatchObject({ decision: 'denied', reason: 'panel-storage-error', credentialId: 'pass_once', offline: true });
+    expect(made.doors).toEqual([]);
+    expect(warnings).toContain('could not save the claim ledger, offline grant refused');
+    expect(warnings.join(' ')).not.toMatch(/no answer/);
   });
 
   it('a restarted panel keeps its queued events, in order, behind the new ones', async () => {
