@@ -118,7 +118,8 @@ async function ensureLauncherCompiled(emulatorDir: string): Promise<string> {
 let jdkChecked: Promise<void> | undefined;
 /** javac (and so a JDK) of version 17 or newer, checked once per process. */
 function requireJdk(): Promise<void> {
-  return jdkChecked ??= checkJdk();
+  jdkChecked ??= checkJdk();
+  return jdkChecked;
 }
 
 async function checkJdk(): Promise<void> {

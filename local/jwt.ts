@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 
 /** The local stand-in for the Cognito user pool: an RS256 issuer whose key lives under .lobby/keys. */
@@ -28,7 +28,7 @@ export class InvalidTokenError extends Error {}
  * in the future, `nbf` and `iat` in the past.
  */
 async function verifyLikeApiGateway(token: string, kid: string, publicKey: Awaited<ReturnType<typeof importJWK>>): Promise<JWTPayload> {
-  let header;
+  let header: ProtectedHeaderParameters;
   try { header = decodeProtectedHeader(token); } catch { throw new InvalidTokenError('malformed token'); }
   if (header.alg !== 'RS256') throw new InvalidTokenError('unsupported alg');
   if (typeof header.kid !== 'string' || header.kid !== kid) throw new InvalidTokenError('unknown kid');

@@ -183,7 +183,8 @@ export class CostDay {
     for (const [fn, v] of Object.entries(after.probe.lambda)) {
       if (fn === 'reconcile') continue; // the local schedule runs every minute; AWS's schedule is priced apart
       const b = before.probe.lambda[fn] ?? { invocations: 0, ms: 0 };
-      const entry = (d.lambda[fn] ??= { invocations: 0, ms: 0 });
+      const entry = d.lambda[fn] ?? { invocations: 0, ms: 0 };
+      d.lambda[fn] = entry;
       entry.invocations += (v.invocations - b.invocations) * scale;
       entry.ms += (v.ms - b.ms) * scale;
       invocations += v.invocations - b.invocations;

@@ -26,7 +26,8 @@ export async function invokeLambda(fn, event) {
   } finally {
     const counters = globalThis.__lobbyCostProbe;
     if (counters) {
-      const entry = (counters.lambda[fn] ??= { invocations: 0, ms: 0, errors: 0 });
+      const entry = counters.lambda[fn] ?? { invocations: 0, ms: 0, errors: 0 };
+      counters.lambda[fn] = entry;
       entry.invocations += 1;
       entry.ms += performance.now() - started;
       if (failed) entry.errors += 1;

@@ -26,7 +26,7 @@ const COGNITO = 'https://aws.amazon.com/cognito/pricing/';
 export const prices = {
   iot: {
     connectivityPerMillionMinutes: p(0.08, '1M connection-minutes', IOT, true, 'also in https://awsi.click/en/articles/iot-core-device-connectivity/'),
-    messagesPerMillion: p(1.0, '1M messages (5 KB increments), first 1B', IOT, true, 'metering (publish in and out, 5 KB units; a PUBACK from a device on MQTT 3.1.1 counts as one message): ' + IOT_DETAILS),
+    messagesPerMillion: p(1.0, '1M messages (5 KB increments), first 1B', IOT, true, `metering (publish in and out, 5 KB units; a PUBACK from a device on MQTT 3.1.1 counts as one message): ${IOT_DETAILS}`),
     shadowOpsPerMillion: p(1.25, '1M Device Shadow / registry operations (1 KB increments)', IOT, false),
     rulesTriggeredPerMillion: p(0.15, '1M rules triggered (5 KB increments)', IOT, false),
     ruleActionsPerMillion: p(0.15, '1M actions applied', IOT, false),

@@ -11,7 +11,8 @@
 import { createRequire, register } from 'node:module';
 import { renameSync, writeFileSync } from 'node:fs';
 
-const counters = (globalThis.__lobbyCostProbe ??= { seq: 0, lambda: {}, aws: {} });
+globalThis.__lobbyCostProbe ??= { seq: 0, lambda: {}, aws: {} };
+const counters = globalThis.__lobbyCostProbe;
 register(new URL('./probe-hooks.mjs', import.meta.url));
 
 const require = createRequire(import.meta.url);
@@ -34,7 +35,9 @@ const send = Client.prototype.send;
 Client.prototype.send = async function probedSend(command, ...rest) {
   const service = this.config?.serviceId ?? 'unknown';
   const op = command?.constructor?.name?.replace(/Command$/, '') ?? 'unknown';
-  const entry = ((counters.aws[service] ??= {})[op] ??= { calls: 0, errors: 0, units: 0, unmetered: 0, bytesIn: 0, bytesOut: 0 });
+  counters.aws[service] ??= {};
+  counters.aws[service][op] ??= { calls: 0, errors: 0, units: 0, unmetered: 0, bytesIn: 0, bytesOut: 0 };
+  const entry = counters.aws[service][op];
   const measured = service === 'DynamoDB' && CAPACITY_OPS.test(command?.constructor?.name ?? '');
   if (measured && command.input && command.input.ReturnConsumedCapacity === undefined) command.input.ReturnConsumedCapacity = 'TOTAL';
   entry.calls += 1;

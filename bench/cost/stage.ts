@@ -17,7 +17,16 @@ export const FALLBACK: StageResources = {
   cognitoPlan: 'plus',
 };
 
-type Resource = { Type: string; Properties?: any };
+/** The template properties read here (CloudFormation's names); a template may leave any of them out. */
+interface ResourceProperties {
+  LoggingConfig?: { LogGroup?: { Ref?: string }; ApplicationLogLevel?: string };
+  MemorySize?: number;
+  TracingConfig?: { Mode?: string };
+  Environment?: { Variables?: Record<string, string> };
+  SamplingRule?: { FixedRate?: number; ReservoirSize?: number };
+  UserPoolTier?: string;
+}
+type Resource = { Type: string; Properties?: ResourceProperties };
 
 export function stageFromTemplate(resources: Record<string, Resource>, metricNames: number): StageResources {
   const of = (type: string) => Object.values(resources).filter((r) => r.Type === type);
