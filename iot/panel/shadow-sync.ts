@@ -58,11 +58,12 @@ export class ShadowSync {
   async onConnected(): Promise<void> {
     const mqttConnection = this.parts.connection.mqttConnection;
     if (!mqttConnection) return;
-    if (this.clientFor !== mqttConnection) {
-      this.client = new iotshadow.IotShadowClient(mqttConnection);
+    let client = this.client;
+    if (!client || this.clientFor !== mqttConnection) {
+      client = new iotshadow.IotShadowClient(mqttConnection);
+      this.client = client;
       this.clientFor = mqttConnection;
     }
-    const client = this.client!;
     const qos = mqtt.QoS.AtLeastOnce;
     const granted = await Promise.all([
       client.subscribeToGetNamedShadowAccepted(this.ref, qos, (error, doc) => (error ? this.unreadable('get', error) : this.onDocument('get', doc))),

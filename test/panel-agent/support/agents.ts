@@ -14,8 +14,12 @@ export function testClock(iso: string) {
   let t = Date.parse(iso);
   return {
     now: () => new Date(t),
-    set: (next: string) => void (t = Date.parse(next)),
-    advance: (ms: number) => void (t += ms),
+    set: (next: string) => {
+      t = Date.parse(next);
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
   };
 }
 

@@ -66,8 +66,14 @@ export async function startFakeCloud(): Promise<FakeCloud> {
           const removals = new Set<string>();
           for (let v = request.haveVersion + 1; v <= version; v++) {
             const change = changes.get(v)!;
-            for (const e of change.upserts) (upserts.set(e.id, e), removals.delete(e.id));
-            for (const id of change.removals) (upserts.delete(id), removals.add(id));
+            for (const e of change.upserts) {
+              upserts.set(e.id, e);
+              removals.delete(e.id);
+            }
+            for (const id of change.removals) {
+              upserts.delete(id);
+              removals.add(id);
+            }
           }
           const digest = cloud.corruptNextDelta ? '1'.repeat(64) : setDigest(entries.values());
           cloud.corruptNextDelta = false;
