@@ -90,7 +90,7 @@ describe('panel protocol, cloud side', () => {
     await panel.publish(topic('events'), { eventId, at, method: 'call', decision: 'granted', photoKey: upload.key });
     const item = await eventually(() => getItem(`PROP#${p.id}`, `EVENT#${eventId}`));
     // Retention counts from when the cloud received the event, not from the panel's clock.
-    expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(item.receivedAt) / 1000) + 30 * 86400);
+    expect(item.expiresAtEpoch).toBe(Math.floor(Date.parse(String(item.receivedAt)) / 1000) + 30 * 86400);
     const stored = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((i) => i.id === eventId);
     const photoUrl = present(stored?.photoUrl, 'a photo URL');
     expect((await fetch(photoUrl)).status).toBe(200);

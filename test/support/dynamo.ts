@@ -10,7 +10,8 @@ import { stack } from './api.ts';
 let client: DynamoDBDocumentClient | undefined;
 const documents = () => (client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack().dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })));
 
-export async function getItem(pk: string, sk: string) {
+/** An item as stored, its attributes unknown until a test checks them (the SDK would type them any). */
+export async function getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
   return (await documents().send(new GetCommand({ TableName: stack().tables.lobby, Key: { pk, sk }, ConsistentRead: true }))).Item;
 }
 
