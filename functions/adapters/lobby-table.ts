@@ -12,6 +12,7 @@ import {
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { invalid } from '../domain/errors.ts';
 import { loadCodeVault } from './code-vault.ts';
+import type { Page, Write } from '../domain/records.ts';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 type TransactEntry = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -19,7 +20,9 @@ type TransactEntry = NonNullable<TransactWriteCommandInput['TransactItems']>[num
 export type TransactItem = {
   [K in keyof TransactEntry]?: Omit<NonNullable<TransactEntry[K]>, 'TableName'>;
 };
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export type { Page } from '../domain/records.ts';
+/** A repository's transaction entry as the domain sees it (opaque): see domain/records.ts Write. */
+export const asWrite = (item: TransactItem) => item as unknown as Write;
 
 /** Key layout of the single table. Everything of a property shares its partition. */
 export const keys = {
@@ -150,15 +153,24 @@ export class LobbyTable {
     return { items: (out.Items ?? []) as T[], nextCursor };
   }
 
-  /** Every item under a prefix (for small sets such as one property's members). */
+  /**
+   * Every item under a prefix (members, panels, a property's credentials). Pages are as large
+   * as DynamoDB allows (1 MB) and follow LastEvaluatedKey directly: no cursor sealing per page.
+   */
   async queryAll<T extends object = Item>(pk: string, skPrefix: string): Promise<T[]> {
     const all: T[] = [];
-    let cursor: string | undefined;
+    let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.query<T>({ pk, skPrefix, limit: 500, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+      const out = await this.client.send(new QueryCommand({
+        TableName: this.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }), deadline());
+      all.push(...((out.Items ?? []) as T[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
     return all;
   }
 
@@ -188,8 +200,8 @@ export class LobbyTable {
   }
 
   /** All-or-nothing write; see domain/transactions.ts for how cancellations map to problems. */
-  transact(items: TransactItem[]) {
-    const bound = items.map((entry) => {
+  transact(items: ReadonlyArray<TransactItem | Write>) {
+    const bound = (items as TransactItem[]).map((entry) => {
       const [kind, op] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       return { [kind]: { TableName: this.name, ...op } } as TransactEntry;
     });

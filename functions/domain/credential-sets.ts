@@ -195,7 +195,7 @@ export async function desiredCredentials(stores: Stores, propertyId: string, hea
  */
 export async function announce(stores: Stores, propertyId: string, head?: SetHead, which: (panel: { id: string; reportedVersion?: number }) => boolean = () => true) {
   const [panels, current] = await Promise.all([
-    stores.table.queryAll<{ id: string; reportedVersion?: number }>(keys.property(propertyId), 'PANEL#'),
+    stores.panelRecords.all(propertyId),
     head ? Promise.resolve(head) : loadSetHead(stores, propertyId),
   ]);
   const targets = panels.filter(which);

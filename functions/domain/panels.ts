@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
-import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
-import type { PanelCertificate, PanelProvisioner } from './panel-provisioner.ts';
+import { keys, type Item } from '../adapters/lobby-table.ts';
+import type { PanelProvisioner } from './panel-provisioner.ts';
 import { notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { OFFLINE_AFTER_SECONDS, CREDENTIALS_SHADOW, PANEL_TOPIC_ROOT } from '../../iot/protocol/topics.ts';
@@ -8,27 +8,12 @@ import type { Heartbeat } from '../../iot/protocol/messages.ts';
 import { adminsOnly, managers, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { desiredCredentials, loadSetHead } from './credential-sets.ts';
+import type { Page, Panel, PanelKind, PanelRef } from './records.ts';
 import type { Stores } from './stores.ts';
 
-export type PanelKind = 'entrance' | 'package-room';
+export type { Panel, PanelKind, PanelRef } from './records.ts';
 
-export interface Panel {
-  id: string;
-  propertyId: string;
-  name: string;
-  kind: PanelKind;
-  createdAt: string;
-  reportedVersion?: number;
-  lastSeenAt?: string;
-  keypadLockedUntil?: string;
-  certificate?: PanelCertificate;
-  /** Cloud time of the last message heard, and the last offline period seen (see noteOfflineGap). */
-  heardAt?: string;
-  offlineFrom?: string;
-  onlineSince?: string;
-}
-
-export interface PanelView extends Omit<Panel, 'reportedVersion' | 'keypadLockedUntil'> {
+export interface PanelView extends Omit<Panel, 'reportedVersion' | 'reportedDigest' | 'keypadLockedUntil'> {
   credentials: { desiredVersion: number; reportedVersion: number | null; inSync: boolean; lastSeenAt: string | null; online: boolean };
   keypadLockedUntil: string | null;
 }
@@ -45,25 +30,34 @@ const view = (panel: Panel, desiredVersion: number, now: Date): PanelView => ({
   keypadLockedUntil: panel.keypadLockedUntil && Date.parse(panel.keypadLockedUntil) > now.getTime() ? panel.keypadLockedUntil : null,
 });
 
-/** Resolves the panel behind an IoT thing name (a message's topic), wherever its property is. */
-export async function panelById(stores: Stores, panelId: string): Promise<Panel | undefined> {
-  // A panel's property never changes, so its ref is cached per container (one read less per
-  // message); the panel item itself is read every time (a decommissioned panel is gone).
+/**
+ * The panel id and property behind an IoT thing name (a message's topic). A panel's
+ * property never changes, so the mapping is cached per container (no read per message
+ * once warm). Only the mapping: whether the panel still exists is its record's to say,
+ * read with every message (panelById, or alongside a claim's reads), so a decommissioned
+ * panel stops at once even where its mapping is cached.
+ */
+export async function panelRefById(stores: Stores, panelId: string): Promise<PanelRef | undefined> {
   let propertyId = panelProperties.get(panelId);
   if (!propertyId) {
-    const ref = await stores.table.get<{ propertyId: string } & Item>(keys.panelIndex(panelId), keys.meta);
-    if (!ref) return undefined;
-    propertyId = ref.propertyId;
+    propertyId = await stores.panelRecords.propertyOf(panelId);
+    if (!propertyId) return undefined;
     if (panelProperties.size >= PANEL_REF_CACHE_SIZE) panelProperties.delete(panelProperties.keys().next().value!);
     panelProperties.set(panelId, propertyId);
   }
-  return stores.table.get<Panel>(keys.property(propertyId), keys.panel(panelId));
+  return { id: panelId, propertyId };
 }
 const PANEL_REF_CACHE_SIZE = 10_000;
 const panelProperties = new Map<string, string>();
 
+/** Resolves the panel behind an IoT thing name, wherever its property is; undefined when unknown or decommissioned. */
+export async function panelById(stores: Stores, panelId: string): Promise<Panel | undefined> {
+  const ref = await panelRefById(stores, panelId);
+  return ref && stores.panelRecords.get(ref);
+}
+
 export async function loadPanel(stores: Stores, propertyId: string, panelId: string): Promise<Panel> {
-  const panel = await stores.table.get<Panel>(keys.property(propertyId), keys.panel(panelId));
+  const panel = await stores.panelRecords.get({ id: panelId, propertyId });
   if (!panel) throw notFound('No such panel');
   return panel;
 }
@@ -74,8 +68,7 @@ export async function createPanel(stores: Stores, provisioner: PanelProvisioner,
   const panel: Panel = { id: `panel-${ulid().toLowerCase()}`, propertyId, name: input.name, kind: input.kind, createdAt: stores.now().toISOString() };
   const { connection, certificate } = await provisioner.provision(panel.id, propertyId);
   await stores.table.transact([
-    { Put: { Item: { pk: keys.property(propertyId), sk: keys.panel(panel.id), type: 'panel', ...panel, certificate } } },
-    { Put: { Item: { pk: keys.panelIndex(panel.id), sk: keys.meta, type: 'panel-ref', propertyId } } },
+    ...stores.panelRecords.add({ ...panel, certificate }),
     auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
   ]).catch(async (error: unknown) => {
     // Without its records nobody could decommission it: an identity whose records failed is taken back.
@@ -100,8 +93,7 @@ export async function decommissionPanel(stores: Stores, provisioner: PanelProvis
   const panel = await loadPanel(stores, propertyId, panelId);
   await provisioner.decommission(panel.id, panel.certificate);
   await stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.panel(panel.id) } } },
-    { Delete: { Key: { pk: keys.panelIndex(panel.id), sk: keys.meta } } },
+    ...stores.panelRecords.remove(panel),
     auditEntry(stores, propertyId, caller.userId, 'panel.decommissioned', { type: 'panel', id: panel.id }),
   ]);
 }
@@ -115,7 +107,7 @@ export async function getPanel(stores: Stores, caller: Caller, propertyId: strin
 export async function listPanels(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<PanelView>> {
   await requireRole(stores, caller, propertyId, managers);
   const [page, head] = await Promise.all([
-    stores.table.query<Panel>({ pk: keys.property(propertyId), skPrefix: 'PANEL#', limit, cursor }),
+    stores.panelRecords.page(propertyId, limit, cursor),
     loadSetHead(stores, propertyId),
   ]);
   return { items: page.items.map((p) => view(p, head.version, stores.now())), nextCursor: page.nextCursor };
@@ -125,13 +117,8 @@ export async function listPanels(stores: Stores, caller: Caller, propertyId: str
 export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartbeat) {
   await noteOfflineGap(stores, panel);
   const at = new Date(Math.min(Date.parse(beat.at), stores.now().getTime())).toISOString();
-  await stores.table.update({
-    Key: { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) },
-    UpdateExpression: 'SET lastSeenAt = :at, heardAt = :heard, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at)',
-    ExpressionAttributeValues: { ':at': at, ':heard': stores.now().toISOString(), ':v': beat.credentials.version, ':d': beat.credentials.digest, ':locked': beat.keypadLockedUntil ?? null },
-  }).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
+  await stores.panelRecords.recordHeartbeat(panel, {
+    at, heardAt: stores.now().toISOString(), version: beat.credentials.version, digest: beat.credentials.digest, keypadLockedUntil: beat.keypadLockedUntil ?? null,
   });
 }
 
@@ -157,14 +144,7 @@ export function panelHealth(panels: Panel[], desiredVersion: number, now: Date, 
  * arrive out of order; the newer one wins.
  */
 export async function recordPresence(stores: Stores, panel: Panel, presence: { connected: boolean; at: string; disconnectReason?: string }) {
-  await stores.table.update({
-    Key: { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) },
-    UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
-    ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason ?? null },
-  }).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
+  await stores.panelRecords.recordPresence(panel, { ...presence, disconnectReason: presence.disconnectReason ?? null });
 }
 
 /**
@@ -175,18 +155,9 @@ export async function recordPresence(stores: Stores, panel: Panel, presence: { c
  */
 async function noteOfflineGap(stores: Stores, panel: Panel) {
   const now = stores.now();
-  const key = { pk: keys.property(panel.propertyId), sk: keys.panel(panel.id) };
   const gapBefore = new Date(now.getTime() - OFFLINE_AFTER_SECONDS * 1000).toISOString();
-  const heard = { ':now': now.toISOString() };
-  // Only a silence can end here; the cached panel may be stale, the condition decides.
-  if (!panel.heardAt || panel.heardAt < gapBefore) {
-    await stores.table.update({
-      Key: key,
-      UpdateExpression: 'SET offlineFrom = heardAt, onlineSince = :now, heardAt = :now',
-      ConditionExpression: 'attribute_exists(heardAt) AND heardAt < :gapBefore',
-      ExpressionAttributeValues: { ...heard, ':gapBefore': gapBefore },
-    }).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
-  }
+  // Only a silence can end here; the panel as read may be stale, the repository's condition decides.
+  if (!panel.heardAt || panel.heardAt < gapBefore) await stores.panelRecords.endSilence(panel, now.toISOString(), gapBefore);
 }
 
 export type SyncState = 'setting' | 'set' | 'removing' | 'removed';
@@ -196,14 +167,14 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
   // A single-use pass the panels do not hold (offline policy deny) works, or stops working,
   // at every connected door the moment it is committed: each door asks the cloud.
   if (opts.claimedInCloud) {
-    const panels = await stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#');
+    const panels = await stores.panelRecords.all(propertyId);
     const now = stores.now();
     const done: SyncState = active ? 'set' : 'removed';
     return { state: done, claimedInCloud: true, panels: panels.map((panel) => ({ panelId: panel.id, state: isOnline(panel, now) ? done : 'offline', since: null })) };
   }
   const [changed, panels] = await Promise.all([
     stores.table.get<{ version: number; op: 'set' | 'removed'; changedAt: string } & Item>(keys.property(propertyId), keys.credentialVersion(credentialId)),
-    stores.table.queryAll<Panel>(keys.property(propertyId), 'PANEL#'),
+    stores.panelRecords.all(propertyId),
   ]);
   const now = stores.now();
   const pending: SyncState = active ? 'setting' : 'removing';

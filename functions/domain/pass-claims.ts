@@ -1,10 +1,11 @@
-import { keys } from '../adapters/lobby-table.ts';
+import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import type { PanelRequest } from '../../iot/protocol/messages.ts';
 import { auditEntry } from './audit.ts';
 import { passStatus, type DeliveryPassItem } from './delivery-passes.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
-import type { Panel } from './panels.ts';
+import type { Panel, PanelRef } from './records.ts';
+import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
 
 type ClaimRequest = Extract<PanelRequest, { op: 'pass.claim' }>;
@@ -21,7 +22,7 @@ export const MAX_CLAIMS_PER_PANEL_MINUTE = 120;
 export const MAX_UNKNOWN_CODES_PER_PANEL_WINDOW = 10;
 export const UNKNOWN_CODE_WINDOW_SECONDS = 5 * 60;
 
-async function overClaimLimit(stores: Stores, panel: Panel): Promise<boolean> {
+async function overClaimLimit(stores: Stores, panel: PanelRef): Promise<boolean> {
   const minute = Math.floor(stores.now().getTime() / 60_000);
   const out = await stores.table.update({
     Key: { pk: keys.property(panel.propertyId), sk: `THROTTLE#${panel.id}#${minute}` },
@@ -32,7 +33,7 @@ async function overClaimLimit(stores: Stores, panel: Panel): Promise<boolean> {
   return (out.Attributes?.claims as number) > MAX_CLAIMS_PER_PANEL_MINUTE;
 }
 
-const unknownCodesKey = (stores: Stores, panel: Panel) => {
+const unknownCodesKey = (stores: Stores, panel: PanelRef) => {
   const window = Math.floor(stores.now().getTime() / (UNKNOWN_CODE_WINDOW_SECONDS * 1000));
   return { key: { pk: keys.property(panel.propertyId), sk: `THROTTLE#${panel.id}#unknown#${window}` }, ttl: (window + 2) * UNKNOWN_CODE_WINDOW_SECONDS };
 };
@@ -42,27 +43,38 @@ const unknownCodesKey = (stores: Stores, panel: Panel) => {
  * the cloud resolves it through the code's sentinel. Only delivery passes are
  * claimable this way; anything else is an unknown code, and counts against the
  * panel's budget of unknown codes.
+ *
+ * Two serial round trips: every read at once (panel, throttle, budget, sentinel,
+ * property), then the redemption, conditional on the pass being active and unexpired
+ * (so it needs no read of the pass first), which also gives the budget slot back.
  */
-async function claimByCode(stores: Stores, panel: Panel, request: ClaimRequest & { code: string }): Promise<ClaimResult> {
-  const budget = unknownCodesKey(stores, panel);
+async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest & { code: string }): Promise<ClaimResult | undefined> {
+  const budget = unknownCodesKey(stores, ref);
   // Every code asked about takes a slot first (atomically, so parallel guesses cannot overdraw);
   // only a grant gives it back.
-  const [throttled, reserved, sentinel] = await Promise.all([
-    overClaimLimit(stores, panel),
+  const [panel, throttled, reserved, sentinel, { settings }] = await Promise.all([
+    stores.panelRecords.get(ref),
+    overClaimLimit(stores, ref),
     stores.table.update({
       Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl',
       ConditionExpression: 'attribute_not_exists(misses) OR misses < :max',
       ExpressionAttributeValues: { ':one': 1, ':ttl': budget.ttl, ':max': MAX_UNKNOWN_CODES_PER_PANEL_WINDOW },
     }).then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; }),
-    stores.table.get<{ credentialType: string; credentialId: string }>(keys.property(panel.propertyId), keys.code(stores.vault.codeKey(panel.propertyId, request.code))),
+    stores.table.get<{ credentialType: string; credentialId: string }>(keys.property(ref.propertyId), keys.code(stores.vault.codeKey(ref.propertyId, request.code))),
+    loadProperty(stores, ref.propertyId),
   ]);
+  if (!panel) return undefined;
   if (throttled || !reserved) return { decision: 'denied', reason: 'throttled' };
   if (sentinel?.credentialType !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-code' };
-  const result = await claimById(stores, panel, request, sentinel.credentialId, false);
-  if (result.decision === 'granted') {
-    await stores.table.update({ Key: budget.key, UpdateExpression: 'ADD misses :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } });
-  }
-  return result;
+  const giveBack = { Update: { Key: budget.key, UpdateExpression: 'ADD misses :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } };
+  const credentialId = sentinel.credentialId;
+  // Offline claims are judged against the pass as stored (its creation time, the panel's offline period).
+  const pass = request.offline ? await stores.table.get<DeliveryPassItem>(keys.property(ref.propertyId), `PASS#${credentialId}`) : undefined;
+  const result = request.offline ? await judge(stores, panel, request, credentialId, pass, settings, [giveBack])
+    : await redeem(stores, panel, request, credentialId, settings, [giveBack]);
+  // A grant that did not redeem now (the same attempt again, a grace re-entry) gives the slot back on its own.
+  if (result.decision === 'granted' && !result.redeemed) await stores.table.update(giveBack.Update);
+  return { decision: result.decision, reason: result.reason, credentialId: result.credentialId };
 }
 
 /** How far an offline claim's time may stray from the offline period the cloud saw (clock drift, a claim re-sent a little late). */
@@ -103,18 +115,30 @@ function settled(pass: DeliveryPassItem, request: ClaimRequest, now: Date): Clai
  * courier in under 'allow-once-and-reconcile' claim afterwards with the time of
  * entry; a pass that was used twice that way is put on the audit trail.
  */
-export async function claimPass(stores: Stores, panel: Panel, request: ClaimRequest): Promise<ClaimResult> {
+export async function claimPass(stores: Stores, panel: PanelRef, request: ClaimRequest): Promise<ClaimResult | undefined> {
   if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code });
-  return claimById(stores, panel, request, request.credentialId!, true);
+  return claimById(stores, panel, request, request.credentialId!);
 }
 
-async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, throttle: boolean): Promise<ClaimResult> {
-  const key = { pk: keys.property(panel.propertyId), sk: `PASS#${credentialId}` };
+/** Two serial round trips: every read at once (panel, throttle, pass, property), then the redemption. */
+async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, credentialId: string): Promise<ClaimResult | undefined> {
   // Every claim counts against the panel's budget, offline ones too (a panel decides what it calls offline).
-  const [throttled, pass, { settings }] = await Promise.all([
-    throttle ? overClaimLimit(stores, panel) : false, stores.table.get<DeliveryPassItem>(key.pk, key.sk), loadProperty(stores, panel.propertyId),
+  const [panel, throttled, pass, { settings }] = await Promise.all([
+    stores.panelRecords.get(ref),
+    overClaimLimit(stores, ref),
+    stores.table.get<DeliveryPassItem>(keys.property(ref.propertyId), `PASS#${credentialId}`),
+    loadProperty(stores, ref.propertyId),
   ]);
+  if (!panel) return undefined;
   if (throttled) return { decision: 'denied', reason: 'throttled', credentialId };
+  const { redeemed: _, ...result } = await judge(stores, panel, request, credentialId, pass, settings, []);
+  return result;
+}
+
+type Judged = ClaimResult & { redeemed?: boolean };
+
+/** The decision on a pass as read: refused offline claims and passes no longer active are answered here, the rest redeemed. */
+async function judge(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, pass: DeliveryPassItem | undefined, settings: PropertySettings, alsoWrite: TransactItem[]): Promise<Judged> {
   if (!pass || pass.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   const now = stores.now();
   if (request.offline) {
@@ -127,29 +151,45 @@ async function claimById(stores: Stores, panel: Panel, request: ClaimRequest, cr
   }
   // An offline panel decided at the time of entry; judge expiry by that time (bounded above).
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
-  if (pass.status !== 'active' || passStatus(pass, usedAt) !== 'active') {
-    const result = settled(pass, request, now);
-    if (request.offline && result.decision === 'denied') {
-      await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id })]);
-    }
-    return result;
-  }
+  if (pass.status !== 'active' || passStatus(pass, usedAt) !== 'active') return answerSettled(stores, panel, request, pass, now);
+  return redeem(stores, panel, request, credentialId, settings, alsoWrite);
+}
+
+/**
+ * The redemption: one conditional write (active -> used, before expiry) with its audit
+ * record and `alsoWrite`. Wins or reads the winner's record to answer from it.
+ */
+async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, settings: PropertySettings, alsoWrite: TransactItem[]): Promise<Judged> {
+  const now = stores.now();
+  const key = { pk: keys.property(panel.propertyId), sk: `PASS#${credentialId}` };
+  const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
   const failed = await attempt(() => stores.table.transact([
     { Update: {
       Key: key,
       UpdateExpression: `SET #s = :used, usedAt = :usedAt, eventId = :eventId, attemptId = :attempt, usedByPanel = :panel, offlineRedemption = :offline${graceUntil ? ', graceUntil = :grace, validUntil = :grace' : ''}`,
-      ConditionExpression: '#s = :active AND expiresAt > :usedAt',
-      ExpressionAttributeNames: { '#s': 'status' },
+      ConditionExpression: '#t = :pass AND #s = :active AND expiresAt > :usedAt',
+      ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
       ExpressionAttributeValues: {
-        ':used': 'used', ':active': 'active', ':usedAt': usedAt.toISOString(), ':eventId': request.eventId, ':attempt': request.attemptId,
+        ':used': 'used', ':active': 'active', ':pass': 'delivery-pass', ':usedAt': usedAt.toISOString(), ':eventId': request.eventId, ':attempt': request.attemptId,
         ':panel': panel.id, ':offline': request.offline ?? false, ...(graceUntil ? { ':grace': graceUntil } : {}),
       },
     } },
-    auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays),
+    auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: credentialId }, settings.auditRetentionDays),
+    ...alsoWrite,
   ]));
-  if (failed < 0) return { decision: 'granted', credentialId };
-  // Lost the race: answer from the winner's record.
-  const winner = await stores.table.get<DeliveryPassItem>(key.pk, key.sk);
-  return settled(winner!, request, now);
+  if (failed < 0) return { decision: 'granted', credentialId, redeemed: true };
+  // Lost a race (the winner's record answers), or (by code, not read before) the pass was not active.
+  const current = await stores.table.get<DeliveryPassItem>(key.pk, key.sk);
+  if (!current || current.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
+  return settled(current, request, now);
+}
+
+/** A claim of a pass that is not active (any more): the settled answer; an offline entry denied goes on the audit trail. */
+async function answerSettled(stores: Stores, panel: Panel, request: ClaimRequest, pass: DeliveryPassItem, now: Date): Promise<Judged> {
+  const result = settled(pass, request, now);
+  if (request.offline && result.decision === 'denied') {
+    await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id })]);
+  }
+  return result;
 }

@@ -3,7 +3,7 @@ import { announce, applyCredentialChanges, changeRecord, commitHead, credentialI
 import { settleAll } from './concurrency.ts';
 import { keys } from '../adapters/lobby-table.ts';
 import { loadProperty } from './property-record.ts';
-import { panelHealth, type Panel } from './panels.ts';
+import { panelHealth } from './panels.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
 
@@ -17,7 +17,7 @@ export interface ReconcileOutcome { propertyId: string; announced: number; repai
 
 export async function reconcileProperty(stores: Stores, propertyId: string, opts: { forceRepair?: boolean; offlineAfterMs?: number } = {}): Promise<ReconcileOutcome> {
   let head = await loadSetHead(stores, propertyId);
-  const panels = await stores.table.queryAll<Panel & { reportedDigest?: string }>(keys.property(propertyId), 'PANEL#');
+  const panels = await stores.panelRecords.all(propertyId);
   // Read before this pass announces anything: what the panels report now.
   const health = panelHealth(panels, head.version, stores.now(), opts.offlineAfterMs ?? 15 * 60_000);
   // A panel at the head's version that computes another digest: the head or a record is wrong.

@@ -1,12 +1,30 @@
 import { panelRequest, PROTOCOL_VERSION, readMessage, type PanelResponse } from '../../iot/protocol/messages.ts';
 import { panelTopics } from '../../iot/protocol/topics.ts';
 import { count, logger } from '../http/observability.ts';
-import { panelMessageHandler } from '../iot/message-handler.ts';
+import { panelMessageHandler, type PanelRefOperation } from '../iot/message-handler.ts';
 import { photoKeyFor } from '../domain/access-events.ts';
 import { syncFor } from '../domain/credential-sets.ts';
 import { claimPass } from '../domain/pass-claims.ts';
 
 const PHOTO_UPLOAD_SECONDS = 300;
+
+/** A pass claim reads the panel's record alongside its own reads (see claimPass): it gets the panel's ref only. */
+const passClaim: PanelRefOperation = {
+  wants: (message) => {
+    const parsed = readMessage(panelRequest, message);
+    return parsed.ok && parsed.message.op === 'pass.claim';
+  },
+  async run({ stores, panel, message }) {
+    const request = readMessage(panelRequest, message);
+    if (!request.ok || request.message.op !== 'pass.claim') return true;
+    const result = await claimPass(stores, panel, request.message);
+    if (!result) return false;
+    logger.info('pass claim', { panelId: panel.id, credentialId: request.message.credentialId, decision: result.decision });
+    count(result.decision === 'granted' ? 'PassClaimGranted' : 'PassClaimDenied');
+    await stores.panels.publish(panelTopics(panel.id).responses, { protocolVersion: PROTOCOL_VERSION, requestId: request.message.requestId, ok: true, ...result });
+    return true;
+  },
+};
 
 /** Request/response calls from panels; the reply goes to the panel's own responses topic. */
 export const handler = panelMessageHandler('panel-requests', async ({ stores, panel, message }) => {
@@ -34,11 +52,10 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
         break;
       }
       case 'pass.claim':
-        response = { requestId, ok: true, ...(await claimPass(stores, panel, request)) };
-        logger.info('pass claim', { panelId: panel.id, credentialId: request.credentialId, decision: response.ok ? (response as { decision: string }).decision : 'error' });
-        count((response as { decision?: string }).decision === 'granted' ? 'PassClaimGranted' : 'PassClaimDenied');
+        // Claims take passClaim (below the shell's `wants`); reaching here means the parse disagreed.
+        response = { requestId, ok: false, error: 'invalid-request' };
         break;
     }
   }
   await stores.panels.publish(panelTopics(panel.id).responses, { protocolVersion: PROTOCOL_VERSION, ...response });
-});
+}, passClaim);
