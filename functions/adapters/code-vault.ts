@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { config } from './config.ts';
 
 /**
@@ -54,6 +53,9 @@ let cached: Promise<CodeVault> | undefined;
 export function loadCodeVault(): Promise<CodeVault> {
   cached ??= (async () => {
     if (config.codeSecretArn) {
+      // Powertools parameters and the Secrets Manager client are imported here, not at
+      // load: a chunk of their own, read once per container, and not in local runs.
+      const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
       const secret = await getSecret(config.codeSecretArn, { maxAge: 300 });
       if (typeof secret !== 'string' || secret.length < 32) throw new Error('code secret is missing or too short');
       return codeVaultFromSecret(secret);

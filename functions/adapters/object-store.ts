@@ -1,7 +1,3 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from './aws-clients.ts';
-
 /** The photos bucket (entry photos and credential-set snapshots), as the domain needs it. */
 export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
@@ -13,24 +9,18 @@ export interface ObjectStore {
   presignPut(key: string, contentType: string, seconds: number): Promise<string>;
 }
 
+/**
+ * The bucket through S3. The S3 client is imported on the first call (a chunk of its
+ * own in the bundle), not when the function loads: most requests never touch photos.
+ */
 export function s3ObjectStore(bucket: string): ObjectStore {
+  let operations: Promise<ObjectStore> | undefined;
+  const s3 = () => (operations ??= import('./s3.ts').then((m) => m.s3Operations(bucket)));
   return {
-    async put(key, body, contentType) {
-      await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-    },
-    async exists(key) {
-      try {
-        await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-        throw error;
-      }
-    },
-    async delete(key) {
-      await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    },
-    presignGet: (key, seconds) => getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: seconds }),
-    presignPut: (key, contentType, seconds) => getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), { expiresIn: seconds }),
+    put: async (key, body, contentType) => (await s3()).put(key, body, contentType),
+    exists: async (key) => (await s3()).exists(key),
+    delete: async (key) => (await s3()).delete(key),
+    presignGet: async (key, seconds) => (await s3()).presignGet(key, seconds),
+    presignPut: async (key, contentType, seconds) => (await s3()).presignPut(key, contentType, seconds),
   };
 }

@@ -1,23 +1,16 @@
-import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-
 /** The cloud's side of the panel connection: shadows and topics, through the IoT data plane. */
 export interface PanelChannel {
   setDesired(panelId: string, shadowName: string, desired: Record<string, unknown>): Promise<void>;
   publish(topic: string, payload: unknown): Promise<void>;
 }
 
-let client: IoTDataPlaneClient | undefined;
+let operations: Promise<PanelChannel> | undefined;
 
+/** The IoT data-plane client is imported on the first call (its own chunk), not when the function loads. */
 export function iotPanelChannel(): PanelChannel {
-  client ??= new IoTDataPlaneClient({});
+  const iot = () => (operations ??= import('./iot-data.ts').then((m) => m.iotDataOperations()));
   return {
-    async setDesired(panelId, shadowName, desired) {
-      await client!.send(new UpdateThingShadowCommand({
-        thingName: panelId, shadowName, payload: Buffer.from(JSON.stringify({ state: { desired } })),
-      }));
-    },
-    async publish(topic, payload) {
-      await client!.send(new PublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(payload)), contentType: 'application/json' }));
-    },
+    setDesired: async (panelId, shadowName, desired) => (await iot()).setDesired(panelId, shadowName, desired),
+    publish: async (topic, payload) => (await iot()).publish(topic, payload),
   };
 }

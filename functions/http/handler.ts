@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { loadStores } from '../adapters/stores.ts';
@@ -138,12 +137,6 @@ function asProblem(error: unknown): Problem {
   // Problems the shell threw, and the domain's own refusals (DomainError).
   const known = knownProblem(error);
   if (known) return known;
-  if (error instanceof IdempotencyValidationError) {
-    return new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used with a different request body');
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
-  }
   if (isUnavailable(error)) {
     logger.warn('dependency unavailable', { errorName: (error as Error).name, code: (error as { code?: string }).code });
     return new Problem(503, 'unavailable', 'Service unavailable', 'A service we depend on is unreachable or busy; retry shortly', {}, { 'retry-after': String(RETRY_AFTER_SECONDS) });

@@ -1,8 +1,7 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { dynamo } from '../adapters/aws-clients.ts';
 import { config } from '../adapters/config.ts';
+import { Problem } from './problem.ts';
 import type { CodeVault } from '../adapters/code-vault.ts';
 
 interface IdempotentCall {
@@ -30,7 +29,14 @@ export async function idempotentCreate<R>(vault: CodeVault, run: () => Promise<R
   return JSON.parse(vault.decrypt(sealed)) as R;
 }
 
-function remembered<R>(run: () => Promise<R>, call: IdempotentCall, lambdaContext?: Context): Promise<R> {
+async function remembered<R>(run: () => Promise<R>, call: IdempotentCall, lambdaContext?: Context): Promise<R> {
+  // Powertools idempotency (with its JMESPath engine) is imported on the first keyed create,
+  // not at load: most requests of a function carry no Idempotency-Key.
+  const [{ IdempotencyConfig, makeIdempotent, IdempotencyAlreadyInProgressError, IdempotencyValidationError }, { DynamoDBPersistenceLayer }, { dynamo }] = await Promise.all([
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+    import('../adapters/dynamo-client.ts'),
+  ]);
   persistenceStore ??= new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName, awsSdkV3Client: dynamo() });
   const idempotency = new IdempotencyConfig({
     eventKeyJmesPath: '[key, userId, routeKey, params]',
@@ -42,5 +48,16 @@ function remembered<R>(run: () => Promise<R>, call: IdempotentCall, lambdaContex
   // expires with the invocation's deadline and a retry runs again.
   if (lambdaContext) idempotency.registerLambdaContext(lambdaContext);
   const once = makeIdempotent(async (_call: IdempotentCall) => run(), { persistenceStore, config: idempotency });
-  return once(call) as Promise<R>;
+  try {
+    return (await once(call)) as R;
+  } catch (error) {
+    // Its refusals as problems here, where the module is loaded (the shell does not import it).
+    if (error instanceof IdempotencyValidationError) {
+      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used with a different request body');
+    }
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+    }
+    throw error;
+  }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext, useStackEnvironment } from '../support/in-process.ts';
 
@@ -22,7 +21,7 @@ describe('Idempotency-Key after a crash', () => {
     void idempotentCreate(vault, () => { started = true; return new Promise(() => {}); }, request, lambdaContext(1500)).catch(() => {});
     while (!started) await new Promise((r) => setTimeout(r, 20));
     // While it could still be running, a retry is told so (409 in the API)...
-    await expect(idempotentCreate(vault, async () => ({ status: 201 }), request, lambdaContext(10_000))).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    await expect(idempotentCreate(vault, async () => ({ status: 201 }), request, lambdaContext(10_000))).rejects.toMatchObject({ status: 409, slug: 'idempotency-in-progress' });
     // ...and once its deadline has passed, the retry runs.
     await new Promise((r) => setTimeout(r, 1700));
     await expect(idempotentCreate(vault, async () => ({ status: 201, id: 'second' }), request, lambdaContext(10_000))).resolves.toEqual({ status: 201, id: 'second' });
