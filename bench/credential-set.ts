@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { keys } from '../functions/adapters/lobby-table.ts';
 import { codeHint } from '../functions/domain/codes.ts';
@@ -51,11 +51,11 @@ async function seedPins(ctx: BenchContext, property: BenchProperty, pins: string
   let next = 0;
   await Promise.all(Array.from({ length: 4 }, async () => {
     while (next < batches.length) {
-      let requests: any = { [ctx.tableName]: batches[next++]!.map((Item) => ({ PutRequest: { Item } })) };
+      let requests: BatchWriteCommandInput['RequestItems'] = { [ctx.tableName]: batches[next++]!.map((Item) => ({ PutRequest: { Item } })) };
       for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
         if (attempt >= 10) throw new Error('BatchWriteItem: items still unprocessed after 10 attempts');
         if (attempt > 0) await sleep(50 * attempt);
-        const out = await ctx.documents.send(new BatchWriteCommand({ RequestItems: requests }));
+        const out: { UnprocessedItems?: BatchWriteCommandInput['RequestItems'] } = await ctx.documents.send(new BatchWriteCommand({ RequestItems: requests }));
         requests = out.UnprocessedItems;
       }
     }

@@ -88,7 +88,7 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
 
 async function loadPass(stores: Stores, propertyId: string, passId: string) {
   const pass = await stores.table.get<DeliveryPassItem>(keys.property(propertyId), `PASS#${passId}`);
-  if (!pass || pass.type !== 'delivery-pass') throw notFound('No such delivery pass');
+  if (pass?.type !== 'delivery-pass') throw notFound('No such delivery pass');
   return pass;
 }
 

@@ -23,7 +23,8 @@ export function openApiDocument() {
     const responses: Record<string, unknown> = { [route.status]: { description: route.status === 204 ? 'Done' : 'Success' } };
     if (route.auth === 'jwt') Object.assign(responses, { 400: problem, 401: problem, 403: problem, 404: problem });
     if (route.body || route.idempotent) Object.assign(responses, { 409: problem });
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = {
       operationId: route.operationId,
       summary: route.summary,
       security: route.auth === 'jwt' ? [{ bearer: [] }] : [],

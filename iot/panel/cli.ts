@@ -189,7 +189,7 @@ async function readStdinLine(): Promise<string> {
     text += chunk;
     if (text.includes('\n')) break;
   }
-  return text.split('\n')[0]!.trim();
+  return (text.split('\n')[0] ?? '').trim();
 }
 
 async function firstPanel(home: string): Promise<string> {

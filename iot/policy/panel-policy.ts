@@ -10,7 +10,9 @@ import { iotArn, type AwsEnv, type IotPolicyDocument } from './policy-document.t
  * that same thing name (and shorter: IoT Core caps a policy at 2,048 non-whitespace characters).
  * So one policy serves every panel of a stage and no panel can reach another panel's topics.
  */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, written literally into the policy
 export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, written literally into the policy
 export const CLIENT_ID_VARIABLE = '${iot:ClientId}';
 
 /** AWS IoT Core's limit on a policy document, counted without whitespace. */
