@@ -39,8 +39,8 @@ async function loadPin(stores: Stores, propertyId: string, pinId: string): Promi
 }
 
 export async function createDeliveryPin(stores: Stores, caller: Caller, propertyId: string, input: { description: string; pin: string; schedule?: Schedule }) {
-  await requireRole(stores, caller, propertyId, adminsOnly);
-  const { settings } = await loadProperty(stores, propertyId);
+  // Membership and settings together: one round trip (a non-member still learns nothing, requireRole throws first).
+  const [, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, adminsOnly), loadProperty(stores, propertyId)]);
   assertAcceptableCode(input.pin, settings.codeLength, 'pin');
   const now = stores.now().toISOString();
   const item: DeliveryPinItem = {

@@ -8,9 +8,22 @@ import type { Stores } from './stores.ts';
  * rotation keep working.
  */
 export function visitorSigningKey(stores: Stores, propertyId: string, keyVersion: number) {
-  const { privateKey, publicKey } = ed25519FromSeed(stores.vault.derivedKey(`visitor-qr/${propertyId}/${keyVersion}`));
-  return { kid: `k${keyVersion}`, privateKey, publicKey };
+  // Built once per vault, property and key version (an Ed25519 key pair per announcement added up).
+  let byVault = signingKeys.get(stores.vault);
+  if (!byVault) signingKeys.set(stores.vault, (byVault = new Map()));
+  const id = `${propertyId}/${keyVersion}`;
+  let key = byVault.get(id);
+  if (!key) {
+    const { privateKey, publicKey } = ed25519FromSeed(stores.vault.derivedKey(`visitor-qr/${id}`));
+    key = { kid: `k${keyVersion}`, privateKey, publicKey };
+    if (byVault.size >= SIGNING_KEY_CACHE_SIZE) byVault.delete(byVault.keys().next().value!);
+    byVault.set(id, key);
+  }
+  return key;
 }
+type SigningKey = { kid: string; privateKey: ReturnType<typeof ed25519FromSeed>['privateKey']; publicKey: ReturnType<typeof ed25519FromSeed>['publicKey'] };
+const SIGNING_KEY_CACHE_SIZE = 1_000;
+const signingKeys = new WeakMap<object, Map<string, SigningKey>>();
 
 export function qrKeysFor(stores: Stores, propertyId: string, keyVersion: number): Record<string, string> {
   const keys: Record<string, string> = {};
