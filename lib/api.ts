@@ -111,7 +111,7 @@ export class Api extends Construct {
 
       const integration = new HttpLambdaIntegration(`${constructId(fn)}Integration`, lambda.function);
       for (const route of fnRoutes) {
-        const httpRoute = new HttpRoute(this, `Route${route.operationId[0]!.toUpperCase()}${route.operationId.slice(1)}`, {
+        const httpRoute = new HttpRoute(this, `Route${route.operationId.charAt(0).toUpperCase()}${route.operationId.slice(1)}`, {
           httpApi: this.httpApi,
           routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
           integration,
@@ -131,4 +131,4 @@ export class Api extends Construct {
 }
 
 /** 'delivery-pins' -> 'DeliveryPins' */
-const constructId = (fn: string) => fn.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+const constructId = (fn: string) => fn.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
-  AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, UserPoolGroup,
+  AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, type UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';

@@ -14,6 +14,7 @@ import { RULE_DRIVEN_FUNCTIONS } from '../../lib/panels.ts';
  * side by side, a panel policy IoT accepts, no silent failure, no silent alarm, the cost
  * defaults. Bundling is skipped (stack.test.ts covers it); cdk-nag runs on every synth.
  */
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, read by path; each assertion checks the shape it reads
 type Json = any;
 const dirs: string[] = [];
 

@@ -41,6 +41,7 @@ const panelRules = panelRulesFor(TOPIC_ROOT, 'dev');
  *
  * LOBBY_CDK_TEST_BUNDLING=0 skips the esbuild bundling (~15-20 s) for a faster loop.
  */
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, read by path; each assertion checks the shape it reads
 type Json = any;
 
 /** What `cdk synth` adds by default: construct paths and asset paths in the template metadata. */
@@ -96,11 +97,11 @@ function ofType(type: string): Array<[string, Json]> {
 
 /** Logical ids a template fragment references with Ref or Fn::GetAtt. */
 function referencedIds(value: Json, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, into));
+  if (Array.isArray(value)) for (const v of value) referencedIds(v, into);
   else if (value && typeof value === 'object') {
     if (typeof value.Ref === 'string') into.add(value.Ref);
     if (Array.isArray(value['Fn::GetAtt'])) into.add(value['Fn::GetAtt'][0]);
-    Object.values(value).forEach((v) => referencedIds(v, into));
+    for (const v of Object.values(value)) referencedIds(v, into);
   }
   return into;
 }
@@ -523,6 +524,7 @@ describe('panels: IoT Core', () => {
     expect(JSON.stringify(document)).not.toMatch(/Fn::Sub/);
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test's name quotes IoT policy variables
   it('every policy resource is scoped to the connected thing (Connect by ${iot:Connection.Thing.ThingName}, the rest by ${iot:ClientId}, which Connect pins to it); no "*" resource or action', () => {
     const expected = panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' }, { topicRoot: TOPIC_ROOT });
     const statements: Json[] = resources[cfnAt('Panels/Policy')].Properties.PolicyDocument.Statement;
