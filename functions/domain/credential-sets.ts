@@ -5,7 +5,7 @@ import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../..
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
-import { loadProperty } from './property-record.ts';
+import { loadProperty, type Property } from './property-record.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
@@ -179,8 +179,8 @@ export function changeRecord(stores: Stores, propertyId: string, version: number
 }
 
 /** The credentials shadow's desired state: small (well under 8 KB) whatever the number of codes. */
-export async function desiredCredentials(stores: Stores, propertyId: string, head: SetHead): Promise<CredentialsShadowState> {
-  const property = await loadProperty(stores, propertyId);
+export async function desiredCredentials(stores: Stores, propertyId: string, head: SetHead, known?: Property): Promise<CredentialsShadowState> {
+  const property = known ?? (await loadProperty(stores, propertyId));
   return {
     version: head.version, keyVersion: head.keyVersion, qrKeys: qrKeysFor(stores, propertyId, head.keyVersion),
     timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
@@ -194,13 +194,15 @@ export async function desiredCredentials(stores: Stores, propertyId: string, hea
  * retry (stream batch, reconciliation) announces again.
  */
 export async function announce(stores: Stores, propertyId: string, head?: SetHead, which: (panel: { id: string; reportedVersion?: number }) => boolean = () => true) {
-  const [panels, current] = await Promise.all([
+  // Panels, head and property in one round trip (the property is read even when no panel needs telling).
+  const [panels, current, property] = await Promise.all([
     stores.panelRecords.all(propertyId),
     head ? Promise.resolve(head) : loadSetHead(stores, propertyId),
+    loadProperty(stores, propertyId),
   ]);
   const targets = panels.filter(which);
   if (targets.length === 0) return 0;
-  const desired = await desiredCredentials(stores, propertyId, current);
+  const desired = await desiredCredentials(stores, propertyId, current, property);
   const outcomes = await Promise.allSettled(targets.map((panel) => stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...desired })));
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
