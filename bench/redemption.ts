@@ -41,7 +41,7 @@ const claimByCodeRequest = (code: string) => ({ op: 'pass.claim', attemptId: ran
 
 async function claimOverMqtt(panel: RawPanel, pass: string | { code: string }): Promise<{ ms: number; decision: string; reason?: string }> {
   const start = performance.now();
-  const reply = await panel.request(typeof pass === 'string' ? claimRequest(pass) : claimByCodeRequest(pass.code), 20_000);
+  const reply = await panel.request<{ ok: true; decision: string; reason?: string } | { ok: false; error: string; reason?: undefined }>(typeof pass === 'string' ? claimRequest(pass) : claimByCodeRequest(pass.code), 20_000);
   return { ms: performance.now() - start, decision: reply.ok ? reply.decision : `error:${reply.error}`, reason: reply.reason };
 }
 
