@@ -25,6 +25,13 @@ export class Data extends Construct {
    */
   readonly codeSecret: Secret;
 
+  /** A table built above: a missing one is a mistake in `tableDefinitions`. */
+  private table(id: string): Table {
+    const table = this.tables[id];
+    if (!table) throw new Error(`Data: no table definition with id ${id}`);
+    return table;
+  }
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
@@ -48,8 +55,8 @@ export class Data extends Construct {
       }
       this.tables[def.id] = table;
     }
-    this.lobbyTable = this.tables[lobbyTable.id]!;
-    this.idempotencyTable = this.tables[idempotencyTable.id]!;
+    this.lobbyTable = this.table(lobbyTable.id);
+    this.idempotencyTable = this.table(idempotencyTable.id);
 
     this.codeSecret = new Secret(this, 'CodeSecret', {
       description: 'Lobby code secret: keys for keypad code lookup (HMAC) and encryption (AES-GCM) are derived from it',

@@ -127,8 +127,7 @@ export class LobbyTable {
     const skName = opts.index ? 'gsi1sk' : 'sk';
     // What a cursor is bound to: this list of this partition, and nothing else.
     const list = JSON.stringify([this.name, opts.index?.name ?? '', opts.pk, opts.skPrefix, opts.skBetween ?? null, Boolean(opts.newestFirst)]);
-    const cursorKey = opts.cursor !== undefined ? await this.cursorKey() : undefined;
-    const startKey = opts.cursor !== undefined ? openCursor(cursorKey!, list, opts.cursor) : undefined;
+    const startKey = opts.cursor !== undefined ? openCursor(await this.cursorKey(), list, opts.cursor) : undefined;
     if (startKey) assertStartKey(startKey, opts.index ? ['pk', 'sk', pkName, skName] : ['pk', 'sk'], pkName, opts.pk);
     const out = await this.client.send(
       new QueryCommand({

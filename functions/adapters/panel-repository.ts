@@ -11,8 +11,7 @@ const panelKey = (ref: PanelRef) => ({ pk: keys.property(ref.propertyId), sk: ke
 const indexKey = (panelId: string) => ({ pk: keys.panelIndex(panelId), sk: keys.meta });
 
 /** The item's attributes that are not the panel's (keys, item type). */
-function toPanel(item: Item | undefined): Panel | undefined {
-  if (!item) return undefined;
+function toPanel(item: Item): Panel {
   const { pk: _pk, sk: _sk, type: _type, ...panel } = item;
   return panel as unknown as Panel;
 }
@@ -29,14 +28,15 @@ export function panelRepository(table: LobbyTable): PanelRepository {
     },
     async get(ref) {
       const key = panelKey(ref);
-      return toPanel(await table.get(key.pk, key.sk));
+      const item = await table.get(key.pk, key.sk);
+      return item ? toPanel(item) : undefined;
     },
     async all(propertyId) {
-      return (await table.queryAll(keys.property(propertyId), keys.panel(''))).map((item) => toPanel(item)!);
+      return (await table.queryAll(keys.property(propertyId), keys.panel(''))).map((item) => toPanel(item));
     },
     async page(propertyId, limit, cursor) {
       const page = await table.query({ pk: keys.property(propertyId), skPrefix: keys.panel(''), limit, cursor });
-      return { items: page.items.map((item) => toPanel(item)!), nextCursor: page.nextCursor };
+      return { items: page.items.map((item) => toPanel(item)), nextCursor: page.nextCursor };
     },
     add(panel) {
       return [

@@ -14,7 +14,7 @@ export function codeProblem(code: string, length: number): string | undefined {
   if (!/^[0-9]+$/.test(code)) return 'must contain digits only';
   if (code.length !== length) return `must have exactly ${length} digits`;
   const digits = [...code].map(Number);
-  const steps = digits.slice(1).map((d, i) => d - digits[i]!);
+  const steps = digits.slice(1).map((d, i) => d - (digits[i] ?? d));
   if (steps.every((s) => s === 0)) return 'is too easy to guess (one digit repeated)';
   if (steps.every((s) => s === 1) || steps.every((s) => s === -1)) return 'is too easy to guess (a straight run of digits)';
   return undefined;

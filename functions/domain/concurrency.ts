@@ -10,7 +10,7 @@ export async function settleAll<T, R>(items: readonly T[], limit: number, task: 
     while (next < items.length) {
       const index = next++;
       try {
-        outcomes[index] = { status: 'fulfilled', value: await task(items[index]!) };
+        outcomes[index] = { status: 'fulfilled', value: await task(items[index] as T) };
       } catch (reason) {
         outcomes[index] = { status: 'rejected', reason };
       }

@@ -136,8 +136,8 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
       const newDigest = entry ? entryDigest(entry) : null;
       if (previousDigest === newDigest) continue;
       if (previousDigest) digest = xorDigest(digest, previousDigest);
-      if (entry) {
-        digest = xorDigest(digest, newDigest!);
+      if (entry && newDigest) {
+        digest = xorDigest(digest, newDigest);
         upserts.push(entry);
       } else {
         removals.push(id);
@@ -148,7 +148,7 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     if (versionItems.length === 0) return undefined;
     const committed = { version: next, digest, keyVersion: head.keyVersion };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, head, committed),
+      commitHead(propertyId, head, committed),
       changeRecord(stores, propertyId, next, { upserts, removals }),
       ...versionItems,
     ]));
@@ -158,7 +158,7 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
 }
 
 /** Moves the head from `from` to `to`, only if nobody else moved it meanwhile (the set's optimistic lock). */
-export function commitHead(stores: Stores, propertyId: string, from: SetHead, to: SetHead): TransactItem {
+export function commitHead(propertyId: string, from: SetHead, to: SetHead): TransactItem {
   return {
     Update: {
       Key: { pk: keys.property(propertyId), sk: keys.credentialSet },

@@ -30,7 +30,7 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     const entries = await writeNextKeyDigests(stores, propertyId, keyVersion, version);
     const rotated = { version, keyVersion, digest: setDigest(entries) };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, head, rotated),
+      commitHead(propertyId, head, rotated),
       // An empty change record: deltas never cross a key change (the key version differs).
       changeRecord(stores, propertyId, version, { upserts: [], removals: [], rekeyed: true }),
       auditEntry(stores, propertyId, caller.userId, 'panel-keys.rotated', { type: 'property', id: propertyId }),

@@ -42,7 +42,8 @@ export async function panelRefById(stores: Stores, panelId: string): Promise<Pan
   if (!propertyId) {
     propertyId = await stores.panelRecords.propertyOf(panelId);
     if (!propertyId) return undefined;
-    if (panelProperties.size >= PANEL_REF_CACHE_SIZE) panelProperties.delete(panelProperties.keys().next().value!);
+    const oldest = panelProperties.size >= PANEL_REF_CACHE_SIZE ? panelProperties.keys().next().value : undefined;
+    if (oldest !== undefined) panelProperties.delete(oldest);
     panelProperties.set(panelId, propertyId);
   }
   return { id: panelId, propertyId };
@@ -179,12 +180,13 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
   const now = stores.now();
   const pending: SyncState = active ? 'setting' : 'removing';
   const done: SyncState = active ? 'set' : 'removed';
-  const settled = changed !== undefined && (changed.op === 'set') === active;
+  // The last change, if it is the one asked about (set vs removed).
+  const settled = changed !== undefined && (changed.op === 'set') === active ? changed : undefined;
   const states = panels.map((panel) => {
-    const reached = settled && (panel.reportedVersion ?? -1) >= changed!.version;
+    const reached = settled !== undefined && (panel.reportedVersion ?? -1) >= settled.version;
     const state = !isOnline(panel, now) ? 'offline' : reached ? done : pending;
     // `since`: when the change was made, or (once reached) the heartbeat that confirmed it.
-    return { panelId: panel.id, state, since: reached ? panel.lastSeenAt ?? null : settled ? changed!.changedAt : null };
+    return { panelId: panel.id, state, since: reached ? panel.lastSeenAt ?? null : settled ? settled.changedAt : null };
   });
   const online = states.filter((s) => s.state !== 'offline');
   return { state: online.length > 0 && online.every((s) => s.state === done) ? done : pending, panels: states };

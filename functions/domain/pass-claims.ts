@@ -117,7 +117,9 @@ function settled(pass: DeliveryPassItem, request: ClaimRequest, now: Date): Clai
  */
 export async function claimPass(stores: Stores, panel: PanelRef, request: ClaimRequest): Promise<ClaimResult | undefined> {
   if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code });
-  return claimById(stores, panel, request, request.credentialId!);
+  // The message schema requires exactly one of code and credentialId.
+  if (request.credentialId === undefined) throw new Error('pass claim: neither code nor credentialId');
+  return claimById(stores, panel, request, request.credentialId);
 }
 
 /** Two serial round trips: every read at once (panel, throttle, pass, property), then the redemption. */
@@ -139,7 +141,7 @@ type Judged = ClaimResult & { redeemed?: boolean };
 
 /** The decision on a pass as read: refused offline claims and passes no longer active are answered here, the rest redeemed. */
 async function judge(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, pass: DeliveryPassItem | undefined, settings: PropertySettings, alsoWrite: TransactItem[]): Promise<Judged> {
-  if (!pass || pass.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
+  if (pass?.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   const now = stores.now();
   if (request.offline) {
     const refused = settings.offlinePassPolicy !== 'allow-once-and-reconcile' ? 'offline-not-allowed'
@@ -181,7 +183,7 @@ async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, crede
   if (failed < 0) return { decision: 'granted', credentialId, redeemed: true };
   // Lost a race (the winner's record answers), or (by code, not read before) the pass was not active.
   const current = await stores.table.get<DeliveryPassItem>(key.pk, key.sk);
-  if (!current || current.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
+  if (current?.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   return settled(current, request, now);
 }
 

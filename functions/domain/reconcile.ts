@@ -72,7 +72,7 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
     if (digest === current.digest) return changed.length > 0;
     const fixed: SetHead = { version: current.version + 1, digest, keyVersion: current.keyVersion };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, current, fixed),
+      commitHead(propertyId, current, fixed),
       changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true }),
     ]));
     if (failed < 0) return true;
@@ -99,7 +99,7 @@ export async function reconcileAll(stores: Stores, opts: { forceRepair?: boolean
   const propertyIds = await propertiesWithSets(stores);
   const outcomes = await settleAll(propertyIds, 4, (propertyId) => reconcileProperty(stores, propertyId, opts));
   const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  const failed = propertyIds.filter((_, i) => outcomes[i]!.status === 'rejected');
+  const failed = propertyIds.filter((_, i) => outcomes[i]?.status === 'rejected');
   const health = done.reduce((sum, o) => ({ offline: sum.offline + o.health.offline, lagging: sum.lagging + o.health.lagging }), { offline: 0, lagging: 0 });
   return { properties: propertyIds.length, announced: done.reduce((n, o) => n + o.announced, 0), repaired: done.filter((o) => o.repaired).length, failed, health };
 }

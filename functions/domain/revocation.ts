@@ -9,6 +9,12 @@ const RETIRED_AS: Record<string, { prefix: string; to: string }> = {
   'visitor-pass': { prefix: 'VISITOR#', to: 'revoked' },
 };
 
+function retiredStatus(type: string): string {
+  const retired = RETIRED_AS[type];
+  if (!retired) throw new Error(`revocation: no retired status for credential type ${type}`);
+  return retired.to;
+}
+
 /**
  * Revokes everything a member made at the property: every active delivery and
  * visitor pass, and any grace re-entry still running. Never stops on one item:
@@ -22,7 +28,7 @@ export async function revokeCredentialsOf(stores: Stores, propertyId: string, us
     loadProperty(stores, propertyId),
   ]);
   const outcomes = await settleAll(owned, 8, async (credential) => {
-    if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, RETIRED_AS[credential.type]!.to, actor, settings.auditRetentionDays))) return true;
+    if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, retiredStatus(credential.type), actor, settings.auditRetentionDays))) return true;
     // Not active (any more): a pass claimed a moment ago may have a grace re-entry running. Read it as it is now.
     const current = credential.status === 'active' ? await stores.table.get<OwnedCredential>(credential.pk, credential.sk) : credential;
     if (current) await endGrace(stores, propertyId, current);

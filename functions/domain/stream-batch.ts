@@ -54,15 +54,16 @@ export async function foldStreamBatch(stores: Stores, records: DynamoDBRecord[],
       hooks.onSet?.(propertyId, changes.size, head);
     } });
   }
-  const outcomes = await Promise.allSettled(work.map((w) => w.run()));
+  // Each failure keeps the sequence number of the work it came from.
+  const outcomes = await Promise.all(work.map((w) => w.run().then(() => undefined, (reason: unknown) => ({ reason, firstSequence: w.firstSequence }))));
   const failed: string[] = [];
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.status === 'fulfilled') continue;
-    failed.push(work[i]!.firstSequence);
-    hooks.onFailure?.(outcome.reason, work[i]!.firstSequence);
+  for (const failure of outcomes) {
+    if (!failure) continue;
+    failed.push(failure.firstSequence);
+    hooks.onFailure?.(failure.reason, failure.firstSequence);
   }
   if (failed.length === 0) return { batchItemFailures: [] };
   // Sequence numbers are decimal strings of varying length: compare as numbers.
-  const earliest = failed.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0]!;
+  const earliest = failed.reduce((a, b) => (BigInt(b) < BigInt(a) ? b : a));
   return { batchItemFailures: [{ itemIdentifier: earliest }] };
 }

@@ -10,13 +10,17 @@ import type { Stores } from './stores.ts';
 export function visitorSigningKey(stores: Stores, propertyId: string, keyVersion: number) {
   // Built once per vault, property and key version (an Ed25519 key pair per announcement added up).
   let byVault = signingKeys.get(stores.vault);
-  if (!byVault) signingKeys.set(stores.vault, (byVault = new Map()));
+  if (!byVault) {
+    byVault = new Map();
+    signingKeys.set(stores.vault, byVault);
+  }
   const id = `${propertyId}/${keyVersion}`;
   let key = byVault.get(id);
   if (!key) {
     const { privateKey, publicKey } = ed25519FromSeed(stores.vault.derivedKey(`visitor-qr/${id}`));
     key = { kid: `k${keyVersion}`, privateKey, publicKey };
-    if (byVault.size >= SIGNING_KEY_CACHE_SIZE) byVault.delete(byVault.keys().next().value!);
+    const oldest = byVault.size >= SIGNING_KEY_CACHE_SIZE ? byVault.keys().next().value : undefined;
+    if (oldest !== undefined) byVault.delete(oldest);
     byVault.set(id, key);
   }
   return key;

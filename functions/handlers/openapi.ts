@@ -7,9 +7,16 @@ import { httpHandler } from '../http/handler.ts';
  * tests) it is built on the first request, its builder a chunk of its own.
  */
 let document: unknown;
+const prebuilt = process.env.LOBBY_OPENAPI_DOCUMENT;
 
 export const handler = httpHandler('openapi', {
-  getOpenApi: process.env.LOBBY_OPENAPI_DOCUMENT
-    ? async () => ({ status: 200, body: (document ??= JSON.parse(process.env.LOBBY_OPENAPI_DOCUMENT!)) })
-    : async () => ({ status: 200, body: (document ??= (await import('../http/openapi.ts')).openApiDocument()) }),
+  getOpenApi: prebuilt
+    ? async () => {
+        document ??= JSON.parse(prebuilt);
+        return { status: 200, body: document };
+      }
+    : async () => {
+        document ??= (await import('../http/openapi.ts')).openApiDocument();
+        return { status: 200, body: document };
+      },
 });
