@@ -46,7 +46,7 @@ export async function propagationBench(ctx: BenchContext, opts: { trials?: numbe
     for (let i = 0; i < trials; i++) {
       const pin = pins[i]!;
       const sent = performance.now();
-      const created = await ctx.expect(201, 'POST', path, { token, body: { description: `Propagation ${i}`, pin } });
+      const created = await ctx.expect<{ id: string }>(201, 'POST', path, { token, body: { description: `Propagation ${i}`, pin } });
       grantMs.push(await until(`PIN ${i} granted`, () => grants(pin)));
       grantFromRequestMs.push(performance.now() - sent);
 
@@ -58,7 +58,7 @@ export async function propagationBench(ctx: BenchContext, opts: { trials?: numbe
 
     // One real keypad entry each way, to check the store lookup agrees with the agent's decision.
     const last = pins[trials]!;
-    const created = await ctx.expect(201, 'POST', path, { token, body: { description: 'Propagation check', pin: last } });
+    const created = await ctx.expect<{ id: string }>(201, 'POST', path, { token, body: { description: 'Propagation check', pin: last } });
     await until('check PIN granted', () => grants(last));
     const granted = await agent.enter(last);
     await ctx.expect(204, 'DELETE', `${path}/${created.body.id}`, { token });

@@ -28,7 +28,7 @@ async function createPasses(ctx: BenchContext, property: BenchProperty, count: n
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count) {
       next++;
-      const created = await ctx.expect(201, 'POST', `/properties/${property.id}/delivery-passes`, { token: property.tokens.admin, body: { note: 'bench' } });
+      const created = await ctx.expect<{ id: string; code: string }>(201, 'POST', `/properties/${property.id}/delivery-passes`, { token: property.tokens.admin, body: { note: 'bench' } });
       passes.push({ id: created.body.id, code: created.body.code });
     }
   }));

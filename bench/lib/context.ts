@@ -11,7 +11,7 @@ import { codeProblem } from '../../functions/domain/codes.ts';
 import { waitFor } from './stats.ts';
 
 /** What every benchmark gets: the running stack, an HTTP client for its API and direct table access. */
-export interface Reply<T = any> { status: number; body: T }
+export interface Reply<T = unknown> { status: number; body: T }
 
 export interface BenchProperty { id: string; tokens: { operator: string; admin: string } }
 
@@ -44,7 +44,7 @@ export class BenchContext {
     return this.vaultPromise;
   }
 
-  async call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
+  async call<T = unknown>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -53,7 +53,7 @@ export class BenchContext {
     return { status: res.status, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
   }
 
-  async expect<T = any>(status: number, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
+  async expect<T = unknown>(status: number, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
     const reply = await this.call<T>(method, path, opts);
     if (reply.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     return reply;

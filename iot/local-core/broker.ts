@@ -65,7 +65,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     },
     authorizeSubscribe(client, subscription, done) {
       if (!allows(client, 'Subscribe', subscription.topic)) return done(null, null);
-      done(null, { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos }); // IoT Core has no QoS 2
+      done(null, { ...subscription, qos: subscription.qos === 2 ? 1 : subscription.qos }); // IoT Core has no QoS 2: downgrade it to 1
     },
     authorizeForward(client, packet) {
       return allows(client, 'Receive', packet.topic) ? packet : null;
@@ -78,8 +78,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   aedes.on('clientReady', (client) => {
     if (identities.has(client)) options.onLifecycle?.({ eventType: 'connected', clientId: client.id });
   });
-  options.inactive?.onChange(() => {
-    for (const [client, certificateId] of certificateIds) if (options.inactive!.has(certificateId)) client.close();
+  const inactive = options.inactive;
+  inactive?.onChange(() => {
+    for (const [client, certificateId] of certificateIds) if (inactive.has(certificateId)) client.close();
   });
   aedes.on('publish', (packet, client) => {
     if (client) options.onClientPublish({ topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client.id });

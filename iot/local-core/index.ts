@@ -69,8 +69,8 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
   const log = options.log ?? console;
   const env = { region: options.region ?? 'us-east-1', account: options.account ?? '000000000000' };
   const rules = new RuleDispatcher(options.rules ?? [], log); // validates the rules before anything starts
-  const tempDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'lobby-iot-'));
-  const dataDir = options.dataDir ?? tempDir!;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lobby-iot-')));
+  const tempDir = options.dataDir === undefined ? dataDir : undefined; // ours to remove on stop
   let broker: Broker | undefined;
   let stopping = false;
   let dataPlane: DataPlane | undefined;

@@ -48,8 +48,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const home = lobbyHome(values.home);
-  const panelId = values.panel ?? (values.identity ? undefined : await firstPanel(home));
-  const identity = await loadIdentity(values.identity ?? identityPath(panelId!, home));
+  const identity = await loadIdentity(values.identity ?? identityPath(values.panel ?? (await firstPanel(home)), home));
   const stateDir = values.state ?? defaultStateDir(identity.panelId, home);
   const log = stderrLogger(`panel ${identity.panelId}`);
   const agent = new PanelAgent({
@@ -134,11 +133,12 @@ async function interactive(agent: PanelAgent): Promise<number> {
           break;
         case 'enter':
         case 'scan': {
-          if (args.length !== 1) {
+          const [arg] = args;
+          if (args.length !== 1 || arg === undefined) {
             out(`${command} needs exactly one argument`);
             break;
           }
-          const result = command === 'enter' ? await agent.enter(args[0]!) : await agent.scan(args[0]!);
+          const result = command === 'enter' ? await agent.enter(arg) : await agent.scan(arg);
           const detail = result.decision === 'granted' ? 'DOOR OPEN' : `denied: ${result.reason}`;
           out(`${detail}  ${JSON.stringify(oneLine(result))}${result.offline ? '  (decided offline)' : ''}`);
           break;

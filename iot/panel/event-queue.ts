@@ -113,8 +113,8 @@ export class EventQueue {
 
   private async run(transport: OutboxTransport): Promise<FlushResult> {
     let sent = 0;
-    while (this.items.length > 0) {
-      const item = this.items[0]!;
+    // remove() drops the head, so this walks the outbox oldest first until it is empty.
+    for (let item = this.items[0]; item !== undefined; item = this.items[0]) {
       if (item.kind === 'ack') {
         await transport.publishAck(item.ack);
       } else {

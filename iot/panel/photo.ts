@@ -74,9 +74,11 @@ export const GLYPH_WIDTH = 5;
 export const GLYPH_HEIGHT = 7;
 const FONT = new Map(Object.entries(GLYPHS).map(([ch, rows]) => [ch, rows.split(' ').map((row) => [...row].map((bit) => bit === '1'))]));
 
+const UNKNOWN_GLYPH = FONT.get('?') ?? [];
+
 /** The glyph drawn for a character: upper-cased, '?' for anything the font lacks. */
 export function glyph(char: string): boolean[][] {
-  return FONT.get(char.toUpperCase()) ?? FONT.get('?')!;
+  return FONT.get(char.toUpperCase()) ?? UNKNOWN_GLYPH;
 }
 
 export const hasGlyph = (char: string) => FONT.has(char.toUpperCase());
@@ -109,11 +111,11 @@ class Canvas {
   text(x: number, y: number, text: string, scale: number, color: Rgb): number {
     const advance = (GLYPH_WIDTH + 1) * scale;
     [...text].forEach((char, n) => {
-      glyph(char).forEach((row, gy) =>
+      glyph(char).forEach((row, gy) => {
         row.forEach((ink, gx) => {
           if (ink) this.rect(x + n * advance + gx * scale, y + gy * scale, scale, scale, color);
-        }),
-      );
+        });
+      });
     });
     return text.length * advance;
   }

@@ -31,7 +31,7 @@ export function entryDigest(entry: CredentialEntry): string {
 export function xorDigest(a: string, b: string): string {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
-  return Buffer.from(x.map((v, i) => v ^ y[i]!)).toString('hex');
+  return Buffer.from(x.map((v, i) => v ^ (y[i] ?? 0))).toString('hex');
 }
 
 export function setDigest(entries: Iterable<CredentialEntry>): string {

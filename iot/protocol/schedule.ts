@@ -33,10 +33,16 @@ const formatFor = (timezone: string) => {
 /** Wall-clock weekday and minutes-since-midnight at `at` in `timezone` (DST-correct via Intl). */
 export function localTime(at: Date, timezone: string): { day: (typeof WEEKDAYS)[number]; minutes: number } {
   const parts = formatFor(timezone).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  const get = (type: string) => {
+    const part = parts.find((p) => p.type === type);
+    if (!part) throw new Error(`Intl gave no ${type} for time zone ${timezone}`);
+    return part.value;
+  };
   const day = get('weekday').toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number];
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
+
+const PREVIOUS_DAY: Record<(typeof WEEKDAYS)[number], (typeof WEEKDAYS)[number]> = { sun: 'sat', mon: 'sun', tue: 'mon', wed: 'tue', thu: 'wed', fri: 'thu', sat: 'fri' };
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -51,6 +57,6 @@ export function scheduleAllows(schedule: Schedule | undefined, at: Date, timezon
   const to = toMinutes(schedule.to);
   if (from < to) return schedule.days.includes(day) && minutes >= from && minutes < to;
   if (minutes >= from) return schedule.days.includes(day);
-  const yesterday = WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+  const yesterday = PREVIOUS_DAY[day];
   return minutes < to && schedule.days.includes(yesterday);
 }
