@@ -1,4 +1,5 @@
 // The local Lambda runtime with a stopwatch: same invokeLambda, counted per function (bench/cost only).
+import { CREDENTIAL_TYPES as types } from '../../functions/shared/credential-types.ts';
 import { invokeLambda as invokeReal } from '../../local/lambda-runtime.ts';
 
 export * from '../../local/lambda-runtime.ts';
@@ -7,14 +8,11 @@ export * from '../../local/lambda-runtime.ts';
  * The event-source filter CDK puts on the stream mapping (lib/panels.ts): in AWS a batch with no
  * matching record never invokes the function, so it is not counted here either.
  */
-let types;
 const matchesStreamFilter = (r) =>
   types.has(r.dynamodb?.NewImage?.type?.S) || types.has(r.dynamodb?.OldImage?.type?.S) ||
   (r.eventName === 'REMOVE' && r.dynamodb?.OldImage?.type?.S === 'access-event');
 
 export async function invokeLambda(fn, event) {
-  // Imported on first use: the domain reads its configuration when loaded, after the stack has set it.
-  types ??= (await import('../../functions/domain/credential-sets.ts')).CREDENTIAL_TYPES;
   if (fn === 'credential-stream' && !(event?.Records ?? []).some(matchesStreamFilter)) return invokeReal(fn, event);
   const started = performance.now();
   let failed = false;

@@ -1,3 +1,5 @@
+import { onFirstUse } from './on-first-use.ts';
+
 /** The photos bucket (entry photos and credential-set snapshots), as the domain needs it. */
 export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
@@ -14,13 +16,5 @@ export interface ObjectStore {
  * own in the bundle), not when the function loads: most requests never touch photos.
  */
 export function s3ObjectStore(bucket: string): ObjectStore {
-  let operations: Promise<ObjectStore> | undefined;
-  const s3 = () => (operations ??= import('./s3.ts').then((m) => m.s3Operations(bucket)));
-  return {
-    put: async (key, body, contentType) => (await s3()).put(key, body, contentType),
-    exists: async (key) => (await s3()).exists(key),
-    delete: async (key) => (await s3()).delete(key),
-    presignGet: async (key, seconds) => (await s3()).presignGet(key, seconds),
-    presignPut: async (key, contentType, seconds) => (await s3()).presignPut(key, contentType, seconds),
-  };
+  return onFirstUse(async () => (await import('./s3.ts')).s3Operations(bucket), { put: true, exists: true, delete: true, presignGet: true, presignPut: true });
 }

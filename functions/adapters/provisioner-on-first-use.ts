@@ -1,3 +1,4 @@
+import { onFirstUse } from './on-first-use.ts';
 import type { PanelProvisioner } from './panel-provisioner.ts';
 
 /**
@@ -6,10 +7,5 @@ import type { PanelProvisioner } from './panel-provisioner.ts';
  * when the panels function loads: its other routes never need them.
  */
 export function provisionerOnFirstUse(): PanelProvisioner {
-  let loaded: Promise<PanelProvisioner> | undefined;
-  const load = () => (loaded ??= import('./panel-provisioner.ts').then((m) => m.provisionerFromEnv()));
-  return {
-    provision: async (panelId, propertyId) => (await load()).provision(panelId, propertyId),
-    decommission: async (panelId, certificate) => (await load()).decommission(panelId, certificate),
-  };
+  return onFirstUse(async () => (await import('./panel-provisioner.ts')).provisionerFromEnv(), { provision: true, decommission: true });
 }

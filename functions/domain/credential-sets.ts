@@ -20,8 +20,7 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
  */
 export interface SetHead { version: number; digest: string; keyVersion: number }
 
-/** Item types whose changes reach the panels (defined beside the CDK stream filter that shares them). */
-export { CREDENTIAL_TYPES };
+/** Sort-key prefixes of the credential types (CREDENTIAL_TYPES) in a property's partition. */
 const CREDENTIAL_PREFIXES = ['PIN#', 'PASS#', 'VISITOR#'];
 /** Deltas cover at most this many versions; older panels resync in full. */
 const MAX_DELTA_VERSIONS = 200;

@@ -15,8 +15,9 @@ export interface PanelConnection {
   certificateArn?: string;
 }
 
-/** What is kept about a panel's identity, to take it away again. */
-export interface PanelCertificate { certificateId: string; certificateArn?: string }
+import type { PanelCertificate } from './records.ts';
+
+export type { PanelCertificate };
 
 export interface PanelProvisioner {
   /** A thing and a certificate that may connect as it; everything created is removed again if a later step fails. */

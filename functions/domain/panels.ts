@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { BoundedCache } from './bounded-cache.ts';
 import { keys, type Item } from '../adapters/lobby-table.ts';
 import type { PanelProvisioner } from './panel-provisioner.ts';
 import { notFound } from './errors.ts';
@@ -42,14 +43,11 @@ export async function panelRefById(stores: Stores, panelId: string): Promise<Pan
   if (!propertyId) {
     propertyId = await stores.panelRecords.propertyOf(panelId);
     if (!propertyId) return undefined;
-    const oldest = panelProperties.size >= PANEL_REF_CACHE_SIZE ? panelProperties.keys().next().value : undefined;
-    if (oldest !== undefined) panelProperties.delete(oldest);
     panelProperties.set(panelId, propertyId);
   }
   return { id: panelId, propertyId };
 }
-const PANEL_REF_CACHE_SIZE = 10_000;
-const panelProperties = new Map<string, string>();
+const panelProperties = new BoundedCache<string, string>(10_000);
 
 /** Resolves the panel behind an IoT thing name, wherever its property is; undefined when unknown or decommissioned. */
 export async function panelById(stores: Stores, panelId: string): Promise<Panel | undefined> {

@@ -48,12 +48,12 @@ const unknownCodesKey = (stores: Stores, panel: PanelRef) => {
  * property), then the redemption, conditional on the pass being active and unexpired
  * (so it needs no read of the pass first), which also gives the budget slot back.
  */
-async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest & { code: string }): Promise<ClaimResult | undefined> {
+async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest & { code: string }, record: Promise<Panel | undefined>): Promise<ClaimResult | undefined> {
   const budget = unknownCodesKey(stores, ref);
   // Every code asked about takes a slot first (atomically, so parallel guesses cannot overdraw);
   // only a grant gives it back.
   const [panel, throttled, reserved, sentinel, { settings }] = await Promise.all([
-    stores.panelRecords.get(ref),
+    record,
     overClaimLimit(stores, ref),
     stores.table.update({
       Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl',
@@ -115,18 +115,18 @@ function settled(pass: DeliveryPassItem, request: ClaimRequest, now: Date): Clai
  * courier in under 'allow-once-and-reconcile' claim afterwards with the time of
  * entry; a pass that was used twice that way is put on the audit trail.
  */
-export async function claimPass(stores: Stores, panel: PanelRef, request: ClaimRequest): Promise<ClaimResult | undefined> {
-  if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code });
+export async function claimPass(stores: Stores, panel: PanelRef, request: ClaimRequest, record = stores.panelRecords.get(panel)): Promise<ClaimResult | undefined> {
+  if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code }, record);
   // The message schema requires exactly one of code and credentialId.
   if (request.credentialId === undefined) throw new Error('pass claim: neither code nor credentialId');
-  return claimById(stores, panel, request, request.credentialId);
+  return claimById(stores, panel, request, request.credentialId, record);
 }
 
 /** Two serial round trips: every read at once (panel, throttle, pass, property), then the redemption. */
-async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, credentialId: string): Promise<ClaimResult | undefined> {
+async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, credentialId: string, record: Promise<Panel | undefined>): Promise<ClaimResult | undefined> {
   // Every claim counts against the panel's budget, offline ones too (a panel decides what it calls offline).
   const [panel, throttled, pass, { settings }] = await Promise.all([
-    stores.panelRecords.get(ref),
+    record,
     overClaimLimit(stores, ref),
     stores.table.get<DeliveryPassItem>(keys.property(ref.propertyId), `PASS#${credentialId}`),
     loadProperty(stores, ref.propertyId),

@@ -1,7 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { announce, applyCredentialChanges, CREDENTIAL_TYPES, type CredentialItem, type SetHead } from './credential-sets.ts';
+import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
+import { announce, applyCredentialChanges, type CredentialItem, type SetHead } from './credential-sets.ts';
 import type { Stores } from './stores.ts';
 
 const image = (value: unknown) => (value ? (unmarshall(value as Record<string, AttributeValue>) as CredentialItem) : undefined);

@@ -1,4 +1,5 @@
 import { ed25519FromSeed } from '../../iot/protocol/visitor-qr.ts';
+import { BoundedCache } from './bounded-cache.ts';
 import type { Stores } from './stores.ts';
 
 /**
@@ -11,7 +12,7 @@ export function visitorSigningKey(stores: Stores, propertyId: string, keyVersion
   // Built once per vault, property and key version (an Ed25519 key pair per announcement added up).
   let byVault = signingKeys.get(stores.vault);
   if (!byVault) {
-    byVault = new Map();
+    byVault = new BoundedCache(1_000);
     signingKeys.set(stores.vault, byVault);
   }
   const id = `${propertyId}/${keyVersion}`;
@@ -19,15 +20,12 @@ export function visitorSigningKey(stores: Stores, propertyId: string, keyVersion
   if (!key) {
     const { privateKey, publicKey } = ed25519FromSeed(stores.vault.derivedKey(`visitor-qr/${id}`));
     key = { kid: `k${keyVersion}`, privateKey, publicKey };
-    const oldest = byVault.size >= SIGNING_KEY_CACHE_SIZE ? byVault.keys().next().value : undefined;
-    if (oldest !== undefined) byVault.delete(oldest);
     byVault.set(id, key);
   }
   return key;
 }
 type SigningKey = { kid: string; privateKey: ReturnType<typeof ed25519FromSeed>['privateKey']; publicKey: ReturnType<typeof ed25519FromSeed>['publicKey'] };
-const SIGNING_KEY_CACHE_SIZE = 1_000;
-const signingKeys = new WeakMap<object, Map<string, SigningKey>>();
+const signingKeys = new WeakMap<object, BoundedCache<string, SigningKey>>();
 
 export function qrKeysFor(stores: Stores, propertyId: string, keyVersion: number): Record<string, string> {
   const keys: Record<string, string> = {};

@@ -6,7 +6,9 @@ import { recordCommandAck } from '../domain/commands.ts';
 import { recordHeartbeat } from '../domain/panels.ts';
 
 /** Events, command acks and heartbeats that panels publish. */
-export const handler = panelMessageHandler('panel-messages', async ({ stores, panel, channel, message }) => {
+export const handler = panelMessageHandler('panel-messages', async ({ stores, record, channel, message }) => {
+  const panel = await record;
+  if (!panel) return;
   if (channel === 'events') {
     const read = readMessage(panelMessages.events, message);
     if (!read.ok) return dropped(panel.id, channel, read);

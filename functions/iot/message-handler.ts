@@ -9,24 +9,20 @@ import type { Stores } from '../domain/stores.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { PanelRuleEvent } from './rules.ts';
 
-export type PanelMessageOperation = (args: { stores: Stores; panel: Panel; channel: string; message: unknown }) => Promise<void>;
-
 /**
- * For messages whose operation reads the panel's record together with its own reads (a
- * pass claim: two round trips instead of three): it gets the panel's ref only (cached,
- * usually no read) and returns false when the record turned out to be gone (decommissioned).
+ * An operation gets the panel's ref (cached per container, usually no read) and its record,
+ * whose read the shell has already started: an operation awaits it before acting (undefined:
+ * the panel was decommissioned, do nothing) or reads it together with its own reads (a pass
+ * claim: two round trips instead of three).
  */
-export interface PanelRefOperation {
-  wants(message: unknown): boolean;
-  run(args: { stores: Stores; panel: PanelRef; channel: string; message: unknown }): Promise<boolean>;
-}
+export type PanelMessageOperation = (args: { stores: Stores; panel: PanelRef; record: Promise<Panel | undefined>; channel: string; message: unknown }) => Promise<void>;
 
 /**
  * The shell of every topic-rule Lambda: resolve the panel from the topic, parse the
  * payload, run the operation. Bad messages are logged (without their content) and
  * dropped: IoT retries a failed async invoke, and a malformed one never improves.
  */
-export function panelMessageHandler(name: string, operation: PanelMessageOperation, refOperation?: PanelRefOperation) {
+export function panelMessageHandler(name: string, operation: PanelMessageOperation) {
   const unknownPanel = (event: PanelRuleEvent) => logger.warn('message from an unknown panel', { panelId: event.panelId, channel: event.channel });
   const run = async (event: PanelRuleEvent): Promise<void> => {
     const started = Date.now();
@@ -34,6 +30,10 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
     const stores = await loadStores();
     const ref = await panelRefById(stores, event.panelId);
     if (!ref) return unknownPanel(event);
+    // The record, not the cached ref, says whether the panel still exists.
+    const record = stores.panelRecords.get(ref);
+    // Observed here too: a message that is not JSON never awaits it.
+    record.catch(() => undefined);
     let message: unknown;
     try {
       message = JSON.parse(Buffer.from(event.payload, 'base64').toString('utf8'));
@@ -42,14 +42,8 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
       return;
     }
     try {
-      if (refOperation?.wants(message)) {
-        if (!(await refOperation.run({ stores, panel: ref, channel: event.channel, message }))) return unknownPanel(event);
-      } else {
-        // The record, not the cached ref, says whether the panel still exists.
-        const record = await stores.panelRecords.get(ref);
-        if (!record) return unknownPanel(event);
-        await operation({ stores, panel: record, channel: event.channel, message });
-      }
+      await operation({ stores, panel: ref, record, channel: event.channel, message });
+      if (!(await record)) return unknownPanel(event);
     } catch (error) {
       // A domain refusal of this message will refuse it again on every retry: log it and drop it.
       // A conflict may clear (state changed meanwhile): rethrown, so IoT retries, then parks it.

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { asArray, type Json, referencedIds } from './template-json.ts';
 import { type Capability, capabilities, capabilitiesOf, type LambdaName, talksToIotData } from '../../functions/capabilities.ts';
 import { routes } from '../../functions/http/routes.ts';
 import { panelTopicRoot } from '../../iot/protocol/topics.ts';
@@ -12,8 +13,6 @@ import { IOT_DATA_ENDPOINT_VARIABLE, RULE_DRIVEN_FUNCTIONS } from '../../lib/pan
  * its trigger come with, no more and no less. A grant made by hand in lib/ beside the table,
  * or a capability that grants nothing (or something else), fails here.
  */
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON
-type Json = any;
 
 const STACK = 'Lobby-dev';
 const TOPIC_ROOT = panelTopicRoot('dev');
@@ -25,7 +24,6 @@ beforeAll(() => {
   resources = Template.fromStack(stack).toJSON().Resources;
 }, 120_000);
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const constructId = (fn: string) => fn.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
 const apiFunctions = new Set<string>(routes.map((route) => route.fn));
 const scope = (fn: LambdaName) => (apiFunctions.has(fn) ? 'Api' : 'Panels');
@@ -36,15 +34,6 @@ function idAt(path: string): string {
   return found[0]![0];
 }
 
-function referencedIds(value: Json, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) referencedIds(v, into);
-  else if (value && typeof value === 'object') {
-    if (typeof value.Ref === 'string') into.add(value.Ref);
-    if (Array.isArray(value['Fn::GetAtt'])) into.add(value['Fn::GetAtt'][0]);
-    for (const v of Object.values(value)) referencedIds(v, into);
-  }
-  return into;
-}
 
 /**
  * A statement as its "action -> resource" pairs: CDK merges statements that share actions

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Json } from './template-json.ts';
 import { isAllowed } from '../../iot/policy/evaluate.ts';
 import { IOT_POLICY_MAX_CHARS, panelPolicyDocument, policySize } from '../../iot/policy/panel-policy.ts';
 import { iotArn } from '../../iot/policy/policy-document.ts';
@@ -14,8 +15,6 @@ import { RULE_DRIVEN_FUNCTIONS } from '../../lib/panels.ts';
  * side by side, a panel policy IoT accepts, no silent failure, no silent alarm, the cost
  * defaults. Bundling is skipped (stack.test.ts covers it); cdk-nag runs on every synth.
  */
-// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, read by path; each assertion checks the shape it reads
-type Json = any;
 const dirs: string[] = [];
 
 interface Synth { stack: string; resources: Record<string, Json>; outputs: Record<string, Json>; report: Json; error?: unknown }

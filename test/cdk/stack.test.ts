@@ -5,6 +5,7 @@ import type { App } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asArray, type Json, referencedIds } from './template-json.ts';
 import { tableDefinitions } from '../../functions/adapters/table-definitions.ts';
 import { OPERATORS_GROUP } from '../../functions/http/caller.ts';
 import { routeKey, routes } from '../../functions/http/routes.ts';
@@ -41,8 +42,6 @@ const panelRules = panelRulesFor(TOPIC_ROOT, 'dev');
  *
  * LOBBY_CDK_TEST_BUNDLING=0 skips the esbuild bundling (~15-20 s) for a faster loop.
  */
-// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, read by path; each assertion checks the shape it reads
-type Json = any;
 
 /** What `cdk synth` adds by default: construct paths and asset paths in the template metadata. */
 const CLI_CONTEXT = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true };
@@ -95,18 +94,7 @@ function ofType(type: string): Array<[string, Json]> {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
-/** Logical ids a template fragment references with Ref or Fn::GetAtt. */
-function referencedIds(value: Json, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) referencedIds(v, into);
-  else if (value && typeof value === 'object') {
-    if (typeof value.Ref === 'string') into.add(value.Ref);
-    if (Array.isArray(value['Fn::GetAtt'])) into.add(value['Fn::GetAtt'][0]);
-    for (const v of Object.values(value)) referencedIds(v, into);
-  }
-  return into;
-}
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 const fnNames = [...new Set(routes.map((route) => route.fn))];
 /** 'delivery-pins' -> 'DeliveryPins' (the construct id lib/api.ts uses). */

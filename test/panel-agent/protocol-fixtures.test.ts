@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { protocolFixture, protocolFixtureNames } from '../support/protocol-fixtures.ts';
 import { readMessage, replyTo, snapshotDownload } from '../../iot/protocol/messages.ts';
 import { shadowDelta, shadowGetAccepted } from '../../iot/protocol/shadow.ts';
 import type { AccessRecorder, Decided } from '../../iot/panel/access-recorder.ts';
@@ -16,8 +16,6 @@ import { RemoteUnlock } from '../../iot/panel/remote-unlock.ts';
  * documents (shadow-sync.ts), commands (remote-unlock.ts, driven here for real). The cloud
  * side reads the same files in test/panel-protocol/fixtures.test.ts.
  */
-const dir = new URL('../fixtures/panel-protocol/', import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
 
 const panelReads = {
   'reply-sync-current': replyTo['credentials.sync'],
@@ -34,18 +32,18 @@ const notReadHere = /^(request-|event-|ack-|heartbeat|shadow-desired|command-)/;
 
 describe('panel protocol fixtures, panel side', () => {
   it('every fixture the panel receives is read here', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const files = protocolFixtureNames();
     expect(files.filter((f) => !(f in panelReads) && !notReadHere.test(f))).toEqual([]);
   });
 
   for (const [name, schema] of Object.entries(panelReads)) {
     it(`${name} parses with the agent's schema`, () => {
-      expect(readMessage(schema, fixture(name))).toMatchObject({ ok: true });
+      expect(readMessage(schema, protocolFixture(name))).toMatchObject({ ok: true });
     });
   }
 
   it('a delta keeps entries whole (a newer field stays, the digest covers it); a malformed entry is refused', () => {
-    const delta = fixture('reply-sync-delta') as { upserts: Array<Record<string, unknown>> };
+    const delta = protocolFixture('reply-sync-delta') as { upserts: Array<Record<string, unknown>> };
     delta.upserts[0]!.addedLater = 'x';
     const read = readMessage(replyTo['credentials.sync'], delta);
     expect(read.ok && read.message.ok && read.message.kind === 'delta' && read.message.upserts[0]).toMatchObject({ addedLater: 'x' });
@@ -53,8 +51,8 @@ describe('panel protocol fixtures, panel side', () => {
   });
 
   it('a reply of the wrong shape or of another major is not taken for an answer', () => {
-    expect(readMessage(replyTo['pass.claim'], { ...(fixture('reply-pass-claim') as object), decision: 'maybe' })).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(readMessage(replyTo['pass.claim'], { ...(fixture('reply-pass-claim') as object), protocolVersion: '2.0' })).toMatchObject({ ok: false, reason: 'unsupported-version' });
+    expect(readMessage(replyTo['pass.claim'], { ...(protocolFixture('reply-pass-claim') as object), decision: 'maybe' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(readMessage(replyTo['pass.claim'], { ...(protocolFixture('reply-pass-claim') as object), protocolVersion: '2.0' })).toMatchObject({ ok: false, reason: 'unsupported-version' });
   });
 
   async function unlocker() {
@@ -78,12 +76,12 @@ describe('panel protocol fixtures, panel side', () => {
 
   it('commands: the fixture and a newer minor open the door once; the next major, a bad shape or garbage never do', async () => {
     const u = await unlocker();
-    await u.send(fixture('command-unlock'));
-    await u.send(fixture('command-unlock-newer-minor'));
+    await u.send(protocolFixture('command-unlock'));
+    await u.send(protocolFixture('command-unlock-newer-minor'));
     expect(u.recorded.map((d) => d.commandId)).toEqual(['cmd_01JD8X3Q5C9V2M4N6P8R0T1W4A', 'cmd_01JD8X3Q5C9V2M4N6P8R0T1W4C']);
     expect(u.acks).toHaveLength(2);
-    await u.send(fixture('command-unlock-next-major'));
-    await u.send({ ...(fixture('command-unlock') as object), commandId: 'cmd_x', type: 'open-everything' });
+    await u.send(protocolFixture('command-unlock-next-major'));
+    await u.send({ ...(protocolFixture('command-unlock') as object), commandId: 'cmd_x', type: 'open-everything' });
     await u.send('{not json');
     expect(u.recorded).toHaveLength(2);
     expect(u.acks).toHaveLength(2);

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protocolFixture, protocolFixtureNames } from '../support/protocol-fixtures.ts';
 import { commandAck, panelMessages, panelRequest, readMessage, replyTo, unlockCommand } from '../../iot/protocol/messages.ts';
 import { credentialsShadowState } from '../../iot/protocol/shadow.ts';
 import { call, newProperty, type TestProperty } from '../support/api.ts';
@@ -11,8 +11,6 @@ import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
  * the real cloud's replies to the request fixtures parse as those replies. The panel side reads
  * the same files in test/panel-agent/protocol-fixtures.test.ts.
  */
-const dir = new URL('../fixtures/panel-protocol/', import.meta.url);
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
 
 /** What the cloud reads each fixture with; every fixture file must be here. */
 const cloudSchemas = {
@@ -39,22 +37,22 @@ const panelOnly = new Set(['shadow-get-accepted', 'shadow-delta']); // documents
 
 describe('panel protocol fixtures, cloud side', () => {
   it('every fixture has a schema on this side (or is a document only the panel reads)', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const files = protocolFixtureNames();
     expect(files.filter((f) => !(f in cloudSchemas) && !panelOnly.has(f))).toEqual([]);
   });
 
   for (const [name, schema] of Object.entries(cloudSchemas)) {
     it(`${name} ${name.endsWith('next-major') ? 'is refused' : 'parses'} with the cloud's schema`, () => {
-      const read = readMessage(schema, fixture(name));
+      const read = readMessage(schema, protocolFixture(name));
       if (name.endsWith('next-major')) expect(read).toMatchObject({ ok: false, reason: 'unsupported-version', version: '2.0' });
       else expect(read).toMatchObject({ ok: true, message: { protocolVersion: expect.stringMatching(/^1\.\d+$/) } });
     });
   }
 
   it('a message from before versioning is 1.0; a newer minor loses the fields it added', () => {
-    const { protocolVersion: _, ...old } = fixture('ack-command');
+    const { protocolVersion: _, ...old } = protocolFixture('ack-command');
     expect(readMessage(commandAck, old)).toMatchObject({ ok: true, message: { protocolVersion: '1.0' } });
-    const read = readMessage(unlockCommand, fixture('command-unlock-newer-minor'));
+    const read = readMessage(unlockCommand, protocolFixture('command-unlock-newer-minor'));
     expect(read.ok && 'reasonText' in read.message).toBe(false);
   });
 });
@@ -74,7 +72,7 @@ describe('panel protocol fixtures, the real cloud answers in the fixtures\' shap
 
   it('credentials.sync and photo.upload-url replies parse with the reply schemas, versioned', async () => {
     for (const [name, op] of [['request-credentials-sync', 'credentials.sync'], ['request-photo-upload-url', 'photo.upload-url']] as const) {
-      const { requestId: _, ...request } = fixture(name);
+      const { requestId: _, ...request } = protocolFixture(name);
       const reply = await panel.request({ ...request, haveVersion: 0, haveKeyVersion: 0 }, 20_000);
       const read = readMessage(replyTo[op], reply);
       expect(read, `${op}: ${JSON.stringify(read)}`).toMatchObject({ ok: true, message: { ok: true, protocolVersion: '1.0' } });
@@ -82,7 +80,7 @@ describe('panel protocol fixtures, the real cloud answers in the fixtures\' shap
   });
 
   it('a request of the next major gets unsupported-protocol-version', async () => {
-    const { requestId: _, ...request } = fixture('request-credentials-sync');
+    const { requestId: _, ...request } = protocolFixture('request-credentials-sync');
     expect(await panel.request({ ...request, protocolVersion: '2.0' }, 20_000)).toMatchObject({ ok: false, error: 'unsupported-protocol-version' });
   });
 });
