@@ -1,4 +1,4 @@
-import { panelRequest, PROTOCOL_VERSION, readMessage, type PanelRequest, type PanelResponse, type ReadResult } from '../../iot/protocol/messages.ts';
+import { panelRequest, readMessage, type PanelRequest, type PanelResponse, type ReadResult } from '../../iot/protocol/messages.ts';
 import { panelTopics } from '../../iot/protocol/topics.ts';
 import { count, logger } from '../http/observability.ts';
 import { panelMessageHandler } from '../iot/message-handler.ts';
@@ -19,7 +19,7 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
   // Read even from an invalid request, so the panel can match the refusal to its call.
   const requestId = typeof message === 'object' && message !== null && 'requestId' in message && typeof message.requestId === 'string' ? message.requestId.slice(0, 64) : 'unknown';
   const response = await answer(stores, panel, record, parsed, requestId);
-  if (response) await stores.panels.publish(panelTopics(panel.id).responses, { protocolVersion: PROTOCOL_VERSION, ...response });
+  if (response) await stores.panels.publish(panelTopics(panel.id).responses, response);
 });
 
 /** The reply to one request; undefined when the panel turned out to be decommissioned. */

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../iot/protocol/version.ts';
 import { codeHash, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { call, expectOk, newProperty, present, randomPin, type TestProperty } from '../support/api.ts';
 import type { AccessEvent, Command, CreatedDeliveryPin, CreatedPanel, DeliveryPin, Page, Panel, PhotoUrlReply, Property, SetSnapshot, SyncFull, SyncReply, UnlockAccepted, UnlockCommandMessage, WithSync } from '../support/contract.ts';
@@ -143,7 +144,7 @@ describe('panel protocol, cloud side', () => {
     expect(sent.status).toBe(202);
     expect(Date.parse(sent.body.expiresAt)).toBeGreaterThan(Date.now());
     const command = await panel.next<UnlockCommandMessage>(topic('commands'), (c) => c.commandId === sent.body.commandId);
-    expect(command).toMatchObject({ type: 'unlock', expiresAt: sent.body.expiresAt });
+    expect(command).toMatchObject({ type: 'unlock', expiresAt: sent.body.expiresAt, protocolVersion: PROTOCOL_VERSION });
     const path = `/properties/${p.id}/panels/${panelId}/commands/${sent.body.commandId}`;
     expect((await call<Command>('GET', path, { token: p.tokens.resident })).body.status).toBe('sent');
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId: ulid() });

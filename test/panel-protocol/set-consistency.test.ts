@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '../../iot/protocol/version.ts';
 import { GetThingShadowCommand, IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -28,10 +29,11 @@ let p: TestProperty;
 let panel: CreatedPanel;
 const iotData = () => new IoTDataPlaneClient({ endpoint: stack().iotDataEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
-async function desiredVersion(panelId: string): Promise<number | undefined> {
+async function desiredState(panelId: string): Promise<{ version?: number; protocolVersion?: string } | undefined> {
   const out = await iotData().send(new GetThingShadowCommand({ thingName: panelId, shadowName: 'credentials' }));
-  return JSON.parse(Buffer.from(out.payload!).toString()).state?.desired?.version;
+  return JSON.parse(Buffer.from(out.payload ?? []).toString()).state?.desired;
 }
+const desiredVersion = async (panelId: string) => (await desiredState(panelId))?.version;
 
 /** The SDK's marshalled attribute values and aws-lambda's stream image are one wire shape declared twice. */
 type StreamImage = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
@@ -82,6 +84,8 @@ describe('a failed panel announcement is not lost', () => {
     expect((await loadSetHead(stores, p.id)).version).toBe(head.version);
     expect(retry.announced).toEqual([{ panelId: panel.id, version: head.version }]);
     expect(await desiredVersion(panel.id)).toBe(head.version);
+    // What the cloud writes into desired says which protocol it speaks, so a panel can refuse another major.
+    expect((await desiredState(panel.id))?.protocolVersion).toBe(PROTOCOL_VERSION);
   });
 
   it('a failure on one property does not fail the others in the batch (only the earliest failed record is retried)', async () => {
