@@ -1,0 +1,82 @@
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { PushPlatform, PushSender } from '../domain/call-ports.ts';
+import { conflict } from '../domain/errors.ts';
+import { onFirstUse } from './on-first-use.ts';
+
+/**
+ * App pushes through Amazon SNS mobile push: one platform application per platform (APNs VoIP,
+ * FCM), one platform endpoint per registered device. CDK sets the application ARNs from context;
+ * an unset one means that platform's pushes are off. The SNS client is imported on first use.
+ */
+export interface PushApplications {
+  apns?: string;
+  fcm?: string;
+}
+
+export const pushApplicationsFromEnv = (): PushApplications => ({
+  apns: process.env.LOBBY_PUSH_APNS_ARN || undefined,
+  fcm: process.env.LOBBY_PUSH_FCM_ARN || undefined,
+});
+
+/** What an app is told: the call id only; it reads the call (and who may see it) over the API. */
+export function callPushMessage(callId: string): string {
+  const data = JSON.stringify({ callId });
+  // MessageStructure json: SNS picks the key of the endpoint's platform; `default` is required.
+  return JSON.stringify({
+    default: data,
+    APNS_VOIP: data,
+    APNS_VOIP_SANDBOX: data,
+    GCM: JSON.stringify({ fcmV1Message: { message: { data: { callId }, android: { priority: 'HIGH', ttl: '30s' } } } }),
+  });
+}
+
+/** The platform named in an endpoint ARN: arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<app>/<id>. */
+const platformOf = (endpointArn: string) => endpointArn.split(':').at(-1)?.split('/')[1] ?? '';
+
+let client: SNSClient | undefined;
+
+async function snsOperations(applications: PushApplications): Promise<PushSender> {
+  const sns = await import('@aws-sdk/client-sns');
+  client ??= new sns.SNSClient({});
+  const c = client;
+  return {
+    async register(platform: PushPlatform, token: string) {
+      const application = applications[platform];
+      if (!application) throw conflict(`app push is not set up for ${platform} in this deployment`, 'push-not-configured');
+      const out = await c.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: token }));
+      if (!out.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
+      return out.EndpointArn;
+    },
+    async unregister(endpoint: string) {
+      // DeleteEndpoint is idempotent in SNS: a gone endpoint is not an error.
+      await c.send(new sns.DeleteEndpointCommand({ EndpointArn: endpoint }));
+    },
+    async sendCallPush(endpoint: string, push: { callId: string; propertyId: string }) {
+      const message = callPushMessage(push.callId);
+      const apns = platformOf(endpoint).startsWith('APNS');
+      try {
+        await c.send(new sns.PublishCommand({
+          TargetArn: endpoint,
+          MessageStructure: 'json',
+          Message: message,
+          // A VoIP push wakes the app into CallKit; APNs requires the push type for it.
+          MessageAttributes: apns
+            ? {
+                'AWS.SNS.MOBILE.APNS.PUSH_TYPE': { DataType: 'String', StringValue: 'voip' },
+                'AWS.SNS.MOBILE.APNS.PRIORITY': { DataType: 'String', StringValue: '10' },
+              }
+            : undefined,
+        }));
+        return 'sent';
+      } catch (error) {
+        // Disabled (the platform said the token is dead) or deleted: the device is gone.
+        if (error instanceof sns.EndpointDisabledException || error instanceof sns.NotFoundException) return 'gone';
+        throw error;
+      }
+    },
+  };
+}
+
+export function snsPushSender(applications: PushApplications = pushApplicationsFromEnv()): PushSender {
+  return onFirstUse(() => snsOperations(applications), { register: true, unregister: true, sendCallPush: true });
+}
