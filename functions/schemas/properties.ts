@@ -15,6 +15,8 @@ export const propertySettings = z.strictObject({
   maxActivePassesPerResident: z.number().int().min(1).max(500),
   /** How long audit records are kept (DynamoDB TTL). */
   auditRetentionDays: z.number().int().min(30).max(3650),
+  /** How long a call from a panel rings before it is missed. */
+  callRingSeconds: z.number().int().min(10).max(120),
 });
 export type PropertySettings = z.infer<typeof propertySettings>;
 
@@ -28,6 +30,7 @@ export const defaultSettings: PropertySettings = {
   offlinePassPolicy: 'deny',
   maxActivePassesPerResident: 50,
   auditRetentionDays: 400,
+  callRingSeconds: 30,
 };
 
 export const patchSettingsBody = propertySettings

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { accessMethod, isoTime, ulidString } from './credential-entry.ts';
 import { protocolVersion } from './version.ts';
+import { callRequests } from './calls.ts';
 
 /**
  * The panel protocol's messages, one schema each; both ends parse with these, so a panel
@@ -48,7 +49,7 @@ export const claimRequest = z
   .refine((c) => !(c.offline && c.code !== undefined), 'an offline claim names its credential');
 
 /** panel -> cloud, on `requests`; the reply comes on `responses` with the same requestId (replies.ts). */
-export const panelRequest = z.discriminatedUnion('op', [syncRequest, photoUrlRequest, claimRequest]);
+export const panelRequest = z.discriminatedUnion('op', [syncRequest, photoUrlRequest, claimRequest, ...callRequests]);
 export type PanelRequest = z.input<typeof panelRequest>;
 export type PanelRequestOp = PanelRequest['op'];
 
@@ -59,6 +60,8 @@ export const unlockCommand = z.object({
   type: z.literal('unlock'),
   issuedAt: isoTime,
   expiresAt: isoTime,
+  /** An unlock opened from a call (1.0 addition, optional): the panel records it as method "call" with the call id. */
+  callId: z.string().max(64).optional(),
 });
 export type UnlockCommand = z.input<typeof unlockCommand>;
 
@@ -86,4 +89,5 @@ export const panelMessages = { events: accessEvent, acks: commandAck, heartbeat 
 
 export { PROTOCOL_VERSION, readMessage, type ReadResult } from './version.ts';
 export * from './replies.ts';
+export * from './calls.ts';
 export { credentialsShadowState, type CredentialsShadowState } from './shadow.ts';

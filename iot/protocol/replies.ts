@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { heldCredentialEntry, isoTime, type CredentialEntry } from './credential-entry.ts';
 import { protocolVersion } from './version.ts';
+import { callStartResponse, callStatusResponse, directoryResponse, type CallStartResponse, type CallStatusResponse, type DirectoryResponse } from './calls.ts';
 
 /**
  * cloud -> panel, on `responses`: the reply to one request, matched by requestId. A panel
@@ -37,6 +38,10 @@ export const replyTo = {
   'credentials.sync': z.union([syncResponse, errorResponse]),
   'photo.upload-url': z.union([photoUrlResponse, errorResponse]),
   'pass.claim': z.union([claimResponse, errorResponse]),
+  'directory.sync': z.union([directoryResponse, errorResponse]),
+  'call.start': z.union([callStartResponse, errorResponse]),
+  'call.timeout': z.union([callStatusResponse, errorResponse]),
+  'call.end': z.union([callStatusResponse, errorResponse]),
 } as const;
 export type ReplyTo = { [Op in keyof typeof replyTo]: z.output<(typeof replyTo)[Op]> };
 
@@ -50,4 +55,4 @@ export type SyncResponse = WithEntries<z.input<typeof syncResponse>>;
 export type PhotoUrlResponse = z.input<typeof photoUrlResponse>;
 export type ClaimResponse = z.input<typeof claimResponse>;
 export type ErrorResponse = z.input<typeof errorResponse>;
-export type PanelResponse = SyncResponse | PhotoUrlResponse | ClaimResponse | ErrorResponse;
+export type PanelResponse = SyncResponse | PhotoUrlResponse | ClaimResponse | ErrorResponse | DirectoryResponse | CallStartResponse | CallStatusResponse;

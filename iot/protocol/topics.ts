@@ -33,6 +33,8 @@ export const panelTopics = (panelId: string, root: string = PANEL_TOPIC_ROOT) =>
     responses: `${base}/responses`,
     /** cloud -> panel: unlock commands (never shadow state: a stale unlock must not run). */
     commands: `${base}/commands`,
+    /** cloud -> panel: the state of the panel's calls (ringing, accepted, declined, missed, ended). */
+    calls: `${base}/calls`,
     /** panel -> cloud: command outcomes. */
     acks: `${base}/acks`,
     /** panel -> cloud: liveness and the credential-set version the panel holds. */

@@ -1,0 +1,220 @@
+import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository, QueuedNotification } from '../domain/call-records.ts';
+import type { LobbyTable } from './lobby-table.ts';
+import { keys, withoutKeys } from './table-keys.ts';
+
+/*
+ * Calls in the Lobby table, under their property:
+ *   CALL#<callId>                 the call (ids are ULIDs: newest first is a reverse query)
+ *   RINGING#<ringUntil>#<callId>  while it rings: what the missed-call sweep reads (a few items, not every call)
+ *   NOTIF#<id>                    notification records (issue 11 delivers them)
+ *   DEVICE#<userId>#<deviceId>    app push devices
+ * The unlock a call opens is an ordinary command item (CMD#<commandId>, domain/commands.ts's
+ * layout), so the panel's ack settles it like any remote unlock.
+ */
+const pk = keys.property;
+const callKey = (ref: CallRef) => ({ pk: pk(ref.propertyId), sk: `CALL#${ref.id}` });
+const ringingKey = (call: Pick<Call, 'propertyId' | 'id' | 'ringUntil'>) => ({ pk: pk(call.propertyId), sk: `RINGING#${call.ringUntil}#${call.id}` });
+const deviceKey = (propertyId: string, userId: string, deviceId: string) => ({ pk: pk(propertyId), sk: `DEVICE#${userId}#${deviceId}` });
+/** Command items live 7 days (domain/commands.ts does the same). */
+const COMMAND_KEEP_SECONDS = 7 * 86400;
+/** Calls and their notifications are kept a year. */
+const CALL_KEEP_SECONDS = 365 * 86400;
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+const toCall = (raw: Record<string, unknown>) => withoutKeys(raw) as unknown as Call;
+const failedCondition = (error: Error) => {
+  if (error.name === 'ConditionalCheckFailedException') return false;
+  throw error;
+};
+type Cancelled = Error & { CancellationReasons?: Array<{ Code?: string }> };
+/**
+ * One transaction; false when a condition refused it. Two transactions on one item at once may
+ * both be cancelled (TransactionConflict, neither refused): tried again, so a race has one winner.
+ */
+async function commit(table: LobbyTable, items: Parameters<LobbyTable['transact']>[0]): Promise<boolean> {
+  for (let tryNo = 0; ; tryNo++) {
+    try {
+      await table.transact(items);
+      return true;
+    } catch (err) {
+      const error = err as Cancelled;
+      if (error.name !== 'TransactionCanceledException') throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      if (!reasons.some((r) => r.Code === 'TransactionConflict') || tryNo >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (tryNo + 1)));
+    }
+  }
+}
+
+export function callRepository(table: LobbyTable): CallRepository {
+  return {
+    async get(ref) {
+      const raw = await table.get(callKey(ref).pk, callKey(ref).sk);
+      return raw && toCall(raw);
+    },
+    async page(propertyId, query) {
+      const filters: string[] = [];
+      const values: Record<string, unknown> = {};
+      const names: Record<string, string> = {};
+      if (query.status) { filters.push('#status = :status'); names['#status'] = 'status'; values[':status'] = query.status; }
+      if (query.unit !== undefined) { filters.push('#unit = :unit'); names['#unit'] = 'unit'; values[':unit'] = query.unit; }
+      const page = await table.query({
+        pk: pk(propertyId), skPrefix: 'CALL#', limit: query.limit, cursor: query.cursor, newestFirst: true,
+        filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
+      });
+      return { items: page.items.map(toCall), nextCursor: page.nextCursor };
+    },
+    async start(call) {
+      await table.transact([
+        { Put: { Item: { ...callKey(call), type: 'call', ...call, expiresAtEpoch: epoch(call.startedAt) + CALL_KEEP_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { Item: { ...ringingKey(call), type: 'call-ringing', callId: call.id, ringUntil: call.ringUntil, expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS } } },
+      ]);
+    },
+    accept(call, answeredBy, at) {
+      // One conditional update: only one can see `ringing`, the race's loser gets false.
+      return table.update({
+        Key: callKey(call),
+        UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by',
+        ConditionExpression: '#status = :ringing AND ringUntil > :at',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy },
+      }).then(async () => {
+        // Off the ringing list (the sweep would find the call accepted and leave it anyway).
+        await table.delete(ringingKey(call).pk, ringingKey(call).sk);
+        return true;
+      }, failedCondition);
+    },
+    finish(call, from, to, at, answeredBy) {
+      return commit(table, [
+        { Update: {
+          Key: callKey(call),
+          UpdateExpression: 'SET #status = :to, endedAt = :at',
+          ConditionExpression: answeredBy === undefined ? '#status = :from' : '#status = :from AND answeredBy = :by',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ...(answeredBy === undefined ? {} : { ':by': answeredBy }) },
+        } },
+        { Delete: { Key: ringingKey(call) } },
+      ]);
+    },
+    miss(call, at, notifications) {
+      return commit(table, [
+        { Update: {
+          Key: callKey(call),
+          UpdateExpression: 'SET #status = :missed, endedAt = :at',
+          ConditionExpression: '#status = :ringing AND ringUntil <= :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':missed': 'missed', ':ringing': 'ringing', ':at': at },
+        } },
+        { Delete: { Key: ringingKey(call) } },
+        ...notifications.map((n: QueuedNotification) => ({ Put: { Item: { pk: pk(n.propertyId), sk: `NOTIF#${n.id}`, type: 'notification', ...n, expiresAtEpoch: epoch(n.createdAt) + CALL_KEEP_SECONDS } } })),
+      ]);
+    },
+    openDoor(call, answeredBy, unlock, at) {
+      return commit(table, [
+        { Update: {
+          Key: callKey(call),
+          UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
+          ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': unlock.commandId },
+        } },
+        { Put: { Item: {
+          pk: pk(call.propertyId), sk: keys.command(unlock.commandId), type: 'command', id: unlock.commandId, panelId: call.panelId,
+          status: 'sent', issuedBy: answeredBy, issuedAt: unlock.issuedAt, expiresAt: unlock.expiresAt, callId: call.id,
+          expiresAtEpoch: epoch(unlock.issuedAt) + COMMAND_KEEP_SECONDS,
+        }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ]);
+    },
+    async overdue(propertyId, at) {
+      const page = await table.query<{ callId: string; ringUntil: string; pk: string; sk: string }>({ pk: pk(propertyId), skPrefix: 'RINGING#', skBetween: ['RINGING#', `RINGING#${at}~`], limit: 100 });
+      return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId, id: i.callId }));
+    },
+    async notifications(propertyId, query) {
+      const page = await table.query({
+        pk: pk(propertyId), skPrefix: 'NOTIF#', limit: query.limit, cursor: query.cursor, newestFirst: true,
+        filter: query.residentId !== undefined ? { expression: 'residentId = :r', values: { ':r': query.residentId } } : undefined,
+      });
+      return { items: page.items.map((raw) => withoutKeys(raw) as unknown as QueuedNotification), nextCursor: page.nextCursor };
+    },
+    async doorEvent(propertyId, commandId) {
+      const raw = await table.get<{ eventId?: string | null; pk: string; sk: string }>(pk(propertyId), keys.command(commandId));
+      return raw?.eventId ?? undefined;
+    },
+  };
+}
+
+interface ResidentItem { id: string; userId: string; name: string; unit: string; email?: string; phone?: string; notify?: Callee['deliveries']; notifyCalls?: Callee['calls']; movedOutAt?: string }
+
+const toCallee = (r: ResidentItem): Callee => ({
+  residentId: r.id, userId: r.userId, name: r.name, unit: r.unit, email: r.email, phone: r.phone,
+  calls: r.notifyCalls ?? ['app'], deliveries: r.notify ?? ['app'],
+});
+
+/** Units are matched as people type them: case and surrounding space do not matter. */
+const sameUnit = (a: string, b: string) => a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
+
+/** The resident records (people.ts's layout, RESIDENT#<id>) as calls and the `me` routes read and change them. */
+export function calleeDirectory(table: LobbyTable): CalleeDirectory {
+  const living = async (propertyId: string) =>
+    (await table.queryAll<ResidentItem & { pk: string; sk: string }>(pk(propertyId), keys.resident(''))).filter((r) => !r.movedOutAt);
+  return {
+    async ofUnit(propertyId, unit) {
+      return (await living(propertyId)).filter((r) => sameUnit(r.unit, unit)).map(toCallee);
+    },
+    async all(propertyId) {
+      return (await living(propertyId)).map(toCallee);
+    },
+    async get(propertyId, residentId) {
+      const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
+      return raw && !raw.movedOutAt ? toCallee(raw) : undefined;
+    },
+    update(propertyId, residentId, patch) {
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const set = (attr: string, value: unknown) => { names[`#${attr}`] = attr; values[`:${attr}`] = value; sets.push(`#${attr} = :${attr}`); };
+      if (patch.name !== undefined) set('name', patch.name);
+      for (const attr of ['email', 'phone'] as const) {
+        const value = patch[attr];
+        if (value === null) { names[`#${attr}`] = attr; removes.push(`#${attr}`); } else if (value !== undefined) set(attr, value);
+      }
+      if (patch.calls !== undefined) set('notifyCalls', patch.calls);
+      if (patch.deliveries !== undefined) set('notify', patch.deliveries);
+      if (sets.length + removes.length === 0) return Promise.resolve(true);
+      return table.update({
+        Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(movedOutAt)',
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      }).then(async () => {
+        // The directory searches "name unit" in lower case (people.ts): keep it in step with a new name.
+        if (patch.name !== undefined) {
+          const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
+          if (raw) await table.update({ Key: { pk: pk(propertyId), sk: keys.resident(residentId) }, UpdateExpression: 'SET #search = :s', ExpressionAttributeNames: { '#search': 'search' }, ExpressionAttributeValues: { ':s': `${raw.name} ${raw.unit}`.toLowerCase() } });
+        }
+        return true;
+      }, failedCondition);
+    },
+  };
+}
+
+export function deviceRepository(table: LobbyTable): DeviceRepository {
+  return {
+    async add(device) {
+      await table.put({ ...deviceKey(device.propertyId, device.userId, device.id), type: 'device', ...device }, 'attribute_not_exists(pk)');
+    },
+    async get(propertyId, userId, deviceId) {
+      const raw = await table.get(deviceKey(propertyId, userId, deviceId).pk, deviceKey(propertyId, userId, deviceId).sk);
+      return raw && (withoutKeys(raw) as unknown as Device);
+    },
+    async remove(propertyId, userId, deviceId) {
+      await table.delete(deviceKey(propertyId, userId, deviceId).pk, deviceKey(propertyId, userId, deviceId).sk);
+    },
+    async ofUser(propertyId, userId) {
+      return (await table.queryAll(pk(propertyId), `DEVICE#${userId}#`)).map((raw) => withoutKeys(raw) as unknown as Device);
+    },
+  };
+}
