@@ -1,15 +1,17 @@
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type BundlingOptions, DockerImage, Duration, type ILocalBundling, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, type CfnFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ApplicationLogLevel, Architecture, type CfnFunction, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { handlerFile } from '../functions/http/handler-files.ts';
+import { bundleFunction, projectRoot } from './bundling.ts';
 import { lobbySettings } from './settings.ts';
 
-export const projectRoot = join(import.meta.dirname, '..');
+export { projectRoot };
 export const functionsDir = join(projectRoot, 'functions');
+
+/** Context key: `true` ships linked source maps and runs the functions with --enable-source-maps (see lib/bundling.ts). */
+export const SOURCE_MAPS_CONTEXT = 'lobby:sourceMaps';
 
 /**
  * Node.js 24: the newest runtime aws-cdk-lib 2.276 offers (cdk-nag L1 passes without
@@ -17,14 +19,27 @@ export const functionsDir = join(projectRoot, 'functions');
  * Lambda is deprecated in 2027. The esbuild target follows the runtime.
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
-export const ESBUILD_TARGET = 'node24';
 
 /**
- * ESM output still meets CommonJS dependencies that call `require` (e.g. parts of the
- * AWS SDK and Powertools); this gives the module a real `require`.
+ * CDK's asset bundling hook, run locally (no Docker): esbuild (lib/bundling.ts, the same
+ * options the bench measures) writes the entry and its chunks into the directory CDK then
+ * stages as the function's asset. NodejsFunction cannot do this: it builds one file, so
+ * esbuild folds every `import()` back into it. The plain fields are part of CDK's asset
+ * cache key, so two functions (or two builds) never share a staged asset by mistake.
  */
-const CJS_BANNER =
-  "import { createRequire as __lobbyCreateRequire } from 'node:module'; const require = __lobbyCreateRequire(import.meta.url);";
+class LobbyBundling implements BundlingOptions {
+  readonly image = DockerImage.fromRegistry('lobby-bundles-locally-with-esbuild');
+  readonly local: ILocalBundling;
+
+  constructor(readonly fn: string, readonly sourceMaps: boolean) {
+    this.local = {
+      tryBundle: (outputDir: string) => {
+        bundleFunction(fn, outputDir, { sourceMaps });
+        return true;
+      },
+    };
+  }
+}
 
 export interface LobbyFunctionProps {
   /** Handler name: the entry is functions/<handlerFile(fn)>. */
@@ -42,13 +57,13 @@ export interface LobbyFunctionProps {
 
 /**
  * One Lambda function of the Lobby backend, with the settings all of them share:
- * Node.js 24 on arm64, bundled locally by esbuild as minified ESM with source maps,
- * active X-Ray tracing, JSON logs into its own log group with a retention, and its own role
+ * Node.js 24 on arm64, bundled locally by esbuild as minified ESM split into chunks that
+ * load on first use (lib/bundling.ts), active X-Ray tracing, JSON logs into its own log group with a retention, and its own role
  * that starts with nothing but writing to that log group (no AWS managed policy).
  * Grant data access on `role` (or `function`).
  */
 export class LobbyFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -66,9 +81,11 @@ export class LobbyFunction extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): its own group only.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(functionsDir, handlerFile(props.fn)),
-      handler: 'handler',
+    const sourceMaps = [true, 'true'].includes(this.node.tryGetContext(SOURCE_MAPS_CONTEXT));
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(functionsDir, { assetHashType: AssetHashType.OUTPUT, bundling: new LobbyBundling(props.fn, sourceMaps) }),
+      // lib/bundling.ts ENTRY_FILE: index.mjs
+      handler: 'index.handler',
       description: props.description ?? `Lobby ${props.fn}`,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -81,29 +98,12 @@ export class LobbyFunction extends Construct {
       // Powertools reads the same level (AWS_LAMBDA_LOG_LEVEL, POWERTOOLS_LOG_LEVEL).
       applicationLogLevelV2: ApplicationLogLevel[settings.logLevel],
       systemLogLevelV2: SystemLogLevel.WARN,
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'lobby',
-        NODE_OPTIONS: '--enable-source-maps',
+        // Off by default: parsing maps at load costs every cold start (lib/bundling.ts).
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_LOG_LEVEL: settings.logLevel,
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        banner: CJS_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Stack traces map to file:line without shipping the sources.
-        sourcesContent: false,
-        // Everything is bundled, the AWS SDK v3 included: the functions run exactly the
-        // SDK versions package-lock.json pins and the tests ran, not whatever version the
-        // Lambda runtime image happens to carry (which also changes without a deploy).
-        externalModules: [],
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
       },
     });
 

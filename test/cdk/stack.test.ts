@@ -304,7 +304,7 @@ const baseEnvironment = () => ({
   LOBBY_STAGE: 'dev',
   POWERTOOLS_SERVICE_NAME: 'lobby',
   POWERTOOLS_LOG_LEVEL: 'INFO',
-  NODE_OPTIONS: '--enable-source-maps',
+  // No NODE_OPTIONS: source maps are off unless lobby:sourceMaps (lib/bundling.ts says why).
 });
 
 describe('functions', () => {
@@ -339,21 +339,38 @@ describe('functions', () => {
     expect(variables.PANEL_POLICY_NAME).toEqual({ Ref: cfnAt('Panels/Policy') });
   });
 
-  it.runIf(bundle).each(fnNames)('%s: bundled as ESM with the createRequire banner and a source map', (fn) => {
-    const assetPath = resources[functionId(fn)].Metadata['aws:asset:path'];
-    const code = readFileSync(join(outdir, assetPath, 'index.mjs'), 'utf8');
-    expect(code.startsWith("import { createRequire as __lobbyCreateRequire } from 'node:module';")).toBe(true);
-    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
-    expect(existsSync(join(outdir, assetPath, 'index.mjs.map'))).toBe(true);
+  /** Every file of a function's asset (entry and chunks), relative to the asset directory. */
+  const assetFiles = (id: string) => {
+    const dir = join(outdir, resources[id].Metadata['aws:asset:path']);
+    return { dir, files: readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|js|cjs|map|json)$/.test(f)) };
+  };
+
+  // Split by esbuild (lib/bundling.ts): the entry imports chunks, and what a function reaches
+  // only through import() (the stores' wiring, the SDK clients) is a chunk of its own.
+  it.runIf(bundle).each(fnNames)('%s: bundled as split ESM: entry and chunks, each with the createRequire banner, no source maps', (fn) => {
+    const { dir, files } = assetFiles(functionId(fn));
+    expect(files).toContain('index.mjs');
+    const chunks = files.filter((f) => /^chunks\/.+\.mjs$/.test(f));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f !== 'index.mjs' && !chunks.includes(f))).toEqual([]);
+    for (const file of ['index.mjs', ...chunks]) {
+      const code = readFileSync(join(dir, file), 'utf8');
+      expect(code.startsWith("import { createRequire as __lobbyCreateRequire } from 'node:module';"), file).toBe(true);
+      expect(code, file).not.toMatch(/sourceMappingURL/);
+    }
+    // The entry loads its chunks: by relative static imports and at least one import().
+    const entry = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(entry).toMatch(/from"\.\/chunks\/[\w-]+\.mjs"/);
+    expect(`${entry}${chunks.map((c) => readFileSync(join(dir, c), 'utf8')).join('')}`).toMatch(/import\("\.\/[\w-]+\.mjs"\)|import\("\.\/chunks\/[\w-]+\.mjs"\)/);
   });
 
   // The local stack's certificate authority (iot/local-core/local-ca.ts, with its openssl spawn) once
   // shipped in the panels bundle: nothing under local/ or iot/local-core/ may reach a Lambda bundle.
+  // Every file of the asset is read: the entry and every chunk (and source maps when shipped).
   it.runIf(bundle).each([...fnNames, ...panelFunctions])('%s: its bundle holds no local-stack code', (fn) => {
     const id = (fnNames as string[]).includes(fn) ? functionId(fn) : panelFunctionId(fn);
-    const dir = join(outdir, resources[id].Metadata['aws:asset:path']);
-    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|js|cjs|map)$/.test(f));
-    expect(files.length).toBeGreaterThan(0);
+    const { dir, files } = assetFiles(id);
+    expect(files.filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(1);
     for (const file of files) {
       const text = readFileSync(join(dir, file), 'utf8');
       if (file.endsWith('.map')) {
