@@ -3,7 +3,7 @@ import { DynamoDBClient, GetItemCommand, QueryCommand, type ConsumedCapacity } f
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { LobbyTable } from '../functions/adapters/lobby-table.ts';
-import { panelRepository } from '../functions/adapters/panel-repository.ts';
+import { tableStores } from '../functions/adapters/production-stores.ts';
 import { claimPass, MAX_CLAIMS_PER_PANEL_MINUTE } from '../functions/domain/pass-claims.ts';
 import { panelRefById } from '../functions/domain/panels.ts';
 import type { Stores } from '../functions/domain/stores.ts';
@@ -152,8 +152,7 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
   const unusable = () => { throw new Error('not used by claimPass'); };
   const table = new LobbyTable(documents, ctx.tableName);
   const stores: Stores = {
-    table,
-    panelRecords: panelRepository(table),
+    ...tableStores(table),
     vault: await ctx.vault(),
     photos: { put: unusable, exists: unusable, delete: unusable, presignGet: unusable, presignPut: unusable },
     panels: { setDesired: unusable, publish: unusable },

@@ -1,24 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { CodeVault } from '../domain/stores.ts';
 import { config } from './config.ts';
 
-/**
- * Keyed protection for keypad codes. Six digits are ~20 bits, so a plain hash of a
- * code is trivially reversible by whoever holds the table: the uniqueness sentinel is
- * keyed by an HMAC and the code itself is stored AES-GCM encrypted, both under keys
- * derived from one secret kept outside the table (Secrets Manager in the cloud, a
- * key file under .lobby/ locally).
- */
-export interface CodeVault {
-  /** Stable, keyed, per-property lookup key for a code: the sentinel's sort key. */
-  codeKey(propertyId: string, code: string): string;
-  encrypt(plain: string): string;
-  decrypt(sealed: string): string;
-  /** A 32-byte key for another purpose (e.g. a property's panel key), derived from the same secret. */
-  derivedKey(purpose: string): Buffer;
-  /** A keyed digest: compares like a hash, but reveals nothing about low-entropy input without the secret. */
-  keyedDigest(purpose: string, data: string): string;
-}
+/* Keyed protection for keypad codes: the domain's CodeVault port (domain/stores.ts), from one secret. */
+
+export type { CodeVault };
 
 export function codeVaultFromSecret(secret: string): CodeVault {
   const derive = (info: string) =>

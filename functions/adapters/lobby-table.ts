@@ -13,37 +13,13 @@ import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib
 import { invalid } from '../domain/errors.ts';
 import { loadCodeVault } from './code-vault.ts';
 import type { Page, Write } from '../domain/records.ts';
+import type { UnitOfWork } from '../domain/stores.ts';
+import type { Item, TransactItem } from './table-keys.ts';
 
-export type Item = Record<string, unknown> & { pk: string; sk: string };
-type TransactEntry = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-/** A transaction entry without TableName: the table fills it in. */
-export type TransactItem = {
-  [K in keyof TransactEntry]?: Omit<NonNullable<TransactEntry[K]>, 'TableName'>;
-};
+// Key helpers live in table-keys.ts (no SDK code), re-exported for tests and benches.
+export { asWrite, keys, type Item, type TransactItem } from './table-keys.ts';
 export type { Page } from '../domain/records.ts';
-/** A repository's transaction entry as the domain sees it (opaque): see domain/records.ts Write. */
-export const asWrite = (item: TransactItem) => item as unknown as Write;
-
-/** Key layout of the single table. Everything of a property shares its partition. */
-export const keys = {
-  property: (propertyId: string) => `PROP#${propertyId}`,
-  meta: 'META',
-  member: (userId: string) => `MEMBER#${userId}`,
-  resident: (residentId: string) => `RESIDENT#${residentId}`,
-  deliveryPin: (pinId: string) => `PIN#${pinId}`,
-  code: (codeKey: string) => `CODE#${codeKey}`,
-  credentialSet: 'CREDSET',
-  audit: (sortableId: string) => `AUDIT#${sortableId}`,
-  user: (userId: string) => `USER#${userId}`,
-  panel: (panelId: string) => `PANEL#${panelId}`,
-  /** Global lookup from a panel id (the IoT thing name) to its property. */
-  panelIndex: (panelId: string) => `PANELREF#${panelId}`,
-  /** Per credential: the set version that last changed it and its entry digest. */
-  credentialVersion: (credentialId: string) => `CREDVER#${credentialId}`,
-  change: (version: number) => `CHANGE#${String(version).padStart(12, '0')}`,
-  event: (eventId: string) => `EVENT#${eventId}`,
-  command: (commandId: string) => `CMD#${commandId}`,
-};
+type TransactEntry = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const invalidCursor = () => invalid('cursor is not valid', [{ path: 'cursor', message: 'not a cursor issued by this API for this list' }]);
 
@@ -96,7 +72,7 @@ const deadline = () => ({ abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS) });
 const vaultCursorKey: CursorKey = async () => (await loadCodeVault()).derivedKey('list-cursor/v1');
 
 /** A thin, typed face on the DynamoDB document client, bound to the Lobby table. */
-export class LobbyTable {
+export class LobbyTable implements UnitOfWork {
   private cursorKeyCache?: Promise<Buffer>;
 
   constructor(readonly client: DynamoDBDocumentClient, readonly name: string, private readonly cursorKeySource: CursorKey = vaultCursorKey) {}
@@ -199,11 +175,11 @@ export class LobbyTable {
   }
 
   /** All-or-nothing write; see domain/transactions.ts for how cancellations map to problems. */
-  transact(items: ReadonlyArray<TransactItem | Write>) {
+  async transact(items: ReadonlyArray<TransactItem | Write>): Promise<void> {
     const bound = (items as TransactItem[]).map((entry) => {
       const [kind, op] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       return { [kind]: { TableName: this.name, ...op } } as TransactEntry;
     });
-    return this.client.send(new TransactWriteCommand({ TransactItems: bound }), deadline());
+    await this.client.send(new TransactWriteCommand({ TransactItems: bound }), deadline());
   }
 }

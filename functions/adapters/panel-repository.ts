@@ -1,6 +1,7 @@
 import type { Panel, PanelRef } from '../domain/records.ts';
-import type { PanelRepository } from '../domain/stores.ts';
-import { asWrite, keys, type Item, type LobbyTable } from './lobby-table.ts';
+import type { PanelRepository } from '../domain/repositories.ts';
+import type { LobbyTable } from './lobby-table.ts';
+import { asWrite, keys, type Item } from './table-keys.ts';
 
 /**
  * Panel records in the Lobby table: the panel item under its property

@@ -1,12 +1,11 @@
 import { ulid } from 'ulid';
-import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { invalid } from './errors.ts';
 import type { Caller } from './caller.ts';
 import type { AccessEvent } from '../../iot/protocol/messages.ts';
 import { managers, requireRole } from './access.ts';
 import { loadProperty } from './property-record.ts';
-import { attempt } from './transactions.ts';
 import type { Panel } from './panels.ts';
+import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
 export interface AccessEventView {
@@ -31,7 +30,8 @@ const MAX_AHEAD_SECONDS = 5 * 60;
 /** How long a panel may hold events while offline before uploading them; older is flagged. */
 export const OFFLINE_WINDOW_SECONDS = 7 * 86400;
 
-interface AccessEventItem extends Item, Omit<AccessEventView, 'photoUrl'> { photoKey?: string; receivedAt: string }
+/** An access event as kept (with `photoKey`, where the photo lives, instead of a URL). */
+export interface AccessEventRecord extends Omit<AccessEventView, 'photoUrl'> { photoKey?: string; receivedAt: string }
 
 /** Where a panel's photo for an event lives: under the property and the panel, so a panel can only write its own. */
 export const photoKeyFor = (panel: Pick<Panel, 'propertyId' | 'id'>, eventId: string) => `photos/${panel.propertyId}/${panel.id}/${eventId}.jpg`;
@@ -43,15 +43,14 @@ export type Recorded = 'recorded' | 'duplicate' | 'rejected';
  * re-sends after a lost PUBACK or a crash does not count twice. Kept for the
  * property's photo retention (DynamoDB TTL; the photo goes with it).
  */
-export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventItem) => Promise<void>): Promise<Recorded> {
+export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventRecord) => Promise<void>): Promise<Recorded> {
   // A panel may only point at the photo it was given an upload URL for.
   if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) return 'rejected';
   const { settings } = await loadProperty(stores, panel.propertyId);
   const received = stores.now();
   const skewSeconds = Math.round((Date.parse(event.at) - received.getTime()) / 1000);
   const clockSkew = skewSeconds > MAX_AHEAD_SECONDS || skewSeconds < -OFFLINE_WINDOW_SECONDS;
-  const item: AccessEventItem = {
-    pk: keys.property(panel.propertyId), sk: keys.event(event.eventId), type: 'access-event',
+  const item: AccessEventRecord = {
     id: event.eventId, at: event.at, panelId: panel.id, method: event.method, decision: event.decision,
     reason: event.reason, credentialId: event.credentialId, commandId: event.commandId, offline: event.offline,
     photoKey: event.photoKey, receivedAt: received.toISOString(),
@@ -60,8 +59,7 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
   // Retention counts from when the cloud received the event, never from the panel's
   // clock: a panel reset to 2000 must not write events (and photos) TTL deletes at once.
   const expiresAtEpoch = Math.floor(received.getTime() / 1000) + settings.photoRetentionDays * 86400;
-  const failed = await attempt(() => stores.table.put({ ...item, expiresAtEpoch }, 'attribute_not_exists(sk)'));
-  if (failed >= 0) return 'duplicate';
+  if (!(await stores.accessEvents.add(panel.propertyId, item, expiresAtEpoch))) return 'duplicate';
   await onRecorded?.(item);
   return 'recorded';
 }
@@ -81,12 +79,9 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
   const to = isoOrUndefined(query.to, 'to');
   if (from !== undefined && to !== undefined && from > to) throw invalid('to is before from', [{ path: 'to', message: 'must not be before from' }]);
   // Event ids are ULIDs: their first 10 characters are the time, so a time range is a key range.
-  const low = keys.event(from !== undefined ? ulid(from).slice(0, 10) : '');
-  const high = keys.event(to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~');
-  const page = await stores.table.query<AccessEventItem>({
-    pk: keys.property(propertyId), skPrefix: 'EVENT#', skBetween: [low, high], limit: query.limit, cursor: query.cursor, newestFirst: true,
-    filter: query.panelId ? { expression: 'panelId = :panel', values: { ':panel': query.panelId } } : undefined,
-  });
+  const fromId = from !== undefined ? ulid(from).slice(0, 10) : '';
+  const toId = to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~';
+  const page = await stores.accessEvents.page(propertyId, { fromId, toId, panelId: query.panelId, limit: query.limit, cursor: query.cursor });
   const items = await Promise.all(page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds, photoKey }) => ({
     id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds,
     photoUrl: photoKey ? await stores.photos.presignGet(photoKey, 300) : undefined,

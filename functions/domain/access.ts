@@ -1,6 +1,6 @@
-import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import { forbidden, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
+import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
 export type Role = 'admin' | 'staff' | 'resident';
@@ -18,7 +18,7 @@ export interface Membership {
 }
 
 export function getMembership(stores: Stores, propertyId: string, userId: string) {
-  return stores.table.get<Membership>(keys.property(propertyId), keys.member(userId));
+  return stores.members.get(propertyId, userId);
 }
 
 /**
@@ -46,13 +46,6 @@ export const adminsOnly: readonly Role[] = ['admin'];
  * it, so a create racing a move-out either commits before the move-out's fence
  * (and the move-out's sweep sees it) or fails.
  */
-export function membershipHolds(membership: Membership): TransactItem {
-  return {
-    ConditionCheck: {
-      Key: { pk: keys.property(membership.propertyId), sk: keys.member(membership.userId) },
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(leaving) AND #role = :role',
-      ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':role': membership.role },
-    },
-  };
+export function membershipHolds(stores: Stores, membership: Membership): Write {
+  return stores.members.holds(membership);
 }

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
-import { keys, type Page, type TransactItem } from '../adapters/lobby-table.ts';
 import { defaultSettings } from '../schemas/properties.ts';
+import type { Page, Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
 /** One line of the audit trail: who did what to which thing, when. Never a code. */
@@ -21,17 +21,14 @@ export interface AuditRecord {
 export function auditEntry(
   stores: Stores, propertyId: string, actor: string, action: string, target: AuditRecord['target'],
   retentionDays: number = defaultSettings.auditRetentionDays,
-): TransactItem {
+): Write {
   const now = stores.now();
   const id = ulid(now.getTime());
   const record: AuditRecord = { id, at: now.toISOString(), actor, action, target };
   const expiresAtEpoch = Math.floor(now.getTime() / 1000) + retentionDays * 86400;
-  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.audit(id), type: 'audit', ...record, expiresAtEpoch } } };
+  return stores.audit.add(propertyId, record, expiresAtEpoch);
 }
 
-export async function listAudit(stores: Stores, propertyId: string, limit: number, cursor?: string): Promise<Page<AuditRecord>> {
-  const page = await stores.table.query<AuditRecord & Record<string, unknown>>({
-    pk: keys.property(propertyId), skPrefix: 'AUDIT#', limit, cursor, newestFirst: true,
-  });
-  return { items: page.items.map(({ id, at, actor, action, target }) => ({ id, at, actor, action, target })), nextCursor: page.nextCursor };
+export function listAudit(stores: Stores, propertyId: string, limit: number, cursor?: string): Promise<Page<AuditRecord>> {
+  return stores.audit.page(propertyId, limit, cursor);
 }

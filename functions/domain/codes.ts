@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import { invalid } from './errors.ts';
+import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
 export type CredentialType = 'delivery-pin' | 'delivery-pass' | 'visitor-pass';
@@ -33,30 +33,18 @@ export const codeHint = (code: string) => `**${code.slice(-2)}`;
  * keyed by the code's HMAC, so the table never holds the code itself, and two
  * writers racing for one code cannot both create it.
  */
-export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string; expiresAt?: string }): TransactItem {
+export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string; expiresAt?: string }): Write {
   const expiresAtEpoch = credential.expiresAt ? Math.floor(Date.parse(credential.expiresAt) / 1000) : undefined;
-  return {
-    Put: {
-      Item: { pk: keys.property(propertyId), sk: keys.code(stores.vault.codeKey(propertyId, code)), type: 'code', credentialType: credential.type, credentialId: credential.id, expiresAtEpoch },
-      // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :nowEpoch',
-      ExpressionAttributeValues: { ':nowEpoch': Math.floor(stores.now().getTime() / 1000) },
-    },
-  };
+  // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
+  return stores.codes.claim(propertyId, stores.vault.codeKey(propertyId, code), { type: credential.type, id: credential.id, expiresAtEpoch }, Math.floor(stores.now().getTime() / 1000));
 }
 
 /**
  * Frees a code, but only if it still belongs to this credential. A sentinel that is
  * already gone (TTL removed it after the credential expired) counts as released.
  */
-export function releaseCodeEntry(propertyId: string, codeKey: string, credentialId: string): TransactItem {
-  return {
-    Delete: {
-      Key: { pk: keys.property(propertyId), sk: keys.code(codeKey) },
-      ConditionExpression: 'attribute_not_exists(pk) OR credentialId = :id',
-      ExpressionAttributeValues: { ':id': credentialId },
-    },
-  };
+export function releaseCodeEntry(stores: Stores, propertyId: string, codeKey: string, credentialId: string): Write {
+  return stores.codes.release(propertyId, codeKey, credentialId);
 }
 
 /** A fresh random code of `length` digits that passes the same rules as a chosen one. */

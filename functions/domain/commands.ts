@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { keys, type Item } from '../adapters/lobby-table.ts';
 import { notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import type { CommandAck, UnlockCommand } from '../../iot/protocol/messages.ts';
@@ -11,7 +10,7 @@ import type { Stores } from './stores.ts';
 
 export type CommandStatus = 'sent' | 'executed' | 'expired';
 
-interface CommandItem extends Item {
+export interface CommandRecord {
   id: string;
   panelId: string;
   status: CommandStatus;
@@ -36,11 +35,9 @@ export async function requestUnlock(stores: Stores, caller: Caller, propertyId: 
     expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString(),
   };
   await stores.table.transact([
-    { Put: { Item: {
-      pk: keys.property(propertyId), sk: keys.command(command.commandId), type: 'command', id: command.commandId, panelId,
-      status: 'sent', issuedBy: caller.userId, issuedAt: command.issuedAt, expiresAt: command.expiresAt,
-      expiresAtEpoch: Math.floor(now.getTime() / 1000) + 7 * 86400,
-    } } },
+    stores.commands.add(propertyId, {
+      id: command.commandId, panelId, status: 'sent', issuedBy: caller.userId, issuedAt: command.issuedAt, expiresAt: command.expiresAt,
+    }, Math.floor(now.getTime() / 1000) + 7 * 86400),
     auditEntry(stores, propertyId, caller.userId, 'panel.unlock-requested', { type: 'panel', id: panelId }),
   ]);
   await stores.panels.publish(panelTopics(panelId).commands, command);
@@ -48,12 +45,12 @@ export async function requestUnlock(stores: Stores, caller: Caller, propertyId: 
 }
 
 /** A command past its expiry that no panel confirmed is expired, whatever arrives later. */
-const statusAt = (command: CommandItem, now: Date): CommandStatus =>
+const statusAt = (command: CommandRecord, now: Date): CommandStatus =>
   command.status === 'sent' && now.getTime() > Date.parse(command.expiresAt) ? 'expired' : command.status;
 
 export async function getCommand(stores: Stores, caller: Caller, propertyId: string, panelId: string, commandId: string) {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const command = await stores.table.get<CommandItem>(keys.property(propertyId), keys.command(commandId));
+  const command = await stores.commands.get(propertyId, commandId);
   // Residents see only the commands they sent.
   if (!command || command.panelId !== panelId || (membership.role === 'resident' && command.issuedBy !== caller.userId)) throw notFound('No such command');
   return {
@@ -64,13 +61,5 @@ export async function getCommand(stores: Stores, caller: Caller, propertyId: str
 
 /** A panel's ack settles a command once: the first outcome wins, a repeat changes nothing. */
 export async function recordCommandAck(stores: Stores, panel: Panel, ack: CommandAck) {
-  await stores.table.update({
-    Key: { pk: keys.property(panel.propertyId), sk: keys.command(ack.commandId) },
-    UpdateExpression: ack.status === 'executed' ? 'SET #s = :s, executedAt = :at, eventId = :e' : 'SET #s = :s',
-    ConditionExpression: '#s = :sent AND panelId = :panel',
-    ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':s': ack.status, ':sent': 'sent', ':panel': panel.id, ...(ack.status === 'executed' ? { ':at': ack.at, ':e': ack.eventId ?? null } : {}) },
-  }).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
+  await stores.commands.settle(panel.propertyId, ack.commandId, panel.id, ack.status === 'executed' ? { status: 'executed', at: ack.at, eventId: ack.eventId ?? null } : { status: ack.status });
 }

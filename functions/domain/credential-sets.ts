@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
 import { ulid } from 'ulid';
-import { keys, type Item, type TransactItem } from '../adapters/lobby-table.ts';
 import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
@@ -8,6 +7,7 @@ import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
 import { loadProperty, type Property } from './property-record.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { attempt } from './transactions.ts';
+import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
 
@@ -20,14 +20,13 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
  */
 export interface SetHead { version: number; digest: string; keyVersion: number }
 
-/** Sort-key prefixes of the credential types (CREDENTIAL_TYPES) in a property's partition. */
-const CREDENTIAL_PREFIXES = ['PIN#', 'PASS#', 'VISITOR#'];
 /** Deltas cover at most this many versions; older panels resync in full. */
 const MAX_DELTA_VERSIONS = 200;
 const MAX_DELTA_BYTES = 96 * 1024;
 const CHANGE_RETENTION_SECONDS = 7 * 24 * 3600;
 
-export interface CredentialItem extends Item {
+/** A keypad credential as stored (a PIN, delivery pass or visitor pass): what its panel entry is made from. */
+export interface CredentialItem {
   id: string;
   type: string;
   status?: string;
@@ -44,7 +43,7 @@ export interface CredentialItem extends Item {
 export const panelsHoldPasses = (settings: Pick<PropertySettings, 'offlinePassPolicy'>) => settings.offlinePassPolicy === 'allow-once-and-reconcile';
 
 export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
-  const head = await stores.table.get<SetHead & Item>(keys.property(propertyId), keys.credentialSet);
+  const head = await stores.credentialSets.head(propertyId);
   return { version: head?.version ?? 0, digest: head?.digest ?? EMPTY_DIGEST, keyVersion: head?.keyVersion ?? 1 };
 }
 
@@ -79,27 +78,36 @@ export function entryFor(stores: Stores, item: CredentialItem, panelKey: string,
 
 /**
  * Per credential: the set version that last changed it, and its entry digest under
- * each key version (`digestK<n>`). Digests are kept per key version so a key rotation
+ * each key version (`digests`). Digests are kept per key version so a key rotation
  * can write the next key's digests before it commits the head: if it is killed in
  * between, the current key's digests (which the head's digest is the XOR of) are
  * untouched, and a retried rotation simply writes the next key's digests again.
  */
-type CredentialVersion = Item & { version: number; op: 'set' | 'removed'; changedAt?: string; entryDigest?: string | null } & Record<string, unknown>;
-
-export const digestAttribute = (keyVersion: number) => `digestK${keyVersion}`;
-
-/** The credential's entry digest under a key version as recorded, or null when it is not in that set. */
-export function recordedDigest(record: CredentialVersion | undefined, keyVersion: number): string | null {
-  if (!record) return null;
-  const digest = record[digestAttribute(keyVersion)];
-  if (digest !== undefined) return digest as string | null;
-  // Records written before digests were kept per key version hold the digest under the key
-  // of that time; a record written since has no `entryDigest`, so its absence means "not in the set".
-  return record.entryDigest ?? null;
+export interface CredentialRecord {
+  credentialId: string;
+  version: number;
+  op: 'set' | 'removed';
+  changedAt?: string;
+  /** Entry digest by key version; null: not in that key version's set. */
+  digests: Record<number, string | null>;
+  /** Records written before digests were kept per key version: the digest under the key of that time. */
+  legacyDigest?: string | null;
 }
 
-/** The head item is indexed (sparse, byOwner) so the reconciler can find every property with a set. */
-export const SET_HEADS_INDEX_KEY = 'CREDSETS';
+/** One set version's change, which deltas are built from. */
+export interface SetChange { version: number; upserts: CredentialEntry[]; removals: string[]; rekeyed?: boolean; repaired?: boolean }
+
+/** A gzip snapshot of a whole set version in the bucket. */
+export interface Snapshot { key: string; digest: string; bytes: number }
+
+/** The credential's entry digest under a key version as recorded, or null when it is not in that set. */
+export function recordedDigest(record: CredentialRecord | undefined, keyVersion: number): string | null {
+  if (!record) return null;
+  const digest = record.digests[keyVersion];
+  if (digest !== undefined) return digest;
+  // A record written since digests are kept per key version has no legacy digest, so its absence means "not in the set".
+  return record.legacyDigest ?? null;
+}
 
 /**
  * Folds changed credentials (item = new state, undefined = deleted) into the next
@@ -116,7 +124,6 @@ export async function applyCredentialChanges(stores: Stores, propertyId: string,
 }
 
 async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ id: string; item?: CredentialItem }>): Promise<SetHead | undefined> {
-  const pk = keys.property(propertyId);
   for (let tryNo = 0; tryNo < 20; tryNo++) {
     // Read on every try: a policy change commits through the same head lock (repairDigests).
     const [head, { settings }] = await Promise.all([loadSetHead(stores, propertyId), loadProperty(stores, propertyId)]);
@@ -126,9 +133,9 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     let digest = head.digest;
     const upserts: CredentialEntry[] = [];
     const removals: string[] = [];
-    const versionItems: TransactItem[] = [];
+    const versionItems: Write[] = [];
     // One read per changed credential, all at once (a bulk import changes thousands).
-    const previousVersions = await Promise.all(changed.map(({ id }) => stores.table.get<CredentialVersion>(pk, keys.credentialVersion(id))));
+    const previousVersions = await Promise.all(changed.map(({ id }) => stores.credentialSets.record(propertyId, id)));
     for (const [index, { id, item }] of changed.entries()) {
       const previousDigest = recordedDigest(previousVersions[index], head.keyVersion);
       const entry = item ? entryFor(stores, item, panelKey, holdsPasses) : undefined;
@@ -142,12 +149,12 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
         removals.push(id);
       }
       // A Put, not an update: digests under other key versions (a rotation's, not yet committed) go stale here.
-      versionItems.push({ Put: { Item: { pk, sk: keys.credentialVersion(id), type: 'credential-version', version: next, [digestAttribute(head.keyVersion)]: newDigest, op: entry && !entry.revoked ? 'set' : 'removed', changedAt: stores.now().toISOString() } } });
+      versionItems.push(stores.credentialSets.putRecord(propertyId, { credentialId: id, version: next, keyVersion: head.keyVersion, digest: newDigest, op: entry && !entry.revoked ? 'set' : 'removed', changedAt: stores.now().toISOString() }));
     }
     if (versionItems.length === 0) return undefined;
     const committed = { version: next, digest, keyVersion: head.keyVersion };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(propertyId, head, committed),
+      commitHead(stores, propertyId, head, committed),
       changeRecord(stores, propertyId, next, { upserts, removals }),
       ...versionItems,
     ]));
@@ -157,24 +164,13 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
 }
 
 /** Moves the head from `from` to `to`, only if nobody else moved it meanwhile (the set's optimistic lock). */
-export function commitHead(propertyId: string, from: SetHead, to: SetHead): TransactItem {
-  return {
-    Update: {
-      Key: { pk: keys.property(propertyId), sk: keys.credentialSet },
-      UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type, gsi1pk = :heads, gsi1sk = :property',
-      ConditionExpression: 'attribute_not_exists(pk) OR (#v = :current AND #k = :currentKey)',
-      ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
-      ExpressionAttributeValues: {
-        ':next': to.version, ':digest': to.digest, ':key': to.keyVersion, ':current': from.version, ':currentKey': from.keyVersion,
-        ':type': 'credential-set', ':heads': SET_HEADS_INDEX_KEY, ':property': propertyId,
-      },
-    },
-  };
+export function commitHead(stores: Stores, propertyId: string, from: SetHead, to: SetHead): Write {
+  return stores.credentialSets.commitHead(propertyId, from, to);
 }
 
 /** The change record of one set version, which deltas are built from; kept a week. */
-export function changeRecord(stores: Stores, propertyId: string, version: number, change: { upserts: CredentialEntry[]; removals: string[]; rekeyed?: boolean; repaired?: boolean }): TransactItem {
-  return { Put: { Item: { pk: keys.property(propertyId), sk: keys.change(version), type: 'credential-change', version, ...change, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + CHANGE_RETENTION_SECONDS } } };
+export function changeRecord(stores: Stores, propertyId: string, version: number, change: Omit<SetChange, 'version'>): Write {
+  return stores.credentialSets.addChange(propertyId, { version, ...change }, Math.floor(stores.now().getTime() / 1000) + CHANGE_RETENTION_SECONDS);
 }
 
 /** The credentials shadow's desired state: small (well under 8 KB) whatever the number of codes. */
@@ -221,20 +217,14 @@ export async function currentEntries(stores: Stores, propertyId: string, panelKe
 }
 
 /** Every keypad credential item of the property (PINs, delivery passes, visitor passes), the three queried together. */
-export async function credentialItems(stores: Stores, propertyId: string): Promise<CredentialItem[]> {
-  const lists = await Promise.all(CREDENTIAL_PREFIXES.map((prefix) => stores.table.queryAll<CredentialItem>(keys.property(propertyId), prefix)));
-  return lists.flat();
-}
+export const credentialItems = (stores: Stores, propertyId: string): Promise<CredentialItem[]> => stores.credentialSets.credentials(propertyId);
 
-/** Every per-credential record (CREDVER#) of the property. */
-export const credentialRecords = (stores: Stores, propertyId: string) =>
-  stores.table.queryAll<CredentialVersion>(keys.property(propertyId), keys.credentialVersion(''));
+/** Every per-credential record of the property. */
+export const credentialRecords = (stores: Stores, propertyId: string) => stores.credentialSets.records(propertyId);
 
 async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead) {
   if (head.version - haveVersion > MAX_DELTA_VERSIONS) return undefined;
-  const { items: changes } = await stores.table.query<{ version: number; upserts: CredentialEntry[]; removals: string[] }>({
-    pk: keys.property(propertyId), skPrefix: 'CHANGE#', skBetween: [keys.change(haveVersion + 1), keys.change(head.version)], limit: MAX_DELTA_VERSIONS,
-  });
+  const changes = await stores.credentialSets.changes(propertyId, haveVersion + 1, head.version, MAX_DELTA_VERSIONS);
   if (changes.length !== head.version - haveVersion) return undefined; // a change record expired: resync in full
   const upserts = new Map<string, CredentialEntry>();
   const removals = new Set<string>();
@@ -271,8 +261,6 @@ export async function syncFor(stores: Stores, propertyId: string, request: { req
   };
 }
 
-interface Snapshot { key: string; digest: string; bytes: number }
-
 /**
  * The gzip snapshot for a set version, built once and shared by every panel that
  * asks for it (after an outage a whole building reconnects at once). Built from
@@ -280,10 +268,9 @@ interface Snapshot { key: string; digest: string; bytes: number }
  * ahead of that version, and the deltas that follow set the same state.
  */
 async function snapshotFor(stores: Stores, propertyId: string, head: SetHead, settings: PropertySettings): Promise<Snapshot> {
-  const sk = `SNAPSHOT#k${head.keyVersion}#v${head.version}`;
-  const known = await stores.table.get<Snapshot & Item & { expiresAtEpoch: number }>(keys.property(propertyId), sk);
+  const known = await stores.credentialSets.snapshot(propertyId, head.keyVersion, head.version);
   // TTL deletes late, and the object itself is gone after a day: honour the expiry ourselves.
-  if (known && known.expiresAtEpoch > stores.now().getTime() / 1000) return { key: known.key, digest: known.digest, bytes: known.bytes };
+  if (known && known.keepUntil > stores.now().getTime() / 1000) return { key: known.key, digest: known.digest, bytes: known.bytes };
   const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion), settings);
   const body = gzipSync(JSON.stringify({ entries }));
   // Each build gets its own object, so a URL always serves the content its digest describes.
@@ -291,6 +278,6 @@ async function snapshotFor(stores: Stores, propertyId: string, head: SetHead, se
   await stores.photos.put(snapshot.key, body, 'application/gzip');
   // Two panels racing here build the same version twice; the last record wins and both are valid.
   // Expires with the bucket's one-day lifecycle rule for credential-sets/.
-  await stores.table.put({ pk: keys.property(propertyId), sk, type: 'credential-snapshot', ...snapshot, expiresAtEpoch: Math.floor(stores.now().getTime() / 1000) + 20 * 3600 });
+  await stores.credentialSets.saveSnapshot(propertyId, head.keyVersion, head.version, snapshot, Math.floor(stores.now().getTime() / 1000) + 20 * 3600);
   return snapshot;
 }

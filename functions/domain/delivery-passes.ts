@@ -1,15 +1,15 @@
 import { ulid } from 'ulid';
-import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { conflict, forbidden, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { anyMember, membershipHolds, requireRole, type Membership } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
-import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, assertUnderPassCap, listPasses, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { panelsHoldPasses } from './credential-sets.ts';
 import { loadProperty, type Property } from './property-record.ts';
 import { attempt } from './transactions.ts';
+import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
 /**
@@ -19,7 +19,7 @@ import type { Stores } from './stores.ts';
  */
 export type DeliveryPassStatus = 'active' | 'used' | 'cancelled' | 'expired';
 
-export interface DeliveryPassItem extends Item {
+export interface DeliveryPassItem {
   id: string;
   type: 'delivery-pass';
   status: 'active' | 'used' | 'cancelled';
@@ -68,16 +68,15 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
   for (let draw = 0; draw < 8; draw++) {
     const code = generateCode(property.settings.codeLength);
     const pass: DeliveryPassItem = {
-      pk: keys.property(propertyId), sk: `PASS#${id}`, ...ownerIndex(propertyId, caller.userId, `PASS#${id}`),
       id, type: 'delivery-pass', status: 'active', sealedCode: stores.vault.encrypt(code), codeKey: stores.vault.codeKey(propertyId, code),
       codeHint: codeHint(code), note: input.note, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt, validUntil: expiresAt, singleUse: true,
     };
     const failed = await attempt(() => stores.table.transact([
       claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
       // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
-      { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400 } } },
+      stores.passes.add(propertyId, pass, Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400),
       auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }, property.settings.auditRetentionDays),
-      membershipHolds(membership),
+      membershipHolds(stores, membership),
     ]));
     if (failed < 0) return { ...view(pass, now), code, shareText: shareText(property, code, expiresAt) };
     if (failed === 3) throw notFound('No such property');
@@ -87,7 +86,7 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
 }
 
 async function loadPass(stores: Stores, propertyId: string, passId: string) {
-  const pass = await stores.table.get<DeliveryPassItem>(keys.property(propertyId), `PASS#${passId}`);
+  const pass = await stores.passes.get('delivery-pass', propertyId, passId);
   if (pass?.type !== 'delivery-pass') throw notFound('No such delivery pass');
   return pass;
 }
@@ -101,7 +100,7 @@ async function loadManaged(stores: Stores, caller: Caller, propertyId: string, p
 
 export async function listDeliveryPasses(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<ReturnType<typeof view>>> {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const page = await listPasses<DeliveryPassItem>(stores, membership, 'PASS#', limit, cursor);
+  const page = await listPasses(stores, membership, 'delivery-pass', limit, cursor);
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 

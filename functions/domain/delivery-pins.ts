@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { keys, type Page } from '../adapters/lobby-table.ts';
 import { conflict, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import type { Schedule } from '../schemas/common.ts';
@@ -9,6 +8,7 @@ import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from
 import { loadProperty } from './property-record.ts';
 import { credentialSync } from './panels.ts';
 import { attempt } from './transactions.ts';
+import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
 /** A reusable keypad code for a recurring carrier (USPS, UPS...). Admins only. */
@@ -22,7 +22,7 @@ export interface DeliveryPin {
 }
 
 /** The stored item: the PIN sealed, its HMAC as the link to its code sentinel. */
-interface DeliveryPinItem extends DeliveryPin {
+export interface DeliveryPinItem extends DeliveryPin {
   sealedPin: string;
   codeKey: string;
 }
@@ -33,7 +33,7 @@ const view = ({ id, description, pinHint, schedule, createdAt, updatedAt }: Deli
 const codeTaken = () => conflict('That code is already in use at this property; choose another', 'code-in-use');
 
 async function loadPin(stores: Stores, propertyId: string, pinId: string): Promise<DeliveryPinItem> {
-  const item = await stores.table.get<DeliveryPinItem>(keys.property(propertyId), keys.deliveryPin(pinId));
+  const item = await stores.deliveryPins.get(propertyId, pinId);
   if (!item) throw notFound('No such delivery PIN');
   return item;
 }
@@ -49,7 +49,7 @@ export async function createDeliveryPin(stores: Stores, caller: Caller, property
   };
   const failed = await attempt(() => stores.table.transact([
     claimCodeEntry(stores, propertyId, input.pin, { type: 'delivery-pin', id: item.id }),
-    { Put: { Item: { pk: keys.property(propertyId), sk: keys.deliveryPin(item.id), type: 'delivery-pin', ...item } } },
+    stores.deliveryPins.put(propertyId, item),
     auditEntry(stores, propertyId, caller.userId, 'delivery-pin.created', { type: 'delivery-pin', id: item.id }),
   ]));
   if (failed === 0) throw codeTaken();
@@ -59,7 +59,7 @@ export async function createDeliveryPin(stores: Stores, caller: Caller, property
 
 export async function listDeliveryPins(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<DeliveryPin>> {
   await requireRole(stores, caller, propertyId, adminsOnly);
-  const page = await stores.table.query<DeliveryPinItem>({ pk: keys.property(propertyId), skPrefix: 'PIN#', limit, cursor });
+  const page = await stores.deliveryPins.page(propertyId, limit, cursor);
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
@@ -86,11 +86,11 @@ export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyI
   }
   const codeSwap = newPin === undefined ? [] : [
     claimCodeEntry(stores, propertyId, newPin, { type: 'delivery-pin', id: pinId }),
-    releaseCodeEntry(propertyId, current.codeKey, pinId),
+    releaseCodeEntry(stores, propertyId, current.codeKey, pinId),
   ];
   const failed = await attempt(() => stores.table.transact([
     ...codeSwap,
-    { Put: { Item: { pk: keys.property(propertyId), sk: keys.deliveryPin(pinId), type: 'delivery-pin', ...next }, ConditionExpression: 'codeKey = :seen', ExpressionAttributeValues: { ':seen': current.codeKey } } },
+    stores.deliveryPins.put(propertyId, next, current.codeKey),
     auditEntry(stores, propertyId, caller.userId, newPin === undefined ? 'delivery-pin.updated' : 'delivery-pin.code-changed', { type: 'delivery-pin', id: pinId }),
   ]));
   if (failed === 0 && newPin !== undefined) throw codeTaken();
@@ -103,8 +103,8 @@ export async function deleteDeliveryPin(stores: Stores, caller: Caller, property
   await requireRole(stores, caller, propertyId, adminsOnly);
   const current = await loadPin(stores, propertyId, pinId);
   const failed = await attempt(() => stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.deliveryPin(pinId) }, ConditionExpression: 'codeKey = :seen', ExpressionAttributeValues: { ':seen': current.codeKey } } },
-    releaseCodeEntry(propertyId, current.codeKey, pinId),
+    stores.deliveryPins.remove(propertyId, pinId, current.codeKey),
+    releaseCodeEntry(stores, propertyId, current.codeKey, pinId),
     auditEntry(stores, propertyId, caller.userId, 'delivery-pin.deleted', { type: 'delivery-pin', id: pinId }),
   ]));
   if (failed >= 0) throw conflict('The delivery PIN changed meanwhile; reload and try again');

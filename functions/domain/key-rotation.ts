@@ -1,10 +1,9 @@
-import { keys } from '../adapters/lobby-table.ts';
 import { conflict } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { entryDigest, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { announce, changeRecord, commitHead, currentEntries, digestAttribute, loadSetHead, panelKeyFor } from './credential-sets.ts';
+import { announce, changeRecord, commitHead, currentEntries, loadSetHead, panelKeyFor } from './credential-sets.ts';
 import { inBatches } from './concurrency.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
@@ -30,7 +29,7 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     const entries = await writeNextKeyDigests(stores, propertyId, keyVersion, version);
     const rotated = { version, keyVersion, digest: setDigest(entries) };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(propertyId, head, rotated),
+      commitHead(stores, propertyId, head, rotated),
       // An empty change record: deltas never cross a key change (the key version differs).
       changeRecord(stores, propertyId, version, { upserts: [], removals: [], rekeyed: true }),
       auditEntry(stores, propertyId, caller.userId, 'panel-keys.rotated', { type: 'property', id: propertyId }),
@@ -51,13 +50,8 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
  */
 export async function writeNextKeyDigests(stores: Stores, propertyId: string, keyVersion: number, version: number) {
   const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, keyVersion));
-  await inBatches(entries, 16, (entry) => stores.table.update({
-    Key: { pk: keys.property(propertyId), sk: keys.credentialVersion(entry.id) },
-    UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
-    // Not over a change the stream folded after the head this rotation read (its commit will fail and retry).
-    ConditionExpression: 'attribute_not_exists(version) OR version < :version',
-    ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
-    ExpressionAttributeValues: { ':digest': entryDigest(entry), ':type': 'credential-version', ':version': version, ':set': 'set' },
-  }).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; }));
+  // At most 16 writes at a time. Not over a change the stream folded after the head this
+  // rotation read (the repository skips those; the rotation's commit will fail and retry).
+  await inBatches(entries, 16, (entry) => stores.credentialSets.addNextKeyDigest(propertyId, entry.id, keyVersion, entryDigest(entry), version));
   return entries;
 }

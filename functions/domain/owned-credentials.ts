@@ -1,10 +1,11 @@
-import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { conflict, forbidden } from './errors.ts';
 import type { Membership } from './access.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import { auditEntry } from './audit.ts';
 import { releaseCodeEntry } from './codes.ts';
 import { attempt } from './transactions.ts';
+import type { Page } from './records.ts';
+import type { PassKind, PassOf } from './repositories.ts';
 import type { Stores } from './stores.ts';
 
 /**
@@ -12,43 +13,23 @@ import type { Stores } from './stores.ts';
  * indexed by who made them, and retired (cancelled, revoked) in one transaction
  * that also frees the code and writes the audit record.
  */
-export const ownerIndexKey = (propertyId: string, userId: string) => `OWNER#${propertyId}#${userId}`;
-
-export const ownerIndex = (propertyId: string, userId: string, sortKey: string) => ({ gsi1pk: ownerIndexKey(propertyId, userId), gsi1sk: sortKey });
 
 /** Residents act only on what they made; staff and admins on everything of the property. */
 export function assertCanManage(membership: Membership, createdBy: string) {
   if (membership.role === 'resident' && membership.userId !== createdBy) throw forbidden('Residents manage only their own passes');
 }
 
-export const byOwnerQuery = (propertyId: string, userId: string, prefix: string) => ({
-  pk: ownerIndexKey(propertyId, userId), skPrefix: prefix, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
-});
-
 /** A pass list: a resident's own passes, or (staff, admins) all of the property's; newest first. */
-export async function listPasses<T extends object>(stores: Stores, membership: Membership, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
-  return membership.role === 'resident'
-    ? stores.table.query<T>({ ...byOwnerQuery(membership.propertyId, membership.userId, prefix), limit, cursor, newestFirst: true })
-    : stores.table.query<T>({ pk: keys.property(membership.propertyId), skPrefix: prefix, limit, cursor, newestFirst: true });
+export function listPasses<K extends PassKind>(stores: Stores, membership: Membership, kind: K, limit: number, cursor?: string): Promise<Page<PassOf<K>>> {
+  return stores.passes.page(kind, membership.propertyId, { limit, cursor, madeBy: membership.role === 'resident' ? membership.userId : undefined });
 }
 
 /**
- * Every credential one user made under a prefix (PASS#, VISITOR#), all pages. Read
- * from the table, strongly consistent, not from the index (which lags a little):
- * a move-out must not miss a pass made a moment before.
+ * Every pass of a kind one user made, all pages. Read strongly consistent, not from
+ * the owner index (which lags a little): a move-out must not miss a pass made a moment before.
  */
-export async function ownedBy<T extends OwnedCredential>(stores: Stores, propertyId: string, userId: string, prefix: string): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await stores.table.query<T>({
-      pk: keys.property(propertyId), skPrefix: prefix, limit: 500, cursor,
-      filter: { expression: 'createdBy = :user', values: { ':user': userId } },
-    });
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
+export function ownedBy<K extends PassKind>(stores: Stores, propertyId: string, userId: string, kind: K): Promise<Array<PassOf<K>>> {
+  return stores.passes.madeBy(kind, propertyId, userId);
 }
 
 /**
@@ -59,21 +40,15 @@ export async function ownedBy<T extends OwnedCredential>(stores: Stores, propert
 export async function assertUnderPassCap(stores: Stores, membership: Membership, settings: PropertySettings) {
   if (membership.role !== 'resident') return;
   const now = stores.now().toISOString();
-  let active = 0;
-  for (const prefix of ['PASS#', 'VISITOR#']) {
-    let cursor: string | undefined;
-    do {
-      const page = await stores.table.query<{ status: string; expiresAt?: string; endsAt?: string }>({ ...byOwnerQuery(membership.propertyId, membership.userId, prefix), limit: 500, cursor });
-      active += page.items.filter((p) => p.status === 'active' && (p.expiresAt ?? p.endsAt ?? '') > now).length;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-  }
+  // Both kinds at once.
+  const lists = await Promise.all((['delivery-pass', 'visitor-pass'] as const).map((kind) => stores.passes.indexedFor(kind, membership.propertyId, membership.userId)));
+  const active = lists.flat().filter((p) => p.status === 'active' && (p.expiresAt ?? p.endsAt ?? '') > now).length;
   if (active >= settings.maxActivePassesPerResident) {
     throw conflict(`A resident may have at most ${settings.maxActivePassesPerResident} active passes at this property; cancel one first`, 'too-many-passes');
   }
 }
 
-export type OwnedCredential = Item & { id: string; status: string; codeKey: string; type: string; graceUntil?: string };
+export interface OwnedCredential { id: string; type: PassKind; status: string; codeKey: string; graceUntil?: string }
 
 /**
  * Retires an active credential (cancelled, revoked): status, code released and audit
@@ -83,15 +58,9 @@ export type OwnedCredential = Item & { id: string; status: string; codeKey: stri
  */
 export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string, auditRetentionDays?: number): Promise<boolean> {
   const retire = (releaseCode: boolean) => attempt(() => stores.table.transact([
-    { Update: {
-      Key: { pk: keys.property(propertyId), sk: credential.sk },
-      UpdateExpression: 'SET #s = :to, retiredAt = :now',
-      ConditionExpression: '#s = :active',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': stores.now().toISOString() },
-    } },
+    stores.passes.retire(propertyId, credential, to, stores.now().toISOString()),
     auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }, auditRetentionDays),
-    ...(releaseCode ? [releaseCodeEntry(propertyId, credential.codeKey, credential.id)] : []),
+    ...(releaseCode ? [releaseCodeEntry(stores, propertyId, credential.codeKey, credential.id)] : []),
   ]));
   let failed = await retire(true);
   if (failed === 2) failed = await retire(false);
@@ -106,11 +75,5 @@ export async function retireCredential(stores: Stores, propertyId: string, crede
 export async function endGrace(stores: Stores, propertyId: string, credential: OwnedCredential): Promise<void> {
   const now = stores.now().toISOString();
   if (credential.status !== 'used' || !credential.graceUntil || credential.graceUntil <= now) return;
-  await attempt(() => stores.table.transact([{ Update: {
-    Key: { pk: keys.property(propertyId), sk: credential.sk },
-    UpdateExpression: 'REMOVE graceUntil SET validUntil = :now, graceEndedAt = :now',
-    ConditionExpression: '#s = :used AND attribute_exists(graceUntil)',
-    ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':used': 'used', ':now': now },
-  } }]));
+  await attempt(() => stores.table.transact([stores.passes.endGrace(propertyId, credential, now)]));
 }

@@ -1,6 +1,5 @@
 import { ulid } from 'ulid';
 import { BoundedCache } from './bounded-cache.ts';
-import { keys, type Item } from '../adapters/lobby-table.ts';
 import type { PanelProvisioner } from './panel-provisioner.ts';
 import { notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
@@ -172,7 +171,7 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
     return { state: done, claimedInCloud: true, panels: panels.map((panel) => ({ panelId: panel.id, state: isOnline(panel, now) ? done : 'offline', since: null })) };
   }
   const [changed, panels] = await Promise.all([
-    stores.table.get<{ version: number; op: 'set' | 'removed'; changedAt: string } & Item>(keys.property(propertyId), keys.credentialVersion(credentialId)),
+    stores.credentialSets.record(propertyId, credentialId),
     stores.panelRecords.all(propertyId),
   ]);
   const now = stores.now();

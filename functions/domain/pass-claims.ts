@@ -1,10 +1,9 @@
-import { keys, type TransactItem } from '../adapters/lobby-table.ts';
 import type { PanelRequest } from '../../iot/protocol/messages.ts';
 import { auditEntry } from './audit.ts';
 import { passStatus, type DeliveryPassItem } from './delivery-passes.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
-import type { Panel, PanelRef } from './records.ts';
+import type { Panel, PanelRef, Write } from './records.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
 
@@ -24,19 +23,10 @@ export const UNKNOWN_CODE_WINDOW_SECONDS = 5 * 60;
 
 async function overClaimLimit(stores: Stores, panel: PanelRef): Promise<boolean> {
   const minute = Math.floor(stores.now().getTime() / 60_000);
-  const out = await stores.table.update({
-    Key: { pk: keys.property(panel.propertyId), sk: `THROTTLE#${panel.id}#${minute}` },
-    UpdateExpression: 'ADD claims :one SET expiresAtEpoch = :ttl',
-    ExpressionAttributeValues: { ':one': 1, ':ttl': minute * 60 + 600 },
-    ReturnValues: 'UPDATED_NEW',
-  });
-  return (out.Attributes?.claims as number) > MAX_CLAIMS_PER_PANEL_MINUTE;
+  return (await stores.throttles.countClaim(panel, minute, minute * 60 + 600)) > MAX_CLAIMS_PER_PANEL_MINUTE;
 }
 
-const unknownCodesKey = (stores: Stores, panel: PanelRef) => {
-  const window = Math.floor(stores.now().getTime() / (UNKNOWN_CODE_WINDOW_SECONDS * 1000));
-  return { key: { pk: keys.property(panel.propertyId), sk: `THROTTLE#${panel.id}#unknown#${window}` }, ttl: (window + 2) * UNKNOWN_CODE_WINDOW_SECONDS };
-};
+const unknownCodeWindow = (stores: Stores) => Math.floor(stores.now().getTime() / (UNKNOWN_CODE_WINDOW_SECONDS * 1000));
 
 /**
  * A typed code the panel does not hold (under the deny policy panels hold no passes):
@@ -49,31 +39,27 @@ const unknownCodesKey = (stores: Stores, panel: PanelRef) => {
  * (so it needs no read of the pass first), which also gives the budget slot back.
  */
 async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest & { code: string }, record: Promise<Panel | undefined>): Promise<ClaimResult | undefined> {
-  const budget = unknownCodesKey(stores, ref);
+  const window = unknownCodeWindow(stores);
   // Every code asked about takes a slot first (atomically, so parallel guesses cannot overdraw);
   // only a grant gives it back.
   const [panel, throttled, reserved, sentinel, { settings }] = await Promise.all([
     record,
     overClaimLimit(stores, ref),
-    stores.table.update({
-      Key: budget.key, UpdateExpression: 'ADD misses :one SET expiresAtEpoch = :ttl',
-      ConditionExpression: 'attribute_not_exists(misses) OR misses < :max',
-      ExpressionAttributeValues: { ':one': 1, ':ttl': budget.ttl, ':max': MAX_UNKNOWN_CODES_PER_PANEL_WINDOW },
-    }).then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; }),
-    stores.table.get<{ credentialType: string; credentialId: string }>(keys.property(ref.propertyId), keys.code(stores.vault.codeKey(ref.propertyId, request.code))),
+    stores.throttles.takeUnknownCodeSlot(ref, window, MAX_UNKNOWN_CODES_PER_PANEL_WINDOW, (window + 2) * UNKNOWN_CODE_WINDOW_SECONDS),
+    stores.codes.holder(ref.propertyId, stores.vault.codeKey(ref.propertyId, request.code)),
     loadProperty(stores, ref.propertyId),
   ]);
   if (!panel) return undefined;
   if (throttled || !reserved) return { decision: 'denied', reason: 'throttled' };
   if (sentinel?.credentialType !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-code' };
-  const giveBack = { Update: { Key: budget.key, UpdateExpression: 'ADD misses :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } };
+  const giveBack = stores.throttles.unknownCodeSlotBack(ref, window);
   const credentialId = sentinel.credentialId;
   // Offline claims are judged against the pass as stored (its creation time, the panel's offline period).
-  const pass = request.offline ? await stores.table.get<DeliveryPassItem>(keys.property(ref.propertyId), `PASS#${credentialId}`) : undefined;
+  const pass = request.offline ? await stores.passes.get('delivery-pass', ref.propertyId, credentialId) : undefined;
   const result = request.offline ? await judge(stores, panel, request, credentialId, pass, settings, [giveBack])
     : await redeem(stores, panel, request, credentialId, settings, [giveBack]);
   // A grant that did not redeem now (the same attempt again, a grace re-entry) gives the slot back on its own.
-  if (result.decision === 'granted' && !result.redeemed) await stores.table.update(giveBack.Update);
+  if (result.decision === 'granted' && !result.redeemed) await stores.throttles.giveBackUnknownCodeSlot(ref, window);
   return { decision: result.decision, reason: result.reason, credentialId: result.credentialId };
 }
 
@@ -128,7 +114,7 @@ async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, c
   const [panel, throttled, pass, { settings }] = await Promise.all([
     record,
     overClaimLimit(stores, ref),
-    stores.table.get<DeliveryPassItem>(keys.property(ref.propertyId), `PASS#${credentialId}`),
+    stores.passes.get('delivery-pass', ref.propertyId, credentialId),
     loadProperty(stores, ref.propertyId),
   ]);
   if (!panel) return undefined;
@@ -140,7 +126,7 @@ async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, c
 type Judged = ClaimResult & { redeemed?: boolean };
 
 /** The decision on a pass as read: refused offline claims and passes no longer active are answered here, the rest redeemed. */
-async function judge(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, pass: DeliveryPassItem | undefined, settings: PropertySettings, alsoWrite: TransactItem[]): Promise<Judged> {
+async function judge(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, pass: DeliveryPassItem | undefined, settings: PropertySettings, alsoWrite: Write[]): Promise<Judged> {
   if (pass?.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   const now = stores.now();
   if (request.offline) {
@@ -161,28 +147,20 @@ async function judge(stores: Stores, panel: Panel, request: ClaimRequest, creden
  * The redemption: one conditional write (active -> used, before expiry) with its audit
  * record and `alsoWrite`. Wins or reads the winner's record to answer from it.
  */
-async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, settings: PropertySettings, alsoWrite: TransactItem[]): Promise<Judged> {
+async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, settings: PropertySettings, alsoWrite: Write[]): Promise<Judged> {
   const now = stores.now();
-  const key = { pk: keys.property(panel.propertyId), sk: `PASS#${credentialId}` };
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
   const failed = await attempt(() => stores.table.transact([
-    { Update: {
-      Key: key,
-      UpdateExpression: `SET #s = :used, usedAt = :usedAt, eventId = :eventId, attemptId = :attempt, usedByPanel = :panel, offlineRedemption = :offline${graceUntil ? ', graceUntil = :grace, validUntil = :grace' : ''}`,
-      ConditionExpression: '#t = :pass AND #s = :active AND expiresAt > :usedAt',
-      ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
-      ExpressionAttributeValues: {
-        ':used': 'used', ':active': 'active', ':pass': 'delivery-pass', ':usedAt': usedAt.toISOString(), ':eventId': request.eventId, ':attempt': request.attemptId,
-        ':panel': panel.id, ':offline': request.offline ?? false, ...(graceUntil ? { ':grace': graceUntil } : {}),
-      },
-    } },
+    stores.passes.redeem(panel.propertyId, credentialId, {
+      usedAt: usedAt.toISOString(), eventId: request.eventId, attemptId: request.attemptId, panelId: panel.id, offline: request.offline ?? false, graceUntil,
+    }),
     auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: credentialId }, settings.auditRetentionDays),
     ...alsoWrite,
   ]));
   if (failed < 0) return { decision: 'granted', credentialId, redeemed: true };
   // Lost a race (the winner's record answers), or (by code, not read before) the pass was not active.
-  const current = await stores.table.get<DeliveryPassItem>(key.pk, key.sk);
+  const current = await stores.passes.get('delivery-pass', panel.propertyId, credentialId);
   if (current?.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   return settled(current, request, now);
 }

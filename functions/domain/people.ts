@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { keys, type Page } from '../adapters/lobby-table.ts';
 import { conflict, forbidden, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { auditEntry } from './audit.ts';
@@ -7,6 +6,7 @@ import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membe
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { revokeCredentialsOf } from './revocation.ts';
+import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
 export interface Resident {
@@ -21,13 +21,8 @@ export interface Resident {
   movedOutAt?: string;
 }
 
-const memberItem = (m: Membership) => ({
-  pk: keys.property(m.propertyId), sk: keys.member(m.userId), type: 'member',
-  gsi1pk: keys.user(m.userId), gsi1sk: keys.property(m.propertyId), ...m,
-});
-
 async function admins(stores: Stores, propertyId: string): Promise<Membership[]> {
-  const all = await stores.table.queryAll<Membership>(keys.property(propertyId), 'MEMBER#');
+  const all = await stores.members.all(propertyId);
   return all.filter((m) => m.role === 'admin');
 }
 
@@ -54,12 +49,10 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   const membership: Membership = { propertyId, userId, role, since: existing?.since ?? stores.now().toISOString() };
   const failed = await attempt(() => stores.table.transact([
     // Written over what was read (no resident moved in, no role changed meanwhile)...
-    existing
-      ? { Put: { Item: memberItem(membership), ConditionExpression: '#role = :role AND attribute_not_exists(leaving)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': existing.role } } }
-      : { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
+    stores.members.put(membership, existing && { role: existing.role }),
     auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }, settings.auditRetentionDays),
     // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.
-    ...(otherAdmin ? [{ ConditionCheck: { Key: { pk: keys.property(propertyId), sk: keys.member(otherAdmin.userId) }, ConditionExpression: '#role = :admin AND attribute_not_exists(leaving)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':admin': 'admin' } } }] : []),
+    ...(otherAdmin ? [stores.members.stillAdmin(propertyId, otherAdmin.userId)] : []),
   ]));
   if (failed === 2) throw conflict('This is the last admin of the property', 'last-admin');
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
@@ -82,7 +75,7 @@ export async function deleteMember(stores: Stores, caller: Caller, propertyId: s
   await revokeCredentialsOf(stores, propertyId, userId, caller.userId);
   const { settings } = await loadProperty(stores, propertyId);
   const failed = await attempt(() => stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(userId) }, ConditionExpression: 'attribute_not_exists(pk) OR #role = :role', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': target.role } } },
+    stores.members.remove(propertyId, userId, { role: target.role }),
     auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }, settings.auditRetentionDays),
   ]));
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
@@ -96,20 +89,13 @@ export async function deleteMember(stores: Stores, caller: Caller, propertyId: s
  */
 async function fenceMembership(stores: Stores, membership: Membership) {
   if (membership.leaving) return;
-  const failed = await attempt(() => stores.table.transact([{ Update: {
-    Key: { pk: keys.property(membership.propertyId), sk: keys.member(membership.userId) },
-    UpdateExpression: 'SET leaving = :now',
-    ConditionExpression: 'attribute_exists(pk) AND #role = :role',
-    ExpressionAttributeNames: { '#role': 'role' },
-    ExpressionAttributeValues: { ':now': stores.now().toISOString(), ':role': membership.role },
-  } }]));
+  const failed = await attempt(() => stores.table.transact([stores.members.fence(membership, stores.now().toISOString())]));
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
 }
 
 export async function listMembers(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
-  const page = await stores.table.query<Membership>({ pk: keys.property(propertyId), skPrefix: 'MEMBER#', limit, cursor,
-    filter: { expression: '#role <> :resident', names: { '#role': 'role' }, values: { ':resident': 'resident' } } });
+  const page = await stores.members.pageStaff(propertyId, limit, cursor);
   return { items: page.items.map(({ userId, role, since }) => ({ userId, role, since })), nextCursor: page.nextCursor };
 }
 
@@ -118,8 +104,8 @@ export async function moveIn(stores: Stores, caller: Caller, propertyId: string,
   const resident: Resident = { id: `res_${ulid()}`, ...input, notify: input.notify ?? ['app'], movedInAt: stores.now().toISOString() };
   const membership: Membership = { propertyId, userId: input.userId, role: 'resident', unit: input.unit, residentId: resident.id, since: resident.movedInAt };
   const failed = await attempt(() => stores.table.transact([
-    { Put: { Item: memberItem(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { Item: { pk: keys.property(propertyId), sk: keys.resident(resident.id), type: 'resident', search: `${resident.name} ${resident.unit}`.toLowerCase(), ...resident } } },
+    stores.members.put(membership),
+    stores.residents.add(propertyId, resident),
     auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }, settings.auditRetentionDays),
   ]));
   if (failed === 0) throw conflict('This user is already a member of the property', 'already-member');
@@ -134,38 +120,33 @@ export async function moveIn(stores: Stores, caller: Caller, propertyId: string,
  * move-out again picks up where it stopped; so does a retry after it completed (204).
  */
 export async function moveOut(stores: Stores, caller: Caller, propertyId: string, residentId: string) {
-  await requireRole(stores, caller, propertyId, managers);
-  const resident = await stores.table.get<Resident>(keys.property(propertyId), keys.resident(residentId));
+  // Access, the resident and the settings (for the audit retention) in one round trip.
+  const [, resident, { settings }] = await Promise.all([
+    requireRole(stores, caller, propertyId, managers), stores.residents.get(propertyId, residentId), loadProperty(stores, propertyId),
+  ]);
   if (!resident) throw notFound('No such resident');
   const membership = await getMembership(stores, propertyId, resident.userId);
   // Moved out before and a member again since (moved back in, or made staff): that is not this move-out's to undo.
   if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
   if (membership?.residentId === residentId) await fenceMembership(stores, membership);
-  await revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId);
+  await revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId, settings);
   if (resident.movedOutAt) return;
   const movedOutAt = stores.now().toISOString();
-  const { settings } = await loadProperty(stores, propertyId);
   await stores.table.transact([
-    { Delete: { Key: { pk: keys.property(propertyId), sk: keys.member(resident.userId) }, ConditionExpression: 'attribute_not_exists(pk) OR residentId = :resident', ExpressionAttributeValues: { ':resident': residentId } } },
+    stores.members.remove(propertyId, resident.userId, { residentId }),
     // Kept as moved out (not listed, not in the directory) so a retried move-out still finds it; gone with the audit retention.
-    { Update: {
-      Key: { pk: keys.property(propertyId), sk: keys.resident(residentId) },
-      UpdateExpression: 'SET movedOutAt = :at, expiresAtEpoch = :expires',
-      ExpressionAttributeValues: { ':at': movedOutAt, ':expires': Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400 },
-    } },
+    stores.residents.markMovedOut(propertyId, residentId, movedOutAt, Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400),
     auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }, settings.auditRetentionDays),
   ]);
 }
-
-/** Residents living here now (moved-out records are kept for retried move-outs, not shown). */
-const livingHere = { expression: 'attribute_not_exists(movedOutAt)' };
 
 const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident =>
   ({ id, userId, name, unit, email, phone, notify, movedInAt });
 
 export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
   await requireRole(stores, caller, propertyId, managers);
-  const page = await stores.table.query<Resident>({ pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit, cursor, filter: livingHere });
+  // Residents living here now (moved-out records are kept for retried move-outs, not shown).
+  const page = await stores.residents.pageLiving(propertyId, { limit, cursor });
   return { items: page.items.map(residentView), nextCursor: page.nextCursor };
 }
 
@@ -173,9 +154,6 @@ export async function listResidents(stores: Stores, caller: Caller, propertyId: 
 export async function searchDirectory(stores: Stores, caller: Caller, propertyId: string, query: { q?: string; limit: number; cursor?: string }) {
   await requireRole(stores, caller, propertyId, anyMember);
   const q = query.q?.normalize('NFC').trim().toLowerCase();
-  const page = await stores.table.query<Resident>({
-    pk: keys.property(propertyId), skPrefix: 'RESIDENT#', limit: query.limit, cursor: query.cursor,
-    filter: q ? { expression: `${livingHere.expression} AND contains(#search, :q)`, names: { '#search': 'search' }, values: { ':q': q } } : livingHere,
-  });
+  const page = await stores.residents.pageLiving(propertyId, { limit: query.limit, cursor: query.cursor, search: q || undefined });
   return { items: page.items.map(({ id, name, unit }) => ({ residentId: id, name, unit })), nextCursor: page.nextCursor };
 }

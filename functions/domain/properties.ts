@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { keys } from '../adapters/lobby-table.ts';
 import { forbidden } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
@@ -15,7 +14,7 @@ export async function createProperty(stores: Stores, caller: Caller, input: { na
   const id = `prop_${ulid()}`;
   const property: Property = { id, ...input, settings: defaultSettings, createdAt: stores.now().toISOString() };
   await stores.table.transact([
-    { Put: { Item: { pk: keys.property(id), sk: keys.meta, type: 'property', ...property, createdBy: caller.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    stores.properties.add(property, caller.userId),
     auditEntry(stores, id, caller.userId, 'property.created', { type: 'property', id }),
   ]);
   return property;
@@ -28,15 +27,8 @@ export async function getProperty(stores: Stores, caller: Caller, propertyId: st
 
 export async function patchSettings(stores: Stores, caller: Caller, propertyId: string, patch: Partial<PropertySettings>): Promise<Property> {
   await requireRole(stores, caller, propertyId, adminsOnly);
-  const names: Record<string, string> = { '#settings': 'settings' };
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(patch).map(([key, value], i) => {
-    names[`#k${i}`] = key;
-    values[`:v${i}`] = value;
-    return `#settings.#k${i} = :v${i}`;
-  });
   await stores.table.transact([
-    { Update: { Key: { pk: keys.property(propertyId), sk: keys.meta }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
+    stores.properties.patchSettings(propertyId, patch),
     auditEntry(stores, propertyId, caller.userId, 'property.settings-changed', { type: 'property', id: propertyId }),
   ]);
   // Panels decide offline passes by this setting, and hold the passes only under it:

@@ -1,4 +1,3 @@
-import { keys } from '../adapters/lobby-table.ts';
 import { notFound } from './errors.ts';
 import { defaultSettings, type PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
@@ -25,7 +24,7 @@ const view = (item: Property): Property => ({
 
 /** The property record, for domain code that already checked access. */
 export async function loadProperty(stores: Stores, propertyId: string): Promise<Property> {
-  const item = await stores.table.get<Property>(keys.property(propertyId), keys.meta);
+  const item = await stores.properties.get(propertyId);
   if (!item) throw notFound('No such property');
   return view(item);
 }

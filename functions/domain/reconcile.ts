@@ -1,7 +1,6 @@
 import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credential-hash.ts';
-import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, panelsHoldPasses, recordedDigest, SET_HEADS_INDEX_KEY, type CredentialItem, type SetHead } from './credential-sets.ts';
+import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, panelsHoldPasses, recordedDigest, type CredentialItem, type SetHead } from './credential-sets.ts';
 import { settleAll } from './concurrency.ts';
-import { keys } from '../adapters/lobby-table.ts';
 import { loadProperty } from './property-record.ts';
 import { panelHealth } from './panels.ts';
 import { attempt } from './transactions.ts';
@@ -35,12 +34,7 @@ const REPAIR_INTERVAL_SECONDS = 3600;
 /** Whether the last disputed-digest repair of the property is long enough ago; if so, claims this one. */
 async function repairDue(stores: Stores, propertyId: string): Promise<boolean> {
   const now = stores.now();
-  return stores.table.update({
-    Key: { pk: keys.property(propertyId), sk: keys.credentialSet },
-    UpdateExpression: 'SET repairCheckedAt = :now',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(repairCheckedAt) OR repairCheckedAt < :due)',
-    ExpressionAttributeValues: { ':now': now.toISOString(), ':due': new Date(now.getTime() - REPAIR_INTERVAL_SECONDS * 1000).toISOString() },
-  }).then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; });
+  return stores.credentialSets.claimRepair(propertyId, now.toISOString(), new Date(now.getTime() - REPAIR_INTERVAL_SECONDS * 1000).toISOString());
 }
 
 /**
@@ -53,7 +47,7 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
   const [head, { settings }] = await Promise.all([loadSetHead(stores, propertyId), loadProperty(stores, propertyId)]);
   const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
   const [items, records] = await Promise.all([credentialItems(stores, propertyId), credentialRecords(stores, propertyId)]);
-  const recordOf = new Map(records.map((r) => [r.sk.slice(keys.credentialVersion('').length), r]));
+  const recordOf = new Map(records.map((r) => [r.credentialId, r]));
   const changed: Array<{ id: string; item?: CredentialItem }> = [];
   for (const item of items) {
     const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
@@ -72,7 +66,7 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
     if (digest === current.digest) return changed.length > 0;
     const fixed: SetHead = { version: current.version + 1, digest, keyVersion: current.keyVersion };
     const failed = await attempt(() => stores.table.transact([
-      commitHead(propertyId, current, fixed),
+      commitHead(stores, propertyId, current, fixed),
       changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true }),
     ]));
     if (failed < 0) return true;
@@ -81,18 +75,7 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
 }
 
 /** Every property that has a credential set, from the heads' sparse index. */
-export async function propertiesWithSets(stores: Stores): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await stores.table.query<{ propertyId?: string; gsi1sk: string }>({
-      pk: SET_HEADS_INDEX_KEY, skPrefix: 'prop_', limit: 500, cursor, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
-    });
-    ids.push(...page.items.map((item) => item.gsi1sk));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return ids;
-}
+export const propertiesWithSets = (stores: Stores): Promise<string[]> => stores.credentialSets.propertiesWithSets();
 
 /** Reconciles every property, a few at a time; one failing property does not stop the rest. */
 export async function reconcileAll(stores: Stores, opts: { forceRepair?: boolean; offlineAfterMs?: number } = {}) {

@@ -1,18 +1,18 @@
 import { settleAll } from './concurrency.ts';
 import { endGrace, ownedBy, retireCredential, type OwnedCredential } from './owned-credentials.ts';
 import { loadProperty } from './property-record.ts';
+import type { PropertySettings } from '../schemas/properties.ts';
+import type { PassKind } from './repositories.ts';
 import type { Stores } from './stores.ts';
 
 /** What a member's credentials become when they leave: delivery passes are cancelled, visitor passes revoked. */
-const RETIRED_AS: Record<string, { prefix: string; to: string }> = {
-  'delivery-pass': { prefix: 'PASS#', to: 'cancelled' },
-  'visitor-pass': { prefix: 'VISITOR#', to: 'revoked' },
-};
+const RETIRED_AS: Record<PassKind, string> = { 'delivery-pass': 'cancelled', 'visitor-pass': 'revoked' };
+const PASS_KINDS = Object.keys(RETIRED_AS) as PassKind[];
 
 function retiredStatus(type: string): string {
-  const retired = RETIRED_AS[type];
+  const retired = RETIRED_AS[type as PassKind];
   if (!retired) throw new Error(`revocation: no retired status for credential type ${type}`);
-  return retired.to;
+  return retired;
 }
 
 /**
@@ -22,15 +22,16 @@ function retiredStatus(type: string): string {
  * member removal) stays resumable and a retry finishes the job. Safe to run
  * again: what is already retired is skipped.
  */
-export async function revokeCredentialsOf(stores: Stores, propertyId: string, userId: string, actor: string): Promise<{ revoked: number }> {
-  const [owned, { settings }] = await Promise.all([
-    Promise.all(Object.values(RETIRED_AS).map(({ prefix }) => ownedBy<OwnedCredential>(stores, propertyId, userId, prefix))).then((lists) => lists.flat()),
-    loadProperty(stores, propertyId),
+export async function revokeCredentialsOf(stores: Stores, propertyId: string, userId: string, actor: string, known?: PropertySettings): Promise<{ revoked: number }> {
+  // Callers that already hold the settings pass them: one read less.
+  const [owned, settings] = await Promise.all([
+    Promise.all(PASS_KINDS.map((kind) => ownedBy(stores, propertyId, userId, kind))).then((lists) => lists.flat()),
+    known ?? loadProperty(stores, propertyId).then((p) => p.settings),
   ]);
   const outcomes = await settleAll(owned, 8, async (credential) => {
     if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, retiredStatus(credential.type), actor, settings.auditRetentionDays))) return true;
     // Not active (any more): a pass claimed a moment ago may have a grace re-entry running. Read it as it is now.
-    const current = credential.status === 'active' ? await stores.table.get<OwnedCredential>(credential.pk, credential.sk) : credential;
+    const current: OwnedCredential | undefined = credential.status === 'active' ? await stores.passes.get(credential.type, propertyId, credential.id) : credential;
     if (current) await endGrace(stores, propertyId, current);
     return false;
   });

@@ -1,38 +1,97 @@
-import type { LobbyTable } from '../adapters/lobby-table.ts';
-import type { CodeVault } from '../adapters/code-vault.ts';
-import type { ObjectStore } from '../adapters/object-store.ts';
-import type { PanelChannel } from '../adapters/panel-channel.ts';
-import type { Page, Panel, PanelRef, Write } from './records.ts';
+import type { PhoneDialer, PushSender } from './call-ports.ts';
+import type { Write } from './records.ts';
+import type { CallMedia } from './call-ports.ts';
+import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
+import type {
+  AccessEventRepository, AuditRepository, CodeRepository, CommandRepository, CredentialSetRepository, DeliveryPinRepository,
+  MemberRepository, PanelRepository, PassRepository, PropertyRepository, ResidentRepository, ThrottleRepository,
+} from './repositories.ts';
 
-/** What the domain needs from the outside world, passed in so tests and handlers choose. */
+export type { PanelRepository } from './repositories.ts';
+
+/**
+ * What the domain needs from the outside world, passed in so tests and handlers choose.
+ * Every port is declared here or in repositories.ts, in the domain's terms; adapters
+ * (functions/adapters) implement them and the composition roots (adapters/production-stores.ts,
+ * local/, tests, benches) wire them. The domain imports nothing from adapters.
+ *
+ * Writes that must happen together (a pass and its code sentinel, the membership fence
+ * it is made under and its audit record; a set version's head, change record and
+ * per-credential records) are atomic in one way everywhere: a repository method that
+ * takes part returns a `Write` (records.ts: an opaque, domain-level descriptor, never a
+ * DynamoDB shape), the use case collects them in order and commits them all-or-nothing
+ * with `stores.table.transact`. A refused condition is reported by position
+ * (transactions.ts `attempt`), so the use case says which rule failed. Single-item writes
+ * whose condition is part of the rule (a throttle, an ack, a heartbeat) are repository
+ * methods that answer in domain terms (a boolean, nothing when stale).
+ */
 export interface Stores {
-  table: LobbyTable;
+  /** The unit of work: commits repositories' writes together. */
+  table: UnitOfWork;
   vault: CodeVault;
   photos: ObjectStore;
   panels: PanelChannel;
+  properties: PropertyRepository;
+  members: MemberRepository;
+  residents: ResidentRepository;
+  audit: AuditRepository;
+  codes: CodeRepository;
+  deliveryPins: DeliveryPinRepository;
+  passes: PassRepository;
+  credentialSets: CredentialSetRepository;
+  accessEvents: AccessEventRepository;
+  commands: CommandRepository;
+  throttles: ThrottleRepository;
   /** Panel records (adapters/panel-repository.ts). */
   panelRecords: PanelRepository;
+  /** Calls, their notification records, the residents a call rings, app push devices (adapters/call-repository.ts). */
+  calls: CallRepository;
+  callees: CalleeDirectory;
+  devices: DeviceRepository;
+  /** WebRTC media of calls through KVS signaling (call-ports.ts; H3's adapter). */
+  media: CallMedia;
+  /** App pushes to residents' devices (adapters/sns-push.ts). */
+  push: PushSender;
+  /** Phone calls run by the SIP media application (adapters/chime-phone.ts). */
+  phone: PhoneDialer;
   now(): Date;
 }
 
+/** Commits writes all-or-nothing, in order; a failed condition cancels them all (see transactions.ts). */
+export interface UnitOfWork {
+  transact(writes: readonly Write[]): Promise<void>;
+}
+
 /**
- * Repository ports: the domain says what it needs in its own terms; adapters own the
- * table's key layout, expressions and item mapping. Reads are strongly consistent.
+ * Keyed protection for keypad codes. Six digits are ~20 bits, so a plain hash of a
+ * code is trivially reversible by whoever holds the table: the uniqueness sentinel is
+ * keyed by an HMAC and the code itself is stored AES-GCM encrypted, both under keys
+ * derived from one secret kept outside the table (adapters/code-vault.ts).
  */
-export interface PanelRepository {
-  /** The property behind a panel id (the IoT thing name), from the global panel index; undefined once decommissioned. */
-  propertyOf(panelId: string): Promise<string | undefined>;
-  get(ref: PanelRef): Promise<Panel | undefined>;
-  /** Every panel of the property. */
-  all(propertyId: string): Promise<Panel[]>;
-  page(propertyId: string, limit: number, cursor?: string): Promise<Page<Panel>>;
-  /** The panel and its index entry, to commit with the caller's other writes. */
-  add(panel: Panel): Write[];
-  remove(ref: PanelRef): Write[];
-  /** Moves lastSeenAt and the reported set forward, never back; does nothing for a gone panel or an older beat. */
-  recordHeartbeat(ref: PanelRef, beat: { at: string; heardAt: string; version: number; digest: string; keypadLockedUntil: string | null }): Promise<void>;
-  /** The newer lifecycle event wins; does nothing for a gone panel. */
-  recordPresence(ref: PanelRef, presence: { connected: boolean; at: string; disconnectReason: string | null }): Promise<void>;
-  /** If the panel was last heard before `gapBefore`, that silence becomes its last offline period and it is heard `now`. */
-  endSilence(ref: PanelRef, now: string, gapBefore: string): Promise<void>;
+export interface CodeVault {
+  /** Stable, keyed, per-property lookup key for a code: the sentinel's sort key. */
+  codeKey(propertyId: string, code: string): string;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+  /** A 32-byte key for another purpose (e.g. a property's panel key), derived from the same secret. */
+  derivedKey(purpose: string): Buffer;
+  /** A keyed digest: compares like a hash, but reveals nothing about low-entropy input without the secret. */
+  keyedDigest(purpose: string, data: string): string;
+}
+
+/** The photos bucket (entry photos and credential-set snapshots), as the domain needs it. */
+export interface ObjectStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** A short-lived URL to read an object: the caller never gets bucket credentials. */
+  presignGet(key: string, seconds: number): Promise<string>;
+  /** A short-lived URL a panel uploads one photo to, for exactly this key. */
+  presignPut(key: string, contentType: string, seconds: number): Promise<string>;
+}
+
+/** The cloud's side of the panel connection: shadows and topics, through the IoT data plane. */
+export interface PanelChannel {
+  setDesired(panelId: string, shadowName: string, desired: Record<string, unknown>): Promise<void>;
+  publish(topic: string, payload: unknown): Promise<void>;
 }

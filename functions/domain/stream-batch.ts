@@ -5,7 +5,7 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
 import { announce, applyCredentialChanges, type CredentialItem, type SetHead } from './credential-sets.ts';
 import type { Stores } from './stores.ts';
 
-const image = (value: unknown) => (value ? (unmarshall(value as Record<string, AttributeValue>) as CredentialItem) : undefined);
+const image = (value: unknown) => (value ? unmarshall(value as Record<string, AttributeValue>) : undefined);
 
 /** One unit of work in a batch and the stream position of its first record (where a retry starts). */
 interface Work { firstSequence: string; run(): Promise<void> }
@@ -33,16 +33,17 @@ export async function foldStreamBatch(stores: Stores, records: DynamoDBRecord[],
   const work: Work[] = [];
   for (const record of records) {
     const sequence = record.dynamodb?.SequenceNumber ?? '0';
-    const next = image(record.dynamodb?.NewImage);
-    const item = next ?? image(record.dynamodb?.OldImage);
-    if (!item) continue;
+    const newImage = image(record.dynamodb?.NewImage);
+    const changed = newImage ?? image(record.dynamodb?.OldImage);
+    if (!changed) continue;
+    const { propertyId, item } = stores.credentialSets.fromImage(changed);
+    const next = newImage && item;
     if (record.eventName === 'REMOVE' && item.type === 'access-event' && typeof item.photoKey === 'string') {
       const photoKey = item.photoKey;
       work.push({ firstSequence: sequence, run: async () => { await stores.photos.delete(photoKey); hooks.onPhotoExpired?.(); } });
       continue;
     }
     if (!CREDENTIAL_TYPES.has(item.type)) continue;
-    const propertyId = item.pk.slice('PROP#'.length);
     const batch = byProperty.get(propertyId) ?? { firstSequence: sequence, changes: new Map() };
     // Later records for the same credential supersede earlier ones in the batch.
     batch.changes.set(item.id, record.eventName === 'REMOVE' ? undefined : next);

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+/** How the unit of work (stores.table) reports a refused write: by name, as DynamoDB does; no SDK import here. */
+interface Cancelled extends Error { CancellationReasons?: Array<{ Code?: string }> }
 
 /**
  * Runs a conditional write and tells which condition failed: DynamoDB reports a
@@ -16,9 +18,10 @@ export async function attempt(write: () => Promise<unknown>, retries = 8): Promi
       await write();
       return -1;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return 0;
-      if (!(err instanceof TransactionCanceledException)) throw err;
-      const reasons = err.CancellationReasons ?? [];
+      const error = err as Cancelled;
+      if (error?.name === 'ConditionalCheckFailedException') return 0;
+      if (error?.name !== 'TransactionCanceledException') throw err;
+      const reasons = error.CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed >= 0) return failed;
       const conflicted = reasons.some((r) => r.Code === 'TransactionConflict');

@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { keys, type Item, type Page } from '../adapters/lobby-table.ts';
 import { conflict, invalid, notFound } from './errors.ts';
 import type { Caller } from './caller.ts';
 import { signVisitorQr } from '../../iot/protocol/visitor-qr.ts';
@@ -7,11 +6,12 @@ import { anyMember, membershipHolds, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
-import { assertCanManage, assertUnderPassCap, listPasses, ownerIndex, retireCredential } from './owned-credentials.ts';
+import { assertCanManage, assertUnderPassCap, listPasses, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { visitorSigningKey } from './visitor-keys.ts';
+import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
 /**
@@ -19,7 +19,7 @@ import type { Stores } from './stores.ts';
  * offline, both valid only between startsAt and endsAt (at most the property's
  * visitorMaxHours). Revocable: the revocation reaches panels with the set.
  */
-interface VisitorPassItem extends Item {
+export interface VisitorPassItem {
   id: string;
   type: 'visitor-pass';
   status: 'active' | 'revoked';
@@ -56,7 +56,10 @@ function qrFor(stores: Stores, propertyId: string, pass: VisitorPassItem, keyVer
 }
 
 export async function createVisitorPass(stores: Stores, caller: Caller, propertyId: string, input: { visitorName: string; startsAt: string; endsAt: string; visitorEmail?: string }) {
-  const [membership, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, anyMember), loadProperty(stores, propertyId)]);
+  // Membership, settings and the set's key version (the QR is signed with it) in one round trip.
+  const [membership, { settings }, { keyVersion }] = await Promise.all([
+    requireRole(stores, caller, propertyId, anyMember), loadProperty(stores, propertyId), loadSetHead(stores, propertyId),
+  ]);
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   const hours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
@@ -69,11 +72,9 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
   }
   await assertUnderPassCap(stores, membership, settings);
   const id = `vp_${ulid(stores.now().getTime())}`;
-  const { keyVersion } = await loadSetHead(stores, propertyId);
   for (let draw = 0; draw < 8; draw++) {
     const code = generateCode(settings.codeLength);
     const pass: VisitorPassItem = {
-      pk: keys.property(propertyId), sk: `VISITOR#${id}`, ...ownerIndex(propertyId, caller.userId, `VISITOR#${id}`),
       id, type: 'visitor-pass', status: 'active', visitorName: input.visitorName, visitorEmail: input.visitorEmail,
       sealedCode: stores.vault.encrypt(code), codeKey: stores.vault.codeKey(propertyId, code), codeHint: codeHint(code),
       createdBy: caller.userId, createdAt: stores.now().toISOString(), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(),
@@ -81,9 +82,9 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
     };
     const failed = await attempt(() => stores.table.transact([
       claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
-      { Put: { Item: { ...pass, expiresAtEpoch: Math.floor(endsAt.getTime() / 1000) + 7 * 86400 } } },
+      stores.passes.add(propertyId, pass, Math.floor(endsAt.getTime() / 1000) + 7 * 86400),
       auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }, settings.auditRetentionDays),
-      membershipHolds(membership),
+      membershipHolds(stores, membership),
     ]));
     if (failed === 3) throw notFound('No such property');
     if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass, keyVersion) };
@@ -94,14 +95,14 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
 
 async function loadVisitorPass(stores: Stores, caller: Caller, propertyId: string, passId: string) {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const pass = await stores.table.get<VisitorPassItem>(keys.property(propertyId), `VISITOR#${passId}`);
+  const pass = await stores.passes.get('visitor-pass', propertyId, passId);
   if (!pass || (membership.role === 'resident' && pass.createdBy !== caller.userId)) throw notFound('No such visitor pass');
   return { membership, pass };
 }
 
 export async function listVisitorPasses(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<ReturnType<typeof view>>> {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
-  const page = await listPasses<VisitorPassItem>(stores, membership, 'VISITOR#', limit, cursor);
+  const page = await listPasses(stores, membership, 'visitor-pass', limit, cursor);
   return { items: page.items.map((p) => view(p, stores.now())), nextCursor: page.nextCursor };
 }
 

@@ -13,6 +13,7 @@ import type { Stores } from '../../functions/domain/stores.ts';
  */
 useStackEnvironment();
 const { loadStores } = await import('../../functions/adapters/stores.ts');
+const { documents } = await import('../../functions/adapters/dynamo-client.ts');
 const { claimPass } = await import('../../functions/domain/pass-claims.ts');
 const { panelRefById } = await import('../../functions/domain/panels.ts');
 
@@ -37,7 +38,8 @@ const claim = async (panelId: string, what: { credentialId?: string; code?: stri
 
 beforeAll(async () => {
   stores = await loadStores();
-  stores.table.client.middlewareStack.add((next) => async (args) => {
+  // The one DynamoDB client of the process, which the stores' table sends through.
+  documents().middlewareStack.add((next) => async (args) => {
     const start = performance.now();
     try { return await next(args); } finally { calls.push({ start, end: performance.now() }); }
   }, { step: 'initialize', name: 'claimRoundTrips' });

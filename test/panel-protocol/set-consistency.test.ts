@@ -135,8 +135,8 @@ describe('a key rotation killed between its two writes', () => {
     expect((await call('DELETE', `/properties/${q.id}/delivery-pins/${pins[0].id}`, { token: q.tokens.admin })).status).toBe(204);
     // Both changes folded (the stream may fold them into one version or two).
     const after = await eventually(async () => {
-      const folded = await stores.table.get<{ version: number }>(`PROP#${q.id}`, `CREDVER#${added.id}`);
-      const removed = await stores.table.get<{ op: string }>(`PROP#${q.id}`, `CREDVER#${pins[0].id}`);
+      const folded = await stores.credentialSets.record(q.id, added.id);
+      const removed = await stores.credentialSets.record(q.id, pins[0].id);
       // The head read after the records: it includes both changes once both records show them.
       const now = await loadSetHead(stores, q.id);
       return folded && removed?.op === 'removed' ? now : undefined;
