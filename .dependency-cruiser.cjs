@@ -12,11 +12,10 @@
  *   iot/protocol                 ->  nothing under functions/ (panels and cloud share it)
  *   iot/panel                    ->  iot/protocol, iot/policy; never the cloud or the local stack
  *
- * .dependency-cruiser-known-violations.json lists the imports that break a wall today and are
- * being removed (the domain's imports of adapters/lobby-table.ts, until the per-aggregate
- * repositories land); `npm run lint:deps` ignores exactly those, so any new one fails. Shrink it
- * with `npx depcruise-baseline bin lib functions iot local test bench` once they are gone;
- * `npx depcruise bin lib functions iot local test bench` shows everything.
+ * .dependency-cruiser-known-violations.json is empty: no wall has exceptions (the domain reaches
+ * the table only through its repository ports, functions/domain/repositories.ts). Keep it empty:
+ * fix a new violation rather than baselining it. `npx depcruise bin lib functions iot local test bench`
+ * shows everything.
  */
 module.exports = {
   forbidden: [
