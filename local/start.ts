@@ -30,7 +30,12 @@ const childDied = (message: string) => {
   }, 250);
 };
 try {
-  stack = await startLocalStack({ home, portBase, fresh: values.fresh, inMemory: values['in-memory'], onChildDied: childDied });
+  stack = await startLocalStack({
+    home, portBase, fresh: values.fresh, inMemory: values['in-memory'], onChildDied: childDied,
+    // What a phone would get: the call id only (never the device token); the callee's number to its last 4 digits.
+    onPush: values.quiet ? undefined : (p) => process.stdout.write(`push   ${p.platform} ${JSON.stringify(p.payload)} -> ${p.endpointArn.split('/').at(-1)}\n`),
+    onPhoneCall: values.quiet ? undefined : (c, what) => process.stdout.write(`phone  ...${c.to.slice(-4)} ${what}${c.heard.length ? `; heard: ${c.heard.map((h) => `"${h}"`).join(' ')}` : ''}\n`),
+  });
 } catch (error) {
   process.stderr.write(`lobby: could not start the local stack: ${(error as Error).message}\n`);
   process.exit(1);
@@ -57,6 +62,8 @@ Lobby local stack is up in ${seconds}s (state in ${home}; Ctrl-C stops everythin
   S3         ${info.s3Endpoint}       (bucket ${info.photosBucket})
   MQTT       ${info.mqttUrl}
   IoT data   ${info.iotDataEndpoint}
+  SNS push   ${info.snsEndpoint}       (pushes: ${info.pushLog})
+  PSTN       ${info.pstnEndpoint}       (npm run phone -- press 9 | press 5 | hangup)
   Property   ${info.propertyId}  (Demo Tower; admin, staff, resident in unit 4B)
   Details    ${layout(home).localJson}  (URLs, ids and tokens for operator/admin/staff/resident)
 

@@ -87,6 +87,8 @@ export interface PstnSimulator {
   calls(): SimulatedCall[];
   /** The callee answers (if ringing) and presses `digits`; resolves when the Lambda has nothing more to do. */
   press(digits: string, transactionId?: string): Promise<SimulatedCall>;
+  /** The callee picks up and listens (presses nothing yet). */
+  answer(transactionId?: string): Promise<SimulatedCall>;
   /** The callee hangs up (or rejects a ringing call). */
   hangup(transactionId?: string): Promise<SimulatedCall>;
   stop(): Promise<void>;
@@ -193,8 +195,7 @@ export async function startPstnSimulator(opts: {
     return t;
   };
 
-  async function press(digits: string, transactionId?: string): Promise<SimulatedCall> {
-    if (!/^[0-9*#]{1,32}$/.test(digits)) throw new VoiceError('BadRequestException', 400, 'Digits are 0-9, * and #');
+  async function answer(transactionId?: string): Promise<Transaction> {
     const t = pick(transactionId);
     await t.ready;
     if (t.state === 'ringing') {
@@ -202,6 +203,12 @@ export async function startPstnSimulator(opts: {
       opts.onCall?.(publicView(t), 'answered');
       await run(t, await invoke(t, 'CALL_ANSWERED'));
     }
+    return t;
+  }
+
+  async function press(digits: string, transactionId?: string): Promise<SimulatedCall> {
+    if (!/^[0-9*#]{1,32}$/.test(digits)) throw new VoiceError('BadRequestException', 400, 'Digits are 0-9, * and #');
+    const t = await answer(transactionId);
     const collect = t.collecting;
     if (t.state === 'answered' && collect) {
       t.collecting = undefined;
@@ -262,8 +269,9 @@ export async function startPstnSimulator(opts: {
           if (req.method === 'GET') return sendJson(res, 200, { calls: transactions.map(publicView) });
           const body = (await readJson(req)) as { action?: string; digits?: string; transactionId?: string };
           if (body.action === 'press') return sendJson(res, 200, await press(String(body.digits ?? ''), body.transactionId));
+          if (body.action === 'answer') return sendJson(res, 200, publicView(await answer(body.transactionId)));
           if (body.action === 'hangup') return sendJson(res, 200, await hangup(body.transactionId));
-          throw new VoiceError('BadRequestException', 400, 'action is press or hangup');
+          throw new VoiceError('BadRequestException', 400, 'action is press, answer or hangup');
         }
         // The SDK signs every request with service name "chime".
         if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[\w-]+\/chime\/aws4_request,/.test(req.headers.authorization ?? '')) {
@@ -289,6 +297,7 @@ export async function startPstnSimulator(opts: {
     phoneNumber,
     calls: () => transactions.map(publicView),
     press,
+    answer: async (transactionId) => publicView(await answer(transactionId)),
     hangup,
     stop: () => new Promise((done) => server.close(() => done())),
   };
