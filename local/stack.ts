@@ -13,6 +13,9 @@ import { LOCAL_S3_CREDENTIALS, startS3 } from './s3.ts';
 import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
+import { invokeLambda } from './lambda-runtime.ts';
+import { type PushLogEntry, startLocalSns } from './sns/server.ts';
+import { type SimulatedCall, startPstnSimulator } from './pstn/simulator.ts';
 import { localProvisioner } from './panel-provisioner.ts';
 import { injectPanelProvisioner } from '../functions/adapters/panel-provisioner.ts';
 import { startStreamPoller } from './streams.ts';
@@ -35,6 +38,11 @@ export interface LocalStackInfo {
   s3Endpoint: string;
   dynamodbEndpoint: string;
   iotDataEndpoint: string;
+  /** The SNS mobile push stand-in; every push it delivers is a line of pushLog (JSON). */
+  snsEndpoint: string;
+  pushLog: string;
+  /** The Chime SDK PSTN audio stand-in; `npm run phone` plays the callee through it. */
+  pstnEndpoint: string;
   photosBucket: string;
   tables: Record<string, string>;
   propertyId: string;
@@ -91,6 +99,9 @@ export async function startLocalStack(opts: {
   home: string; portBase: number; fresh?: boolean; inMemory?: boolean;
   /** a child process of the stack (DynamoDB Local's java) died while running: one sentence saying which and how */
   onChildDied?: (message: string) => void;
+  /** an app push was delivered / a phone call changed (npm start prints them) */
+  onPush?: (push: PushLogEntry) => void;
+  onPhoneCall?: (call: SimulatedCall, what: string) => void;
 }): Promise<LocalStack> {
   const paths = layout(opts.home);
   const ports = portsFrom(opts.portBase);
@@ -119,8 +130,18 @@ export async function startLocalStack(opts: {
     stops.push(() => s3.stop());
     const mqtt = await startLocalIot({ mqttPort: ports.mqtt, httpPort: ports.iotData, dataDir: paths.iot });
     stops.push(() => mqtt.stop());
+    // App push and the phone path: stand-ins on ports of their own choosing (local.json says which).
+    const sns = await startLocalSns({ port: 0, stateFile: `${paths.home}/sns/endpoints.json`, logFile: `${paths.home}/pushes.jsonl`, onPush: opts.onPush });
+    stops.push(() => sns.stop());
+    const pstn = await startPstnSimulator({ port: 0, invoke: (event) => invokeLambda('phone-call', event), onCall: opts.onPhoneCall });
+    stops.push(() => pstn.stop());
 
     handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl });
+    // What CDK context gives in AWS (lib/): the platform applications, the SIP media application and its number.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: sns.endpoint, LOBBY_PUSH_APNS_ARN: sns.applications.apns, LOBBY_PUSH_FCM_ARN: sns.applications.fcm,
+      AWS_ENDPOINT_URL_CHIME_SDK_VOICE: pstn.endpoint, LOBBY_SIP_MEDIA_APPLICATION_ID: pstn.sipMediaApplicationId, LOBBY_PHONE_NUMBER: pstn.phoneNumber,
+    });
     // The local stack's composition root: the handlers run in this process and create panels with the local CA.
     injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -151,6 +172,9 @@ export async function startLocalStack(opts: {
       s3Endpoint: s3.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       iotDataEndpoint: mqtt.dataPlaneEndpoint,
+      snsEndpoint: sns.endpoint,
+      pushLog: sns.logFile,
+      pstnEndpoint: pstn.endpoint,
       photosBucket: PHOTOS_BUCKET,
       tables: { lobby: LOBBY_TABLE, idempotency: IDEMPOTENCY_TABLE },
       propertyId,
