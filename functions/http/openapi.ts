@@ -13,7 +13,11 @@ function jsonSchema(schema: z.ZodType) {
   return rest;
 }
 
-/** OpenAPI 3.1, generated from the route table and its request schemas. */
+/**
+ * OpenAPI 3.1, generated from the route table and its request schemas. Called at bundle time
+ * (lib/bundling.ts puts it into the openapi function as a string) and by that function when
+ * it runs from source (the local stack).
+ */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

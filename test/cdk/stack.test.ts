@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asArray, type Json, referencedIds } from './template-json.ts';
 import { tableDefinitions } from '../../functions/adapters/table-definitions.ts';
 import { OPERATORS_GROUP } from '../../functions/http/caller.ts';
+import { openApiDocument } from '../../functions/http/openapi.ts';
 import { routeKey, routes } from '../../functions/http/routes.ts';
 import { CREDENTIAL_TYPES } from '../../functions/shared/credential-types.ts';
 import { panelRulesFor, presenceRule, presenceRuleSql, ruleSql } from '../../functions/iot/rules.ts';
@@ -347,7 +349,8 @@ describe('functions', () => {
 
   // Split by esbuild (lib/bundling.ts): the entry imports chunks, and what a function reaches
   // only through import() (the stores' wiring, the SDK clients) is a chunk of its own.
-  it.runIf(bundle).each(fnNames)('%s: bundled as split ESM: entry and chunks, each with the createRequire banner, no source maps', (fn) => {
+  const splitFunctions = fnNames.filter((fn) => fn !== 'openapi');
+  it.runIf(bundle).each(splitFunctions)('%s: bundled as split ESM: entry and chunks, each with the createRequire banner, no source maps', (fn) => {
     const { dir, files } = assetFiles(functionId(fn));
     expect(files).toContain('index.mjs');
     const chunks = files.filter((f) => /^chunks\/.+\.mjs$/.test(f));
@@ -364,13 +367,27 @@ describe('functions', () => {
     expect(`${entry}${chunks.map((c) => readFileSync(join(dir, c), 'utf8')).join('')}`).toMatch(/import\("\.\/[\w-]+\.mjs"\)|import\("\.\/chunks\/[\w-]+\.mjs"\)/);
   });
 
+  // The document is built at bundle time: the asset is one module that serves exactly what
+  // functions/http/openapi.ts builds from the route table, and loads nothing else.
+  it.runIf(bundle)('openapi: one module that serves the document built at bundle time', async () => {
+    const { dir, files } = assetFiles(functionId('openapi'));
+    expect(files).toEqual(['index.mjs']);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/\bimport\(/);
+    const { handler } = await import(pathToFileURL(join(dir, 'index.mjs')).href);
+    const reply = await handler({ routeKey: 'GET /openapi.json' });
+    expect(reply.statusCode).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual(openApiDocument());
+    expect((await handler({ routeKey: 'GET /nothing' })).statusCode).toBe(404);
+  });
+
   // The local stack's certificate authority (iot/local-core/local-ca.ts, with its openssl spawn) once
   // shipped in the panels bundle: nothing under local/ or iot/local-core/ may reach a Lambda bundle.
   // Every file of the asset is read: the entry and every chunk (and source maps when shipped).
   it.runIf(bundle).each([...fnNames, ...panelFunctions])('%s: its bundle holds no local-stack code', (fn) => {
     const id = (fnNames as string[]).includes(fn) ? functionId(fn) : panelFunctionId(fn);
     const { dir, files } = assetFiles(id);
-    expect(files.filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(1);
+    expect(files.filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(fn === 'openapi' ? 0 : 1);
     for (const file of files) {
       const text = readFileSync(join(dir, file), 'utf8');
       if (file.endsWith('.map')) {
