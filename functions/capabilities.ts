@@ -33,13 +33,15 @@ export type Capability =
   /** iot:Publish on one channel of every panel of the stage. */
   | 'publish-responses'
   | 'publish-commands'
+  /** iot:Publish on the panels' `calls` channel: call state changes. */
+  | 'publish-calls'
   /** iot:UpdateThingShadow on the panels' `credentials` named shadow. */
   | 'credentials-shadow'
   /** Create and decommission panels: things, certificates, the panel policy (adapters/panel-provisioner.ts). */
   | 'provision-panels';
 
 /** Capabilities that talk to the IoT data plane: their function gets the account's data endpoint. */
-export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'credentials-shadow', 'provision-panels'];
+export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'publish-calls', 'credentials-shadow', 'provision-panels'];
 
 const data: Capability[] = ['table', 'code-secret'];
 
@@ -55,14 +57,18 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   panels: [...data, 'idempotency', 'provision-panels', 'publish-commands', 'credentials-shadow'],
   // Access events come with presigned photo URLs.
   'access-events': [...data, 'photos-read'],
+  // Accept, decline, open-door: the call's state to its panel, the door's unlock command.
+  calls: [...data, 'publish-calls', 'publish-commands'],
+  // The resident's record and push devices.
+  me: [...data, 'idempotency'],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.
-  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses'],
+  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls'],
   // Credential changes -> set versions announced in shadows; photos of expired access events.
   'credential-stream': [...data, 'credentials-shadow', 'photos-delete'],
   // Re-announces versions panels missed, rebuilding snapshots.
-  reconcile: [...data, 'snapshots', 'credentials-shadow'],
+  reconcile: [...data, 'snapshots', 'credentials-shadow', 'publish-calls'],
 };
 
 export const capabilitiesOf = (fn: LambdaName): readonly Capability[] => capabilities[fn];

@@ -8,7 +8,7 @@ import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
 export interface IotGrants {
   /** `https://<iot:Data-ATS endpoint>`, for IOT_DATA_ENDPOINT_VARIABLE. */
   readonly dataEndpointUrl: string;
-  grantPublish(role: Role, channel: 'responses' | 'commands', why: string): void;
+  grantPublish(role: Role, channel: 'responses' | 'commands' | 'calls', why: string): void;
   grantShadowUpdate(role: Role, why: string): void;
   grantProvisioning(lambda: LobbyFunction): void;
 }
@@ -43,6 +43,7 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
       case 'snapshots': by.photos.grantObjects(role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX); break;
       case 'publish-responses': by.iot.grantPublish(role, 'responses', reason(fn, capability, `the ${fn} function replies on a panel's own responses topic`)); break;
       case 'publish-commands': by.iot.grantPublish(role, 'commands', reason(fn, capability, `the ${fn} function sends commands on a panel's own commands topic`)); break;
+      case 'publish-calls': by.iot.grantPublish(role, 'calls', reason(fn, capability, `the ${fn} function tells a panel of its calls' state changes on the panel's own calls topic (functions/domain/calls.ts)`)); break;
       case 'credentials-shadow':
         by.iot.grantShadowUpdate(role, reason(fn, capability, `the ${fn} function writes the credentials shadow of a property's panels (functions/capabilities.ts)`));
         break;

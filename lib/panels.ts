@@ -246,7 +246,7 @@ export class Panels extends Construct implements IotGrants {
   }
 
   /** iot:Publish on one channel of every panel of the stage: `topic/lobby-<stage>/panels/* /<channel>`. */
-  grantPublish(role: Role, channel: 'responses' | 'commands', why: string) {
+  grantPublish(role: Role, channel: 'responses' | 'commands' | 'calls', why: string) {
     const resource = this.iotArn(`topic/${this.topicRoot}/*/${channel}`);
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:Publish'], resources: [resource] }));
     Validations.of(role).acknowledge({

@@ -12,6 +12,8 @@ import { keys, withoutKeys } from './table-keys.ts';
  * layout), so the panel's ack settles it like any remote unlock.
  */
 const pk = keys.property;
+/** The byOwner partition of every property's ringing calls. */
+const RINGING_INDEX = 'CALLS#RINGING';
 const callKey = (ref: CallRef) => ({ pk: pk(ref.propertyId), sk: `CALL#${ref.id}` });
 const ringingKey = (call: Pick<Call, 'propertyId' | 'id' | 'ringUntil'>) => ({ pk: pk(call.propertyId), sk: `RINGING#${call.ringUntil}#${call.id}` });
 const deviceKey = (propertyId: string, userId: string, deviceId: string) => ({ pk: pk(propertyId), sk: `DEVICE#${userId}#${deviceId}` });
@@ -68,7 +70,10 @@ export function callRepository(table: LobbyTable): CallRepository {
     async start(call) {
       await table.transact([
         { Put: { Item: { ...callKey(call), type: 'call', ...call, expiresAtEpoch: epoch(call.startedAt) + CALL_KEEP_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { Item: { ...ringingKey(call), type: 'call-ringing', callId: call.id, ringUntil: call.ringUntil, expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS } } },
+        { Put: { Item: {
+          ...ringingKey(call), type: 'call-ringing', callId: call.id, propertyId: call.propertyId, ringUntil: call.ringUntil,
+          gsi1pk: RINGING_INDEX, gsi1sk: `${call.ringUntil}#${call.propertyId}#${call.id}`, expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS,
+        } } },
       ]);
     },
     accept(call, answeredBy, at) {
@@ -126,9 +131,12 @@ export function callRepository(table: LobbyTable): CallRepository {
         }, ConditionExpression: 'attribute_not_exists(pk)' } },
       ]);
     },
-    async overdue(propertyId, at) {
-      const page = await table.query<{ callId: string; ringUntil: string; pk: string; sk: string }>({ pk: pk(propertyId), skPrefix: 'RINGING#', skBetween: ['RINGING#', `RINGING#${at}~`], limit: 100 });
-      return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId, id: i.callId }));
+    async overdue(at) {
+      // The ringing entries carry a sparse byOwner index over every property, by ring end: one query finds them all.
+      const page = await table.query<{ callId: string; propertyId: string; ringUntil: string; pk: string; sk: string }>({
+        pk: RINGING_INDEX, skPrefix: '', skBetween: ['0', `${at}~`], index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit: 100,
+      });
+      return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId: i.propertyId, id: i.callId }));
     },
     async notifications(propertyId, query) {
       const page = await table.query({

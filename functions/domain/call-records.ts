@@ -80,8 +80,8 @@ export interface CallRepository {
   miss(call: Call, at: string, notifications: QueuedNotification[]): Promise<boolean>;
   /** accepted (by `answeredBy`) -> ended with the door opened, and the unlock command recorded, together. */
   openDoor(call: Call, answeredBy: string, unlock: CallUnlock, at: string): Promise<boolean>;
-  /** Ringing calls of the property whose ring time is over by `at`. */
-  overdue(propertyId: string, at: string): Promise<CallRef[]>;
+  /** Ringing calls, of every property, whose ring time is over by `at` (the first 100; the next sweep takes more). */
+  overdue(at: string): Promise<CallRef[]>;
   notifications(propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<QueuedNotification>>;
   /** The access event of the call's unlock, once the panel confirmed it (the command's eventId). */
   doorEvent(propertyId: string, commandId: string): Promise<string | undefined>;

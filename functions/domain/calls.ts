@@ -207,9 +207,9 @@ export async function reportRingTimeout(stores: Stores, panel: PanelRef, callId:
   return statusAt((await stores.calls.get(call)) ?? call, stores.now());
 }
 
-/** The scheduled sweep (reconcile): calls whose ring ran out with no panel to report it. */
-export async function sweepMissedCalls(stores: Stores, propertyId: string): Promise<number> {
-  const overdue = await stores.calls.overdue(propertyId, stores.now().toISOString());
+/** The scheduled sweep (reconcile), over every property: calls whose ring ran out with no panel to report it. */
+export async function sweepMissedCalls(stores: Stores): Promise<number> {
+  const overdue = await stores.calls.overdue(stores.now().toISOString());
   let missed = 0;
   for (const ref of overdue) {
     const call = await stores.calls.get(ref);

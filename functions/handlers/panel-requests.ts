@@ -5,6 +5,9 @@ import { panelMessageHandler } from '../iot/message-handler.ts';
 import { photoKeyFor } from '../domain/access-events.ts';
 import { syncFor } from '../domain/credential-sets.ts';
 import { claimPass } from '../domain/pass-claims.ts';
+import { endCallAtPanel, reportRingTimeout, startCall } from '../domain/calls.ts';
+import { panelDirectory } from '../domain/directory.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Panel, PanelRef } from '../domain/panels.ts';
 import type { Stores } from '../domain/stores.ts';
 
@@ -49,5 +52,28 @@ async function answer(stores: Stores, panel: PanelRef, record: Promise<Panel | u
       count(result.decision === 'granted' ? 'PassClaimGranted' : 'PassClaimDenied');
       return { requestId, ok: true, ...result };
     }
+    case 'directory.sync':
+      return { requestId, ...(await panelDirectory(stores, panel, request.haveVersion)) };
+    case 'call.start':
+    case 'call.timeout':
+    case 'call.end':
+      return callReply(stores, panel, request, requestId);
+  }
+}
+
+/** Calls: a refusal the panel can show (no one in that unit, the call is over) is a reply, not a retried failure. */
+async function callReply(stores: Stores, panel: PanelRef, request: Extract<PanelRequest, { op: `call.${string}` }>, requestId: string): Promise<PanelResponse> {
+  try {
+    if (request.op === 'call.start') {
+      const started = await startCall(stores, panel, request.target);
+      logger.info('call started', { panelId: panel.id, callId: started.callId, rang: started.rang });
+      count('CallStarted');
+      return { requestId, ok: true, ...started };
+    }
+    const status = request.op === 'call.timeout' ? await reportRingTimeout(stores, panel, request.callId) : (await endCallAtPanel(stores, panel, request.callId)).status;
+    return { requestId, ok: true, callId: request.callId, status };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { requestId, ok: false, error: error.kind === 'not-found' ? 'not-found' : error.slug };
   }
 }

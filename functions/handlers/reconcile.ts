@@ -5,6 +5,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics, reportPanelHealth } from '../http/observability.ts';
 import { reconcileAll } from '../domain/reconcile.ts';
+import { sweepMissedCalls } from '../domain/calls.ts';
 
 /**
  * Scheduled reconciliation of every property's credential set (see
@@ -18,7 +19,11 @@ export const handler = middy<ScheduledEvent, { properties: number; announced: nu
   .handler(async () => {
     // LOBBY_PANEL_OFFLINE_MINUTES (CDK: lobby:panelOfflineMinutes) is what the PanelsOffline alarm counts.
     const offlineAfterMs = Number(process.env.LOBBY_PANEL_OFFLINE_MINUTES ?? 15) * 60_000;
-    const result = await reconcileAll(await loadStores(), { offlineAfterMs });
+    const stores = await loadStores();
+    const result = await reconcileAll(stores, { offlineAfterMs });
+    // Calls whose ring ran out with no panel left to report it (the panel's own timer is the usual way).
+    const missedCalls = await sweepMissedCalls(stores);
+    if (missedCalls > 0) count('CallsMissedBySweep', missedCalls);
     // Every run reports the gauges, zeros included, so the offline and lagging alarms always have data.
     reportPanelHealth(result.health);
     logger.info('reconciled', { properties: result.properties, announced: result.announced, repaired: result.repaired, failed: result.failed.length, ...result.health });

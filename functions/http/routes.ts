@@ -5,13 +5,14 @@ import { directoryQuery, moveInBody, putMemberBody } from '../schemas/people.ts'
 import { createDeliveryPinBody, patchDeliveryPinBody } from '../schemas/delivery-pins.ts';
 import { accessEventsQuery, createPanelBody } from '../schemas/panels.ts';
 import { createDeliveryPassBody, createVisitorPassBody } from '../schemas/passes.ts';
+import { listCallsQuery, listNotificationsQuery, patchMeBody, registerDeviceBody } from '../schemas/calls.ts';
 
 /**
  * The one route table. The CDK API construct makes one Lambda per `fn` and one HTTP
  * API route per entry; the local server reads the same table; the OpenAPI document
  * is generated from it. Handlers find their operation by `routeKey`.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'openapi';
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'openapi';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -74,6 +75,18 @@ const table = [
   r({ method: 'GET', path: '/properties/{propertyId}/panels/{panelId}/commands/{commandId}', fn: 'panels', operationId: 'getCommand', summary: 'Status of an unlock command: sent, executed or expired', auth: 'jwt', status: 200 }),
   r({ method: 'POST', path: '/properties/{propertyId}/panel-keys/rotate', fn: 'panels', operationId: 'rotatePanelKeys', summary: 'Rotate the panel code-hash key and the visitor QR signing key, e.g. after a panel was stolen (admin)', auth: 'jwt', status: 202 }),
   r({ method: 'GET', path: '/properties/{propertyId}/access-events', fn: 'access-events', operationId: 'listAccessEvents', summary: 'Access events newest first, with short-lived photo URLs (admin, staff)', auth: 'jwt', query: accessEventsQuery, status: 200 }),
+
+  r({ method: 'GET', path: '/properties/{propertyId}/calls', fn: 'calls', operationId: 'listCalls', summary: 'Calls from panels, newest first (admin, staff; a resident sees calls to their unit)', auth: 'jwt', query: listCallsQuery, status: 200 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/calls/{callId}', fn: 'calls', operationId: 'getCall', summary: 'A call: status, who answered, whether the door opened (the answerer also gets a fresh media session while it is up)', auth: 'jwt', status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/calls/{callId}/accept', fn: 'calls', operationId: 'acceptCall', summary: 'Take a ringing call (a resident of the called unit, or the called staff member): one wins, the others stop ringing; returns the media session', auth: 'jwt', status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/calls/{callId}/decline', fn: 'calls', operationId: 'declineCall', summary: 'Decline a ringing call (the panel says so; the visitor may call again), or hang up one you accepted', auth: 'jwt', status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/calls/{callId}/open-door', fn: 'calls', operationId: 'openCallDoor', summary: 'Open the door for the caller (whoever accepted, while the call is up): an expiring unlock, the access event has method "call"; the call ends', auth: 'jwt', status: 202 }),
+  r({ method: 'GET', path: '/properties/{propertyId}/notifications', fn: 'calls', operationId: 'listNotifications', summary: 'Notification records, newest first, with masked recipients (admin, staff; a resident sees their own)', auth: 'jwt', query: listNotificationsQuery, status: 200 }),
+
+  r({ method: 'GET', path: '/properties/{propertyId}/me', fn: 'me', operationId: 'getMe', summary: "The resident's own record: name, unit, contact, how they are told of deliveries and calls (resident)", auth: 'jwt', status: 200 }),
+  r({ method: 'PATCH', path: '/properties/{propertyId}/me', fn: 'me', operationId: 'patchMe', summary: 'Change name, contact or notification channels (resident)', auth: 'jwt', body: patchMeBody, status: 200 }),
+  r({ method: 'POST', path: '/properties/{propertyId}/me/devices', fn: 'me', operationId: 'registerDevice', summary: 'Register a phone for app pushes (call rings): APNs VoIP or FCM token (resident, staff)', auth: 'jwt', body: registerDeviceBody, idempotent: true, status: 201 }),
+  r({ method: 'DELETE', path: '/properties/{propertyId}/me/devices/{deviceId}', fn: 'me', operationId: 'deleteDevice', summary: 'Stop app pushes to a phone (resident, staff)', auth: 'jwt', status: 204 }),
 ] as const satisfies readonly Route[];
 
 /** The table as plain `Route`s, for CDK, the local gateway and the OpenAPI document. */

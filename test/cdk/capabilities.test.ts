@@ -79,6 +79,7 @@ function statementsFor(capability: Capability): string[] {
     case 'snapshots': return key(['s3:GetObject', 's3:PutObject'], objects('credential-sets/'));
     case 'publish-responses': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/responses`));
     case 'publish-commands': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/commands`));
+    case 'publish-calls': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/calls`));
     case 'credentials-shadow': return key('iot:UpdateThingShadow', iotArn('thing/*/credentials'));
     case 'provision-panels': return [
       ...key('iot:CreateThing', iotArn('thing/*')),

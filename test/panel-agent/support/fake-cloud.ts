@@ -103,6 +103,12 @@ export async function startFakeCloud(): Promise<FakeCloud> {
         await cloud.remove(credentialId);
         return { ...base, decision: 'granted', credentialId };
       }
+      // Calls and the directory are the real cloud's (test/e2e/calls*.test.ts).
+      case 'directory.sync':
+      case 'call.start':
+      case 'call.timeout':
+      case 'call.end':
+        return { requestId: request.requestId, ok: false, error: 'not-supported' };
     }
   };
 

@@ -1,0 +1,13 @@
+import { httpHandler } from '../http/handler.ts';
+import { deleteDevice, registerDevice } from '../domain/devices.ts';
+import { getMe, patchMe } from '../domain/residents-me.ts';
+
+export const handler = httpHandler('me', {
+  getMe: async ({ stores, caller, params }) => ({ status: 200, body: await getMe(stores, caller, params.propertyId) }),
+  patchMe: async ({ stores, caller, params, body }) => ({ status: 200, body: await patchMe(stores, caller, params.propertyId, body) }),
+  registerDevice: async ({ stores, caller, params, body }) => ({ status: 201, body: await registerDevice(stores, caller, params.propertyId, body) }),
+  deleteDevice: async ({ stores, caller, params }) => {
+    await deleteDevice(stores, caller, params.propertyId, params.deviceId);
+    return { status: 204 };
+  },
+});
