@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, expectOk, newProperty, tokenFor, type TestProperty } from '../support/api.ts';
+import { useStackEnvironment } from '../support/in-process.ts';
+import type { Stores } from '../../functions/domain/stores.ts';
+
+/**
+ * Issue 9, hot paths: a visitor-pass create and a move-out run their independent reads
+ * together. Domain code in this process against the suite's DynamoDB Local, every
+ * command's start and end recorded on the process's one DynamoDB client.
+ */
+useStackEnvironment();
+const { loadStores } = await import('../../functions/adapters/stores.ts');
+const { documents } = await import('../../functions/adapters/dynamo-client.ts');
+const { createVisitorPass, getVisitorPass } = await import('../../functions/domain/visitor-passes.ts');
+const { moveOut } = await import('../../functions/domain/people.ts');
+
+let stores: Stores;
+let p: TestProperty;
+const calls: Array<{ start: number; end: number }> = [];
+
+/** The longest chain of calls each started after the one before had answered. */
+function serialRoundTrips(list: Array<{ start: number; end: number }>) {
+  let chain = 0;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  for (const c of [...list].sort((a, b) => a.end - b.end)) if (c.start >= lastEnd) { chain++; lastEnd = c.end; }
+  return chain;
+}
+
+beforeAll(async () => {
+  stores = await loadStores();
+  documents().middlewareStack.add((next) => async (args) => {
+    const start = performance.now();
+    try { return await next(args); } finally { calls.push({ start, end: performance.now() }); }
+  }, { step: 'initialize', name: 'createRoundTrips' });
+  p = await newProperty();
+});
+
+describe('create and move-out hot paths', () => {
+  it('a resident makes a visitor pass in 3 serial round trips and is moved out in 6', async () => {
+    const userId = `rt-resident-${Date.now()}`;
+    await tokenFor(userId);
+    const resident = (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId, name: 'Round Trip', unit: '9Z' } }))).body;
+    const caller = { userId, operator: false };
+    const now = Date.now();
+
+    calls.length = 0;
+    // Membership, property and set head together; the resident's pass cap (both kinds together); the write.
+    const pass = await createVisitorPass(stores, caller, p.id, { visitorName: 'Vera', startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3600_000).toISOString() });
+    expect(serialRoundTrips(calls)).toBe(3);
+
+    calls.length = 0;
+    // Access, resident and property together; membership; fence; the passes made; the pass revoked; the removal.
+    await moveOut(stores, { userId: p.users.admin, operator: false }, p.id, resident.id);
+    expect(serialRoundTrips(calls)).toBe(6);
+    // And the move-out did its job: the pass is revoked.
+    expect((await getVisitorPass(stores, { userId: p.users.admin, operator: false }, p.id, pass.id)).status).toBe('revoked');
+  });
+});
