@@ -12,10 +12,11 @@ export const layout = (home: string) => ({
   dynamodb: resolve(home, 'dynamodb'),
   s3: resolve(home, 's3'),
   iot: resolve(home, 'iot'),
+  kvs: resolve(home, 'kvs'),
   streamCheckpoint: resolve(home, 'stream-checkpoint.json'),
 });
 
-export interface Ports { api: number; dynamodb: number; s3: number; mqtt: number; iotData: number }
+export interface Ports { api: number; dynamodb: number; s3: number; mqtt: number; iotData: number; kvs: number; kvsWss: number }
 
-export const portsFrom = (base: number): Ports => ({ api: base, dynamodb: base + 1, s3: base + 2, mqtt: base + 3, iotData: base + 4 });
+export const portsFrom = (base: number): Ports => ({ api: base, dynamodb: base + 1, s3: base + 2, mqtt: base + 3, iotData: base + 4, kvs: base + 5, kvsWss: base + 6 });
 export const DEFAULT_PORT_BASE = 4700;

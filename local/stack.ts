@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DynamoDBClient as DynamoDBClientType } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../functions/adapters/table-definitions.ts';
@@ -16,6 +16,8 @@ import { startLocalIot } from './iot.ts';
 import { invokeLambda } from './lambda-runtime.ts';
 import { type PushLogEntry, startLocalSns } from './sns/server.ts';
 import { type SimulatedCall, startPstnSimulator } from './pstn/simulator.ts';
+import { startLocalKvs } from './kvs/index.ts';
+import { openLocalCa } from '../iot/local-core/local-ca.ts';
 import { localProvisioner } from './panel-provisioner.ts';
 import { injectPanelProvisioner } from '../functions/adapters/panel-provisioner.ts';
 import { startStreamPoller } from './streams.ts';
@@ -43,6 +45,10 @@ export interface LocalStackInfo {
   pushLog: string;
   /** The Chime SDK PSTN audio stand-in; `npm run phone` plays the callee through it. */
   pstnEndpoint: string;
+  /** The Kinesis Video signaling stand-in (control plane, GetIceServerConfig; WSS on the same port). */
+  kvsEndpoint: string;
+  /** The local CA that signs the stand-ins' TLS certificates (MQTT, KVS WSS): what a local resident client trusts. */
+  localCaFile: string;
   photosBucket: string;
   tables: Record<string, string>;
   propertyId: string;
@@ -63,7 +69,7 @@ async function ensureSecret(file: string) {
  * same variable names CDK sets on the Lambda functions, plus AWS_ENDPOINT_URL_*
  * overrides which the AWS SDK honours by itself.
  */
-function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string; mqtt: string }) {
+function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamodb: string; s3: string; iotData: string; mqtt: string; kvs: string }) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     // The local stack runs on this machine's Node 20; Lambda runs Node 22.
@@ -74,6 +80,9 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
+    // KVS signaling: the control plane and (as GetSignalingChannelEndpoint's HTTPS endpoint) GetIceServerConfig.
+    AWS_ENDPOINT_URL_KINESIS_VIDEO: endpoints.kvs,
+    AWS_ENDPOINT_URL_KINESIS_VIDEO_SIGNALING: endpoints.kvs,
     S3_FORCE_PATH_STYLE: 'true',
     LOBBY_TABLE,
     IDEMPOTENCY_TABLE,
@@ -135,8 +144,12 @@ export async function startLocalStack(opts: {
     stops.push(() => sns.stop());
     const pstn = await startPstnSimulator({ port: 0, invoke: (event) => invokeLambda('phone-call', event), onCall: opts.onPhoneCall });
     stops.push(() => pstn.stop());
+    // The signaling stand-in checks SigV4 with the same local key pair as S3; its WSS uses the IoT CA's server certificate.
+    const ca = await openLocalCa(paths.iot);
+    const kvs = await startLocalKvs({ port: ports.kvs, wssPort: ports.kvsWss, dataDir: paths.kvs, credentials: LOCAL_S3_CREDENTIALS, tls: ca.server });
+    stops.push(() => kvs.stop());
 
-    handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl });
+    handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl, kvs: kvs.endpoint });
     // What CDK context gives in AWS (lib/): the platform applications, the SIP media application and its number.
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SNS: sns.endpoint, LOBBY_PUSH_APNS_ARN: sns.applications.apns, LOBBY_PUSH_FCM_ARN: sns.applications.fcm,
@@ -175,6 +188,8 @@ export async function startLocalStack(opts: {
       snsEndpoint: sns.endpoint,
       pushLog: sns.logFile,
       pstnEndpoint: pstn.endpoint,
+      kvsEndpoint: kvs.endpoint,
+      localCaFile: join(ca.dir, 'ca.cert.pem'),
       photosBucket: PHOTOS_BUCKET,
       tables: { lobby: LOBBY_TABLE, idempotency: IDEMPOTENCY_TABLE },
       propertyId,

@@ -13,11 +13,11 @@ import { isPortFree } from '../../local/listen.ts';
  */
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** A free block of five ports, so several suites (or an `npm start`) can run side by side. */
+/** A free block of ports (the stack uses base+0.. and keeps the rest of the ten free), so several suites (or an `npm start`) can run side by side. */
 export async function freePortBase(): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const base = 20_000 + Math.floor(Math.random() * 2_000) * 10;
-    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => isPortFree(base + i)));
+    const free = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => isPortFree(base + i)));
     if (free.every(Boolean)) return base;
   }
   throw new Error('no free port block found on 127.0.0.1');
