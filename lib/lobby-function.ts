@@ -103,6 +103,8 @@ export class LobbyFunction extends Construct {
         // Off by default: parsing maps at load costs every cold start (lib/bundling.ts).
         ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_LOG_LEVEL: settings.logLevel,
+        // lobby:tracing=off: the SDK clients never load the X-Ray SDK (functions/adapters/tracing.ts).
+        ...(settings.tracing === 'off' ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...props.environment,
       },
     });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traceWhenSampled } from './tracing.ts';
 
 /**
  * The DynamoDB clients, one per process, created on first use (outside the handler so
@@ -11,7 +12,8 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let dynamoClient: DynamoDBClient | undefined;
 
 export function dynamo(): DynamoDBClient {
-  dynamoClient ??= new DynamoDBClient({});
+  // X-Ray subsegments once an invocation is sampled (tracing.ts: why not at creation).
+  dynamoClient ??= traceWhenSampled(new DynamoDBClient({}));
   return dynamoClient;
 }
 

@@ -1,6 +1,7 @@
 import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { PROTOCOL_VERSION } from '../../iot/protocol/version.ts';
 import type { PanelChannel } from './panel-channel.ts';
+import { traceWhenSampled } from './tracing.ts';
 
 /**
  * The IoT data-plane client, one per process; panel-channel.ts loads this module on first use.
@@ -10,7 +11,7 @@ import type { PanelChannel } from './panel-channel.ts';
 let client: IoTDataPlaneClient | undefined;
 
 export function iotDataOperations(): PanelChannel {
-  client ??= new IoTDataPlaneClient({});
+  client ??= traceWhenSampled(new IoTDataPlaneClient({}));
   const iot = client;
   return {
     async setDesired(panelId, shadowName, desired) {

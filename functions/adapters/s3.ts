@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from './config.ts';
 import type { ObjectStore } from './object-store.ts';
+import { traceWhenSampled } from './tracing.ts';
 
 /**
  * The S3 client and presigner (~150 KB of bundle): object-store.ts loads this module on
@@ -12,11 +13,11 @@ let s3Client: S3Client | undefined;
 export function s3(): S3Client {
   // WHEN_REQUIRED: with the SDK's default checksums, presigned PUT URLs carry the
   // checksum of an empty body (see TOOLCHAIN.md); the same setting is right in AWS.
-  s3Client ??= new S3Client({
+  s3Client ??= traceWhenSampled(new S3Client({
     forcePathStyle: config.s3ForcePathStyle,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  }));
   return s3Client;
 }
 

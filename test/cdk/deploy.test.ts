@@ -261,11 +261,14 @@ describe('cost: heartbeats, tracing, log level', () => {
     const functions = (s: Synth) => ofType(s, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.LOBBY_TABLE).map(([, f]) => f.Properties);
     for (const fn of functions(dev)) {
       expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
       expect(fn.LoggingConfig.ApplicationLogLevel).toBe('INFO');
     }
     expect(ofType(custom, 'AWS::XRay::SamplingRule')).toHaveLength(0);
     for (const fn of functions(custom)) {
       expect(fn.TracingConfig).toBeUndefined();
+      // The SDK clients then never load the X-Ray SDK (functions/adapters/tracing.ts).
+      expect(fn.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
       expect(fn.LoggingConfig.ApplicationLogLevel).toBe('DEBUG');
       expect(fn.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     }
