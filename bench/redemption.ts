@@ -156,6 +156,9 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
     vault: await ctx.vault(),
     photos: { put: unusable, exists: unusable, delete: unusable, presignGet: unusable, presignPut: unusable },
     panels: { setDesired: unusable, publish: unusable },
+    media: { openChannel: unusable, closeChannel: unusable, session: unusable },
+    push: { register: unusable, unregister: unusable, sendCallPush: unusable },
+    phone: { dial: unusable },
     now: () => new Date(),
   };
   // What the panel-requests handler does per message: resolve the panel from its id (the id -> property
