@@ -92,7 +92,7 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
     doorOpened: false, rung, dialed: phones.map((c) => c.residentId),
   };
   // The media session first: no call rings that the panel could not show.
-  const media = await stores.media.session(panel.id, 'MASTER');
+  const media = await masterSession(stores, panel.id);
   await stores.calls.start(call);
   // A device or a phone that cannot be reached does not stop the others ringing.
   await Promise.allSettled([
@@ -100,6 +100,16 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
     ...phones.map((c) => stores.phone.dial({ propertyId: call.propertyId, callId: id, residentId: c.residentId, to: c.phone ?? '' })),
   ]);
   return { callId: id, status: 'ringing' as const, ringSeconds: settings.callRingSeconds, ringUntil: call.ringUntil, rang: rung.length + phones.length, media };
+}
+
+/** The panel's MASTER session; a panel provisioned before calls existed has no channel yet: it gets one (openChannel is idempotent). */
+async function masterSession(stores: Stores, panelId: string): Promise<MediaSession> {
+  try {
+    return await stores.media.session(panelId, 'MASTER');
+  } catch {
+    await stores.media.openChannel(panelId);
+    return stores.media.session(panelId, 'MASTER');
+  }
 }
 
 /** The call, for someone who may act on it: its answerer id (a user id, or `phone:<residentId>`). */

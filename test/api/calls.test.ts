@@ -1,0 +1,233 @@
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, expectOk, newProperty, present, stack, tokenFor, type TestProperty } from '../support/api.ts';
+import type { AccessEvent, CreatedPanel, Page, PhotoUrlReply, Resident } from '../support/contract.ts';
+import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
+import { getItem } from '../support/dynamo.ts';
+import { eventually } from '../support/eventually.ts';
+
+/**
+ * Calls through the real stack: a bare MQTT panel (the panel side of the protocol) starts calls,
+ * residents answer over the API, pushes land in the SNS stand-in's log. The reference agent's
+ * side of the same flow is test/e2e/calls.test.ts.
+ */
+
+interface CallStart { ok: boolean; callId: string; status: string; ringSeconds: number; ringUntil: string; rang: number; media: { role: string; channelArn: string }; error?: string }
+interface CallView { id: string; panelId: string; unit: string | null; status: string; answeredBy?: string; doorOpened: boolean; commandId?: string; accessEventId?: string; media?: { role: string; signalingUrl: string } }
+interface CallState { callId: string; status: string; doorOpened?: boolean; commandId?: string }
+interface Me { residentId: string; name: string; unit: string; contact: { email?: string; phone?: string }; notify: { deliveries: string[]; calls: string[] } }
+interface Notification { id: string; kind: string; channel: string; to: string; status: string; residentId: string }
+interface Problem { type: string; title: string; status: number; detail: string; errors?: Array<{ path: string; message: string }> }
+
+let p: TestProperty;
+let other: TestProperty;
+let panelId: string;
+let panel: RawPanel;
+const users = { roommate: '', neighbour: '' };
+const tokens = { roommate: '', neighbour: '' };
+const topic = (leaf: string) => `lobby/panels/${panelId}/${leaf}`;
+const apnsToken = () => randomBytes(32).toString('hex');
+
+async function moveIn(property: TestProperty, name: string, unit: string) {
+  const userId = `${name.toLowerCase().replace(/\W/g, '-')}-${ulid().slice(-6)}`;
+  await expectOk(call<Resident>('POST', `/properties/${property.id}/residents`, { token: property.tokens.admin, body: { userId, name, unit } }));
+  return { userId, token: await tokenFor(userId) };
+}
+
+async function registerPhone(propertyId: string, token: string) {
+  return (await expectOk(call<{ id: string }>('POST', `/properties/${propertyId}/me/devices`, { token, body: { platform: 'apns', token: apnsToken() } }))).body.id;
+}
+
+/** Pushes the SNS stand-in delivered for a call (the push carries the call id only). */
+async function pushesFor(callId: string): Promise<Array<{ endpointArn: string; payload: unknown }>> {
+  const log = await readFile(stack().pushLog, 'utf8').catch(() => '');
+  return log.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => JSON.stringify(e.payload).includes(callId));
+}
+
+const startCall = (target: Record<string, string>) => panel.request<CallStart>({ op: 'call.start', target });
+const callPath = (callId: string, action = '') => `/properties/${p.id}/calls/${callId}${action}`;
+const stateOf = (callId: string, status: string) => panel.next<CallState>(topic('calls'), (s) => s.callId === callId && s.status === status);
+
+beforeAll(async () => {
+  p = await newProperty();
+  other = await newProperty('Other Tower');
+  const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
+  panelId = created.body.id;
+  panel = await connectRawPanel(created.body.connection);
+  await panel.client.subscribeAsync(topic('calls'), { qos: 1 });
+  const roommate = await moveIn(p, 'Rowan Roommate', '4B');
+  const neighbour = await moveIn(p, 'Nico Neighbour', '5C');
+  Object.assign(users, { roommate: roommate.userId, neighbour: neighbour.userId });
+  Object.assign(tokens, { roommate: roommate.token, neighbour: neighbour.token });
+  await registerPhone(p.id, p.tokens.resident);
+  await registerPhone(p.id, tokens.roommate);
+});
+afterAll(async () => { await panel?.close(); });
+
+describe('me and my devices', () => {
+  it('a resident reads and changes their own record; a channel needs its contact', async () => {
+    const me = await expectOk(call<Me>('GET', `/properties/${p.id}/me`, { token: p.tokens.resident }));
+    expect(me.body).toEqual({ residentId: p.residentId, name: 'Riley Resident', unit: '4B', contact: {}, notify: { deliveries: ['app'], calls: ['app'] } });
+
+    const refused = await call<Problem>('PATCH', `/properties/${p.id}/me`, { token: p.tokens.resident, body: { notify: { calls: ['phone'] } } });
+    expect(refused.status).toBe(400);
+    expect(refused.contentType).toContain('application/problem+json');
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'notify.calls' })]);
+    expect((await call<Me>('GET', `/properties/${p.id}/me`, { token: p.tokens.resident })).body).toEqual(me.body);
+
+    const patched = await expectOk(call<Me>('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name: 'Nico N.', contact: { phone: '+15555550142' }, notify: { calls: ['app', 'phone'] } } }));
+    expect(patched.body).toMatchObject({ name: 'Nico N.', unit: '5C', contact: { phone: '+15555550142' }, notify: { calls: ['app', 'phone'], deliveries: ['app'] } });
+    // The directory follows the new name.
+    const found = await call<Page<{ name: string }>>('GET', `/properties/${p.id}/directory?q=nico%20n.`, { token: p.tokens.staff });
+    expect(found.body.items.map((i) => i.name)).toEqual(['Nico N.']);
+    // Back to app only, without the phone: phone calls need it.
+    await expectOk(call<Me>('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { contact: { phone: null }, notify: { calls: ['app'] } } }));
+    expect((await call<Me>('GET', `/properties/${p.id}/me`, { token: tokens.neighbour })).body.contact).toEqual({});
+  });
+
+  it('me is a resident\'s: staff get 403, another property\'s resident 404', async () => {
+    expect((await call('GET', `/properties/${p.id}/me`, { token: p.tokens.staff })).status).toBe(403);
+    expect((await call('GET', `/properties/${p.id}/me`, { token: other.tokens.resident })).status).toBe(404);
+  });
+
+  it('registers a device through SNS and removes it; bad input is 400 and registers nothing', async () => {
+    const id = await registerPhone(p.id, tokens.neighbour);
+    expect(id).toMatch(/^dev_/);
+    const endpoint = String(present(await getItem(`PROP#${p.id}`, `DEVICE#${users.neighbour}#${id}`), 'the device record').endpoint);
+    expect(endpoint).toMatch(/^arn:aws:sns:.*:endpoint\/APNS_VOIP\//);
+    for (const body of [{ platform: 'apns', token: 'not-hex' }, { platform: 'webpush', token: apnsToken() }, { platform: 'fcm' }, { platform: 'apns', token: apnsToken(), extra: 1 }]) {
+      const bad = await call<Problem>('POST', `/properties/${p.id}/me/devices`, { token: tokens.neighbour, body });
+      expect(bad.status).toBe(400);
+      expect(bad.contentType).toContain('application/problem+json');
+    }
+    expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: p.tokens.resident })).status).toBe(404); // not theirs
+    expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(204);
+    expect(await getItem(`PROP#${p.id}`, `DEVICE#${users.neighbour}#${id}`)).toBeUndefined();
+    expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(404);
+  });
+
+  it('callRingSeconds is a validated setting (default 30)', async () => {
+    expect((await call<{ settings: { callRingSeconds: number } }>('GET', `/properties/${other.id}`, { token: other.tokens.admin })).body.settings.callRingSeconds).toBe(30);
+    for (const callRingSeconds of [5, 600, '30', 12.5]) {
+      expect((await call('PATCH', `/properties/${other.id}/settings`, { token: other.tokens.admin, body: { callRingSeconds } })).status).toBe(400);
+    }
+    expect((await call<{ settings: { callRingSeconds: number } }>('GET', `/properties/${other.id}`, { token: other.tokens.admin })).body.settings.callRingSeconds).toBe(30);
+  });
+});
+
+describe('a call from the panel', () => {
+  it('rings the unit\'s devices, one accept wins, whoever accepted opens the door: method "call", the call id, the photo', async () => {
+    const started = await startCall({ unit: '4b' });
+    expect(started).toMatchObject({ ok: true, status: 'ringing', ringSeconds: 30, media: { role: 'MASTER' } });
+    // Both residents of 4B have a phone registered: both ring, with the call id and nothing else.
+    const pushes = await eventually(async () => { const found = await pushesFor(started.callId); return found.length >= 2 ? found : undefined; });
+    expect(pushes).toHaveLength(2);
+    expect(JSON.stringify(pushes[0]?.payload)).not.toMatch(/4B|Riley|Rowan/);
+
+    // The neighbour in 5C and a resident of another property cannot take it; staff may see it but not take it.
+    expect((await call('POST', callPath(started.callId, '/accept'), { token: tokens.neighbour })).status).toBe(404);
+    expect((await call('POST', `/properties/${p.id}/calls/${started.callId}/accept`, { token: other.tokens.resident })).status).toBe(404);
+    expect((await call('POST', callPath(started.callId, '/accept'), { token: p.tokens.staff })).status).toBe(403);
+    expect((await call('GET', callPath(started.callId), { token: tokens.neighbour })).status).toBe(404);
+    // Nobody has accepted: no door yet.
+    expect((await call<Problem>('POST', callPath(started.callId, '/open-door'), { token: p.tokens.resident })).status).toBe(409);
+
+    const accepted = await call<CallView>('POST', callPath(started.callId, '/accept'), { token: p.tokens.resident });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ id: started.callId, status: 'accepted', answeredBy: p.users.resident, media: { role: 'VIEWER' } });
+    await stateOf(started.callId, 'accepted');
+    // The roommate's phone is told the call was taken (a second push to it).
+    await eventually(async () => (await pushesFor(started.callId)).length >= 3);
+    // The roommate did not accept: no door for them; the neighbour's open is not even a call they can see.
+    expect((await call('POST', callPath(started.callId, '/open-door'), { token: tokens.roommate })).status).toBe(403);
+    expect((await call('POST', callPath(started.callId, '/open-door'), { token: tokens.neighbour })).status).toBe(404);
+
+    const opened = await call<{ commandId: string; expiresAt: string }>('POST', callPath(started.callId, '/open-door'), { token: p.tokens.resident });
+    expect(opened.status).toBe(202);
+    const command = await panel.next<{ commandId: string; type: string; callId?: string }>(topic('commands'), (c) => c.commandId === opened.body.commandId);
+    expect(command).toMatchObject({ type: 'unlock', callId: started.callId });
+    expect(await stateOf(started.callId, 'ended')).toMatchObject({ doorOpened: true, commandId: opened.body.commandId });
+
+    // The panel's side: it releases the door, takes the photo, records the event and acks the command.
+    const eventId = ulid();
+    const upload = await panel.request<PhotoUrlReply>({ op: 'photo.upload-url', eventId });
+    expect((await fetch(upload.url, { method: 'PUT', body: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
+    await panel.publish(topic('events'), { eventId, at: new Date().toISOString(), method: 'call', decision: 'granted', credentialId: started.callId, commandId: command.commandId, photoKey: upload.key });
+    await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId });
+    const done = await eventually(async () => { const got = (await call<CallView>('GET', callPath(started.callId), { token: p.tokens.resident })).body; return got.accessEventId ? got : undefined; });
+    expect(done).toMatchObject({ status: 'ended', doorOpened: true, commandId: command.commandId, accessEventId: eventId });
+    const event = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.staff })).body.items.find((e) => e.id === eventId);
+    expect(event).toMatchObject({ method: 'call', decision: 'granted', credentialId: started.callId, commandId: command.commandId });
+    expect((await fetch(present(event?.photoUrl, 'a photo URL'))).status).toBe(200);
+
+    // The call is over: no second door, no late accept.
+    expect((await call<Problem>('POST', callPath(started.callId, '/open-door'), { token: p.tokens.resident })).body).toMatchObject({ status: 409 });
+    expect((await call('POST', callPath(started.callId, '/accept'), { token: tokens.roommate })).status).toBe(409);
+  });
+
+  it('two residents accept at once: one 200, one 409', async () => {
+    for (let round = 0; round < 3; round++) {
+      const started = await startCall({ targetId: p.residentId });
+      expect(started.ok).toBe(true);
+      const replies = await Promise.all([p.tokens.resident, tokens.roommate].map((token) => call<CallView>('POST', callPath(started.callId, '/accept'), { token })));
+      expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = replies.find((r) => r.status === 200);
+      expect((await call<CallView>('GET', callPath(started.callId), { token: p.tokens.admin })).body.answeredBy).toBe(winner?.body.answeredBy);
+      await expectOk(call('POST', callPath(started.callId, '/decline'), { token: winner === replies[0] ? p.tokens.resident : tokens.roommate })); // hang up
+    }
+  });
+
+  it('decline: the panel is told, and the visitor may call again', async () => {
+    const first = await startCall({ unit: '4B' });
+    const declined = await call<CallView>('POST', callPath(first.callId, '/decline'), { token: tokens.roommate });
+    expect(declined).toMatchObject({ status: 200, body: { status: 'declined' } });
+    await stateOf(first.callId, 'declined');
+    expect((await call('POST', callPath(first.callId, '/accept'), { token: p.tokens.resident })).status).toBe(409);
+    const again = await startCall({ unit: '4B' });
+    expect(again).toMatchObject({ ok: true, status: 'ringing' });
+    expect(again.callId).not.toBe(first.callId);
+    expect((await call('POST', callPath(again.callId, '/accept'), { token: p.tokens.resident })).status).toBe(200);
+  });
+
+  it('no answer: missed after callRingSeconds (the cloud checks its own clock), with a call-missed notification', async () => {
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callRingSeconds: 10 } }));
+    try {
+      const started = await startCall({ unit: '4B' });
+      expect(started.ringSeconds).toBe(10);
+      // A panel whose timer runs early cannot cut the ring short.
+      expect(await panel.request({ op: 'call.timeout', callId: started.callId })).toMatchObject({ ok: true, status: 'ringing' });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(started.ringUntil) - Date.now()) + 200));
+      expect(await panel.request({ op: 'call.timeout', callId: started.callId })).toMatchObject({ ok: true, status: 'missed' });
+      await stateOf(started.callId, 'missed');
+      expect((await call('POST', callPath(started.callId, '/accept'), { token: p.tokens.resident })).status).toBe(409);
+      const notes = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.resident })).body.items;
+      expect(notes).toEqual([expect.objectContaining({ kind: 'call-missed', status: 'queued', residentId: p.residentId, to: 'app' })]);
+      const all = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.staff })).body.items;
+      expect(all.filter((n) => n.kind === 'call-missed').map((n) => n.residentId).sort()).toEqual([p.residentId, present(await residentIdOf(users.roommate), 'roommate')].sort());
+      expect((await call('GET', `/properties/${p.id}/notifications?residentId=${p.residentId}`, { token: tokens.roommate })).status).toBe(403);
+      expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls?status=missed`, { token: p.tokens.resident })).body.items.map((c) => c.id)).toContain(started.callId);
+      expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls`, { token: tokens.neighbour })).body.items).toEqual([]);
+    } finally {
+      await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callRingSeconds: 30 } }));
+    }
+  });
+
+  it('refuses a call to nobody and bad requests, and changes nothing', async () => {
+    expect(await startCall({ unit: '99Z' })).toMatchObject({ ok: false, error: 'not-found' });
+    expect(await panel.request({ op: 'call.start', target: { unit: '' } })).toMatchObject({ ok: false, error: 'invalid-request' });
+    expect(await panel.request({ op: 'call.start', target: { targetId: 'res_../../x' } })).toMatchObject({ ok: false, error: 'invalid-request' });
+    const before = (await call<Page<CallView>>('GET', `/properties/${p.id}/calls?limit=100`, { token: p.tokens.admin })).body.items.length;
+    const bad = await call<Problem>('GET', `/properties/${p.id}/calls?status=lost`, { token: p.tokens.admin });
+    expect(bad.status).toBe(400);
+    expect(bad.contentType).toContain('application/problem+json');
+    expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls?limit=100`, { token: p.tokens.admin })).body.items.length).toBe(before);
+    expect((await call('POST', callPath('call_nope', '/accept'), { token: p.tokens.resident })).status).toBe(404);
+  });
+});
+
+async function residentIdOf(userId: string) {
+  const residents = (await call<Page<Resident>>('GET', `/properties/${p.id}/residents?limit=100`, { token: p.tokens.admin })).body.items;
+  return residents.find((r) => r.userId === userId)?.id;
+}
