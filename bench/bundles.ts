@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
@@ -101,16 +101,20 @@ const context = {
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench', memoryLimitInMB: '1024', awsRequestId: 'bench-request',
   logGroupName: '/aws/lambda/bench', logStreamName: 'bench', getRemainingTimeInMillis: () => deadline - Date.now(),
 };
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 const mod = await import(process.env.BENCH_BUNDLE_URL);
 const initMs = performance.now() - start;
+const cpu1 = process.cpuUsage(cpu0);
 let result;
 let error;
 const callStart = performance.now();
 try { result = await mod.handler(JSON.parse(process.env.BENCH_EVENT), context); } catch (e) { error = (e?.name ?? 'Error') + ': ' + String(e?.message).slice(0, 200); }
 const firstCallMs = performance.now() - callStart;
+const cpu2 = process.cpuUsage(cpu0);
+const cpuMs = (u) => (u.user + u.system) / 1000;
 await new Promise((resolve) => setTimeout(resolve, 100));
-process.stdout.write('\\n@@' + JSON.stringify({ initMs, firstCallMs, handler: typeof mod.handler, networkAttempts: attempts, networkTargets: [...new Set(seen)].slice(0, 5), stubRequests, status: result?.statusCode, error }));
+process.stdout.write('\\n@@' + JSON.stringify({ initMs, firstCallMs, initCpuMs: cpuMs(cpu1), totalCpuMs: cpuMs(cpu2), handler: typeof mod.handler, networkAttempts: attempts, networkTargets: [...new Set(seen)].slice(0, 5), stubRequests, status: result?.statusCode, error }));
 process.exit(0);
 `;
 
@@ -142,7 +146,7 @@ function lambdaEnvironment(fn: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-interface Probe { initMs: number; firstCallMs: number; handler: string; networkAttempts: number; networkTargets: string[]; stubRequests: number; status?: number; error?: string }
+interface Probe { initMs: number; firstCallMs: number; initCpuMs: number; totalCpuMs: number; handler: string; networkAttempts: number; networkTargets: string[]; stubRequests: number; status?: number; error?: string }
 
 function probe(entry: string, env: Record<string, string>, call: FirstCall): Promise<Probe> {
   return new Promise((resolvePromise, reject) => {
@@ -216,6 +220,8 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
       initMs: median(probes.map((p) => p.initMs)),
       firstCallMs: median(probes.map((p) => p.firstCallMs)),
       totalMs: median(probes.map((p) => p.initMs + p.firstCallMs)),
+      initCpuMs: median(probes.map((p) => p.initCpuMs)),
+      totalCpuMs: median(probes.map((p) => p.totalCpuMs)),
     });
     const hello = samples.get('hello') as { plain: Probe[]; maps: Probe[] };
     const helloPlain = medians(hello.plain);
@@ -238,11 +244,18 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
         firstCallResult: last.error ?? last.status ?? 'returned',
         importAndFirstCallMs: ms(p.totalMs),
         importAndFirstCallRatio: ms(p.totalMs / helloPlain.totalMs, 1),
+        cpu: {
+          importMs: ms(p.initCpuMs),
+          importRatio: ms(p.initCpuMs / helloPlain.initCpuMs, 1),
+          importAndFirstCallMs: ms(p.totalCpuMs),
+          importAndFirstCallRatio: ms(p.totalCpuMs / helloPlain.totalCpuMs, 1),
+        },
         withSourceMaps: {
           importMs: ms(m.initMs),
           importRatio: ms(m.initMs / helloMaps.initMs, 1),
           importAndFirstCallMs: ms(m.totalMs),
           addedMs: ms(m.totalMs - p.totalMs),
+          addedCpuMs: ms(m.totalCpuMs - p.totalCpuMs),
         },
         runs,
         networkAttemptsBesidesStub: [...s.plain, ...s.maps].reduce((sum, x) => sum + x.networkAttempts, 0),
@@ -253,7 +266,7 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
     const options = lambdaBuildOptions('<fn>', '<asset dir>');
     return {
       unit: { KB: 'KiB', ms: 'ms, median' },
-      machine: { node: process.version },
+      machine: { node: process.version, cpus: availableParallelism(), loadAverage1m: ms(loadavg()[0] ?? 0, 2) },
       esbuild: { version: (await import('esbuild')).version, options: { ...options, define: undefined, entryPoints: undefined, absWorkingDir: undefined } },
       functions: Object.fromEntries(fns.map((fn) => [fn, row(fn)])),
       hello: row('hello'),
@@ -261,6 +274,7 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
         initKB: 'the entry and every chunk it imports statically, transitively (what Node reads before the handler exists); chunks behind import() are left out',
         importMs: 'performance.now() around `await import(entry)` in a fresh node process (Node of this machine, not the Lambda runtime); median of the runs',
         importAndFirstCallMs: 'import + the first event (firstCall) handled, per run, median; ratio to hello built and called the same way',
+        cpu: 'the same spans in CPU time of the process (user + system): less disturbed than wall time when the machine is loaded',
         withSourceMaps: 'the same function built with linked source maps and run with NODE_OPTIONS=--enable-source-maps (lobby:sourceMaps=true)',
       },
     };
