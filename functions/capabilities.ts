@@ -15,7 +15,9 @@ import type { FunctionName } from './http/routes.ts';
 /** The Lambda functions of the panel side (IoT rules, the table stream, the schedule). */
 export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'panel-presence' | 'credential-stream' | 'reconcile';
 /** Every Lambda function: the API's (one per route-table `fn`) and the panel side's. */
-export type LambdaName = FunctionName | PanelFunctionName;
+/** The SIP media application's Lambda (Chime SDK PSTN audio invokes it): the phone path of calls. */
+export type PhoneFunctionName = 'phone-call';
+export type LambdaName = FunctionName | PanelFunctionName | PhoneFunctionName;
 
 export type Capability =
   /** Items of the Lobby table and its GSIs (read and write). */
@@ -38,7 +40,14 @@ export type Capability =
   /** iot:UpdateThingShadow on the panels' `credentials` named shadow. */
   | 'credentials-shadow'
   /** Create and decommission panels: things, certificates, the panel policy (adapters/panel-provisioner.ts). */
-  | 'provision-panels';
+  | 'provision-panels'
+  /**
+   * App pushes through SNS mobile push: create endpoints on the platform applications from context,
+   * publish to and delete their endpoints (adapters/sns-push.ts). Grants nothing when push is off.
+   */
+  | 'push'
+  /** chime:CreateSipMediaApplicationCall on the stack's SIP media application (adapters/chime-phone.ts). Nothing when the phone path is off. */
+  | 'dial-phone';
 
 /** Capabilities that talk to the IoT data plane: their function gets the account's data endpoint. */
 export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'publish-calls', 'credentials-shadow', 'provision-panels'];
@@ -58,17 +67,20 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   // Access events come with presigned photo URLs.
   'access-events': [...data, 'photos-read'],
   // Accept, decline, open-door: the call's state to its panel, the door's unlock command.
-  calls: [...data, 'publish-calls', 'publish-commands'],
+  calls: [...data, 'publish-calls', 'publish-commands', 'push'],
   // The resident's record and push devices.
-  me: [...data, 'idempotency'],
+  me: [...data, 'idempotency', 'push'],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.
-  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls'],
+  // call.start rings devices (push) and phones (dial-phone).
+  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls', 'push', 'dial-phone'],
   // Credential changes -> set versions announced in shadows; photos of expired access events.
   'credential-stream': [...data, 'credentials-shadow', 'photos-delete'],
   // Re-announces versions panels missed, rebuilding snapshots.
-  reconcile: [...data, 'snapshots', 'credentials-shadow', 'publish-calls'],
+  reconcile: [...data, 'snapshots', 'credentials-shadow', 'publish-calls', 'push'],
+  // 9 accepts the call and opens the door (the unlock command, the panel told); devices that rang are told.
+  'phone-call': [...data, 'publish-calls', 'publish-commands', 'push'],
 };
 
 export const capabilitiesOf = (fn: LambdaName): readonly Capability[] => capabilities[fn];

@@ -3,6 +3,7 @@ import { type Capability, capabilitiesOf, type LambdaName, talksToIotData } from
 import type { Data } from './data.ts';
 import type { LobbyFunction } from './lobby-function.ts';
 import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
+import type { TelephonyGrants } from './telephony.ts';
 
 /** The IoT side of the grants (lib/panels.ts Panels): topics, shadows and provisioning of this stage. */
 export interface IotGrants {
@@ -25,12 +26,17 @@ const iotReasons: Partial<Record<LambdaName, Partial<Record<Capability, string>>
 };
 const reason = (fn: LambdaName, capability: Capability, fallback: string) => iotReasons[fn]?.[capability] ?? fallback;
 
+const telephonyOf = (fn: LambdaName, by: { telephony?: TelephonyGrants }): TelephonyGrants => {
+  if (!by.telephony) throw new Error(`${fn} has a push or phone capability: pass the stack's Telephony (lib/telephony.ts) to grantCapabilities`);
+  return by.telephony;
+};
+
 /**
  * Grants a function exactly its capabilities (functions/capabilities.ts), each with the
  * narrowest resource it can have, and gives the functions that talk to the IoT data plane
  * its endpoint.
  */
-export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { data: Data; photos: Photos; iot: IotGrants }) {
+export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { data: Data; photos: Photos; iot: IotGrants; telephony?: TelephonyGrants }) {
   const role = lambda.role;
   for (const capability of capabilitiesOf(fn)) {
     switch (capability) {
@@ -48,6 +54,8 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
         by.iot.grantShadowUpdate(role, reason(fn, capability, `the ${fn} function writes the credentials shadow of a property's panels (functions/capabilities.ts)`));
         break;
       case 'provision-panels': by.iot.grantProvisioning(lambda); break;
+      case 'push': telephonyOf(fn, by).grantPush(role); break;
+      case 'dial-phone': telephonyOf(fn, by).grantDial(lambda); break;
       default: throw new Error(`capability ${capability satisfies never} has no grant`);
     }
   }

@@ -10,6 +10,7 @@ import { Panels } from './panels.ts';
 import { Photos } from './photos.ts';
 import { grantCapabilities } from './capability-grants.ts';
 import { lobbySettings } from './settings.ts';
+import { Telephony } from './telephony.ts';
 import { STAGE_VARIABLE } from '../iot/protocol/topics.ts';
 
 export interface LobbyStackProps extends StackProps {
@@ -31,6 +32,7 @@ export class LobbyStack extends Stack {
   readonly api: Api;
   readonly panels: Panels;
   readonly observability: Observability;
+  readonly telephony: Telephony;
   readonly stage: string;
   /** The variables functions/adapters/config.ts reads, for every handler. */
   readonly functionEnvironment: Record<string, string>;
@@ -56,6 +58,9 @@ export class LobbyStack extends Stack {
       // The stage: its topic root (iot/protocol/topics.ts) and the metrics' stage dimension.
       [STAGE_VARIABLE]: settings.stage,
     };
+    // How residents are rung (app push, phone): the context values reach every function.
+    this.telephony = new Telephony(this, 'Telephony', { environment: this.functionEnvironment });
+    Object.assign(this.functionEnvironment, this.telephony.environment);
 
     this.api = new Api(this, 'Api', {
       routes: props.routes ?? routeTable,
@@ -73,9 +78,13 @@ export class LobbyStack extends Stack {
       photos: this.photos,
       observability: this.observability,
       environment: this.functionEnvironment,
+      telephony: this.telephony,
     });
     // Least privilege, per function: exactly its capabilities (functions/capabilities.ts).
-    for (const [fn, lambda] of this.api.functions) grantCapabilities(fn, lambda, { data: this.data, photos: this.photos, iot: this.panels });
+    const grants = { data: this.data, photos: this.photos, iot: this.panels, telephony: this.telephony };
+    for (const [fn, lambda] of this.api.functions) grantCapabilities(fn, lambda, grants);
+    grantCapabilities('phone-call', this.telephony.phoneCall, grants);
+    this.observability.watchFunction('phone-call', this.telephony.phoneCall.function);
 
     this.observability.watchHttpApi('Api', this.api.httpApi);
     for (const [fn, lambda] of this.api.functions) this.observability.watchFunction(fn, lambda.function);

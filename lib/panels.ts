@@ -23,6 +23,7 @@ import { subscribeToStream } from './credential-stream-source.ts';
 import { describeDataEndpoint } from './iot-data-endpoint.ts';
 import type { Photos } from './photos.ts';
 import { grantCapabilities, type IotGrants } from './capability-grants.ts';
+import type { TelephonyGrants } from './telephony.ts';
 import { lobbySettings } from './settings.ts';
 export { IOT_DATA_ENDPOINT_VARIABLE } from './capability-grants.ts';
 /** The IoT rules engine's SQL version for every topic rule. */
@@ -39,6 +40,8 @@ export interface PanelsProps {
   observability: Observability;
   /** Variables every Lobby function gets (table names, bucket, secret ARN). */
   environment: Record<string, string>;
+  /** App push and phone grants (lib/telephony.ts): call.start rings, the reconcile sweep tells devices of missed calls. */
+  telephony?: TelephonyGrants;
 }
 
 /**
@@ -115,7 +118,7 @@ export class Panels extends Construct implements IotGrants {
     const make = (fn: PanelFunctionName, description: string, timeout: Duration) => {
       const lambda = new LobbyFunction(this, constructId(fn), { fn, description, timeout, environment: props.environment });
       this.functions.set(fn, lambda);
-      grantCapabilities(fn, lambda, { data: props.data, photos: props.photos, iot: this });
+      grantCapabilities(fn, lambda, { data: props.data, photos: props.photos, iot: this, telephony: props.telephony });
       props.observability.watchFunction(fn, lambda.function);
       return lambda;
     };

@@ -17,6 +17,9 @@ export const CONTEXT = {
   traceSampleRate: 'lobby:traceSampleRate',
   iotLogging: 'lobby:iotLogging',
   panelOfflineMinutes: 'lobby:panelOfflineMinutes',
+  pushApnsArn: 'lobby:pushApnsArn',
+  pushFcmArn: 'lobby:pushFcmArn',
+  phoneNumber: 'lobby:phoneNumber',
 } as const;
 
 export const DEFAULT_STAGE = 'dev';
@@ -36,6 +39,11 @@ export interface LobbySettings {
   traceSampleRate: number;
   iotLogging: boolean;
   panelOfflineMinutes: number;
+  /** SNS platform applications for app pushes (APNs VoIP, FCM); absent: that platform's pushes are off. */
+  pushApnsArn?: string;
+  pushFcmArn?: string;
+  /** E.164 number in the account's Chime SDK inventory that phone calls come from; absent: the phone path is off. */
+  phoneNumber?: string;
 }
 
 const fail = (key: string, want: string, got: unknown): never => {
@@ -86,5 +94,8 @@ export function lobbySettings(scope: Construct): LobbySettings {
     // IoT logging is one setting per account and region: by default only prod owns it.
     iotLogging: bool(get(CONTEXT.iotLogging), CONTEXT.iotLogging, stage === 'prod'),
     panelOfflineMinutes: number(get(CONTEXT.panelOfflineMinutes), CONTEXT.panelOfflineMinutes, 15, 5, 1440),
+    pushApnsArn: optional(get(CONTEXT.pushApnsArn), CONTEXT.pushApnsArn, /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/APNS_VOIP(_SANDBOX)?\/[\w.-]{1,256}$/, 'an SNS platform application ARN for APNs VoIP (arn:aws:sns:<region>:<account>:app/APNS_VOIP/<name>)'),
+    pushFcmArn: optional(get(CONTEXT.pushFcmArn), CONTEXT.pushFcmArn, /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/GCM\/[\w.-]{1,256}$/, 'an SNS platform application ARN for FCM (arn:aws:sns:<region>:<account>:app/GCM/<name>)'),
+    phoneNumber: optional(get(CONTEXT.phoneNumber), CONTEXT.phoneNumber, /^\+[1-9]\d{1,14}$/, 'an E.164 phone number (+15555550100) in the account\'s Chime SDK inventory'),
   };
 }
