@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CredentialItem, CredentialRecord, SetChange, SetHead, Snapshot } from '../domain/credential-sets.ts';
 import type { CredentialSetRepository } from '../domain/repositories.ts';
 import type { LobbyTable } from './lobby-table.ts';
@@ -105,8 +107,11 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
       } while (cursor);
       return ids;
     },
-    fromImage(image) {
-      return { propertyId: propertyIdOf(String(image.pk)), item: withoutKeys(image) as CredentialItem & Record<string, unknown> };
+    fromStreamImage(image) {
+      if (!image) return undefined;
+      // Stream images come in DynamoDB's attribute-value form (the document client does not see them).
+      const item = unmarshall(image as Record<string, AttributeValue>);
+      return { propertyId: propertyIdOf(String(item.pk)), item: withoutKeys(item) as CredentialItem & Record<string, unknown> };
     },
   };
 }

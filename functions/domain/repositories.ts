@@ -121,8 +121,8 @@ export interface CredentialSetRepository {
   claimRepair(propertyId: string, now: string, since: string): Promise<boolean>;
   /** Every property that has a set. */
   propertiesWithSets(): Promise<string[]>;
-  /** A changed table item (a stream image) in the domain's terms: its property and its attributes without keys. */
-  fromImage(image: Record<string, unknown>): { propertyId: string; item: CredentialItem & Record<string, unknown> };
+  /** An image of a changed item from the table's change stream, in the domain's terms: its property and attributes (none without an image). */
+  fromStreamImage(image: unknown): { propertyId: string; item: CredentialItem & Record<string, unknown> } | undefined;
 }
 
 export interface AccessEventRepository {

@@ -1,11 +1,7 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
 import { announce, applyCredentialChanges, type CredentialItem, type SetHead } from './credential-sets.ts';
 import type { Stores } from './stores.ts';
-
-const image = (value: unknown) => (value ? unmarshall(value as Record<string, AttributeValue>) : undefined);
 
 /** One unit of work in a batch and the stream position of its first record (where a retry starts). */
 interface Work { firstSequence: string; run(): Promise<void> }
@@ -33,11 +29,11 @@ export async function foldStreamBatch(stores: Stores, records: DynamoDBRecord[],
   const work: Work[] = [];
   for (const record of records) {
     const sequence = record.dynamodb?.SequenceNumber ?? '0';
-    const newImage = image(record.dynamodb?.NewImage);
-    const changed = newImage ?? image(record.dynamodb?.OldImage);
+    const newImage = stores.credentialSets.fromStreamImage(record.dynamodb?.NewImage);
+    const changed = newImage ?? stores.credentialSets.fromStreamImage(record.dynamodb?.OldImage);
     if (!changed) continue;
-    const { propertyId, item } = stores.credentialSets.fromImage(changed);
-    const next = newImage && item;
+    const { propertyId, item } = changed;
+    const next = newImage?.item;
     if (record.eventName === 'REMOVE' && item.type === 'access-event' && typeof item.photoKey === 'string') {
       const photoKey = item.photoKey;
       work.push({ firstSequence: sequence, run: async () => { await stores.photos.delete(photoKey); hooks.onPhotoExpired?.(); } });
