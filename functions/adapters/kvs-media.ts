@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CallMedia, MediaSession } from '../domain/call-ports.ts';
+import type { PanelProvisioner } from '../domain/panel-provisioner.ts';
 import { BoundedCache } from '../domain/bounded-cache.ts';
 import { onFirstUse } from './on-first-use.ts';
 
@@ -130,4 +131,28 @@ export async function kvsMediaAdapter(opts: { client?: KinesisVideoClient; now?:
 /** The KVS clients and the signer are imported on the first call, not when the function loads. */
 export function kvsMedia(): CallMedia {
   return onFirstUse(() => kvsMediaAdapter(), { openChannel: true, closeChannel: true, session: true });
+}
+
+/**
+ * A panel's signaling channel comes and goes with its identity: created when the panel is
+ * provisioned (a failure takes the new identity back), deleted when it is decommissioned.
+ */
+export function withSignalingChannel(provisioner: PanelProvisioner, media: Pick<CallMedia, 'openChannel' | 'closeChannel'>): PanelProvisioner {
+  return {
+    async provision(panelId, propertyId) {
+      const provisioned = await provisioner.provision(panelId, propertyId);
+      try {
+        await media.openChannel(panelId);
+      } catch (error) {
+        await provisioner.decommission(panelId, provisioned.certificate).catch(() => {});
+        throw error;
+      }
+      return provisioned;
+    },
+    async decommission(panelId, certificate) {
+      // The identity first: a stolen panel stops connecting even if KVS is unreachable; a retry deletes the channel.
+      await provisioner.decommission(panelId, certificate);
+      await media.closeChannel(panelId);
+    },
+  };
 }

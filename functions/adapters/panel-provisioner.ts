@@ -4,6 +4,7 @@ import {
   ThingPrincipalType, UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import type { PanelCertificate, PanelConnection, PanelProvisioner } from '../domain/panel-provisioner.ts';
+import { kvsMedia, withSignalingChannel } from './kvs-media.ts';
 
 export type { PanelCertificate, PanelConnection, PanelProvisioner };
 
@@ -77,7 +78,11 @@ export function injectPanelProvisioner(provisioner: PanelProvisioner): void {
   injected = provisioner;
 }
 
-/** The injected provisioner, else AWS IoT with the thing type and policy CDK names in the environment. */
+/**
+ * The injected provisioner, else AWS IoT with the thing type and policy CDK names in the
+ * environment; either way with the panel's KVS signaling channel (kvs-media.ts).
+ */
 export function provisionerFromEnv(): PanelProvisioner {
-  return injected ?? iotProvisioner({ thingTypeName: process.env.PANEL_THING_TYPE ?? 'lobby-panel', policyName: process.env.PANEL_POLICY_NAME ?? 'lobby-panel' });
+  const identity = injected ?? iotProvisioner({ thingTypeName: process.env.PANEL_THING_TYPE ?? 'lobby-panel', policyName: process.env.PANEL_POLICY_NAME ?? 'lobby-panel' });
+  return withSignalingChannel(identity, kvsMedia());
 }
