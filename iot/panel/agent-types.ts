@@ -1,4 +1,4 @@
-import type { AccessEvent, AccessMethod, CommandAck } from '../protocol/messages.ts';
+import type { AccessEvent, AccessMethod, CallState, CommandAck, MediaSessionMessage } from '../protocol/messages.ts';
 import type { OfflinePassPolicy } from './credential-store.ts';
 import type { PanelIdentity } from './identity.ts';
 import type { KeypadThrottleConfig } from './keypad-throttle.ts';
@@ -40,7 +40,12 @@ export interface PanelAgentOptions {
   config?: PanelAgentConfig;
   /** called the moment the door is released (before the photo is taken) */
   onDoorRelease?: (release: DoorRelease) => void;
+  /** joins a call's media as MASTER (iot/panel/call-media.ts); without it calls are audio-less signalling only */
+  joinMedia?: (session: MediaSessionMessage) => Promise<{ close(): Promise<void> }>;
 }
+
+/** A call's state as the panel shows it (ringing, accepted, declined, missed, ended). */
+export type CallUpdate = Omit<CallState, 'protocolVersion'>;
 
 export interface DoorRelease {
   method: AccessMethod;
@@ -95,6 +100,7 @@ export type AgentEvents = {
   event: [AccessEvent];
   synced: [SyncSummary];
   ack: [CommandAck];
+  call: [CallUpdate];
   connected: [];
   disconnected: [];
 };

@@ -19,6 +19,7 @@ import { errorText, stderrLogger, type PanelLogger } from './log.ts';
 import { OutboxPump } from './outbox-pump.ts';
 import { PassClaims } from './pass-claims.ts';
 import { RemoteUnlock } from './remote-unlock.ts';
+import { PanelCalls } from './calls.ts';
 import { ShadowSync } from './shadow-sync.ts';
 import { SyncLoop } from './sync-loop.ts';
 import { sleep } from './timing.ts';
@@ -36,6 +37,7 @@ export type { DoorRelease, EntryResult, PanelAgentConfig, PanelAgentOptions, Pan
  * - shadow-sync.ts: the credentials shadow through the device SDK's shadow client
  * - sync-loop.ts: current / delta / full credential sync
  * - outbox-pump.ts, access-recorder.ts, heartbeat.ts: events (with photos), acks, liveness
+ * - calls.ts: the directory (kept on disk) and calls (call.start, state on `calls`, ring timer)
  * Build it with `PanelAgent.open(options)` (or `new PanelAgent(options)` then `start()`).
  */
 const configDefaults = (config: PanelAgentConfig) => ({
@@ -63,6 +65,7 @@ interface Parts {
   heartbeat: HeartbeatSender;
   entries: EntryFlow;
   unlock: RemoteUnlock;
+  calls: PanelCalls;
 }
 
 export class PanelAgent extends EventEmitter<AgentEvents> {
@@ -95,10 +98,12 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       reconnectMaxMs: this.config.reconnectMaxMs,
       log: this.log,
     });
-    this.connection.addSubscription(this.connection.topics.commands);
+    this.connection.addSubscription(this.connection.topics.commands, this.connection.topics.calls);
     this.connection.on('message', (topic, payload) => {
       if (topic === this.connection.topics.commands && this.parts) {
         this.parts.unlock.handle(payload).catch((error) => this.log.error('command handling failed', { error: errorText(error) }));
+      } else if (topic === this.connection.topics.calls && this.parts) {
+        this.parts.calls.handle(payload).catch((error) => this.log.error('call state handling failed', { error: errorText(error) }));
       }
     });
     this.connection.on('connect', () => this.onConnected());
@@ -177,7 +182,8 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       qrKeys: () => shadow.qrKeys, propertyId: this.identity.propertyId, keypadLocked: () => heartbeat.send(),
     });
     const unlock = new RemoteUnlock({ ledger: commandLedger, recorder, pump, events: this, log, now, newEventId, refusedVersion });
-    return { store, throttle, claimLedger, pump, claims, shadow, syncLoop, heartbeat, entries, unlock };
+    const calls = new PanelCalls({ connection, stateDir, events: this, log, joinMedia: this.options.joinMedia });
+    return { store, throttle, claimLedger, pump, claims, shadow, syncLoop, heartbeat, entries, unlock, calls };
   }
 
   /** Goes offline for good and stops the timers. */
@@ -276,6 +282,26 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     return result;
   }
 
+  /** The directory from the cloud, kept on disk (offline: the last copy). */
+  async syncDirectory() {
+    return this.requireStarted().calls.syncDirectory();
+  }
+
+  /** Directory entries (display name, unit, target id) matching a name or unit. */
+  searchDirectory(query: string) {
+    return this.requireStarted().calls.search(query);
+  }
+
+  /** The Call button: rings a unit (as typed) or a directory target; then `call` events follow. Needs the network. */
+  async call(target: { unit: string } | { targetId: string }) {
+    return this.requireStarted().calls.start(target);
+  }
+
+  /** The visitor hangs up. */
+  async hangUp(callId: string): Promise<void> {
+    await this.requireStarted().calls.hangUp(callId);
+  }
+
   /** Right after a (re)connect a sync is under way: let revocations land before deciding. */
   private async settleSync(p: Parts): Promise<void> {
     if (p.syncLoop.syncing) await p.syncLoop.wait(this.config.syncWaitMs).catch(() => {});
@@ -297,6 +323,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
   }
 
   private stopTimers(): void {
+    this.parts?.calls.stop();
     this.parts?.heartbeat.stop();
     this.parts?.syncLoop.stop();
     this.parts?.pump.stop();

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PanelAgent, type EntryResult } from './agent.ts';
+import type { CallUpdate, DoorRelease } from './agent-types.ts';
+import type { MediaSessionMessage } from '../protocol/messages.ts';
 import { defaultStateDir, identityPath, loadIdentity, lobbyHome } from './identity.ts';
 import { errorText, stderrLogger } from './log.ts';
 
@@ -11,6 +13,8 @@ import { errorText, stderrLogger } from './log.ts';
  *   npm run panel                                  interactive, first panel of <LOBBY_HOME>/local.json
  *   npm run -s panel -- --panel <id> enter <code>  one shot: one JSON line on stdout
  *   echo <code> | npm run -s panel -- enter -      the same, the code read from stdin
+ *   npm run -s panel -- directory <query>          directory matches, one JSON line each (offline: the saved copy)
+ *   npm run -s panel -- call <unit|targetId> [--wait S]   one JSON line per call state; exit 0 when the call is over
  *
  * `-s` keeps npm's own banner (which echoes the command line, code included) off stdout.
  *
@@ -19,11 +23,14 @@ import { errorText, stderrLogger } from './log.ts';
  * --timeout <ms> for the one-shot delivery (default 30000).
  * Logs go to stderr (PANEL_LOG_LEVEL=debug|info|warn|error); codes and keys are never logged.
  */
-const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [--timeout MS] [enter CODE|- | scan TOKEN|- | status]
-interactive commands: enter <code> | scan <qr> | offline | online | status | sync | help | quit`;
+const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [--timeout MS] [enter CODE|- | scan TOKEN|- | status | directory QUERY | call UNIT|TARGETID [--wait S]]
+interactive commands: enter <code> | scan <qr> | directory <query> | call <unit|targetId> | hangup | offline | online | status | sync | help | quit`;
 
 const HELP = `  enter <code>   type a code on the keypad
   scan <qr>      present a visitor QR token (verified offline with the property's keys)
+  directory <q>  search the directory by name or unit (offline: the saved copy)
+  call <unit|id> ring a unit or a directory target; its states show as they come
+  hangup         end the call in progress
   offline        drop the connection (decisions continue from the saved set, events queue up)
   online         reconnect (sync first, then the queued events go out)
   status         credential set version/digest, connection, outbox, keypad lock
@@ -39,6 +46,7 @@ async function main(): Promise<number> {
       identity: { type: 'string' },
       state: { type: 'string' },
       timeout: { type: 'string' },
+      wait: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -56,11 +64,12 @@ async function main(): Promise<number> {
     stateDir,
     config: { log },
     onDoorRelease: (release) => log.info('DOOR RELEASED', { method: release.method, eventId: release.eventId }),
+    joinMedia: (session) => joinMedia(session, identity),
   });
 
   const [command, ...args] = positionals;
   if (command === undefined) return interactive(agent);
-  if (!['enter', 'scan', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['enter', 'scan', 'status', 'directory', 'call'].includes(command)) throw new UsageError(`unknown command '${command}'`);
 
   await agent.start();
   try {
@@ -87,12 +96,68 @@ async function main(): Promise<number> {
       case 'status':
         process.stdout.write(`${JSON.stringify(agent.status())}\n`);
         return 0;
+      case 'directory': {
+        const synced = await agent.syncDirectory();
+        if (synced.offline) log.warn('offline: the saved directory', { version: synced.version });
+        for (const entry of agent.searchDirectory(args.join(' '))) process.stdout.write(`${JSON.stringify(entry)}\n`);
+        return 0;
+      }
+      case 'call': {
+        if (args.length !== 1 || !args[0]) throw new UsageError('call needs exactly one unit or target id');
+        if (!agent.connected) throw new Error(`cannot reach IoT Core at ${identity.mqttUrl}: calls need the network`);
+        return await callOnce(agent, args[0], Number(values.wait ?? 120) * 1000);
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
   } finally {
     await agent.stop();
   }
+}
+
+/** A directory target id (a resident id, or staff:<userId>); anything else is a unit as typed. */
+const callTarget = (arg: string) => (/^(res_|staff:)/.test(arg) ? { targetId: arg } : { unit: arg });
+
+/** The call's media on this machine: H3's WebRTC master (werift), loaded only when a call starts. */
+async function joinMedia(session: MediaSessionMessage, identity: { mqttUrl: string; caPem?: string }) {
+  const { joinCallMedia } = await import('./call-media.ts');
+  const loopback = /^mqtts?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(identity.mqttUrl);
+  return joinCallMedia(session, { ca: identity.caPem, loopbackOnly: loopback });
+}
+
+/**
+ * One call, one JSON line per state change; exits 0 once the call is over (and, when the door
+ * was opened, once the panel has released it and sent the event), 3 if --wait ran out (it hangs up).
+ */
+async function callOnce(agent: PanelAgent, arg: string, waitMs: number): Promise<number> {
+  const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  let doorFor: string | undefined;
+  let doorSeen = false;
+  let over: CallUpdate | undefined;
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const settleIfDone = () => { if (over && (!doorFor || doorSeen)) finish(0); };
+  agent.on('call', (update) => {
+    print({ call: update.status, callId: update.callId });
+    if (update.doorOpened && update.commandId) doorFor = update.commandId;
+    if (['declined', 'missed', 'ended'].includes(update.status)) over = update;
+    settleIfDone();
+  });
+  agent.on('door', (release: DoorRelease) => {
+    if (release.method !== 'call') return;
+    print({ door: 'granted', eventId: release.eventId });
+    doorSeen = true;
+    doorFor ??= release.commandId;
+    settleIfDone();
+  });
+  const { callId } = await agent.call(callTarget(arg));
+  const timer = setTimeout(() => finish(3), waitMs);
+  const code = await done;
+  clearTimeout(timer);
+  if (code === 3) await agent.hangUp(callId).catch(() => {});
+  // The door's access event (with its photo) goes out before the panel process exits.
+  await agent.drain(30_000).catch(() => {});
+  return code;
 }
 
 /** Exactly what the one-shot promises on stdout. */
@@ -113,6 +178,12 @@ async function interactive(agent: PanelAgent): Promise<number> {
   };
   agent.on('ack', (ack) => notice(`remote unlock ${ack.commandId}: ${ack.status}`));
   agent.on('synced', (sync) => notice(`credential set v${sync.version} (${sync.kind}, ${sync.entries} entries)`));
+  let callId: string | undefined;
+  agent.on('call', (update) => {
+    notice(`call ${update.callId}: ${update.status.toUpperCase()}${update.doorOpened ? ' (door opening)' : ''}`);
+    if (['declined', 'missed', 'ended'].includes(update.status) && update.callId === callId) callId = undefined;
+  });
+  agent.on('door', (release) => { if (release.method === 'call') notice(`DOOR OPEN for the call  ${JSON.stringify({ door: 'granted', eventId: release.eventId })}`); });
 
   let closing = false;
   const finish = async () => {
@@ -143,6 +214,27 @@ async function interactive(agent: PanelAgent): Promise<number> {
           out(`${detail}  ${JSON.stringify(oneLine(result))}${result.offline ? '  (decided offline)' : ''}`);
           break;
         }
+        case 'directory': {
+          const synced = await agent.syncDirectory();
+          const matches = agent.searchDirectory(args.join(' '));
+          out(`${matches.length} match(es)${synced.offline ? ' (offline: the saved directory)' : ''}`);
+          for (const entry of matches) out(`  ${entry.unit ?? '-'}  ${entry.name}  [${entry.targetId}]`);
+          break;
+        }
+        case 'call': {
+          const [arg] = args;
+          if (args.length !== 1 || arg === undefined) {
+            out('call needs exactly one unit or target id');
+            break;
+          }
+          callId = (await agent.call(callTarget(arg))).callId;
+          out(`calling... (${callId}; 'hangup' to stop)`);
+          break;
+        }
+        case 'hangup':
+          if (callId) await agent.hangUp(callId);
+          else out('no call in progress');
+          break;
         case 'offline':
           await agent.disconnect();
           out('offline: deciding from the saved set; events are queued');

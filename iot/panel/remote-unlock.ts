@@ -56,7 +56,9 @@ export class RemoteUnlock {
       return ack('expired');
     }
     await ledger.save(); // on disk before the door opens: a restart must not run it again
-    await recorder.record({ eventId: admission.eventId, at: now, method: 'remote-unlock', decision: 'granted', commandId: command.commandId });
+    // An unlock from a call is the call's entry: method "call", the call id as its credential.
+    const fromCall = command.callId !== undefined ? { method: 'call' as const, credentialId: command.callId } : { method: 'remote-unlock' as const };
+    await recorder.record({ eventId: admission.eventId, at: now, ...fromCall, decision: 'granted', commandId: command.commandId });
     await ack('executed', admission.eventId);
   }
 
