@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { protocolFixture, protocolFixtureNames } from '../support/protocol-fixtures.ts';
-import { readMessage, replyTo, snapshotDownload } from '../../iot/protocol/messages.ts';
+import { callState, readMessage, replyTo, snapshotDownload } from '../../iot/protocol/messages.ts';
 import { shadowDelta, shadowGetAccepted } from '../../iot/protocol/shadow.ts';
 import type { AccessRecorder, Decided } from '../../iot/panel/access-recorder.ts';
 import type { AgentEvents } from '../../iot/panel/agent-types.ts';
@@ -26,6 +26,12 @@ const panelReads = {
   'reply-error': replyTo['pass.claim'],
   'shadow-get-accepted': shadowGetAccepted,
   'shadow-delta': shadowDelta,
+  // calls (iot/panel/calls.ts)
+  'reply-directory-full': replyTo['directory.sync'],
+  'reply-directory-current': replyTo['directory.sync'],
+  'reply-call-start': replyTo['call.start'],
+  'reply-call-status': replyTo['call.timeout'],
+  'call-state-ended': callState,
 } as const;
 // what the panel sends (the cloud side reads these) and commands (driven through RemoteUnlock below)
 const notReadHere = /^(request-|event-|ack-|heartbeat|shadow-desired|command-)/;
@@ -87,5 +93,12 @@ describe('panel protocol fixtures, panel side', () => {
     expect(u.acks).toHaveLength(2);
     expect(u.refused).toEqual(['2.0']);
     expect(u.warnings).toEqual(['invalid command', 'unreadable command']);
+  });
+
+  it('an unlock from a call is recorded as method "call" with the call id', async () => {
+    const u = await unlocker();
+    await u.send(protocolFixture('command-unlock-call'));
+    expect(u.recorded).toEqual([expect.objectContaining({ method: 'call', credentialId: 'call_01JD8X3Q5C9V2M4N6P8R0T1W5D', commandId: 'cmd_01JD8X3Q5C9V2M4N6P8R0T1W5G', decision: 'granted' })]);
+    expect(u.acks).toHaveLength(1);
   });
 });

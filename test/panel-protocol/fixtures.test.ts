@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolFixture, protocolFixtureNames } from '../support/protocol-fixtures.ts';
-import { commandAck, panelMessages, panelRequest, readMessage, replyTo, unlockCommand } from '../../iot/protocol/messages.ts';
+import { callState, commandAck, panelMessages, panelRequest, readMessage, replyTo, unlockCommand } from '../../iot/protocol/messages.ts';
 import { credentialsShadowState } from '../../iot/protocol/shadow.ts';
 import { call, newProperty, type TestProperty } from '../support/api.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -32,6 +32,16 @@ const cloudSchemas = {
   'command-unlock-newer-minor': unlockCommand,
   'command-unlock-next-major': unlockCommand,
   'shadow-desired': credentialsShadowState,
+  'request-directory-sync': panelRequest,
+  'request-call-start': panelRequest,
+  'request-call-timeout': panelRequest,
+  'request-call-end': panelRequest,
+  'reply-directory-full': replyTo['directory.sync'],
+  'reply-directory-current': replyTo['directory.sync'],
+  'reply-call-start': replyTo['call.start'],
+  'reply-call-status': replyTo['call.timeout'],
+  'call-state-ended': callState,
+  'command-unlock-call': unlockCommand,
 } as const;
 const panelOnly = new Set(['shadow-get-accepted', 'shadow-delta']); // documents AWS IoT builds; the panel reads them
 
