@@ -6,6 +6,7 @@ import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membe
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { revokeCredentialsOf } from './revocation.ts';
+import { removeDevicesOf } from './devices.ts';
 import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 
@@ -130,6 +131,8 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
   if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
   if (membership?.residentId === residentId) await fenceMembership(stores, membership);
   await revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId, settings);
+  // Their phones stop ringing for the unit's calls (before the record is marked: a retry finishes it).
+  await removeDevicesOf(stores, propertyId, resident.userId);
   if (resident.movedOutAt) return;
   const movedOutAt = stores.now().toISOString();
   await stores.table.transact([

@@ -48,7 +48,7 @@ async function pushesFor(callId: string): Promise<Array<{ endpointArn: string; p
 
 const startCall = (target: Record<string, string>) => panel.request<CallStart>({ op: 'call.start', target });
 const callPath = (callId: string, action = '') => `/properties/${p.id}/calls/${callId}${action}`;
-const stateOf = (callId: string, status: string) => panel.next<CallState>(topic('calls'), (s) => s.callId === callId && s.status === status);
+const stateOf = (callId: string, status: string, timeoutMs = 10_000) => panel.next<CallState>(topic('calls'), (s) => s.callId === callId && s.status === status, timeoutMs);
 
 beforeAll(async () => {
   p = await newProperty();
@@ -106,6 +106,15 @@ describe('me and my devices', () => {
     expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(204);
     expect(await getItem(`PROP#${p.id}`, `DEVICE#${users.neighbour}#${id}`)).toBeUndefined();
     expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(404);
+  });
+
+  it('move-out removes the resident\'s devices (their push endpoints too)', async () => {
+    const mover = await moveIn(p, 'Mo Mover', '7A');
+    const id = await registerPhone(p.id, mover.token);
+    expect(await getItem(`PROP#${p.id}`, `DEVICE#${mover.userId}#${id}`)).toBeDefined();
+    const residentId = present(await residentIdOf(mover.userId), 'the mover');
+    expect((await call('DELETE', `/properties/${p.id}/residents/${residentId}`, { token: p.tokens.staff })).status).toBe(204);
+    expect(await getItem(`PROP#${p.id}`, `DEVICE#${mover.userId}#${id}`)).toBeUndefined();
   });
 
   it('callRingSeconds is a validated setting (default 30)', async () => {
@@ -213,6 +222,18 @@ describe('a call from the panel', () => {
       await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callRingSeconds: 30 } }));
     }
   });
+
+  it('a ring nobody reports (the panel went away) is swept to missed by the schedule, and the panel is told', async () => {
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callRingSeconds: 10 } }));
+    try {
+      const started = await startCall({ unit: '4B' });
+      // No call.timeout from the panel: the reconcile schedule (every 5 s in tests) finds it past its ring.
+      await stateOf(started.callId, 'missed', 30_000);
+      expect(await getItem(`PROP#${p.id}`, `CALL#${started.callId}`)).toMatchObject({ status: 'missed' });
+    } finally {
+      await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callRingSeconds: 30 } }));
+    }
+  }, 40_000);
 
   it('refuses a call to nobody and bad requests, and changes nothing', async () => {
     expect(await startCall({ unit: '99Z' })).toMatchObject({ ok: false, error: 'not-found' });
