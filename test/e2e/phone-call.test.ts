@@ -6,6 +6,7 @@ import type { CreatedPanel } from '../support/contract.ts';
 import { eventually } from '../support/eventually.ts';
 import { lambdaContext, useStackEnvironment } from '../support/in-process.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
+import { type LivePanel, livePanel } from './support.ts';
 
 /**
  * The phone path ("press 9"), end to end on the local stack: a panel's call.start dials the
@@ -13,7 +14,7 @@ import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
  * the real SIP media application handler (functions/handlers/phone-call.ts) through the local
  * Lambda runtime, and the callee's keys decide: 9 opens the door, anything else or hanging up declines.
  */
-interface CallView { id: string; status: string; doorOpened: boolean; answeredBy?: string; commandId?: string }
+interface CallView { id: string; status: string; doorOpened: boolean; answeredBy?: string; commandId?: string; accessEventId?: string }
 
 let p: TestProperty;
 let panel: RawPanel;
@@ -94,6 +95,28 @@ describe('phone path (Chime SDK PSTN audio, local simulator, real handler)', () 
     const after = await pstn<SimulatedCall>({ action: 'press', digits: '9', transactionId: phone.transactionId });
     expect(after.heard.at(-1)).toBe('This call has ended. Goodbye.');
     expect(await getCall(callId)).toMatchObject({ status: 'declined', doorOpened: false });
+  });
+});
+
+describe('phone path with the reference panel agent', () => {
+  let agent: LivePanel | undefined;
+  afterAll(async () => { await agent?.stop(); });
+
+  it('9 -> the agent releases the door, the access event has method "call", and the call names it', async () => {
+    agent = await livePanel(p);
+    const { callId } = await agent.agent.call({ unit: '4B' });
+    const { calls } = await pstn<{ calls: SimulatedCall[] }>();
+    const phone = calls.findLast((c) => c.to === PHONE && c.state === 'ringing');
+    if (!phone) throw new Error('the resident was not dialed');
+    await pstn({ action: 'press', digits: '9', transactionId: phone.transactionId });
+    const released = await eventually(async () => agent?.doors.find((d) => d.method === 'call'));
+    const events = await eventually(async () => {
+      const list = await call<{ items: Array<{ id: string; method: string; callId?: string }> }>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin });
+      return list.body.items?.find((e) => e.method === 'call') ? list.body.items : undefined;
+    });
+    expect(events.find((e) => e.method === 'call')).toMatchObject({ id: released.eventId, method: 'call' });
+    // The call names its access event.
+    expect(await getCall(callId)).toMatchObject({ status: 'ended', doorOpened: true, answeredBy: `phone:${p.residentId}`, accessEventId: released.eventId });
   });
 });
 
