@@ -6,6 +6,7 @@ import { s3ObjectStore } from './object-store.ts';
 import { iotPanelChannel } from './panel-channel.ts';
 import { snsPushSender } from './sns-push.ts';
 import { chimePhoneDialer } from './chime-phone.ts';
+import { kvsMedia } from './kvs-media.ts';
 import { accessEventRepository } from './access-event-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import { codeRepository } from './code-repository.ts';
@@ -54,6 +55,7 @@ export async function productionStores(): Promise<Stores> {
     vault,
     photos: s3ObjectStore(config.photosBucket),
     panels: iotPanelChannel(),
+    media: kvsMedia(),
     push: snsPushSender(),
     phone: chimePhoneDialer(),
     now: () => new Date(),
