@@ -22,12 +22,13 @@ export const CJS_BANNER =
   "import { createRequire as __lobbyCreateRequire } from 'node:module'; const require = __lobbyCreateRequire(import.meta.url);";
 
 /**
- * Source maps stay out of the functions by default: with NODE_OPTIONS=--enable-source-maps
- * Node reads and parses the map of every module it loads, which the bench measured at
- * +9-12 ms per cold start for the split bundles (README, `withSourceMaps`), 30-60% of a
- * function's init, on every cold start, for stack positions that only matter while
- * debugging (errors are logged by name with the request id; minified frames rarely decide
- * an incident). `cdk synth -c lobby:sourceMaps=true` ships linked maps and turns them on.
+ * Source maps stay out of the functions by default. With NODE_OPTIONS=--enable-source-maps
+ * Node reads and parses the map of every module it loads: the bench (`withSourceMaps`,
+ * 2026-12-01) measured +4 to +60 ms CPU per cold start for the split bundles (median +28 ms,
+ * import + first call; the larger figures where the first call loads the SDK chunks), on
+ * every cold start, for stack positions that matter only while debugging. Errors are logged
+ * by name with the request id, and a minified frame rarely decides an incident.
+ * `cdk synth -c lobby:sourceMaps=true` ships linked maps and turns them on.
  */
 export interface LambdaBuild {
   /** Ship linked source maps (and the function then runs with --enable-source-maps). */
