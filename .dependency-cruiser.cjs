@@ -142,6 +142,15 @@ module.exports = {
       to: {},
     },
     {
+      name: 'domain-not-to-aws-sdk',
+      comment:
+        'AWS is reached through adapters: a domain module importing an SDK client ties the rules to one service and ' +
+        'loads the client in every function that reaches that module.',
+      severity: 'error',
+      from: { path: '^functions/domain/' },
+      to: { path: 'node_modules/@aws-sdk/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that does not resolve fails at run time (or in the bundle) only.',
       severity: 'error',
@@ -158,7 +167,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|cdk[.]out|[.]lobby|[.]lobby-test|[.]emulators)/' },
+    // node_modules is not followed but not excluded either: excluding it would hide every npm dependency from the rules.
+    exclude: { path: '^(cdk[.]out|[.]lobby|[.]lobby-test|[.]emulators)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
