@@ -48,7 +48,7 @@ export class Telephony extends Construct implements TelephonyGrants {
       fn: 'phone-call',
       description: 'Lobby phone-call: the SIP media application of the phone path (press 9 to open the door)',
       environment: { ...props.environment, ...this.environment },
-      // PSTN audio waits at most 5 s for an answer to an invocation event (then the call fails).
+      // Someone is on the line waiting for each answer: fail fast rather than leave them in silence.
       timeout: Duration.seconds(5),
     });
 
@@ -82,17 +82,17 @@ export class Telephony extends Construct implements TelephonyGrants {
     }
   }
 
-  /** Create endpoints on the platform applications; publish to and delete the endpoints under them. */
+  /** Create endpoints on the platform applications; publish to, re-enable and delete the endpoints under them. */
   grantPush(role: Role) {
     if (this.pushApplications.length === 0) return;
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CreatePlatformEndpoint'], resources: this.pushApplications }));
     // arn:...:app/<PLATFORM>/<name> -> arn:...:endpoint/<PLATFORM>/<name>/<endpoint id>
     const endpoints = this.pushApplications.map((a) => `${a.replace(':app/', ':endpoint/')}/*`);
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish', 'sns:DeleteEndpoint'], resources: endpoints }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish', 'sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:SetEndpointAttributes'], resources: endpoints }));
     for (const resource of endpoints) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'The wildcard is the endpoint id SNS gives each registered device (adapters/sns-push.ts): only endpoints of this platform application, only Publish and DeleteEndpoint.',
+        reason: 'The wildcard is the endpoint id SNS gives each registered device (adapters/sns-push.ts): only endpoints of this platform application, only Publish, DeleteEndpoint and reading/re-enabling them on registration.',
       });
     }
   }

@@ -44,8 +44,15 @@ async function snsOperations(applications: PushApplications): Promise<PushSender
       const application = applications[platform];
       if (!application) throw conflict(`app push is not set up for ${platform} in this deployment`, 'push-not-configured');
       const out = await c.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: token }));
-      if (!out.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
-      return out.EndpointArn;
+      const endpoint = out.EndpointArn;
+      if (!endpoint) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
+      // SNS hands back an existing endpoint for a known token, disabled if APNs or FCM once refused it:
+      // the app registering it again says it is good, so enable it (AWS's recommended registration flow).
+      const { Attributes: attributes = {} } = await c.send(new sns.GetEndpointAttributesCommand({ EndpointArn: endpoint }));
+      if (attributes.Enabled !== 'true' || attributes.Token !== token) {
+        await c.send(new sns.SetEndpointAttributesCommand({ EndpointArn: endpoint, Attributes: { Token: token, Enabled: 'true' } }));
+      }
+      return endpoint;
     },
     async unregister(endpoint: string) {
       // DeleteEndpoint is idempotent in SNS: a gone endpoint is not an error.

@@ -85,7 +85,7 @@ describe('telephony with context: app push and the phone path on', () => {
   it('push is scoped to the two platform applications and their endpoints; dialing to the SIP media application; only where the capability table says', () => {
     const push = [
       { actions: ['sns:CreatePlatformEndpoint'], resources: [APNS, FCM] },
-      { actions: ['sns:DeleteEndpoint', 'sns:Publish'], resources: [`${APNS.replace(':app/', ':endpoint/')}/*`, `${FCM.replace(':app/', ':endpoint/')}/*`] },
+      { actions: ['sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:Publish', 'sns:SetEndpointAttributes'], resources: [`${APNS.replace(':app/', ':endpoint/')}/*`, `${FCM.replace(':app/', ':endpoint/')}/*`] },
     ];
     const [[smaId] = ['']] = ofType(on.resources, 'AWS::Chime::SipMediaApplication');
     for (const path of ['Api/Calls/', 'Api/Me/', 'Panels/PanelRequests/', 'Panels/Reconcile/', 'Telephony/PhoneCall/']) {

@@ -60,18 +60,23 @@ describe('SNS app push (adapter + stand-in)', () => {
     expect(text).not.toContain(FCM_TOKEN);
   });
 
-  it("a disabled endpoint (the platform said the token is dead) and a deleted one are 'gone'", async () => {
+  it("a disabled endpoint (the platform said the token is dead) and a deleted one are 'gone'; registering the token again enables it", async () => {
     const push = snsPushSender(sns.applications);
     const ios = await push.register('apns', 'b2'.repeat(32));
     await raw.send(new SetEndpointAttributesCommand({ EndpointArn: ios, Attributes: { Enabled: 'false' } }));
     const before = (await pushes()).length;
     expect(await push.sendCallPush(ios, { callId: 'call-2', propertyId: 'p' })).toBe('gone');
 
+    // The app registers the same token again: the endpoint is enabled again and pushes flow.
+    expect(await push.register('apns', 'b2'.repeat(32))).toBe(ios);
+    expect(await push.sendCallPush(ios, { callId: 'call-2b', propertyId: 'p' })).toBe('sent');
+    await raw.send(new SetEndpointAttributesCommand({ EndpointArn: ios, Attributes: { Enabled: 'false' } }));
+
     const android = await push.register('fcm', `${FCM_TOKEN}-2`);
     await push.unregister(android);
     await push.unregister(android); // idempotent, as in SNS
     expect(await push.sendCallPush(android, { callId: 'call-2', propertyId: 'p' })).toBe('gone');
-    expect((await pushes()).length).toBe(before);
+    expect((await pushes()).length).toBe(before + 1);
   });
 
   it('a platform without a platform application is refused as a domain conflict', async () => {
