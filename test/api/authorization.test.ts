@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routes } from '../../functions/http/routes.ts';
 import { call, expectOk, newProperty, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
 import type { CreatedDeliveryPass, CreatedDeliveryPin, CreatedPanel, CreatedVisitorPass, DeliveryPass, OpenApiDocument, Page, Property, Resident, UnlockAccepted, VisitorPass } from '../support/contract.ts';
 
 /**
@@ -30,6 +31,15 @@ const commandOf = async (p: TestProperty) => (await expectOk(call<UnlockAccepted
 
 /** Admin-only removal of a panel (when the route exists): a fresh panel per caller. */
 const newPanelOf = async (p: TestProperty) => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Doomed door', kind: 'entrance' } }))).body.id;
+
+/** A call ringing unit 4B (the property's resident), started by the matrix panel; or one the resident accepted. */
+const callOf = async () => (await panel.request<{ callId: string }>({ op: 'call.start', target: { unit: '4B' } })).callId;
+const acceptedCallOf = async (p: TestProperty) => {
+  const callId = await callOf();
+  await expectOk(call('POST', `/properties/${p.id}/calls/${callId}/accept`, { token: p.tokens.resident }));
+  return callId;
+};
+const deviceOf = async (p: TestProperty) => (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/me/devices`, { token: p.tokens.resident, body: { platform: 'fcm', token: `fcm-${randomUUID()}-${randomUUID()}` } }))).body.id;
 
 const memberOnly = { operator: 404, otherAdmin: 404 };
 const adminOnly = (ok: number) => ({ admin: ok, staff: 403, resident: 403, ...memberOnly });
@@ -76,15 +86,31 @@ const cases: Record<string, Case> = {
   [`GET ${props}/panels/{panelId}/commands/{commandId}`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/panels/${panelId}/commands/${await commandOf(p)}` }), expect: anyMember(200) },
   [`POST ${props}/panel-keys/rotate`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/panel-keys/rotate` }), expect: adminOnly(202) },
   [`GET ${props}/access-events`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/access-events` }), expect: managersOnly(200) },
+  // Calls ring unit 4B: its resident answers; admins and staff see calls but do not take a unit's call.
+  [`GET ${props}/calls`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/calls` }), expect: anyMember(200) },
+  [`GET ${props}/calls/{callId}`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/calls/${await callOf()}` }), expect: anyMember(200) },
+  [`POST ${props}/calls/{callId}/accept`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/calls/${await callOf()}/accept` }), expect: { admin: 403, staff: 403, resident: 200, ...memberOnly } },
+  [`POST ${props}/calls/{callId}/decline`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/calls/${await callOf()}/decline` }), expect: { admin: 403, staff: 403, resident: 200, ...memberOnly } },
+  [`POST ${props}/calls/{callId}/open-door`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/calls/${await acceptedCallOf(p)}/open-door` }), expect: { admin: 403, staff: 403, resident: 202, ...memberOnly } },
+  [`GET ${props}/notifications`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/notifications` }), expect: anyMember(200) },
+  [`GET ${props}/me`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/me` }), expect: { admin: 403, staff: 403, resident: 200, ...memberOnly } },
+  [`PATCH ${props}/me`]: { request: async (p) => ({ method: 'PATCH', path: `/properties/${p.id}/me`, body: { notify: { calls: ['app'] } } }), expect: { admin: 403, staff: 403, resident: 200, ...memberOnly } },
+  [`POST ${props}/me/devices`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/me/devices`, body: { platform: 'fcm', token: `fcm-${randomUUID()}-${randomUUID()}` } }), expect: { admin: 403, staff: 201, resident: 201, ...memberOnly } },
+  // A device is its owner's: staff asking for the resident's device find none.
+  [`DELETE ${props}/me/devices/{deviceId}`]: { request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/me/devices/${await deviceOf(p)}` }), expect: { admin: 403, staff: 404, resident: 204, ...memberOnly } },
 };
 
 let p: TestProperty;
 let other: TestProperty;
 let panelId: string;
+let panel: RawPanel;
 beforeAll(async () => {
   [p, other] = await Promise.all([newProperty('Matrix Tower'), newProperty('Elsewhere')]);
-  panelId = (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Matrix door', kind: 'entrance' } }))).body.id;
+  const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Matrix door', kind: 'entrance' } }));
+  panelId = created.body.id;
+  panel = await connectRawPanel(created.body.connection);
 });
+afterAll(async () => { await panel?.close(); });
 
 /** The same token with one signature character changed: well-formed, wrongly signed. */
 function tampered(token: string): string {

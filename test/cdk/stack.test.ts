@@ -22,11 +22,11 @@ import { capabilitiesOf } from '../../functions/capabilities.ts';
 import type { FunctionName } from '../../functions/http/routes.ts';
 
 /** What each API function does with IoT, read from the capability table (functions/capabilities.ts). */
-const API_IOT_ACCESS: Partial<Record<FunctionName, { provision: boolean; commands: boolean; shadows: boolean }>> = Object.fromEntries(
+const API_IOT_ACCESS: Partial<Record<FunctionName, { provision: boolean; commands: boolean; calls: boolean; shadows: boolean }>> = Object.fromEntries(
   [...new Set(routes.map((route) => route.fn))].flatMap((fn) => {
     const caps = capabilitiesOf(fn);
-    const access = { provision: caps.includes('provision-panels'), commands: caps.includes('publish-commands'), shadows: caps.includes('credentials-shadow') };
-    return access.provision || access.commands || access.shadows ? [[fn, access]] : [];
+    const access = { provision: caps.includes('provision-panels'), commands: caps.includes('publish-commands'), calls: caps.includes('publish-calls'), shadows: caps.includes('credentials-shadow') };
+    return access.provision || access.commands || access.calls || access.shadows ? [[fn, access]] : [];
   }),
 );
 
@@ -422,7 +422,8 @@ describe('IAM: each function gets only what its handler needs', () => {
     const access = API_IOT_ACCESS[fn];
     const unscoped = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', ...(access?.provision ? ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'] : [])];
     for (const s of statements) {
-      for (const action of asArray<string>(s.Action)) expect(['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', ...(access ? ['iot'] : [])], action).toContain(action.split(':')[0]);
+      // kinesisvideo: the panels' signaling channels, exactly per capabilities.test.ts.
+      for (const action of asArray<string>(s.Action)) expect(['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', 'kinesisvideo', ...(access ? ['iot'] : [])], action).toContain(action.split(':')[0]);
       if (asArray(s.Resource).includes('*')) expect(asArray<string>(s.Action).every((a) => unscoped.includes(a)), JSON.stringify(s)).toBe(true);
     }
     const expectedIot = [
@@ -434,6 +435,7 @@ describe('IAM: each function gets only what its handler needs', () => {
         { Action: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], Resource: '*' },
       ] : []),
       ...(access?.commands ? [{ Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/commands`) }] : []),
+      ...(access?.calls ? [{ Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/calls`) }] : []),
       ...(access?.shadows ? [{ Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') }] : []),
     ];
     expect(touching('iot').map(statementKey).sort()).toEqual(expectedIot.map(statementKey).sort());
@@ -723,6 +725,12 @@ describe('panels: IoT Core', () => {
         { Action: ['s3:PutObject', 's3:GetObject'], Resource: objects('credential-sets/') },
         { Action: 's3:PutObject', Resource: objects('photos/') },
         { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/responses`) },
+        { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/calls`) },
+        // call.start: the panel's MASTER session (and its channel, if it was provisioned before calls).
+        {
+          Action: ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer', 'kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:GetSignalingChannelEndpoint'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':channel/lobby-dev-*/*']] },
+        },
         failureQueue('panel-requests'),
       ],
       'credential-stream': [
@@ -736,6 +744,8 @@ describe('panels: IoT Core', () => {
       reconcile: [
         { Action: ['s3:PutObject', 's3:GetObject'], Resource: objects('credential-sets/') },
         { Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') },
+        // the missed-call sweep tells the panel
+        { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/calls`) },
       ],
     };
     expect(statements.map(statementKey).sort()).toEqual([...common, ...specific[fn]].map(statementKey).sort());
