@@ -4,7 +4,7 @@
  * Starts its own local stack (a child process with its own temporary home and free ports,
  * like the test suite), runs the benchmark groups, prints ONE JSON document on stdout
  * (progress goes to stderr), stops the stack and exits (0 when every group ran).
- * Groups: api, bundles, propagation, credentialSet, redemption, callPush. Everything listens on and
+ * Groups: api, bundles, propagation, credentialSet, redemption, callPush, callMedia. Everything listens on and
  * talks to 127.0.0.1 only.
  */
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { freePortBase, startStackProcess, type StackProcess } from '../test/support/stack-process.ts';
 import { apiBench } from './api.ts';
 import { bundlesBench } from './bundles.ts';
+import { callMediaBench } from './call-media.ts';
 import { callPushBench } from './call-push.ts';
 import { credentialSetBench } from './credential-set.ts';
 import { BenchContext } from './lib/context.ts';
@@ -23,10 +24,10 @@ import { redemptionBench } from './redemption.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const GROUPS = ['api', 'bundles', 'propagation', 'credentialSet', 'redemption', 'callPush'] as const;
+const GROUPS = ['api', 'bundles', 'propagation', 'credentialSet', 'redemption', 'callPush', 'callMedia'] as const;
 type Group = (typeof GROUPS)[number];
 /** Run order: bundles first, before the stack exists (its cold-start timings want a quiet machine); the big seeding last. */
-const RUN_ORDER: Group[] = ['bundles', 'api', 'callPush', 'propagation', 'redemption', 'credentialSet'];
+const RUN_ORDER: Group[] = ['bundles', 'api', 'callPush', 'callMedia', 'propagation', 'redemption', 'credentialSet'];
 
 const { values } = parseArgs({
   options: {
@@ -94,6 +95,7 @@ for (const group of selected) {
       case 'bundles': results.bundles = await bundlesBench(); break;
       case 'api': results.api = await apiBench(await ensureStack()); break;
       case 'callPush': results.callPush = await callPushBench(await ensureStack()); break;
+      case 'callMedia': results.callMedia = await callMediaBench(await ensureStack()); break;
       case 'propagation': results.propagation = await propagationBench(await ensureStack()); break;
       case 'redemption': results.redemption = await redemptionBench(await ensureStack()); break;
       case 'credentialSet': results.credentialSet = await credentialSetBench(await ensureStack()); break;

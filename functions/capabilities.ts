@@ -47,7 +47,15 @@ export type Capability =
    */
   | 'push'
   /** chime:CreateSipMediaApplicationCall on the stack's SIP media application (adapters/chime-phone.ts). Nothing when the phone path is off. */
-  | 'dial-phone';
+  | 'dial-phone'
+  /**
+   * KVS signaling channels of the stage's panels, `channel/lobby-<stage>-*` (adapters/kvs-media.ts):
+   * create (and describe) one, delete one, and presign sessions on one (describe, its endpoints, ICE
+   * servers, ConnectAsMaster/ConnectAsViewer: the presigned URL carries the function's permission).
+   */
+  | 'open-channels'
+  | 'delete-channels'
+  | 'media-sessions';
 
 /** Capabilities that talk to the IoT data plane: their function gets the account's data endpoint. */
 export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'publish-calls', 'credentials-shadow', 'provision-panels'];
@@ -63,18 +71,20 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   'delivery-pins': [...data, 'idempotency'],
   passes: [...data, 'idempotency'],
   // createPanel provisions and writes the new panel's shadow; unlock commands; decommission.
-  panels: [...data, 'idempotency', 'provision-panels', 'publish-commands', 'credentials-shadow'],
+  // Its signaling channel comes and goes with the panel (adapters/kvs-media.ts withSignalingChannel).
+  panels: [...data, 'idempotency', 'provision-panels', 'publish-commands', 'credentials-shadow', 'open-channels', 'delete-channels'],
   // Access events come with presigned photo URLs.
   'access-events': [...data, 'photos-read'],
   // Accept, decline, open-door: the call's state to its panel, the door's unlock command.
-  calls: [...data, 'publish-calls', 'publish-commands', 'push'],
+  calls: [...data, 'publish-calls', 'publish-commands', 'push', 'media-sessions'],
   // The resident's record and push devices.
   me: [...data, 'idempotency', 'push'],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.
   // call.start rings devices (push) and phones (dial-phone).
-  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls', 'push', 'dial-phone'],
+  // call.start gives the panel its MASTER session, opening the channel of a panel provisioned before calls.
+  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls', 'push', 'dial-phone', 'media-sessions', 'open-channels'],
   // Credential changes -> set versions announced in shadows; photos of expired access events.
   'credential-stream': [...data, 'credentials-shadow', 'photos-delete'],
   // Re-announces versions panels missed, rebuilding snapshots.

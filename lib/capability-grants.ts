@@ -1,8 +1,10 @@
-import type { Role } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { type Capability, capabilitiesOf, type LambdaName, talksToIotData } from '../functions/capabilities.ts';
 import type { Data } from './data.ts';
 import type { LobbyFunction } from './lobby-function.ts';
 import { PHOTO_PREFIX, type Photos, SNAPSHOT_PREFIX } from './photos.ts';
+import { lobbySettings } from './settings.ts';
 import type { TelephonyGrants } from './telephony.ts';
 
 /** The IoT side of the grants (lib/panels.ts Panels): topics, shadows and provisioning of this stage. */
@@ -31,6 +33,26 @@ const telephonyOf = (fn: LambdaName, by: { telephony?: TelephonyGrants }): Telep
   return by.telephony;
 };
 
+/** What adapters/kvs-media.ts session() calls or presigns (the WSS URL is authorized as ConnectAsMaster/ConnectAsViewer). */
+export const SESSION_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer',
+];
+
+/** The stage's panel channels, `channel/lobby-<stage>-<panelId>/<creation time>` (adapters/kvs-media.ts signalingChannelName). */
+export const signalingChannels = (stage: string) => `channel/lobby-${stage}-*/*`;
+
+function grantSignaling(lambda: LobbyFunction, actions: string[]) {
+  const stack = Stack.of(lambda);
+  const resource = signalingChannels(lobbySettings(lambda).stage);
+  lambda.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [stack.formatArn({ service: 'kinesisvideo', resource, arnFormat: ArnFormat.NO_RESOURCE_NAME })] }));
+  const show = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  Validations.of(lambda.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:${show(stack.partition, 'Partition')}:kinesisvideo:${show(stack.region, 'Region')}:${show(stack.account, 'AccountId')}:${resource}]`,
+    reason: 'The wildcards are the panel id and the channel\'s creation time, known only at run time: only this stage\'s panel signaling channels (lobby-<stage>-<panelId>), only the KVS actions adapters/kvs-media.ts calls.',
+  });
+}
+
 /**
  * Grants a function exactly its capabilities (functions/capabilities.ts), each with the
  * narrowest resource it can have, and gives the functions that talk to the IoT data plane
@@ -56,6 +78,9 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
       case 'provision-panels': by.iot.grantProvisioning(lambda); break;
       case 'push': telephonyOf(fn, by).grantPush(role); break;
       case 'dial-phone': telephonyOf(fn, by).grantDial(lambda); break;
+      case 'open-channels': grantSignaling(lambda, ['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']); break;
+      case 'delete-channels': grantSignaling(lambda, ['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']); break;
+      case 'media-sessions': grantSignaling(lambda, SESSION_ACTIONS); break;
       default: throw new Error(`capability ${capability satisfies never} has no grant`);
     }
   }

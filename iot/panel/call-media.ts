@@ -73,12 +73,8 @@ export function parseSignal(data: WebSocket.RawData): { type: string; payload: u
 
 interface Viewer { pc: RTCPeerConnection; pending: RTCIceCandidate[]; described: boolean; channels: RTCDataChannel[] }
 
-export interface PanelCallMedia {
-  /** A viewer's data channel opened (`viewerId`). */
-  on(event: 'viewer', listener: (viewerId: string) => void): this;
-  /** A text message from a viewer over a data channel. */
-  on(event: 'message', listener: (viewerId: string, text: string) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
+/** Events: `viewer` (viewerId: its data channel opened), `message` (viewerId, text), `error` (Error). */
+export interface PanelCallMedia extends EventEmitter {
   /** Sends text to every viewer whose data channel is open; how many got it. */
   send(text: string): number;
   close(): Promise<void>;

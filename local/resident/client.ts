@@ -9,12 +9,14 @@ import { type CallMediaOptions, type MediaJoin, openSignaling, parseSignal, rtcC
  * channel `call`, and talks to the panel over it. Apps use AWS's KVS WebRTC SDK the same way.
  */
 
-export interface ViewerJoin extends MediaJoin { clientId?: string }
+export interface ViewerJoin extends MediaJoin { clientId?: string; expiresAt?: string }
 
-export interface ResidentCall {
-  /** Resolves when the panel's first data-channel message arrives (the session is up end to end). */
+/** Events: `message` (text from the panel), `error` (Error). */
+export interface ResidentCall extends EventEmitter {
+  /** Resolves when the data channel is open (ICE, DTLS and SCTP are up): send from here on. */
+  readonly opened: Promise<void>;
+  /** Resolves with the panel's first data-channel message (the session is up end to end). */
   readonly ready: Promise<string>;
-  on(event: 'message', listener: (text: string) => void): this;
   send(text: string): void;
   close(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
   const ready = new Promise<string>((resolve) => events.once('message', resolve));
   // Nobody may be listening on ready (a failed join): keep an unobserved rejection out of the process.
   ready.catch(() => {});
+  const opened = new Promise<void>((resolve) => channel.stateChanged.subscribe((state) => { if (state === 'open') resolve(); }));
   channel.onMessage.subscribe((data) => events.emit('message', data.toString()));
   pc.onIceCandidate.subscribe((candidate) => {
     if (candidate) sendSignal(ws, 'ICE_CANDIDATE', candidate.toJSON());
@@ -51,6 +54,7 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
   sendSignal(ws, 'SDP_OFFER', { type: 'offer', sdp: pc.localDescription?.sdp });
 
   return Object.assign(events, {
+    opened,
     ready,
     send(text: string) { channel.send(text); },
     async close() {

@@ -59,6 +59,8 @@ const iotArn = (resource: string | Json) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...(typeof resource === 'string' ? [`:${resource}`] : [':policy/', resource])]],
 });
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+/** KVS signaling channels of this stage's panels only: lobby-dev-<panelId> (adapters/kvs-media.ts signalingChannelName), any creation time. */
+const CHANNELS = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':channel/lobby-dev-*/*']] };
 const objects = (prefix: string) => ({ 'Fn::Join': ['', [arn(idAt('Photos/Bucket/Resource')), `/${prefix}*`]] });
 /** DynamoDB Table.grantReadWriteData. */
 const TABLE_READ_WRITE = [
@@ -92,6 +94,11 @@ function statementsFor(capability: Capability): string[] {
     // Off without their context (this build has none): test/cdk/telephony.test.ts checks them on.
     case 'push': return [];
     case 'dial-phone': return [];
+    case 'open-channels': return key(['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
+    case 'delete-channels': return key(['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
+    case 'media-sessions': return key([
+      'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer',
+    ], CHANNELS);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { DescribeSignalingChannelCommand, KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ afterAll(() => kv.destroy());
 
 const createPanel = async () => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }))).body;
 const channelOf = (panelId: string) => kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-local-${panelId}` })).then((r) => r.ChannelInfo, (e: Error) => e.name);
-const nextMessage = (from: { once(event: 'message', l: (...args: string[]) => void): unknown }) =>
+const nextMessage = (from: EventEmitter) =>
   new Promise<string[]>((resolve) => { from.once('message', (...args: string[]) => resolve(args)); });
 
 describe('signaling channels come and go with the panel', () => {
