@@ -115,6 +115,8 @@ const dataEndpointUrl = () => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [
 const ruleId = (key: string) => key.replace(/^Annotation::/, '');
 
 /** A statement as a comparable string: sorted actions -> resource(s). */
+/** A statement's Resource as CloudFormation writes it: one resource alone, several as a list. */
+const oneOrMany = (resources: Json[]): Json => (resources.length === 1 ? resources[0] : resources);
 const statementKey = (s: Json) => `${asArray<string>(s.Action).sort().join(',')} -> ${JSON.stringify(s.Resource)}`;
 
 function statementsOf(role: string): Json[] {
@@ -335,7 +337,7 @@ describe('functions', () => {
   });
 
   it('the panels function gets PANEL_THING_TYPE and PANEL_POLICY_NAME (the provisioner reads them)', () => {
-    expect(API_IOT_ACCESS.panels).toEqual({ provision: true, commands: true, shadows: true });
+    expect(API_IOT_ACCESS.panels).toEqual({ provision: true, commands: true, calls: false, shadows: true });
     const variables = resources[functionId('panels')].Properties.Environment.Variables;
     expect(variables.PANEL_THING_TYPE).toEqual({ Ref: cfnAt('Panels/ThingType') });
     expect(variables.PANEL_POLICY_NAME).toEqual({ Ref: cfnAt('Panels/Policy') });
@@ -434,8 +436,10 @@ describe('IAM: each function gets only what its handler needs', () => {
         { Action: 'iot:DetachPolicy', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':policy/', { Ref: cfnAt('Panels/Policy') }]] } },
         { Action: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], Resource: '*' },
       ] : []),
-      ...(access?.commands ? [{ Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/commands`) }] : []),
-      ...(access?.calls ? [{ Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/calls`) }] : []),
+      // Publishing on two channels is one statement (CDK merges them): calls, then commands.
+      ...(access?.commands || access?.calls ? [{ Action: 'iot:Publish', Resource: oneOrMany([
+        ...(access.calls ? [iotArn(`topic/${TOPIC_ROOT}/*/calls`)] : []), ...(access.commands ? [iotArn(`topic/${TOPIC_ROOT}/*/commands`)] : []),
+      ]) }] : []),
       ...(access?.shadows ? [{ Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') }] : []),
     ];
     expect(touching('iot').map(statementKey).sort()).toEqual(expectedIot.map(statementKey).sort());
@@ -724,8 +728,7 @@ describe('panels: IoT Core', () => {
       'panel-requests': [
         { Action: ['s3:PutObject', 's3:GetObject'], Resource: objects('credential-sets/') },
         { Action: 's3:PutObject', Resource: objects('photos/') },
-        { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/responses`) },
-        { Action: 'iot:Publish', Resource: iotArn(`topic/${TOPIC_ROOT}/*/calls`) },
+        { Action: 'iot:Publish', Resource: [iotArn(`topic/${TOPIC_ROOT}/*/calls`), iotArn(`topic/${TOPIC_ROOT}/*/responses`)] },
         // call.start: the panel's MASTER session (and its channel, if it was provisioned before calls).
         {
           Action: ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer', 'kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:GetSignalingChannelEndpoint'],
