@@ -5,7 +5,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Role, SignalingClient } from 'amazon-kinesis-video-streams-webrtc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { kvsMediaAdapter, SIGNALING_URL_SECONDS } from '../../functions/adapters/kvs-media.ts';
+import { kvsMediaAdapter, SIGNALING_URL_SECONDS, withSignalingChannel } from '../../functions/adapters/kvs-media.ts';
+import type { PanelProvisioner } from '../../functions/domain/panel-provisioner.ts';
 import type { CallMedia } from '../../functions/domain/call-ports.ts';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3.ts';
 import { stack } from '../support/api.ts';
@@ -76,6 +77,39 @@ describe('KVS control plane (the SDK against the stand-in)', () => {
     await media.closeChannel(id);
     const missing = await kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-test-${id}` })).catch((e: Error) => e);
     expect((missing as Error).name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('the channel comes and goes with the panel\'s identity (withSignalingChannel)', () => {
+  const recording = () => {
+    const calls: string[] = [];
+    const provisioner: PanelProvisioner = {
+      provision: async (id) => { calls.push(`provision ${id}`); return { connection: { mqttUrl: 'mqtts://x', clientId: id, certificatePem: '', privateKeyPem: '' }, certificate: { certificateId: `cert-${id}` } }; },
+      decommission: async (id, cert) => { calls.push(`decommission ${id} ${cert?.certificateId}`); },
+    };
+    return { calls, provisioner };
+  };
+
+  it('provision opens the channel; decommission takes the identity back, then deletes the channel', async () => {
+    const { calls, provisioner } = recording();
+    const id = panelId();
+    const withChannel = withSignalingChannel(provisioner, media);
+    await withChannel.provision(id, 'prop-1');
+    expect((await kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-test-${id}` }))).ChannelInfo?.ChannelName).toBe(`lobby-test-${id}`);
+    await withChannel.decommission(id, { certificateId: `cert-${id}` });
+    expect(calls).toEqual([`provision ${id}`, `decommission ${id} cert-${id}`]);
+    const gone = await kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-test-${id}` })).catch((e: Error) => e.name);
+    expect(gone).toBe('ResourceNotFoundException');
+  });
+
+  it('a channel that cannot be created takes the new identity back (no panel without its channel)', async () => {
+    const { calls, provisioner } = recording();
+    const id = panelId();
+    // Not a valid channel name (KVS allows no space): openChannel fails.
+    const refusing = await kvsMediaAdapter({ client: kv, stage: 'no such' });
+    const error = await withSignalingChannel(provisioner, refusing).provision(id, 'prop-1').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(calls).toEqual([`provision ${id}`, `decommission ${id} cert-${id}`]);
   });
 });
 
