@@ -1,12 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { loadStores } from '../adapters/stores.ts';
 import { acceptCall, declineCall, openDoor } from '../domain/calls.ts';
 import { DomainError } from '../domain/errors.ts';
 import { loadProperty } from '../domain/property-record.ts';
 import type { Stores } from '../domain/stores.ts';
-import { count, logger } from '../http/observability.ts';
+import { count, logger, metrics } from '../http/observability.ts';
 import {
   type Action, type ActionResponse, type InvocationEvent, invocationEvent, type PhoneCallArguments, phoneCallArguments, phoneCallAttributes,
 } from '../schemas/phone-call.ts';
@@ -144,6 +145,7 @@ export async function onPhoneEvent(stores: Stores, event: InvocationEvent): Prom
 
 export const handler = middy<unknown, ActionResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler(async (raw) => {
     const parsed = invocationEvent.safeParse(raw);
     if (!parsed.success) {
