@@ -130,9 +130,8 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
   // Moved out before and a member again since (moved back in, or made staff): that is not this move-out's to undo.
   if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
   if (membership?.residentId === residentId) await fenceMembership(stores, membership);
-  await revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId, settings);
-  // Their phones stop ringing for the unit's calls (before the record is marked: a retry finishes it).
-  await removeDevicesOf(stores, propertyId, resident.userId);
+  // Their phones stop ringing for the unit's calls, alongside the revocation (before the record is marked: a retry finishes both).
+  await Promise.all([revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId, settings), removeDevicesOf(stores, propertyId, resident.userId)]);
   if (resident.movedOutAt) return;
   const movedOutAt = stores.now().toISOString();
   await stores.table.transact([
