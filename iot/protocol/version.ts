@@ -8,10 +8,12 @@ import * as z from 'zod';
  * error, ignores the message (it keeps deciding from the set it holds) and shows the refused
  * version in its status. A message without the field predates versioning: it is 1.0.
  */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '1.1';
+/** 1.1 added calls (call.start, call.timeout, call.end, directory.sync, call state, an unlock's callId). */
+const UNVERSIONED = '1.0';
 const VERSION_FORMAT = /^(\d{1,4})\.(\d{1,4})$/;
 
-export const protocolVersion = z.string().regex(VERSION_FORMAT, 'must be MAJOR.MINOR').default(PROTOCOL_VERSION);
+export const protocolVersion = z.string().regex(VERSION_FORMAT, 'must be MAJOR.MINOR').default(UNVERSIONED);
 
 export const majorOf = (version: string): number => Number(VERSION_FORMAT.exec(version)?.[1] ?? Number.NaN);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolFixture, protocolFixtureNames } from '../support/protocol-fixtures.ts';
-import { callState, commandAck, panelMessages, panelRequest, readMessage, replyTo, unlockCommand } from '../../iot/protocol/messages.ts';
+import { callState, commandAck, PROTOCOL_VERSION, panelMessages, panelRequest, readMessage, replyTo, unlockCommand } from '../../iot/protocol/messages.ts';
 import { credentialsShadowState } from '../../iot/protocol/shadow.ts';
 import { call, newProperty, type TestProperty } from '../support/api.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -85,7 +85,7 @@ describe('panel protocol fixtures, the real cloud answers in the fixtures\' shap
       const { requestId: _, ...request } = protocolFixture(name);
       const reply = await panel.request({ ...request, haveVersion: 0, haveKeyVersion: 0 }, 20_000);
       const read = readMessage(replyTo[op], reply);
-      expect(read, `${op}: ${JSON.stringify(read)}`).toMatchObject({ ok: true, message: { ok: true, protocolVersion: '1.0' } });
+      expect(read, `${op}: ${JSON.stringify(read)}`).toMatchObject({ ok: true, message: { ok: true, protocolVersion: PROTOCOL_VERSION } });
     }
   });
 
