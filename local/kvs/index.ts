@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { listen } from '../listen.ts';
-import { AwsError, parseQuery, SigV4Verifier, type QueryParameterBag } from './sigv4.ts';
+import { AwsError, parseQuery, SigV4Verifier, type QueryParameterBag } from '../sigv4.ts';
 
 /**
  * The local Kinesis Video Streams signaling stand-in, on two ports of 127.0.0.1:
