@@ -1,6 +1,6 @@
 import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository, QueuedNotification } from '../domain/call-records.ts';
 import type { LobbyTable } from './lobby-table.ts';
-import { keys, withoutKeys } from './table-keys.ts';
+import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
 /*
  * Calls in the Lobby table, under their property:
@@ -8,8 +8,8 @@ import { keys, withoutKeys } from './table-keys.ts';
  *   RINGING#<ringUntil>#<callId>  while it rings: what the missed-call sweep reads (a few items, not every call)
  *   NOTIF#<id>                    notification records (issue 11 delivers them)
  *   DEVICE#<userId>#<deviceId>    app push devices
- * The unlock a call opens is an ordinary command item (CMD#<commandId>, domain/commands.ts's
- * layout), so the panel's ack settles it like any remote unlock.
+ * Transitions return writes (the domain commits them with what goes with them, e.g. the
+ * unlock a call opens, through domain/transactions.ts `attempt`).
  */
 const pk = keys.property;
 /** The byOwner partition of every property's ringing calls. */
@@ -17,38 +17,11 @@ const RINGING_INDEX = 'CALLS#RINGING';
 const callKey = (ref: CallRef) => ({ pk: pk(ref.propertyId), sk: `CALL#${ref.id}` });
 const ringingKey = (call: Pick<Call, 'propertyId' | 'id' | 'ringUntil'>) => ({ pk: pk(call.propertyId), sk: `RINGING#${call.ringUntil}#${call.id}` });
 const deviceKey = (propertyId: string, userId: string, deviceId: string) => ({ pk: pk(propertyId), sk: `DEVICE#${userId}#${deviceId}` });
-/** Command items live 7 days (domain/commands.ts does the same). */
-const COMMAND_KEEP_SECONDS = 7 * 86400;
 /** Calls and their notifications are kept a year. */
 const CALL_KEEP_SECONDS = 365 * 86400;
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 const toCall = (raw: Record<string, unknown>) => withoutKeys(raw) as unknown as Call;
-const failedCondition = (error: Error) => {
-  if (error.name === 'ConditionalCheckFailedException') return false;
-  throw error;
-};
-type Cancelled = Error & { CancellationReasons?: Array<{ Code?: string }> };
-/**
- * One transaction; false when a condition refused it. Two transactions on one item at once may
- * both be cancelled (TransactionConflict, neither refused): tried again, so a race has one winner.
- */
-async function commit(table: LobbyTable, items: Parameters<LobbyTable['transact']>[0]): Promise<boolean> {
-  for (let tryNo = 0; ; tryNo++) {
-    try {
-      await table.transact(items);
-      return true;
-    } catch (err) {
-      const error = err as Cancelled;
-      if (error.name !== 'TransactionCanceledException') throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      if (!reasons.some((r) => r.Code === 'TransactionConflict') || tryNo >= 8) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (tryNo + 1)));
-    }
-  }
-}
-
 export function callRepository(table: LobbyTable): CallRepository {
   return {
     async get(ref) {
@@ -67,31 +40,30 @@ export function callRepository(table: LobbyTable): CallRepository {
       });
       return { items: page.items.map(toCall), nextCursor: page.nextCursor };
     },
-    async start(call) {
-      await table.transact([
+    start(call) {
+      return [
         { Put: { Item: { ...callKey(call), type: 'call', ...call, expiresAtEpoch: epoch(call.startedAt) + CALL_KEEP_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { Item: {
           ...ringingKey(call), type: 'call-ringing', callId: call.id, propertyId: call.propertyId, ringUntil: call.ringUntil,
           gsi1pk: RINGING_INDEX, gsi1sk: `${call.ringUntil}#${call.propertyId}#${call.id}`, expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS,
         } } },
-      ]);
+      ].map(asWrite);
     },
-    accept(call, answeredBy, at) {
+    async accept(call, answeredBy, at) {
       // One conditional update: only one can see `ringing`, the race's loser gets false.
-      return table.update({
+      const won = await unlessConditionFails(table.update({
         Key: callKey(call),
         UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by',
         ConditionExpression: '#status = :ringing AND ringUntil > :at',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy },
-      }).then(async () => {
-        // Off the ringing list (the sweep would find the call accepted and leave it anyway).
-        await table.delete(ringingKey(call).pk, ringingKey(call).sk);
-        return true;
-      }, failedCondition);
+      }));
+      // Off the ringing list (the sweep would find the call accepted and leave it anyway).
+      if (won) await table.delete(ringingKey(call).pk, ringingKey(call).sk);
+      return won;
     },
     finish(call, from, to, at, answeredBy) {
-      return commit(table, [
+      return [
         { Update: {
           Key: callKey(call),
           UpdateExpression: 'SET #status = :to, endedAt = :at',
@@ -100,10 +72,10 @@ export function callRepository(table: LobbyTable): CallRepository {
           ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ...(answeredBy === undefined ? {} : { ':by': answeredBy }) },
         } },
         { Delete: { Key: ringingKey(call) } },
-      ]);
+      ].map(asWrite);
     },
     miss(call, at, notifications) {
-      return commit(table, [
+      return [
         { Update: {
           Key: callKey(call),
           UpdateExpression: 'SET #status = :missed, endedAt = :at',
@@ -113,23 +85,16 @@ export function callRepository(table: LobbyTable): CallRepository {
         } },
         { Delete: { Key: ringingKey(call) } },
         ...notifications.map((n: QueuedNotification) => ({ Put: { Item: { pk: pk(n.propertyId), sk: `NOTIF#${n.id}`, type: 'notification', ...n, expiresAtEpoch: epoch(n.createdAt) + CALL_KEEP_SECONDS } } })),
-      ]);
+      ].map(asWrite);
     },
-    openDoor(call, answeredBy, unlock, at) {
-      return commit(table, [
-        { Update: {
-          Key: callKey(call),
-          UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
-          ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': unlock.commandId },
-        } },
-        { Put: { Item: {
-          pk: pk(call.propertyId), sk: keys.command(unlock.commandId), type: 'command', id: unlock.commandId, panelId: call.panelId,
-          status: 'sent', issuedBy: answeredBy, issuedAt: unlock.issuedAt, expiresAt: unlock.expiresAt, callId: call.id,
-          expiresAtEpoch: epoch(unlock.issuedAt) + COMMAND_KEEP_SECONDS,
-        }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ]);
+    openDoor(call, answeredBy, commandId, at) {
+      return asWrite({ Update: {
+        Key: callKey(call),
+        UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
+        ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': commandId },
+      } });
     },
     async overdue(at) {
       // The ringing entries carry a sparse byOwner index over every property, by ring end: one query finds them all.
@@ -144,10 +109,6 @@ export function callRepository(table: LobbyTable): CallRepository {
         filter: query.residentId !== undefined ? { expression: 'residentId = :r', values: { ':r': query.residentId } } : undefined,
       });
       return { items: page.items.map((raw) => withoutKeys(raw) as unknown as QueuedNotification), nextCursor: page.nextCursor };
-    },
-    async doorEvent(propertyId, commandId) {
-      const raw = await table.get<{ eventId?: string | null; pk: string; sk: string }>(pk(propertyId), keys.command(commandId));
-      return raw?.eventId ?? undefined;
     },
   };
 }
@@ -191,7 +152,7 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
       if (patch.calls !== undefined) set('notifyCalls', patch.calls);
       if (patch.deliveries !== undefined) set('notify', patch.deliveries);
       if (sets.length + removes.length === 0) return Promise.resolve(true);
-      return table.update({
+      return unlessConditionFails(table.update({
         Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
         UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(movedOutAt)',
@@ -204,7 +165,7 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
           if (raw) await table.update({ Key: { pk: pk(propertyId), sk: keys.resident(residentId) }, UpdateExpression: 'SET #search = :s', ExpressionAttributeNames: { '#search': 'search' }, ExpressionAttributeValues: { ':s': `${raw.name} ${raw.unit}`.toLowerCase() } });
         }
         return true;
-      }, failedCondition);
+      }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { PushPlatform } from './call-ports.ts';
-import type { Page } from './records.ts';
+import type { Page, Write } from './records.ts';
 
 /**
  * The plain data of calls (a visitor at a panel rings a unit or a staff member) and the
@@ -63,28 +63,23 @@ export interface NotificationView {
   id: string; kind: string; channel: string; to: string; status: string; attempts: number; createdAt: string; sentAt?: string; residentId: string;
 }
 
-/** What an unlock for the call's panel carries (the layout of domain/commands.ts). */
-export interface CallUnlock { commandId: string; issuedAt: string; expiresAt: string }
-
 export interface CallRepository {
   get(ref: CallRef): Promise<Call | undefined>;
   /** Newest first; `unit` narrows to one unit's calls, `status` to one status. */
   page(propertyId: string, query: { status?: CallStatus; unit?: string; limit: number; cursor?: string }): Promise<Page<Call>>;
-  /** Puts a new ringing call and its entry in the property's ringing list. */
-  start(call: Call): Promise<void>;
+  /** A new ringing call and its entry in the property's ringing list. */
+  start(call: Call): Write[];
   /** ringing -> accepted, only while ringing and before ringUntil; false if the call was not so. */
   accept(call: Call, answeredBy: string, at: string): Promise<boolean>;
   /** ringing|accepted -> declined|ended by whoever may; false if the call had already moved on. */
-  finish(call: Call, from: 'ringing' | 'accepted', to: 'declined' | 'ended', at: string, answeredBy?: string): Promise<boolean>;
-  /** ringing -> missed, only once `at` is past ringUntil, with its notifications in the same transaction. */
-  miss(call: Call, at: string, notifications: QueuedNotification[]): Promise<boolean>;
-  /** accepted (by `answeredBy`) -> ended with the door opened, and the unlock command recorded, together. */
-  openDoor(call: Call, answeredBy: string, unlock: CallUnlock, at: string): Promise<boolean>;
+  finish(call: Call, from: 'ringing' | 'accepted', to: 'declined' | 'ended', at: string, answeredBy?: string): Write[];
+  /** ringing -> missed, only once `at` is past ringUntil, with its notifications (first write: the call's condition). */
+  miss(call: Call, at: string, notifications: QueuedNotification[]): Write[];
+  /** accepted (by `answeredBy`) -> ended with the door opened by `commandId` (commit it with the command's record). */
+  openDoor(call: Call, answeredBy: string, commandId: string, at: string): Write;
   /** Ringing calls, of every property, whose ring time is over by `at` (the first 100; the next sweep takes more). */
   overdue(at: string): Promise<CallRef[]>;
   notifications(propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<QueuedNotification>>;
-  /** The access event of the call's unlock, once the panel confirmed it (the command's eventId). */
-  doorEvent(propertyId: string, commandId: string): Promise<string | undefined>;
 }
 
 /** A resident as a call sees them. */

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { panelTopics, UNLOCK_TTL_SECONDS } from '../../iot/protocol/topics.ts';
+import { panelTopics } from '../../iot/protocol/topics.ts';
 import type { CallState } from '../../iot/protocol/calls.ts';
 import { managers, requireRole } from './access.ts';
 import type { Caller } from './caller.ts';
@@ -9,6 +9,8 @@ import { conflict, forbidden, invalid, notFound } from './errors.ts';
 import { loadProperty } from './property-record.ts';
 import type { Page, PanelRef } from './records.ts';
 import type { Stores } from './stores.ts';
+import { attempt } from './transactions.ts';
+import { newUnlock, sendUnlock } from './commands.ts';
 
 /*
  * A call from a panel: ringing -> accepted | declined | missed -> ended. Every change is a
@@ -32,7 +34,7 @@ const statusAt = (call: Call, now: Date): CallStatus =>
   call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil) ? 'missed' : call.status;
 
 async function view(stores: Stores, call: Call, extra: { media?: MediaSession } = {}): Promise<CallView> {
-  const accessEventId = call.commandId ? await stores.calls.doorEvent(call.propertyId, call.commandId) : undefined;
+  const accessEventId = call.commandId ? (await stores.commands.get(call.propertyId, call.commandId))?.eventId : undefined;
   return {
     id: call.id, panelId: call.panelId, unit: call.unit ?? null, staff: call.target.kind === 'staff', status: statusAt(call, stores.now()),
     startedAt: call.startedAt, ringUntil: call.ringUntil, answeredAt: call.answeredAt, endedAt: call.endedAt, answeredBy: call.answeredBy,
@@ -93,7 +95,7 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
   };
   // The media session first: no call rings that the panel could not show.
   const media = await masterSession(stores, panel.id);
-  await stores.calls.start(call);
+  await stores.table.transact(stores.calls.start(call));
   // A device or a phone that cannot be reached does not stop the others ringing.
   await Promise.allSettled([
     tellDevices(stores, call),
@@ -153,8 +155,8 @@ export async function declineCall(stores: Stores, answerer: Answerer, propertyId
   const { call, who } = await callFor(stores, answerer, propertyId, callId);
   const at = stores.now().toISOString();
   const hangUp = call.status === 'accepted' && call.answeredBy === who;
-  const done = hangUp ? await stores.calls.finish(call, 'accepted', 'ended', at, who) : await stores.calls.finish(call, 'ringing', 'declined', at);
-  if (!done) throw await refusal(stores, call);
+  const writes = hangUp ? stores.calls.finish(call, 'accepted', 'ended', at, who) : stores.calls.finish(call, 'ringing', 'declined', at);
+  if ((await attempt(() => stores.table.transact(writes))) >= 0) throw await refusal(stores, call);
   const status = hangUp ? 'ended' : 'declined';
   const after: Call = { ...call, status, endedAt: at };
   await Promise.all([tellPanel(stores, after, status), tellDevices(stores, after)]);
@@ -168,12 +170,11 @@ export async function declineCall(stores: Stores, answerer: Answerer, propertyId
 export async function openDoor(stores: Stores, answerer: Answerer, propertyId: string, callId: string) {
   const { call, who } = await callFor(stores, answerer, propertyId, callId);
   if (call.status === 'accepted' && call.answeredBy !== who) throw forbidden('Only whoever accepted the call opens the door');
-  const now = stores.now();
-  const unlock = { commandId: `cmd_${ulid(now.getTime())}`, issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString() };
-  if (!(await stores.calls.openDoor(call, who, unlock, unlock.issuedAt))) throw await refusal(stores, call);
-  await stores.panels.publish(panelTopics(call.panelId).commands, { commandId: unlock.commandId, type: 'unlock', issuedAt: unlock.issuedAt, expiresAt: unlock.expiresAt, callId: call.id });
-  await tellPanel(stores, { ...call, status: 'ended' }, 'ended', { doorOpened: true, commandId: unlock.commandId });
-  return { commandId: unlock.commandId, expiresAt: unlock.expiresAt };
+  const { command, record } = newUnlock(stores, propertyId, call.panelId, who, call.id);
+  if ((await attempt(() => stores.table.transact([stores.calls.openDoor(call, who, command.commandId, command.issuedAt), record]))) >= 0) throw await refusal(stores, call);
+  await sendUnlock(stores, call.panelId, command);
+  await tellPanel(stores, { ...call, status: 'ended' }, 'ended', { doorOpened: true, commandId: command.commandId });
+  return { commandId: command.commandId, expiresAt: command.expiresAt };
 }
 
 /** The visitor walked away (the panel's Cancel): a ringing or accepted call ends. */
@@ -182,7 +183,7 @@ export async function endCallAtPanel(stores: Stores, panel: PanelRef, callId: st
   if (!call || call.panelId !== panel.id) throw notFound('No such call');
   const at = stores.now().toISOString();
   const from = call.status === 'accepted' ? 'accepted' : 'ringing';
-  if (!(await stores.calls.finish(call, from, 'ended', at, call.answeredBy))) return { callId, status: statusAt(call, stores.now()) };
+  if ((await attempt(() => stores.table.transact(stores.calls.finish(call, from, 'ended', at, call.answeredBy)))) >= 0) return { callId, status: statusAt(call, stores.now()) };
   const ended: Call = { ...call, status: 'ended', endedAt: at };
   await Promise.all([tellPanel(stores, ended, 'ended'), tellDevices(stores, ended)]);
   return { callId, status: 'ended' as const };
@@ -200,7 +201,7 @@ async function markMissed(stores: Stores, call: Call): Promise<boolean> {
       status: 'queued', attempts: 0, createdAt: now.toISOString(), callId: call.id,
     };
   });
-  if (!(await stores.calls.miss(call, now.toISOString(), notifications))) return false;
+  if ((await attempt(() => stores.table.transact(stores.calls.miss(call, now.toISOString(), notifications)))) >= 0) return false;
   const missed: Call = { ...call, status: 'missed', endedAt: now.toISOString() };
   await Promise.all([tellPanel(stores, missed, 'missed'), tellDevices(stores, missed)]);
   return true;

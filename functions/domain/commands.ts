@@ -6,6 +6,7 @@ import { panelTopics, UNLOCK_TTL_SECONDS } from '../../iot/protocol/topics.ts';
 import { anyMember, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import { loadPanel, type Panel } from './panels.ts';
+import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
 export type CommandStatus = 'sent' | 'executed' | 'expired';
@@ -19,7 +20,31 @@ export interface CommandRecord {
   expiresAt: string;
   executedAt?: string;
   eventId?: string;
+  /** The call whose answerer opened the door, for an unlock from a call. */
+  callId?: string;
 }
+
+/** Command records are kept a week (then DynamoDB's TTL removes them). */
+const COMMAND_KEEP_SECONDS = 7 * 86400;
+
+/**
+ * A new remote unlock for a panel: the message to publish and the record to commit with
+ * whatever caused it (the request's audit entry, the call that opened the door).
+ */
+export function newUnlock(stores: Stores, propertyId: string, panelId: string, issuedBy: string, callId?: string): { command: UnlockCommand; record: Write } {
+  const now = stores.now();
+  const command: UnlockCommand = {
+    commandId: `cmd_${ulid(now.getTime())}`, type: 'unlock', issuedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString(), ...(callId ? { callId } : {}),
+  };
+  const record = stores.commands.add(propertyId, {
+    id: command.commandId, panelId, status: 'sent', issuedBy, issuedAt: command.issuedAt, expiresAt: command.expiresAt, ...(callId ? { callId } : {}),
+  }, Math.floor(now.getTime() / 1000) + COMMAND_KEEP_SECONDS);
+  return { command, record };
+}
+
+/** Sent once its record is committed: a panel never runs a command the cloud has no record of. */
+export const sendUnlock = (stores: Stores, panelId: string, command: UnlockCommand) => stores.panels.publish(panelTopics(panelId).commands, command);
 
 /**
  * A remote unlock travels as a message with an id and an expiry, never as shadow
@@ -29,18 +54,9 @@ export interface CommandRecord {
 export async function requestUnlock(stores: Stores, caller: Caller, propertyId: string, panelId: string) {
   await requireRole(stores, caller, propertyId, anyMember);
   await loadPanel(stores, propertyId, panelId);
-  const now = stores.now();
-  const command: UnlockCommand = {
-    commandId: `cmd_${ulid(now.getTime())}`, type: 'unlock', issuedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString(),
-  };
-  await stores.table.transact([
-    stores.commands.add(propertyId, {
-      id: command.commandId, panelId, status: 'sent', issuedBy: caller.userId, issuedAt: command.issuedAt, expiresAt: command.expiresAt,
-    }, Math.floor(now.getTime() / 1000) + 7 * 86400),
-    auditEntry(stores, propertyId, caller.userId, 'panel.unlock-requested', { type: 'panel', id: panelId }),
-  ]);
-  await stores.panels.publish(panelTopics(panelId).commands, command);
+  const { command, record } = newUnlock(stores, propertyId, panelId, caller.userId);
+  await stores.table.transact([record, auditEntry(stores, propertyId, caller.userId, 'panel.unlock-requested', { type: 'panel', id: panelId })]);
+  await sendUnlock(stores, panelId, command);
   return { commandId: command.commandId, expiresAt: command.expiresAt };
 }
 
