@@ -11,7 +11,8 @@ import { log, ms, summarize } from './lib/stats.ts';
  * client), and sends a message as soon as its data channel opens; the clock stops when the
  * panel's call media hands it over. WebRTC over loopback (host candidates on 127.0.0.1),
  * signaling through the local KVS stand-in. Also the parts: accept round trip, viewer joined
- * (signaling connected, offer sent) and data channel open.
+ * (signaling connected, offer sent) and data channel open. Then open-door -> the unlock at the
+ * panel: the answerer's POST .../open-door until the panel holds the command that releases the door.
  */
 export async function callMediaBench(ctx: BenchContext, opts: { calls?: number } = {}) {
   const calls = opts.calls ?? 20;
@@ -26,9 +27,10 @@ export async function callMediaBench(ctx: BenchContext, opts: { calls?: number }
   const acceptMs: number[] = [];
   const joinedMs: number[] = [];
   const openMs: number[] = [];
+  const doorMs: number[] = [];
   try {
     for (let i = 0; i < calls; i++) {
-      const started = await panel.request<{ ok: boolean; callId: string; media: MediaJoin }>({ protocolVersion: '1.0', op: 'call.start', target: { unit: '9A' } });
+      const started = await panel.request<{ ok: boolean; callId: string; media: MediaJoin }>({ protocolVersion: '1.1', op: 'call.start', target: { unit: '9A' } });
       if (!started.ok || !started.media) throw new Error(`call.start: ${JSON.stringify(started)}`);
       const media = await joinCallMedia(started.media, { ca, loopbackOnly: true });
       const first = new Promise<number>((resolve) => media.once('message', () => resolve(performance.now())));
@@ -42,8 +44,11 @@ export async function callMediaBench(ctx: BenchContext, opts: { calls?: number }
       openMs.push(performance.now() - t0);
       resident.send('hello');
       toMessage.push((await first) - t0);
+      const t1 = performance.now();
+      const opened = await ctx.expect<{ commandId: string }>(202, 'POST', `/properties/${property.id}/calls/${started.callId}/open-door`, { token });
+      await panel.next(`lobby/panels/${created.id}/commands`, (c) => c.commandId === opened.body.commandId);
+      doorMs.push(performance.now() - t1);
       await Promise.all([resident.close(), media.close()]);
-      await panel.request({ protocolVersion: '1.0', op: 'call.end', callId: started.callId });
     }
   } finally {
     await panel.close();
@@ -56,5 +61,6 @@ export async function callMediaBench(ctx: BenchContext, opts: { calls?: number }
     acceptRoundTripMs: summarize(acceptMs, 1),
     acceptToViewerJoinedMs: summarize(joinedMs, 1),
     acceptToDataChannelOpenMs: summarize(openMs, 1),
+    openDoorToUnlockAtPanelMs: summarize(doorMs, 1),
   };
 }
