@@ -31,7 +31,10 @@ export async function apiBench(ctx: BenchContext, opts: { calls?: number; warmup
   };
 
   log(`api: ${warmup} warm-up calls, then ${calls} PIN creates`);
-  for (let i = 0; i < warmup; i++) { await create(i); await list(); }
+  for (let i = 0; i < warmup; i++) {
+    await create(i);
+    await list();
+  }
   const createMs: number[] = [];
   for (let i = warmup; i < warmup + calls; i++) createMs.push(await create(i));
   // The creates queued stream work (credential set versions); let it finish before listing.

@@ -12,7 +12,10 @@ const HANDLERS_DIR = join(projectRoot, 'functions', 'handlers');
 
 /** Every Lambda entry: each file of functions/handlers (CDK deploys each as a function). */
 async function lambdaEntries(): Promise<string[]> {
-  return (await readdir(HANDLERS_DIR)).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts')).sort();
+  return (await readdir(HANDLERS_DIR))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts'))
+    .sort();
 }
 
 /**
@@ -23,7 +26,11 @@ async function lambdaEntries(): Promise<string[]> {
  * "no such item", so the call loads the stores and the DynamoDB client and makes one
  * request; those ratios are not comparable with the others'.
  */
-interface FirstCall { what: string; event: unknown; stub?: boolean }
+interface FirstCall {
+  what: string;
+  event: unknown;
+  stub?: boolean;
+}
 
 function firstCall(fn: string): FirstCall {
   if (fn === 'hello') return { what: 'returns 200', event: {} };
@@ -32,13 +39,27 @@ function firstCall(fn: string): FirstCall {
   if (route) return { what: `${route.method} ${route.path} without a token -> 401`, event: httpEvent(`${route.method} ${route.path}`) };
   const payload = Buffer.from('{}').toString('base64');
   switch (fn) {
-    case 'panel-presence': return { what: 'an event that is not a lifecycle event -> logged, dropped', event: { eventType: 'bench' } };
-    case 'credential-stream': return { what: 'an empty stream batch (stores, code secret stubbed)', event: { Records: [] }, stub: true };
-    case 'panel-messages': return { what: 'a heartbeat from an unknown panel (stores: code secret + one DynamoDB read, stubbed)', event: { panelId: 'bench-panel', channel: 'heartbeat', payload }, stub: true };
-    case 'panel-requests': return { what: 'a request from an unknown panel (stores: code secret + one DynamoDB read, stubbed)', event: { panelId: 'bench-panel', channel: 'sync', payload }, stub: true };
-    case 'reconcile': return { what: 'a scheduled pass over no properties (stores: code secret + DynamoDB, stubbed)', event: { 'detail-type': 'Scheduled Event', detail: {} }, stub: true };
+    case 'panel-presence':
+      return { what: 'an event that is not a lifecycle event -> logged, dropped', event: { eventType: 'bench' } };
+    case 'credential-stream':
+      return { what: 'an empty stream batch (stores, code secret stubbed)', event: { Records: [] }, stub: true };
+    case 'panel-messages':
+      return {
+        what: 'a heartbeat from an unknown panel (stores: code secret + one DynamoDB read, stubbed)',
+        event: { panelId: 'bench-panel', channel: 'heartbeat', payload },
+        stub: true,
+      };
+    case 'panel-requests':
+      return {
+        what: 'a request from an unknown panel (stores: code secret + one DynamoDB read, stubbed)',
+        event: { panelId: 'bench-panel', channel: 'sync', payload },
+        stub: true,
+      };
+    case 'reconcile':
+      return { what: 'a scheduled pass over no properties (stores: code secret + DynamoDB, stubbed)', event: { 'detail-type': 'Scheduled Event', detail: {} }, stub: true };
     // A handler this bench has no cheap event for yet: its import alone.
-    default: return { what: 'none (import only)', event: null };
+    default:
+      return { what: 'none (import only)', event: null };
   }
 }
 
@@ -46,8 +67,19 @@ function httpEvent(routeKey: string) {
   const [method, path] = routeKey.split(' ') as [string, string];
   const rawPath = path.replace(/\{\w+\}/g, '01BENCHBENCHBENCHBENCHBENC');
   return {
-    version: '2.0', routeKey, rawPath, rawQueryString: '', headers: { host: 'bench.invalid' }, isBase64Encoded: false,
-    requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'bench', routeKey, stage: '$default', timeEpoch: 0 },
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'bench.invalid' },
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'bench',
+      routeKey,
+      stage: '$default',
+      timeEpoch: 0,
+    },
   };
 }
 
@@ -148,27 +180,52 @@ function lambdaEnvironment(fn: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-interface Probe { initMs: number; firstCallMs: number; initCpuMs: number; totalCpuMs: number; handler: string; networkAttempts: number; networkTargets: string[]; stubRequests: number; status?: number; error?: string }
+interface Probe {
+  initMs: number;
+  firstCallMs: number;
+  initCpuMs: number;
+  totalCpuMs: number;
+  handler: string;
+  networkAttempts: number;
+  networkTargets: string[];
+  stubRequests: number;
+  status?: number;
+  error?: string;
+}
 
 function probe(entry: string, env: Record<string, string>, call: FirstCall): Promise<Probe> {
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', PROBE], {
-      env: { ...env, BENCH_BUNDLE_URL: pathToFileURL(entry).href, BENCH_EVENT: JSON.stringify(call.event), ...(call.stub ? { BENCH_STUB: '1' } : {}) },
-      timeout: 30_000,
-      maxBuffer: 4 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`import of ${entry} failed: ${stderr.trim().split('\n').slice(-5).join(' | ') || error.message}`));
-      const line = stdout.split('\n').find((l) => l.startsWith('@@'));
-      try {
-        resolvePromise(JSON.parse(line?.slice(2) ?? '') as Probe);
-      } catch {
-        reject(new Error(`probe of ${entry}: unexpected output ${stdout.slice(-200)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', PROBE],
+      {
+        env: { ...env, BENCH_BUNDLE_URL: pathToFileURL(entry).href, BENCH_EVENT: JSON.stringify(call.event), ...(call.stub ? { BENCH_STUB: '1' } : {}) },
+        timeout: 30_000,
+        maxBuffer: 4 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`import of ${entry} failed: ${stderr.trim().split('\n').slice(-5).join(' | ') || error.message}`));
+        const line = stdout.split('\n').find((l) => l.startsWith('@@'));
+        try {
+          resolvePromise(JSON.parse(line?.slice(2) ?? '') as Probe);
+        } catch {
+          reject(new Error(`probe of ${entry}: unexpected output ${stdout.slice(-200)}`));
+        }
+      },
+    );
   });
 }
 
-interface Target { name: string; dir: string; entry: string; meta: Metafile; assetBytes: number; initBytes: number; initFiles: number; buildMs: number }
+interface Target {
+  name: string;
+  dir: string;
+  entry: string;
+  meta: Metafile;
+  assetBytes: number;
+  initBytes: number;
+  initFiles: number;
+  buildMs: number;
+}
 
 async function build(name: string, outdir: string, opts: { sourceMaps: boolean; entry?: string }): Promise<Target> {
   const start = performance.now();

@@ -65,7 +65,9 @@ try {
   const logFile = join(home, 'logs', 'stack.log');
   log(`cost: starting the local stack with the cost probe (ports ${portBase}-${portBase + 4}, log level ${logLevel})`);
   stack = await startStackProcess({
-    home, portBase, logFile,
+    home,
+    portBase,
+    logFile,
     env: {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(ROOT, 'bench', 'cost', 'probe.mjs')).href}`.trim(),
       LOBBY_COST_PROBE_OUT: probeFile,
@@ -83,7 +85,12 @@ try {
     topDrivers: topDrivers(r, 6).map((l) => ({ what: `${l.service}: ${l.item}`, usd: round(l.usdPerBuilding, 3) })),
     lines: r.lines.filter((l) => l.usdPerBuilding >= 0.0005).map((l) => ({ what: `${l.service}: ${l.item}`, usd: round(l.usdPerBuilding, 4) })),
   });
-  const perFunction = Object.fromEntries(Object.entries(measured.lambda).map(([fn, v]) => [fn, { invocationsPerDay: Math.round(v.invocations), meanMs: round(v.ms / Math.max(1, v.invocations), 1), memoryMb: stage.memoryMb[fn] ?? stage.defaultMemoryMb }]));
+  const perFunction = Object.fromEntries(
+    Object.entries(measured.lambda).map(([fn, v]) => [
+      fn,
+      { invocationsPerDay: Math.round(v.invocations), meanMs: round(v.ms / Math.max(1, v.invocations), 1), memoryMb: stage.memoryMb[fn] ?? stage.defaultMemoryMb },
+    ]),
+  );
   const out = {
     building: { ...BUILDING_DAY, heartbeatSeconds: HEARTBEAT_SECONDS },
     stage: { ...stage, source, logLevel },
@@ -108,15 +115,24 @@ try {
     oneBuilding: shape(fleetCost(month, stage, 1)),
     [`perBuildingAt${FLEET}`]: shape(fleetCost(month, stage, FLEET)),
     // The user pool's plan is the biggest lever: the same month under each plan (usd per building).
-    byCognitoPlan: Object.fromEntries((['lite', 'essentials', 'plus'] as const).map((plan) => [plan, {
-      oneBuilding: round(fleetCost(month, { ...stage, cognitoPlan: plan }, 1).usdPerBuilding, 2),
-      [`perBuildingAt${FLEET}`]: round(fleetCost(month, { ...stage, cognitoPlan: plan }, FLEET).usdPerBuilding, 2),
-    }])),
+    byCognitoPlan: Object.fromEntries(
+      (['lite', 'essentials', 'plus'] as const).map((plan) => [
+        plan,
+        {
+          oneBuilding: round(fleetCost(month, { ...stage, cognitoPlan: plan }, 1).usdPerBuilding, 2),
+          [`perBuildingAt${FLEET}`]: round(fleetCost(month, { ...stage, cognitoPlan: plan }, FLEET).usdPerBuilding, 2),
+        },
+      ]),
+    ),
     listPriceNoFreeTier: {
       oneBuilding: round(fleetCost(month, stage, 1, { alwaysFree: false }).usdPerBuilding, 2),
       [`perBuildingAt${FLEET}`]: round(fleetCost(month, stage, FLEET, { alwaysFree: false }).usdPerBuilding, 2),
     },
-    unverifiedPrices: Object.entries(prices).flatMap(([service, table]) => Object.entries(table).filter(([, p]) => !p.verified).map(([name, p]) => `${service}.${name} = ${p.usd} per ${p.per}`)),
+    unverifiedPrices: Object.entries(prices).flatMap(([service, table]) =>
+      Object.entries(table)
+        .filter(([, p]) => !p.verified)
+        .map(([name, p]) => `${service}.${name} = ${p.usd} per ${p.per}`),
+    ),
     seconds: round((performance.now() - started) / 1000, 1),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -126,7 +142,10 @@ try {
   process.stderr.write(`cost: ${(error as Error).stack ?? error}\n`);
   // Keep the stack's log (the home is removed on the way out).
   const kept = join(tmpdir(), 'lobby-cost-stack.log');
-  await copyFile(join(home, 'logs', 'stack.log'), kept).then(() => process.stderr.write(`cost: the local stack's log is in ${kept}\n`), () => {});
+  await copyFile(join(home, 'logs', 'stack.log'), kept).then(
+    () => process.stderr.write(`cost: the local stack's log is in ${kept}\n`),
+    () => {},
+  );
   await stop();
   process.exit(1);
 }

@@ -40,8 +40,17 @@ async function seedPins(ctx: BenchContext, property: BenchProperty, pins: string
     const id = `pin_${ulid()}`;
     const codeKey = vault.codeKey(property.id, pin);
     const item = {
-      pk, sk: keys.deliveryPin(id), type: 'delivery-pin', id, description: `Carrier ${i}`, pinHint: codeHint(pin),
-      schedule: scheduled(i) ? WEEKDAYS_9_TO_6 : null, createdAt: now, updatedAt: now, sealedPin: vault.encrypt(pin), codeKey,
+      pk,
+      sk: keys.deliveryPin(id),
+      type: 'delivery-pin',
+      id,
+      description: `Carrier ${i}`,
+      pinHint: codeHint(pin),
+      schedule: scheduled(i) ? WEEKDAYS_9_TO_6 : null,
+      createdAt: now,
+      updatedAt: now,
+      sealedPin: vault.encrypt(pin),
+      codeKey,
     };
     items.push(item as CredentialItem);
     writes.push(item, { pk, sk: keys.code(codeKey), type: 'code', credentialType: 'delivery-pin', credentialId: id });
@@ -49,21 +58,29 @@ async function seedPins(ctx: BenchContext, property: BenchProperty, pins: string
   const batches: Array<Array<Record<string, unknown>>> = [];
   for (let i = 0; i < writes.length; i += 25) batches.push(writes.slice(i, i + 25));
   let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < batches.length) {
-      let requests: BatchWriteCommandInput['RequestItems'] = { [ctx.tableName]: batches[next++]!.map((Item) => ({ PutRequest: { Item } })) };
-      for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
-        if (attempt >= 10) throw new Error('BatchWriteItem: items still unprocessed after 10 attempts');
-        if (attempt > 0) await sleep(50 * attempt);
-        const out: { UnprocessedItems?: BatchWriteCommandInput['RequestItems'] } = await ctx.documents.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = out.UnprocessedItems;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < batches.length) {
+        let requests: BatchWriteCommandInput['RequestItems'] = { [ctx.tableName]: batches[next++]!.map((Item) => ({ PutRequest: { Item } })) };
+        for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
+          if (attempt >= 10) throw new Error('BatchWriteItem: items still unprocessed after 10 attempts');
+          if (attempt > 0) await sleep(50 * attempt);
+          const out: { UnprocessedItems?: BatchWriteCommandInput['RequestItems'] } = await ctx.documents.send(new BatchWriteCommand({ RequestItems: requests }));
+          requests = out.UnprocessedItems;
+        }
       }
-    }
-  }));
+    }),
+  );
   return items;
 }
 
-interface ResyncSample { totalMs: number; requestToReplyMs: number; downloadAndParseMs: number; verifyAndIndexMs: number; cloudHandlerMs?: number }
+interface ResyncSample {
+  totalMs: number;
+  requestToReplyMs: number;
+  downloadAndParseMs: number;
+  verifyAndIndexMs: number;
+  cloudHandlerMs?: number;
+}
 
 /** The stack's own log line for each panel-requests invocation: `panel message` with its duration. */
 async function handlerDurations(ctx: BenchContext, panelId: string): Promise<number[]> {
@@ -71,7 +88,11 @@ async function handlerDurations(ctx: BenchContext, panelId: string): Promise<num
   const out: number[] = [];
   for (const line of text.split('\n')) {
     if (!line.includes('"panel message"') || !line.includes(panelId) || !line.includes('"panel-requests"')) continue;
-    try { out.push(JSON.parse(line).ms); } catch { /* not a JSON line */ }
+    try {
+      out.push(JSON.parse(line).ms);
+    } catch {
+      /* not a JSON line */
+    }
   }
   return out;
 }
@@ -80,7 +101,7 @@ async function handlerDurations(ctx: BenchContext, panelId: string): Promise<num
 async function fullResync(panel: RawPanel): Promise<{ sample: ResyncSample; store: CredentialStore; reply: FullSync; replyBytes: number }> {
   const store = await CredentialStore.open({});
   const start = performance.now();
-  const reply = await panel.request({ op: 'credentials.sync', haveVersion: 0, haveKeyVersion: 0 }, 60_000) as FullSync;
+  const reply = (await panel.request({ op: 'credentials.sync', haveVersion: 0, haveKeyVersion: 0 }, 60_000)) as FullSync;
   const replied = performance.now();
   if (!reply.ok || reply.kind !== 'full') throw new Error(`credentials.sync: expected a full set, got ${JSON.stringify(reply).slice(0, 200)}`);
   const entries = await store.download(reply);
@@ -89,7 +110,9 @@ async function fullResync(panel: RawPanel): Promise<{ sample: ResyncSample; stor
   const done = performance.now();
   return {
     sample: { totalMs: done - start, requestToReplyMs: replied - start, downloadAndParseMs: downloaded - replied, verifyAndIndexMs: done - downloaded },
-    store, reply, replyBytes: Buffer.byteLength(JSON.stringify(reply)),
+    store,
+    reply,
+    replyBytes: Buffer.byteLength(JSON.stringify(reply)),
   };
 }
 
@@ -133,10 +156,14 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
       const digest = setDigest(expected);
       log(`credentialSet: waiting for the stream processor to fold them into the set`);
       const versionBefore = head.version;
-      const folded = await waitFor(`credential set with ${size} codes`, async () => {
-        const now = await ctx.setHead(property.id);
-        return now.digest === digest ? now : undefined;
-      }, { timeoutMs: 240_000, intervalMs: 250 });
+      const folded = await waitFor(
+        `credential set with ${size} codes`,
+        async () => {
+          const now = await ctx.setHead(property.id);
+          return now.digest === digest ? now : undefined;
+        },
+        { timeoutMs: 240_000, intervalMs: 250 },
+      );
       const foldMs = performance.now() - seedStart;
       seeded = size;
 
@@ -150,10 +177,14 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
         samples.push(last.sample);
       }
       // The handler logs its duration after it has replied: give the last line a moment to reach the log.
-      const cloud = await waitFor('panel-requests log lines', async () => {
-        const all = await handlerDurations(ctx, panel.id);
-        return all.length >= loggedBefore + trials ? all.slice(loggedBefore, loggedBefore + trials) : undefined;
-      }, { timeoutMs: 5_000, intervalMs: 100 }).catch(() => [] as number[]);
+      const cloud = await waitFor(
+        'panel-requests log lines',
+        async () => {
+          const all = await handlerDurations(ctx, panel.id);
+          return all.length >= loggedBefore + trials ? all.slice(loggedBefore, loggedBefore + trials) : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 100 },
+      ).catch(() => [] as number[]);
       const snapshot = Buffer.from(await (await fetch(last!.reply.url)).arrayBuffer());
       const json = gunzipSync(snapshot);
       lastStore = last!.store;
@@ -209,7 +240,10 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
       scheduleAllows(entry.schedule, at, store.timezone);
       withSchedule.push(Number(process.hrtime.bigint() - start) / 1000);
     }
-    const us = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return { median: ms(percentile(s, 50), 2), p99: ms(percentile(s, 99), 2), n: xs.length }; };
+    const us = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return { median: ms(percentile(s, 50), 2), p99: ms(percentile(s, 99), 2), n: xs.length };
+    };
     return {
       unit: { bytes: 'bytes', time: 'ms', decision: 'µs' },
       sizes: results,
@@ -222,8 +256,10 @@ export async function credentialSetBench(ctx: BenchContext, opts: { sizes?: numb
       },
       details: {
         seeding: 'BatchWriteItem (25 items, 4 in flight) of PIN# items + CODE# sentinels as delivery-pins.ts writes them (sealed with the stack code vault); no AUDIT# items',
-        streamFold: 'the stack stream poller (100 ms) + credential-stream handler fold the new PINs into the set; done when the set head digest equals the digest of all seeded entries; streamFoldDoneMs is measured from the first BatchWriteItem',
-        fullResync: 'raw MQTT panel: credentials.sync {haveVersion 0, haveKeyVersion 0} -> reply with a presigned S3 URL (cloud queried the table, decrypted and hashed every code, gzip, S3 put) -> CredentialStore.download (fetch, gunzip, JSON.parse, shape check) -> CredentialStore.applyFull (digest verified, hash index built); cloudHandler is the panel-requests handler duration from the stack log',
+        streamFold:
+          'the stack stream poller (100 ms) + credential-stream handler fold the new PINs into the set; done when the set head digest equals the digest of all seeded entries; streamFoldDoneMs is measured from the first BatchWriteItem',
+        fullResync:
+          'raw MQTT panel: credentials.sync {haveVersion 0, haveKeyVersion 0} -> reply with a presigned S3 URL (cloud queried the table, decrypted and hashed every code, gzip, S3 put) -> CredentialStore.download (fetch, gunzip, JSON.parse, shape check) -> CredentialStore.applyFull (digest verified, hash index built); cloudHandler is the panel-requests handler duration from the stack log',
         entryMix: 'delivery PINs, every fourth with a weekday 09:00-18:00 schedule',
         syncPath: 'end to end through MQTT and the panel-requests handler (not syncFor called directly)',
       },

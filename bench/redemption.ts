@@ -25,13 +25,18 @@ import { log, ms, summarize } from './lib/stats.ts';
 async function createPasses(ctx: BenchContext, property: BenchProperty, count: number, concurrency = 4): Promise<Array<{ id: string; code: string }>> {
   const passes: Array<{ id: string; code: string }> = [];
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      next++;
-      const created = await ctx.expect<{ id: string; code: string }>(201, 'POST', `/properties/${property.id}/delivery-passes`, { token: property.tokens.admin, body: { note: 'bench' } });
-      passes.push({ id: created.body.id, code: created.body.code });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const created = await ctx.expect<{ id: string; code: string }>(201, 'POST', `/properties/${property.id}/delivery-passes`, {
+          token: property.tokens.admin,
+          body: { note: 'bench' },
+        });
+        passes.push({ id: created.body.id, code: created.body.code });
+      }
+    }),
+  );
   return passes;
 }
 
@@ -41,7 +46,10 @@ const claimByCodeRequest = (code: string) => ({ op: 'pass.claim', attemptId: ran
 
 async function claimOverMqtt(panel: RawPanel, pass: string | { code: string }): Promise<{ ms: number; decision: string; reason?: string }> {
   const start = performance.now();
-  const reply = await panel.request<{ ok: true; decision: string; reason?: string } | { ok: false; error: string; reason?: undefined }>(typeof pass === 'string' ? claimRequest(pass) : claimByCodeRequest(pass.code), 20_000);
+  const reply = await panel.request<{ ok: true; decision: string; reason?: string } | { ok: false; error: string; reason?: undefined }>(
+    typeof pass === 'string' ? claimRequest(pass) : claimByCodeRequest(pass.code),
+    20_000,
+  );
   return { ms: performance.now() - start, decision: reply.ok ? reply.decision : `error:${reply.error}`, reason: reply.reason };
 }
 
@@ -77,10 +85,12 @@ export async function redemptionBench(ctx: BenchContext, opts: { sequential?: nu
     const concPasses = passIds.slice(sequential, sequential + concurrentPanels * perPanel);
     const concurrentResults: Array<{ ms: number; decision: string }> = [];
     const wallStart = performance.now();
-    await Promise.all(Array.from({ length: concurrentPanels }, async (_, p) => {
-      const panel = panels[sequentialPanels + p]!;
-      for (let i = 0; i < perPanel; i++) concurrentResults.push(await claimOverMqtt(panel, concPasses[p * perPanel + i]!));
-    }));
+    await Promise.all(
+      Array.from({ length: concurrentPanels }, async (_, p) => {
+        const panel = panels[sequentialPanels + p]!;
+        for (let i = 0; i < perPanel; i++) concurrentResults.push(await claimOverMqtt(panel, concPasses[p * perPanel + i]!));
+      }),
+    );
     const wallMs = performance.now() - wallStart;
     await ctx.streamIdle(property.id);
 
@@ -119,7 +129,12 @@ export async function redemptionBench(ctx: BenchContext, opts: { sequential?: nu
   }
 }
 
-interface Recorded { command: string; consumed?: ConsumedCapacity | ConsumedCapacity[]; start: number; end: number }
+interface Recorded {
+  command: string;
+  consumed?: ConsumedCapacity | ConsumedCapacity[];
+  start: number;
+  end: number;
+}
 
 /**
  * Serial DynamoDB round trips of one claim: the longest chain of calls each of which
@@ -129,7 +144,10 @@ export function serialRoundTrips(calls: Array<{ start: number; end: number }>): 
   let chain = 0;
   let lastEnd = Number.NEGATIVE_INFINITY;
   for (const call of [...calls].sort((a, b) => a.end - b.end)) {
-    if (call.start >= lastEnd) { chain++; lastEnd = call.end; }
+    if (call.start >= lastEnd) {
+      chain++;
+      lastEnd = call.end;
+    }
   }
   return chain;
 }
@@ -142,14 +160,24 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
   const client = new DynamoDBClient(ctx.dynamoConfig());
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   let recorded: Recorded[] = [];
-  documents.middlewareStack.add((next, context) => async (args) => {
-    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    const start = performance.now();
-    const out = await next(args);
-    recorded.push({ command: String(context.commandName ?? 'unknown'), consumed: (out.output as { ConsumedCapacity?: Recorded['consumed'] }).ConsumedCapacity, start, end: performance.now() });
-    return out;
-  }, { step: 'initialize', name: 'benchConsumedCapacity' });
-  const unusable = () => { throw new Error('not used by claimPass'); };
+  documents.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const start = performance.now();
+      const out = await next(args);
+      recorded.push({
+        command: String(context.commandName ?? 'unknown'),
+        consumed: (out.output as { ConsumedCapacity?: Recorded['consumed'] }).ConsumedCapacity,
+        start,
+        end: performance.now(),
+      });
+      return out;
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity' },
+  );
+  const unusable = () => {
+    throw new Error('not used by claimPass');
+  };
   const table = new LobbyTable(documents, ctx.tableName);
   const stores: Stores = {
     ...tableStores(table),
@@ -166,11 +194,21 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
   await panelRefById(stores, panelId);
   const claimAs = async (request: ReturnType<typeof claimRequest> | ReturnType<typeof claimByCodeRequest>) =>
     (await claimPass(stores, (await panelRefById(stores, panelId))!, request as Parameters<typeof claimPass>[2]))!;
-  const raw = (sk: string) => ctx.dynamo.send(new GetItemCommand({ TableName: ctx.tableName, Key: { pk: { S: `PROP#${propertyId}` }, sk: { S: sk } }, ConsistentRead: true })).then((o) => o.Item);
-  const newestAudit = async () => (await ctx.dynamo.send(new QueryCommand({
-    TableName: ctx.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)', ExpressionAttributeValues: { ':pk': { S: `PROP#${propertyId}` }, ':a': { S: 'AUDIT#' } },
-    ScanIndexForward: false, Limit: 1, ConsistentRead: true,
-  }))).Items?.[0];
+  const raw = (sk: string) =>
+    ctx.dynamo.send(new GetItemCommand({ TableName: ctx.tableName, Key: { pk: { S: `PROP#${propertyId}` }, sk: { S: sk } }, ConsistentRead: true })).then((o) => o.Item);
+  const newestAudit = async () =>
+    (
+      await ctx.dynamo.send(
+        new QueryCommand({
+          TableName: ctx.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+          ExpressionAttributeValues: { ':pk': { S: `PROP#${propertyId}` }, ':a': { S: 'AUDIT#' } },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      )
+    ).Items?.[0];
   const meta = await raw('META');
 
   const units = (list: Recorded[]) => {
@@ -262,9 +300,18 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
     note: 'DynamoDB Local agrees with the rules for single-item operations but not for TransactWriteItems (a 1-item transaction of ~120 bytes reports 4 write units where AWS charges 2): use `computed` for AWS costs',
     repeatClaimOfUsedPass: { readUnits: avg(repeats.map((r) => r.read)), writeUnits: avg(repeats.map((r) => r.write)), source: 'measured' },
     serialRoundTrips: {
-      source: 'per claim, from the panel id to the decision (panel lookup included, its id -> property ref cached): the longest chain of DynamoDB calls each started after the previous answered',
+      source:
+        'per claim, from the panel id to the decision (panel lookup included, its id -> property ref cached): the longest chain of DynamoDB calls each started after the previous answered',
       byId: { max: Math.max(...rounds), mean: avg(rounds) },
-      byCode: { claims: codes.length, granted: codeGrants, max: Math.max(...codeRuns.map((r) => r.rounds)), mean: avg(codeRuns.map((r) => r.rounds)), readUnits: avg(codeRuns.map((r) => r.read)), writeUnits: avg(codeRuns.map((r) => r.write)), operations: codeRuns[0]?.ops ?? [] },
+      byCode: {
+        claims: codes.length,
+        granted: codeGrants,
+        max: Math.max(...codeRuns.map((r) => r.rounds)),
+        mean: avg(codeRuns.map((r) => r.rounds)),
+        readUnits: avg(codeRuns.map((r) => r.read)),
+        writeUnits: avg(codeRuns.map((r) => r.write)),
+        operations: codeRuns[0]?.ops ?? [],
+      },
     },
   };
 }

@@ -40,7 +40,10 @@ if (values.help) {
   process.stderr.write(`usage: npm run bench [-- --only <${GROUPS.join('|')}>[,...]] [-- --keep]\n`);
   process.exit(0);
 }
-const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const only = (values.only ?? [])
+  .flatMap((v) => v.split(','))
+  .map((v) => v.trim())
+  .filter(Boolean);
 const unknown = only.filter((g) => !GROUPS.includes(g as Group));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.join(', ')}\n`);
@@ -92,13 +95,27 @@ for (const group of selected) {
   log(`== ${group} (load average ${groupLoad[group]})`);
   try {
     switch (group) {
-      case 'bundles': results.bundles = await bundlesBench(); break;
-      case 'api': results.api = await apiBench(await ensureStack()); break;
-      case 'callPush': results.callPush = await callPushBench(await ensureStack()); break;
-      case 'callMedia': results.callMedia = await callMediaBench(await ensureStack()); break;
-      case 'propagation': results.propagation = await propagationBench(await ensureStack()); break;
-      case 'redemption': results.redemption = await redemptionBench(await ensureStack()); break;
-      case 'credentialSet': results.credentialSet = await credentialSetBench(await ensureStack()); break;
+      case 'bundles':
+        results.bundles = await bundlesBench();
+        break;
+      case 'api':
+        results.api = await apiBench(await ensureStack());
+        break;
+      case 'callPush':
+        results.callPush = await callPushBench(await ensureStack());
+        break;
+      case 'callMedia':
+        results.callMedia = await callMediaBench(await ensureStack());
+        break;
+      case 'propagation':
+        results.propagation = await propagationBench(await ensureStack());
+        break;
+      case 'redemption':
+        results.redemption = await redemptionBench(await ensureStack());
+        break;
+      case 'credentialSet':
+        results.credentialSet = await credentialSetBench(await ensureStack());
+        break;
     }
     Object.assign(results[group] as Record<string, unknown>, { groupMs: ms(performance.now() - t, 0), loadAverage1mAtStart: groupLoad[group] });
     log(`== ${group} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -24,9 +24,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const url = `${info.pstnEndpoint}/_lobby/phone`;
-  const res = verb === 'list'
-    ? await fetch(url)
-    : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: verb, digits, transactionId: values.call }) });
+  const res =
+    verb === 'list'
+      ? await fetch(url)
+      : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: verb, digits, transactionId: values.call }) });
   const body = (await res.json()) as { Message?: string };
   if (!res.ok) {
     process.stderr.write(`phone: ${body.Message ?? res.statusText}\n`);

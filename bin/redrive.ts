@@ -69,7 +69,11 @@ export interface ReplayReport {
  */
 export async function replayQueue(opts: {
   sqs: QueueClient;
-  commands: { Receive: CommandClass<ReceiveMessageCommandInput>; Delete: CommandClass<DeleteMessageCommandInput>; ChangeVisibility: CommandClass<ChangeMessageVisibilityCommandInput> };
+  commands: {
+    Receive: CommandClass<ReceiveMessageCommandInput>;
+    Delete: CommandClass<DeleteMessageCommandInput>;
+    ChangeVisibility: CommandClass<ChangeMessageVisibilityCommandInput>;
+  };
   queueUrl: string;
   invoke: Invoker;
   dryRun?: boolean;
@@ -90,17 +94,26 @@ export async function replayQueue(opts: {
     for (const m of fresh) {
       const id = m.MessageId ?? '?';
       seen.add(id);
-      if (handled >= max) { if (m.ReceiptHandle) held.push(m.ReceiptHandle); continue; }
+      if (handled >= max) {
+        if (m.ReceiptHandle) held.push(m.ReceiptHandle);
+        continue;
+      }
       handled += 1;
       const record = parseFailureRecord(m.Body);
-      if ('error' in record) { report.unreadable.push({ messageId: id, error: record.error }); continue; }
+      if ('error' in record) {
+        report.unreadable.push({ messageId: id, error: record.error });
+        continue;
+      }
       if (opts.dryRun) {
         report.wouldReplay[record.functionName] = (report.wouldReplay[record.functionName] ?? 0) + 1;
         if (m.ReceiptHandle) held.push(m.ReceiptHandle);
         continue;
       }
       const result = await opts.invoke(record).catch((error: Error) => ({ ok: false as const, error: `${error.name}: ${error.message}` }));
-      if (!result.ok) { report.failed.push({ messageId: id, error: result.error }); continue; }
+      if (!result.ok) {
+        report.failed.push({ messageId: id, error: result.error });
+        continue;
+      }
       await sqs.send(new commands.Delete({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
       report.replayed += 1;
     }
@@ -117,7 +130,13 @@ export function lambdaInvoker(
 ): Invoker {
   return async (record) => {
     const out = await lambda.send(new InvokeCommand({ FunctionName: record.functionArn, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(record.payload)) }));
-    if (out.FunctionError) return { ok: false, error: `${out.FunctionError}: ${Buffer.from(out.Payload ?? []).toString('utf8').slice(0, 300)}` };
+    if (out.FunctionError)
+      return {
+        ok: false,
+        error: `${out.FunctionError}: ${Buffer.from(out.Payload ?? [])
+          .toString('utf8')
+          .slice(0, 300)}`,
+      };
     return out.StatusCode === 200 ? { ok: true } : { ok: false, error: `status ${out.StatusCode}` };
   };
 }
@@ -172,7 +191,11 @@ async function main() {
   let failures = 0;
   for (const queueUrl of queues) {
     const report = await replayQueue({
-      sqs, queueUrl, invoke, dryRun: values['dry-run'], max,
+      sqs,
+      queueUrl,
+      invoke,
+      dryRun: values['dry-run'],
+      max,
       commands: { Receive: ReceiveMessageCommand, Delete: DeleteMessageCommand, ChangeVisibility: ChangeMessageVisibilityCommand },
     });
     failures += report.failed.length + report.unreadable.length;
@@ -182,8 +205,11 @@ async function main() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then((code) => process.exit(code), (error: Error) => {
-    process.stderr.write(`redrive: ${error.message}\n`);
-    process.exit(2);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`redrive: ${error.message}\n`);
+      process.exit(2);
+    },
+  );
 }

@@ -36,8 +36,19 @@ export interface SmokeOptions {
   log?: (line: string) => void;
 }
 
-export interface SmokeStep { step: string; ok: boolean; ms: number; detail?: string }
-export interface SmokeReport { ok: boolean; propertyId?: string; panelId?: string; steps: SmokeStep[]; cleanup: string[] }
+export interface SmokeStep {
+  step: string;
+  ok: boolean;
+  ms: number;
+  detail?: string;
+}
+export interface SmokeReport {
+  ok: boolean;
+  propertyId?: string;
+  panelId?: string;
+  steps: SmokeStep[];
+  cleanup: string[];
+}
 
 /** The `sub` claim of a JWT (not verified: the API verifies it; we only need the user id). */
 export function tokenSubject(token: string): string {
@@ -101,28 +112,53 @@ export async function smokeWalk(opts: SmokeOptions): Promise<SmokeReport> {
   let stateDir: string | undefined;
   let pinId: string | undefined;
   try {
-    const propertyId = opts.propertyId ?? await step('create a smoke property (operator) and appoint the token\'s user admin', async () => {
-      const created = await expect(201, 'POST', '/properties', { name: `Smoke ${new Date().toISOString().slice(0, 16)}`, timezone: 'UTC' });
-      await expect(200, 'PUT', `/properties/${created.id}/members/${encodeURIComponent(tokenSubject(opts.token))}`, { role: 'admin' });
-      return created.id as string;
-    }, (id) => id);
+    const propertyId =
+      opts.propertyId ??
+      (await step(
+        "create a smoke property (operator) and appoint the token's user admin",
+        async () => {
+          const created = await expect(201, 'POST', '/properties', { name: `Smoke ${new Date().toISOString().slice(0, 16)}`, timezone: 'UTC' });
+          await expect(200, 'PUT', `/properties/${created.id}/members/${encodeURIComponent(tokenSubject(opts.token))}`, { role: 'admin' });
+          return created.id as string;
+        },
+        (id) => id,
+      ));
     report.propertyId = propertyId;
-    const panel = await step('create a panel (IoT thing, certificate)', () => expect(201, 'POST', `/properties/${propertyId}/panels`, { name: 'Smoke door', kind: 'entrance' }), (p) => p.id);
+    const panel = await step(
+      'create a panel (IoT thing, certificate)',
+      () => expect(201, 'POST', `/properties/${propertyId}/panels`, { name: 'Smoke door', kind: 'entrance' }),
+      (p) => p.id,
+    );
     report.panelId = panel.id;
     stateDir = await mkdtemp(join(tmpdir(), 'lobby-smoke-'));
     const c = panel.connection;
     agent = new PanelAgent({
-      identity: { panelId: c.clientId, propertyId, kind: panel.kind ?? 'entrance', mqttUrl: c.mqttUrl, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, caPem: c.caPem },
+      identity: {
+        panelId: c.clientId,
+        propertyId,
+        kind: panel.kind ?? 'entrance',
+        mqttUrl: c.mqttUrl,
+        certificatePem: c.certificatePem,
+        privateKeyPem: c.privateKeyPem,
+        caPem: c.caPem,
+      },
       stateDir,
       config: { log: silentLogger, startTimeoutMs: timeoutMs },
     });
     const door = agent;
-    await step('connect the simulated panel to the IoT endpoint', async () => {
-      await door.start();
-      await until('panel connected', () => door.connected, timeoutMs);
-    }, () => c.mqttUrl);
+    await step(
+      'connect the simulated panel to the IoT endpoint',
+      async () => {
+        await door.start();
+        await until('panel connected', () => door.connected, timeoutMs);
+      },
+      () => c.mqttUrl,
+    );
     const pin = smokePin();
-    pinId = await step('create a delivery PIN', async () => (await expect(201, 'POST', `/properties/${propertyId}/delivery-pins`, { description: 'Smoke test', pin })).id as string);
+    pinId = await step(
+      'create a delivery PIN',
+      async () => (await expect(201, 'POST', `/properties/${propertyId}/delivery-pins`, { description: 'Smoke test', pin })).id as string,
+    );
     await step('the panel grants the PIN', async () => {
       await until('PIN on the panel', () => door.credentialFor(pin) !== undefined, timeoutMs);
       const result = await door.enter(pin);
@@ -139,7 +175,11 @@ export async function smokeWalk(opts: SmokeOptions): Promise<SmokeReport> {
   } catch {
     report.ok = false;
   } finally {
-    if (agent) await agent.stop().then(() => report.cleanup.push('panel agent stopped'), (e: Error) => report.cleanup.push(`agent stop failed: ${e.message}`));
+    if (agent)
+      await agent.stop().then(
+        () => report.cleanup.push('panel agent stopped'),
+        (e: Error) => report.cleanup.push(`agent stop failed: ${e.message}`),
+      );
     if (pinId && report.propertyId) {
       const r = await api('DELETE', `/properties/${report.propertyId}/delivery-pins/${pinId}`).catch((e: Error) => ({ status: 0, body: e.message }));
       report.cleanup.push(`delivery PIN deleted: ${r.status}`);
@@ -187,14 +227,23 @@ async function main(): Promise<number> {
   const outputs = await stackOutputs(stackName, values.region);
   const apiUrl = outputs.find((o) => o.OutputKey === 'ApiUrl')?.OutputValue;
   if (!apiUrl) throw new Error(`stack ${stackName} has no ApiUrl output`);
-  const report = await smokeWalk({ apiUrl: apiUrl.replace(/\/$/, ''), token, propertyId: values.property, timeoutMs: Number(values.timeout) * 1000, log: (l) => process.stderr.write(`${l}\n`) });
+  const report = await smokeWalk({
+    apiUrl: apiUrl.replace(/\/$/, ''),
+    token,
+    propertyId: values.property,
+    timeoutMs: Number(values.timeout) * 1000,
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
   process.stdout.write(`${JSON.stringify({ stack: stackName, apiUrl, ...report }, null, 2)}\n`);
   return report.ok ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then((code) => process.exit(code), (error: Error) => {
-    process.stderr.write(`smoke: ${error.message}\n`);
-    process.exit(2);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`smoke: ${error.message}\n`);
+      process.exit(2);
+    },
+  );
 }

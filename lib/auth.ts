@@ -1,7 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import {
-  AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, type UserPoolGroup,
-} from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, type UserPoolGroup } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 import { CONTEXT, type FeaturePlanName, lobbySettings } from './settings.ts';
@@ -62,8 +60,9 @@ export class Auth extends Construct {
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
-      reason: 'MFA is OPTIONAL (TOTP offered to every user) rather than REQUIRED: residents and front-desk staff sign in from shared or low-end devices where an authenticator app cannot be mandated.'
-        + (plan === 'plus' ? ' Plus-tier threat protection (ENFORCED) challenges or blocks risky sign-ins instead.' : ''),
+      reason:
+        'MFA is OPTIONAL (TOTP offered to every user) rather than REQUIRED: residents and front-desk staff sign in from shared or low-end devices where an authenticator app cannot be mandated.' +
+        (plan === 'plus' ? ' Plus-tier threat protection (ENFORCED) challenges or blocks risky sign-ins instead.' : ''),
     });
     if (plan !== 'plus') {
       Validations.of(this.userPool).acknowledge({
@@ -102,4 +101,3 @@ export class Auth extends Construct {
     this.issuerUrl = `https://${this.userPool.userPoolProviderUrl}`;
   }
 }
-

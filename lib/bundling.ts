@@ -18,8 +18,7 @@ export const ENTRY_FILE = 'index.mjs';
  * and Powertools); this gives every output file (the entry and each chunk, since each is
  * a module scope of its own) a real `require`.
  */
-export const CJS_BANNER =
-  "import { createRequire as __lobbyCreateRequire } from 'node:module'; const require = __lobbyCreateRequire(import.meta.url);";
+export const CJS_BANNER = "import { createRequire as __lobbyCreateRequire } from 'node:module'; const require = __lobbyCreateRequire(import.meta.url);";
 
 /**
  * Source maps stay out of the functions by default. With NODE_OPTIONS=--enable-source-maps

@@ -21,10 +21,10 @@ export const IOT_DATA_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_IOT_DATA_PLANE';
 
 /** Why a function holds a wildcard IoT grant: the cdk-nag IAM5 acknowledgement's reason names the code. */
 const iotReasons: Partial<Record<LambdaName, Partial<Record<Capability, string>>>> = {
-  'panel-requests': { 'publish-responses': 'replies to a panel request go to the requesting panel\'s own responses topic (functions/handlers/panel-requests.ts)' },
+  'panel-requests': { 'publish-responses': "replies to a panel request go to the requesting panel's own responses topic (functions/handlers/panel-requests.ts)" },
   'credential-stream': { 'credentials-shadow': 'credential-set versions are announced to every panel of the property (functions/domain/credential-sets.ts announce)' },
   reconcile: { 'credentials-shadow': 'reconciliation re-announces the current credential-set version to panels that missed it (functions/domain/reconcile.ts)' },
-  panels: { 'publish-commands': 'remote unlock commands go to the chosen panel\'s own commands topic (functions/domain/commands.ts requestUnlock)' },
+  panels: { 'publish-commands': "remote unlock commands go to the chosen panel's own commands topic (functions/domain/commands.ts requestUnlock)" },
 };
 const reason = (fn: LambdaName, capability: Capability, fallback: string) => iotReasons[fn]?.[capability] ?? fallback;
 
@@ -35,8 +35,11 @@ const telephonyOf = (fn: LambdaName, by: { telephony?: TelephonyGrants }): Telep
 
 /** What adapters/kvs-media.ts session() calls or presigns (the WSS URL is authorized as ConnectAsMaster/ConnectAsViewer). */
 export const SESSION_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer',
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsMaster',
+  'kinesisvideo:ConnectAsViewer',
 ];
 
 /** The stage's panel channels, `channel/lobby-<stage>-<panelId>/<creation time>` (adapters/kvs-media.ts signalingChannelName). */
@@ -49,7 +52,8 @@ function grantSignaling(lambda: LobbyFunction, actions: string[]) {
   const show = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   Validations.of(lambda.role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:${show(stack.partition, 'Partition')}:kinesisvideo:${show(stack.region, 'Region')}:${show(stack.account, 'AccountId')}:${resource}]`,
-    reason: 'The wildcards are the panel id and the channel\'s creation time, known only at run time: only this stage\'s panel signaling channels (lobby-<stage>-<panelId>), only the KVS actions adapters/kvs-media.ts calls.',
+    reason:
+      "The wildcards are the panel id and the channel's creation time, known only at run time: only this stage's panel signaling channels (lobby-<stage>-<panelId>), only the KVS actions adapters/kvs-media.ts calls.",
   });
 }
 
@@ -62,26 +66,63 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
   const role = lambda.role;
   for (const capability of capabilitiesOf(fn)) {
     switch (capability) {
-      case 'table': by.data.grantLobbyTable(role); break;
-      case 'idempotency': by.data.grantIdempotencyTable(role); break;
-      case 'code-secret': by.data.grantCodeSecret(role); break;
-      case 'photos-read': by.photos.grantObjects(role, ['s3:GetObject'], PHOTO_PREFIX); break;
-      case 'photos-write': by.photos.grantObjects(role, ['s3:PutObject'], PHOTO_PREFIX); break;
-      case 'photos-delete': by.photos.grantObjects(role, ['s3:DeleteObject'], PHOTO_PREFIX); break;
-      case 'snapshots': by.photos.grantObjects(role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX); break;
-      case 'publish-responses': by.iot.grantPublish(role, 'responses', reason(fn, capability, `the ${fn} function replies on a panel's own responses topic`)); break;
-      case 'publish-commands': by.iot.grantPublish(role, 'commands', reason(fn, capability, `the ${fn} function sends commands on a panel's own commands topic`)); break;
-      case 'publish-calls': by.iot.grantPublish(role, 'calls', reason(fn, capability, `the ${fn} function tells a panel of its calls' state changes on the panel's own calls topic (functions/domain/calls.ts)`)); break;
+      case 'table':
+        by.data.grantLobbyTable(role);
+        break;
+      case 'idempotency':
+        by.data.grantIdempotencyTable(role);
+        break;
+      case 'code-secret':
+        by.data.grantCodeSecret(role);
+        break;
+      case 'photos-read':
+        by.photos.grantObjects(role, ['s3:GetObject'], PHOTO_PREFIX);
+        break;
+      case 'photos-write':
+        by.photos.grantObjects(role, ['s3:PutObject'], PHOTO_PREFIX);
+        break;
+      case 'photos-delete':
+        by.photos.grantObjects(role, ['s3:DeleteObject'], PHOTO_PREFIX);
+        break;
+      case 'snapshots':
+        by.photos.grantObjects(role, ['s3:PutObject', 's3:GetObject'], SNAPSHOT_PREFIX);
+        break;
+      case 'publish-responses':
+        by.iot.grantPublish(role, 'responses', reason(fn, capability, `the ${fn} function replies on a panel's own responses topic`));
+        break;
+      case 'publish-commands':
+        by.iot.grantPublish(role, 'commands', reason(fn, capability, `the ${fn} function sends commands on a panel's own commands topic`));
+        break;
+      case 'publish-calls':
+        by.iot.grantPublish(
+          role,
+          'calls',
+          reason(fn, capability, `the ${fn} function tells a panel of its calls' state changes on the panel's own calls topic (functions/domain/calls.ts)`),
+        );
+        break;
       case 'credentials-shadow':
         by.iot.grantShadowUpdate(role, reason(fn, capability, `the ${fn} function writes the credentials shadow of a property's panels (functions/capabilities.ts)`));
         break;
-      case 'provision-panels': by.iot.grantProvisioning(lambda); break;
-      case 'push': telephonyOf(fn, by).grantPush(role); break;
-      case 'dial-phone': telephonyOf(fn, by).grantDial(lambda); break;
-      case 'open-channels': grantSignaling(lambda, ['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']); break;
-      case 'delete-channels': grantSignaling(lambda, ['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']); break;
-      case 'media-sessions': grantSignaling(lambda, SESSION_ACTIONS); break;
-      default: throw new Error(`capability ${capability satisfies never} has no grant`);
+      case 'provision-panels':
+        by.iot.grantProvisioning(lambda);
+        break;
+      case 'push':
+        telephonyOf(fn, by).grantPush(role);
+        break;
+      case 'dial-phone':
+        telephonyOf(fn, by).grantDial(lambda);
+        break;
+      case 'open-channels':
+        grantSignaling(lambda, ['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']);
+        break;
+      case 'delete-channels':
+        grantSignaling(lambda, ['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']);
+        break;
+      case 'media-sessions':
+        grantSignaling(lambda, SESSION_ACTIONS);
+        break;
+      default:
+        throw new Error(`capability ${capability satisfies never} has no grant`);
     }
   }
   if (talksToIotData(fn)) lambda.function.addEnvironment(IOT_DATA_ENDPOINT_VARIABLE, by.iot.dataEndpointUrl);

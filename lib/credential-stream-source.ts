@@ -18,17 +18,20 @@ import type { LobbyFunction } from './lobby-function.ts';
 export function subscribeToStream(stream: LobbyFunction, table: Table, failures: Bucket): EventSourceMapping {
   const streamArn = table.tableStreamArn;
   if (!streamArn) throw new Error(`the Lobby table ${table.node.path} has no stream`);
-  stream.role.addToPrincipalPolicy(new PolicyStatement({
-    actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-    resources: [streamArn],
-  }));
+  stream.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      resources: [streamArn],
+    }),
+  );
   const listStreams = new Policy(stream, 'ListStreamsPolicy', {
     roles: [stream.role],
     statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] })],
   });
   Validations.of(listStreams).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Lambda\'s DynamoDB event source mapping calls dynamodb:ListStreams, which supports no resource-level permissions (the stream itself is read with DescribeStream/GetRecords/GetShardIterator on its ARN only). This policy holds only that action.',
+    reason:
+      "Lambda's DynamoDB event source mapping calls dynamodb:ListStreams, which supports no resource-level permissions (the stream itself is read with DescribeStream/GetRecords/GetShardIterator on its ARN only). This policy holds only that action.",
   });
 
   const types = [...CREDENTIAL_TYPES];
@@ -69,7 +72,7 @@ function parkInBucket(stream: LobbyFunction, bucket: Bucket): IEventSourceDlq {
   stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
   Validations.of(stream.role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
-    reason: 'Lambda names the objects of the stream on-failure destination itself (one per batch given up on): s3:PutObject on the StreamFailures bucket\'s objects only.',
+    reason: "Lambda names the objects of the stream on-failure destination itself (one per batch given up on): s3:PutObject on the StreamFailures bucket's objects only.",
   });
   return { bind: () => ({ destination: bucket.bucketArn }) };
 }

@@ -66,7 +66,8 @@ export class Data extends Construct {
     });
     Validations.of(this.codeSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The code secret is not a credential for another service that a rotation Lambda could re-issue: it keys the HMAC sentinels and AES-GCM ciphertexts of every keypad code stored in the Lobby table. Rotating it means re-keying all codes (a versioned migration), so it is rotated deliberately, not on a schedule.',
+      reason:
+        'The code secret is not a credential for another service that a rotation Lambda could re-issue: it keys the HMAC sentinels and AES-GCM ciphertexts of every keypad code stored in the Lobby table. Rotating it means re-keying all codes (a versioned migration), so it is rotated deliberately, not on a schedule.',
     });
   }
 

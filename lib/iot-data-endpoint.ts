@@ -31,13 +31,11 @@ export function describeDataEndpoint(scope: Construct): string {
     role,
     logGroup: logs,
     installLatestAwsSdk: false,
-    policy: AwsCustomResourcePolicy.fromStatements([
-      new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
-    ]),
+    policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] })]),
   });
   Validations.of(lookup).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'iot:DescribeEndpoint supports no resource-level permissions. This policy (the custom resource\'s own) holds only that action.',
+    reason: "iot:DescribeEndpoint supports no resource-level permissions. This policy (the custom resource's own) holds only that action.",
   });
   return lookup.getResponseField('endpointAddress');
 }

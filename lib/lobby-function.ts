@@ -31,7 +31,10 @@ class LobbyBundling implements BundlingOptions {
   readonly image = DockerImage.fromRegistry('lobby-bundles-locally-with-esbuild');
   readonly local: ILocalBundling;
 
-  constructor(readonly fn: string, readonly sourceMaps: boolean) {
+  constructor(
+    readonly fn: string,
+    readonly sourceMaps: boolean,
+  ) {
     this.local = {
       tryBundle: (outputDir: string) => {
         bundleFunction(fn, outputDir, { sourceMaps });
@@ -126,7 +129,8 @@ export class LobbyFunction extends Construct {
     this.function.node.addDependency(xray);
     Validations.of(xray).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so X-Ray needs Resource "*". This policy holds only those two actions.',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so X-Ray needs Resource "*". This policy holds only those two actions.',
     });
   }
 }

@@ -111,16 +111,19 @@ export class LobbyStack extends Stack {
     }
 
     new CfnOutput(this, 'Stage', { value: settings.stage, description: 'Deployment stage (lobby:stage)' });
-    new CfnOutput(this, 'PanelTopicRoot', { value: this.panels.topicRoot, description: 'MQTT topic root of this stage\'s panels' });
+    new CfnOutput(this, 'PanelTopicRoot', { value: this.panels.topicRoot, description: "MQTT topic root of this stage's panels" });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn, description: 'SNS topic every alarm notifies' });
-    new CfnOutput(this, 'StreamFailuresBucketName', { value: this.panels.streamFailures.bucketName, description: 'Stream batches credential-stream gave up on (records included)' });
+    new CfnOutput(this, 'StreamFailuresBucketName', {
+      value: this.panels.streamFailures.bucketName,
+      description: 'Stream batches credential-stream gave up on (records included)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.adminClient.userPoolClientId, description: 'App client of the admin tools (no secret)' });
     new CfnOutput(this, 'LobbyTableName', { value: this.data.lobbyTable.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.data.idempotencyTable.tableName });
     new CfnOutput(this, 'PhotosBucketName', { value: this.photos.bucket.bucketName });
-    new CfnOutput(this, 'IotDataEndpoint', { value: this.panels.dataEndpoint, description: 'MQTT (8883) endpoint for panels: the account\'s iot:Data-ATS endpoint' });
+    new CfnOutput(this, 'IotDataEndpoint', { value: this.panels.dataEndpoint, description: "MQTT (8883) endpoint for panels: the account's iot:Data-ATS endpoint" });
     new CfnOutput(this, 'PanelThingType', { value: this.panels.thingType.ref, description: 'IoT thing type of every panel' });
     new CfnOutput(this, 'PanelPolicyName', { value: this.panels.policy.ref, description: 'IoT policy attached to every panel certificate' });
   }

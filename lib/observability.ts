@@ -1,7 +1,16 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
-  Alarm, ComparisonOperator, Dashboard, GraphWidget, type IAlarmAction, type IMetric, MathExpression, Stats, TextWidget, TreatMissingData,
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IAlarmAction,
+  type IMetric,
+  MathExpression,
+  Stats,
+  TextWidget,
+  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -24,8 +33,13 @@ export interface ObservabilityProps {
 
 const PERIOD = Duration.minutes(5);
 const WATCHED_OPERATIONS = [
-  Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.DELETE_ITEM,
-  Operation.TRANSACT_WRITE_ITEMS, Operation.GET_RECORDS,
+  Operation.GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.GET_RECORDS,
 ];
 
 /**
@@ -52,7 +66,8 @@ export class Observability extends Construct {
       const topic = new Topic(this, 'Alarms', { displayName: `Lobby ${settings.stage} alarms`, enforceSSL: true });
       Validations.of(topic).acknowledge({
         id: 'AwsSolutions-SNS2',
-        reason: 'Alarm notifications carry alarm names and states only (no codes, tokens or personal data). CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would cost more than the topic; TLS is enforced (SNS3).',
+        reason:
+          'Alarm notifications carry alarm names and states only (no codes, tokens or personal data). CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would cost more than the topic; TLS is enforced (SNS3).',
       });
       const email = props.alarmEmail ?? settings.alarmEmail;
       if (email) topic.addSubscription(new EmailSubscription(email));
@@ -63,10 +78,13 @@ export class Observability extends Construct {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
-    this.dashboard.addWidgets(new TextWidget({
-      markdown: '# Lobby\nAPI, functions and tables. Alarms fire on the first error, throttle or 5xx within 5 minutes.',
-      width: 24, height: 2,
-    }));
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: '# Lobby\nAPI, functions and tables. Alarms fire on the first error, throttle or 5xx within 5 minutes.',
+        width: 24,
+        height: 2,
+      }),
+    );
   }
 
   private alarm(id: string, metric: IMetric, description: string, threshold = 1, evaluationPeriods = 1): Alarm {
@@ -127,7 +145,11 @@ export class Observability extends Construct {
       }),
       new GraphWidget({
         title: `${name}: latency`,
-        left: [api.metricLatency({ period: PERIOD, statistic: Stats.p(50) }), api.metricLatency({ period: PERIOD, statistic: Stats.p(99) }), api.metricIntegrationLatency({ period: PERIOD, statistic: Stats.p(99) })],
+        left: [
+          api.metricLatency({ period: PERIOD, statistic: Stats.p(50) }),
+          api.metricLatency({ period: PERIOD, statistic: Stats.p(99) }),
+          api.metricIntegrationLatency({ period: PERIOD, statistic: Stats.p(99) }),
+        ],
         width: 12,
       }),
     );

@@ -145,28 +145,35 @@ export class Panels extends Construct implements IotGrants {
     // ---- reconcile: the periodic safety net behind the stream ---------------------------
     // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
     // EventBridge, then parked in its own queue (alarmed), and its errors alarm too.
-    const reconcile = make('reconcile', 'Lobby schedule: reconcile every property\'s credential set with its panels', Duration.seconds(120));
+    const reconcile = make('reconcile', "Lobby schedule: reconcile every property's credential set with its panels", Duration.seconds(120));
     // The panel-health gauges it reports (PANEL_METRICS) count panels silent for this long.
     reconcile.function.addEnvironment(PANEL_OFFLINE_MINUTES_VARIABLE, String(settings.panelOfflineMinutes));
     const reconcileFailures = new Queue(this, 'ReconcileFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(reconcileFailures).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the reconcile schedule (EventBridge target): a DLQ of a DLQ would add nothing. The next run, 5 minutes later, reconciles everything again anyway.',
+      reason:
+        'This queue is itself the dead-letter queue of the reconcile schedule (EventBridge target): a DLQ of a DLQ would add nothing. The next run, 5 minutes later, reconciles everything again anyway.',
     });
     this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: 'Lobby: reconcile credential sets with panels every 5 minutes',
       schedule: Schedule.rate(Duration.minutes(5)),
       targets: [new LambdaFunction(reconcile.function, { retryAttempts: 2, maxEventAge: Duration.minutes(4), deadLetterQueue: reconcileFailures })],
     });
-    props.observability.watchMetric('ReconcileFailureQueueDepth',
+    props.observability.watchMetric(
+      'ReconcileFailureQueueDepth',
       reconcileFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-      'reconcile: scheduled runs EventBridge could not deliver');
+      'reconcile: scheduled runs EventBridge could not deliver',
+    );
 
     // ---- asynchronous invocations of the rule-driven functions --------------------------
     // IoT rules invoke asynchronously: after Lambda's retries an event lands in the
     // function's on-failure queue (the invocation record, requestPayload included), where
     // `npm run redrive` replays it through the same function.
-    for (const [fn, lambda] of [['panel-messages', messages], ['panel-requests', requests], ['panel-presence', presence]] as const) {
+    for (const [fn, lambda] of [
+      ['panel-messages', messages],
+      ['panel-requests', requests],
+      ['panel-presence', presence],
+    ] as const) {
       const queue = new Queue(this, `${constructId(fn)}Failures`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -178,9 +185,11 @@ export class Panels extends Construct implements IotGrants {
       });
       lambda.function.configureAsyncInvoke({ onFailure: new SqsDestination(queue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
       this.failureQueues.set(fn, queue);
-      props.observability.watchMetric(`${constructId(fn)}FailureQueueDepth`,
+      props.observability.watchMetric(
+        `${constructId(fn)}FailureQueueDepth`,
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-        `${fn}: IoT rule invocations given up on, parked for npm run redrive`);
+        `${fn}: IoT rule invocations given up on, parked for npm run redrive`,
+      );
       new CfnOutput(Stack.of(this), `${constructId(fn)}FailureQueueUrl`, { value: queue.queueUrl, description: `On-failure queue of ${fn} (npm run redrive)` });
       new CfnOutput(Stack.of(this), `${constructId(fn)}FailureQueueArn`, { value: queue.queueArn, description: `On-failure queue of ${fn}` });
     }
@@ -214,19 +223,28 @@ export class Panels extends Construct implements IotGrants {
       metricName: 'PanelRuleActionFailures',
       metricValue: '1',
     });
-    props.observability.watchMetric('PanelRuleFailures',
+    props.observability.watchMetric(
+      'PanelRuleFailures',
       ruleFailures.metric({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      'IoT topic rules: panel messages whose Lambda action failed (see the RuleErrors log group)');
-    props.observability.watchMetric('CredentialStreamFailures',
+      'IoT topic rules: panel messages whose Lambda action failed (see the RuleErrors log group)',
+    );
+    props.observability.watchMetric(
+      'CredentialStreamFailures',
       new Metric({
-        namespace: 'AWS/Lambda', metricName: 'OnFailureDestinationDeliveredEventCount',
+        namespace: 'AWS/Lambda',
+        metricName: 'OnFailureDestinationDeliveredEventCount',
         dimensionsMap: { EventSourceMappingUUID: this.streamMapping.eventSourceMappingId },
-        period: Duration.minutes(5), statistic: Stats.SUM,
+        period: Duration.minutes(5),
+        statistic: Stats.SUM,
       }),
-      'credential-stream: stream records given up on, parked in the StreamFailures bucket (credential changes that may not have reached the doors)');
-    props.observability.watchMetric('CredentialStreamIteratorAge',
+      'credential-stream: stream records given up on, parked in the StreamFailures bucket (credential changes that may not have reached the doors)',
+    );
+    props.observability.watchMetric(
+      'CredentialStreamIteratorAge',
       stream.function.metric('IteratorAge', { period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-      'credential-stream: age of the oldest unprocessed stream record over 5 minutes (ms)', 5 * 60 * 1000);
+      'credential-stream: age of the oldest unprocessed stream record over 5 minutes (ms)',
+      5 * 60 * 1000,
+    );
 
     // ---- panel health ------------------------------------------------------------------
     watchPanels(props.observability, this.stage, settings.panelOfflineMinutes);
@@ -282,20 +300,24 @@ export class Panels extends Construct implements IotGrants {
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:CreateThing'], resources: [this.iotArn('thing/*')] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagArn('thing/*')}]`,
-      reason: 'Thing names are panel ids generated at run time (functions/domain/panels.ts createPanel), so they cannot be named in advance: iot:CreateThing for a new panel; iot:ListThingPrincipals, iot:DetachThingPrincipal and iot:DeleteThing to decommission one. Nothing else is granted on things.',
+      reason:
+        'Thing names are panel ids generated at run time (functions/domain/panels.ts createPanel), so they cannot be named in advance: iot:CreateThing for a new panel; iot:ListThingPrincipals, iot:DetachThingPrincipal and iot:DeleteThing to decommission one. Nothing else is granted on things.',
     });
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:AttachPolicy', 'iot:AttachThingPrincipal'], resources: [this.iotArn('cert/*')] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagArn('cert/*')}]`,
-      reason: 'iot:AttachPolicy and iot:AttachThingPrincipal act on the certificate just created by CreateKeysAndCertificate (its id is only known at run time); both are authorized against the certificate ARN. Decommissioning (functions/adapters/panel-provisioner.ts decommission) deactivates, detaches and deletes a panel\'s certificate: UpdateCertificate, DetachThingPrincipal, DetachPolicy, DeleteCertificate on cert/*.',
+      reason:
+        "iot:AttachPolicy and iot:AttachThingPrincipal act on the certificate just created by CreateKeysAndCertificate (its id is only known at run time); both are authorized against the certificate ARN. Decommissioning (functions/adapters/panel-provisioner.ts decommission) deactivates, detaches and deletes a panel's certificate: UpdateCertificate, DetachThingPrincipal, DetachPolicy, DeleteCertificate on cert/*.",
     });
     // Decommission, per the Service Authorization Reference: UpdateCertificate, DeleteCertificate,
     // DetachThingPrincipal -> cert; DetachPolicy -> cert (the target); ListThingPrincipals,
     // DeleteThing -> thing; DetachPolicy also names the policy (this stage's only).
-    role.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'],
-      resources: [this.iotArn('cert/*')],
-    }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'],
+        resources: [this.iotArn('cert/*')],
+      }),
+    );
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: [this.iotArn(`policy/${this.policy.ref}`)] }));
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:ListThingPrincipals', 'iot:DeleteThing', 'iot:DetachThingPrincipal'], resources: [this.iotArn('thing/*')] }));
 
@@ -308,7 +330,8 @@ export class Panels extends Construct implements IotGrants {
     lambda.function.node.addDependency(unscoped);
     Validations.of(unscoped).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'iot:CreateKeysAndCertificate (a new key pair and certificate for a new panel) and iot:DescribeEndpoint (the MQTT endpoint returned with it) support no resource-level permissions. This policy holds only those two actions.',
+      reason:
+        'iot:CreateKeysAndCertificate (a new key pair and certificate for a new panel) and iot:DescribeEndpoint (the MQTT endpoint returned with it) support no resource-level permissions. This policy holds only those two actions.',
     });
   }
 
@@ -337,4 +360,8 @@ export class Panels extends Construct implements IotGrants {
 }
 
 /** 'panel-messages' -> 'PanelMessages' */
-const constructId = (name: string) => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+const constructId = (name: string) =>
+  name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');

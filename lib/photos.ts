@@ -96,15 +96,18 @@ export class Photos extends Construct {
    * bucket-level actions.
    */
   grantObjects(role: Role, actions: Array<'s3:GetObject' | 's3:PutObject' | 's3:DeleteObject'>, prefix: string) {
-    role.addToPrincipalPolicy(new PolicyStatement({
-      actions,
-      resources: [this.bucket.arnForObjects(`${prefix}*`)],
-    }));
-    const keyedBy = prefix === SNAPSHOT_PREFIX
-      ? 'property, key version and set version at run time (functions/domain/credential-sets.ts syncFor)'
-      : prefix === PHOTO_PREFIX
-        ? 'property, panel and event id at run time (functions/domain/access-events.ts photoKeyFor)'
-        : 'ids known only at run time';
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    const keyedBy =
+      prefix === SNAPSHOT_PREFIX
+        ? 'property, key version and set version at run time (functions/domain/credential-sets.ts syncFor)'
+        : prefix === PHOTO_PREFIX
+          ? 'property, panel and event id at run time (functions/domain/access-events.ts photoKeyFor)'
+          : 'ids known only at run time';
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId(this.bucket)}.Arn>/${prefix}*]`,
       reason: `Objects under ${prefix} are keyed by ${keyedBy}; the wildcard is limited to that prefix of the photos bucket and to object-level actions (no List, no bucket-level actions).`,

@@ -78,8 +78,18 @@ export function lobbySettings(scope: Construct): LobbySettings {
   const get = (key: string) => scope.node.tryGetContext(key) as unknown;
   const stage = String(get(CONTEXT.stage) ?? DEFAULT_STAGE);
   if (!STAGE_PATTERN.test(stage)) fail(CONTEXT.stage, `lower-case letters and digits, starting with a letter, at most 12 (${STAGE_PATTERN})`, stage);
-  const sesIdentityArn = optional(get(CONTEXT.sesIdentityArn), CONTEXT.sesIdentityArn, /^arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity\/.+$/, 'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)');
-  const fromEmail = optional(get(CONTEXT.fromEmail), CONTEXT.fromEmail, /^([^<>@\s]+ <)?[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>?$/, 'an e-mail address ("Lobby <no-reply@example.com>" or no-reply@example.com)');
+  const sesIdentityArn = optional(
+    get(CONTEXT.sesIdentityArn),
+    CONTEXT.sesIdentityArn,
+    /^arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity\/.+$/,
+    'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)',
+  );
+  const fromEmail = optional(
+    get(CONTEXT.fromEmail),
+    CONTEXT.fromEmail,
+    /^([^<>@\s]+ <)?[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>?$/,
+    'an e-mail address ("Lobby <no-reply@example.com>" or no-reply@example.com)',
+  );
   if (Boolean(sesIdentityArn) !== Boolean(fromEmail)) throw new Error(`${CONTEXT.sesIdentityArn} and ${CONTEXT.fromEmail} go together`);
   return {
     stage,
@@ -94,8 +104,18 @@ export function lobbySettings(scope: Construct): LobbySettings {
     // IoT logging is one setting per account and region: by default only prod owns it.
     iotLogging: bool(get(CONTEXT.iotLogging), CONTEXT.iotLogging, stage === 'prod'),
     panelOfflineMinutes: number(get(CONTEXT.panelOfflineMinutes), CONTEXT.panelOfflineMinutes, 15, 5, 1440),
-    pushApnsArn: optional(get(CONTEXT.pushApnsArn), CONTEXT.pushApnsArn, /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/APNS_VOIP(_SANDBOX)?\/[\w.-]{1,256}$/, 'an SNS platform application ARN for APNs VoIP (arn:aws:sns:<region>:<account>:app/APNS_VOIP/<name>)'),
-    pushFcmArn: optional(get(CONTEXT.pushFcmArn), CONTEXT.pushFcmArn, /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/GCM\/[\w.-]{1,256}$/, 'an SNS platform application ARN for FCM (arn:aws:sns:<region>:<account>:app/GCM/<name>)'),
-    phoneNumber: optional(get(CONTEXT.phoneNumber), CONTEXT.phoneNumber, /^\+[1-9]\d{1,14}$/, 'an E.164 phone number (+15555550100) in the account\'s Chime SDK inventory'),
+    pushApnsArn: optional(
+      get(CONTEXT.pushApnsArn),
+      CONTEXT.pushApnsArn,
+      /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/APNS_VOIP(_SANDBOX)?\/[\w.-]{1,256}$/,
+      'an SNS platform application ARN for APNs VoIP (arn:aws:sns:<region>:<account>:app/APNS_VOIP/<name>)',
+    ),
+    pushFcmArn: optional(
+      get(CONTEXT.pushFcmArn),
+      CONTEXT.pushFcmArn,
+      /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:app\/GCM\/[\w.-]{1,256}$/,
+      'an SNS platform application ARN for FCM (arn:aws:sns:<region>:<account>:app/GCM/<name>)',
+    ),
+    phoneNumber: optional(get(CONTEXT.phoneNumber), CONTEXT.phoneNumber, /^\+[1-9]\d{1,14}$/, "an E.164 phone number (+15555550100) in the account's Chime SDK inventory"),
   };
 }

@@ -68,13 +68,14 @@ export class Telephony extends Construct implements TelephonyGrants {
     }
 
     new CfnOutput(scope, 'AppPush', {
-      value: this.pushApplications.length > 0
-        ? `on: ${[settings.pushApnsArn && 'APNs VoIP', settings.pushFcmArn && 'FCM'].filter(Boolean).join(' and ')}`
-        : 'off (set lobby:pushApnsArn and/or lobby:pushFcmArn to SNS platform application ARNs)',
+      value:
+        this.pushApplications.length > 0
+          ? `on: ${[settings.pushApnsArn && 'APNs VoIP', settings.pushFcmArn && 'FCM'].filter(Boolean).join(' and ')}`
+          : 'off (set lobby:pushApnsArn and/or lobby:pushFcmArn to SNS platform application ARNs)',
       description: 'App pushes of calls through SNS mobile push',
     });
     new CfnOutput(scope, 'PhonePath', {
-      value: settings.phoneNumber ? `on: calls from ${settings.phoneNumber}` : 'off (set lobby:phoneNumber to a number in the account\'s Chime SDK inventory)',
+      value: settings.phoneNumber ? `on: calls from ${settings.phoneNumber}` : "off (set lobby:phoneNumber to a number in the account's Chime SDK inventory)",
       description: 'Phone calls ("press 9") through Chime SDK PSTN audio',
     });
     if (this.sipMediaApplication) {
@@ -88,11 +89,14 @@ export class Telephony extends Construct implements TelephonyGrants {
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CreatePlatformEndpoint'], resources: this.pushApplications }));
     // arn:...:app/<PLATFORM>/<name> -> arn:...:endpoint/<PLATFORM>/<name>/<endpoint id>
     const endpoints = this.pushApplications.map((a) => `${a.replace(':app/', ':endpoint/')}/*`);
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish', 'sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:SetEndpointAttributes'], resources: endpoints }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sns:Publish', 'sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:SetEndpointAttributes'], resources: endpoints }),
+    );
     for (const resource of endpoints) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'The wildcard is the endpoint id SNS gives each registered device (adapters/sns-push.ts): only endpoints of this platform application, only Publish, DeleteEndpoint and reading/re-enabling them on registration.',
+        reason:
+          'The wildcard is the endpoint id SNS gives each registered device (adapters/sns-push.ts): only endpoints of this platform application, only Publish, DeleteEndpoint and reading/re-enabling them on registration.',
       });
     }
   }

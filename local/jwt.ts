@@ -29,7 +29,11 @@ export class InvalidTokenError extends Error {}
  */
 async function verifyLikeApiGateway(token: string, kid: string, publicKey: Awaited<ReturnType<typeof importJWK>>): Promise<JWTPayload> {
   let header: ProtectedHeaderParameters;
-  try { header = decodeProtectedHeader(token); } catch { throw new InvalidTokenError('malformed token'); }
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new InvalidTokenError('malformed token');
+  }
   if (header.alg !== 'RS256') throw new InvalidTokenError('unsupported alg');
   if (typeof header.kid !== 'string' || header.kid !== kid) throw new InvalidTokenError('unknown kid');
   const { payload } = await jwtVerify(token, publicKey, {
@@ -37,7 +41,9 @@ async function verifyLikeApiGateway(token: string, kid: string, publicKey: Await
     algorithms: ['RS256'],
     requiredClaims: ['exp'],
     clockTolerance: 0,
-  }).catch((error: Error) => { throw new InvalidTokenError(error.message); });
+  }).catch((error: Error) => {
+    throw new InvalidTokenError(error.message);
+  });
   const now = Math.floor(Date.now() / 1000);
   if (payload.nbf !== undefined && payload.nbf > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('nbf in the future');
   if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('iat in the future');
@@ -67,7 +73,10 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
     // Minted like a Cognito user pool ACCESS token: client_id and token_use, no aud.
     sign: (userId, opts = {}) =>
       new SignJWT({
-        client_id: LOCAL_AUDIENCE, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: userId,
+        client_id: LOCAL_AUDIENCE,
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        username: userId,
         auth_time: Math.floor(Date.now() / 1000),
         ...(opts.operator ? { 'cognito:groups': [OPERATORS_GROUP] } : {}),
       })

@@ -15,10 +15,18 @@ const loaded = new Map<string, Promise<Handler>>();
 function lambdaContext(fn: string): Context {
   const deadline = Date.now() + 29_000;
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: `lobby-${fn}`, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:lobby-${fn}`, memoryLimitInMB: '512',
-    awsRequestId: randomUUID(), logGroupName: `/aws/lambda/lobby-${fn}`, logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done: () => {}, fail: () => {}, succeed: () => {},
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `lobby-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:lobby-${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/lobby-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
   };
 }
 
@@ -28,5 +36,7 @@ export async function invokeLambda<T = unknown>(fn: string, event: unknown): Pro
     handler = import(join(functionsDir, handlerFile(fn))).then((m) => m.handler as Handler);
     loaded.set(fn, handler);
   }
-  return (await (await handler)(event, lambdaContext(fn))) as T;
+  return (await (
+    await handler
+  )(event, lambdaContext(fn))) as T;
 }

@@ -10,9 +10,7 @@ export class PortInUseError extends Error {
 export function listen(server: Server, port: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new PortInUseError(what, port)
-        : error);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(what, port) : error);
     };
     server.once('error', onError);
     server.listen(port, '127.0.0.1', () => {

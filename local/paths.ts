@@ -16,7 +16,15 @@ export const layout = (home: string) => ({
   streamCheckpoint: resolve(home, 'stream-checkpoint.json'),
 });
 
-export interface Ports { api: number; dynamodb: number; s3: number; mqtt: number; iotData: number; kvs: number; kvsWss: number }
+export interface Ports {
+  api: number;
+  dynamodb: number;
+  s3: number;
+  mqtt: number;
+  iotData: number;
+  kvs: number;
+  kvsWss: number;
+}
 
 export const portsFrom = (base: number): Ports => ({ api: base, dynamodb: base + 1, s3: base + 2, mqtt: base + 3, iotData: base + 4, kvs: base + 5, kvsWss: base + 6 });
 export const DEFAULT_PORT_BASE = 4700;

@@ -9,11 +9,21 @@ export function startSchedules(opts: { everySeconds: number; onError?: (fn: stri
   const functions = ['reconcile'];
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = Promise.all(functions.map((fn) => invokeLambda(fn, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, time: new Date().toISOString() })
-      .catch((error: unknown) => opts.onError?.(fn, error))));
+    running = Promise.all(
+      functions.map((fn) =>
+        invokeLambda(fn, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, time: new Date().toISOString() }).catch((error: unknown) =>
+          opts.onError?.(fn, error),
+        ),
+      ),
+    );
   };
   tick();
   const timer = setInterval(tick, opts.everySeconds * 1000);
   timer.unref();
-  return { stop: async () => { clearInterval(timer); await running; } };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

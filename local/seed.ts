@@ -27,9 +27,18 @@ async function call(apiUrl: string, token: string, method: string, path: string,
  * The demo property, made through the public API (the same path an admin tool
  * takes). Reused across restarts when it still exists.
  */
-interface SeededPanel { id: string; kind: string; connection?: { mqttUrl: string; certificatePem: string; privateKeyPem: string; caPem?: string } }
+interface SeededPanel {
+  id: string;
+  kind: string;
+  connection?: { mqttUrl: string; certificatePem: string; privateKeyPem: string; caPem?: string };
+}
 
-export async function seedDemoProperty(apiUrl: string, tokens: DemoTokens, existingPropertyId?: string, existingPanels: Array<{ id: string; kind: string }> = []): Promise<{ propertyId: string; reused: boolean; panel: SeededPanel }> {
+export async function seedDemoProperty(
+  apiUrl: string,
+  tokens: DemoTokens,
+  existingPropertyId?: string,
+  existingPanels: Array<{ id: string; kind: string }> = [],
+): Promise<{ propertyId: string; reused: boolean; panel: SeededPanel }> {
   if (existingPropertyId && existingPanels[0]) {
     const res = await fetch(`${apiUrl}/properties/${existingPropertyId}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
     if (res.ok) return { propertyId: existingPropertyId, reused: true, panel: existingPanels[0] };

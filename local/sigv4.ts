@@ -159,6 +159,19 @@ export class SigV4Verifier extends SignatureV4Base {
     }
   }
 
+  /** An SDK request as Node received it (header-signed, the body's hash signed): what the SNS and Chime SDK Voice stand-ins take. */
+  async verifyIncoming(req: IncomingMessage, body: Buffer, now = new Date()): Promise<void> {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    let query: QueryParameterBag;
+    try {
+      query = parseQuery(q < 0 ? '' : raw.slice(q + 1));
+    } catch {
+      throw this.refuse(refused('malformed', 'The query string is malformed.'));
+    }
+    return this.verifyHeaderSigned({ method: req.method ?? 'GET', path: q < 0 ? raw : raw.slice(0, q), query, headers: headersOf(req) }, body, now);
+  }
+
   /** A presigned URL: unexpired, not from the future, host signed; by default a GET without a body (the KVS WebSocket). */
   async verifyPresigned(req: Omit<SignedRequest, 'method'> & { method?: string }, opts: { payloadHash?: string; now?: Date } = {}): Promise<void> {
     const now = opts.now ?? new Date();

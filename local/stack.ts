@@ -56,7 +56,10 @@ export interface LocalStackInfo {
   tokens: DemoTokens;
 }
 
-export interface LocalStack { info: LocalStackInfo; stop(): Promise<void> }
+export interface LocalStack {
+  info: LocalStackInfo;
+  stop(): Promise<void>;
+}
 
 async function ensureSecret(file: string) {
   if (existsSync(file)) return;
@@ -105,7 +108,10 @@ async function assertPortsFree(ports: Ports) {
 }
 
 export async function startLocalStack(opts: {
-  home: string; portBase: number; fresh?: boolean; inMemory?: boolean;
+  home: string;
+  portBase: number;
+  fresh?: boolean;
+  inMemory?: boolean;
   /** a child process of the stack (DynamoDB Local's java) died while running: one sentence saying which and how */
   onChildDied?: (message: string) => void;
   /** an app push was delivered / a phone call changed (npm start prints them) */
@@ -130,9 +136,9 @@ export async function startLocalStack(opts: {
   try {
     await mkdir(paths.dynamodb, { recursive: true });
     const dynamodb = await startDynamoDbLocal({
-      port: ports.dynamodb, dbPath: opts.inMemory ? undefined : paths.dynamodb,
-      onUnexpectedExit: ({ pid, code, signal }) => opts.onChildDied?.(
-        `DynamoDB Local (java, pid ${pid}) died: exit code ${code ?? 'none'}${signal ? ` (signal ${signal})` : ''}`),
+      port: ports.dynamodb,
+      dbPath: opts.inMemory ? undefined : paths.dynamodb,
+      onUnexpectedExit: ({ pid, code, signal }) => opts.onChildDied?.(`DynamoDB Local (java, pid ${pid}) died: exit code ${code ?? 'none'}${signal ? ` (signal ${signal})` : ''}`),
     });
     stops.push(() => dynamodb.stop());
     const s3 = await startS3({ port: ports.s3, directory: paths.s3, buckets: [PHOTOS_BUCKET] });
@@ -152,8 +158,12 @@ export async function startLocalStack(opts: {
     handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl, kvs: kvs.endpoint });
     // What CDK context gives in AWS (lib/): the platform applications, the SIP media application and its number.
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: sns.endpoint, LOBBY_PUSH_APNS_ARN: sns.applications.apns, LOBBY_PUSH_FCM_ARN: sns.applications.fcm,
-      AWS_ENDPOINT_URL_CHIME_SDK_VOICE: pstn.endpoint, LOBBY_SIP_MEDIA_APPLICATION_ID: pstn.sipMediaApplicationId, LOBBY_PHONE_NUMBER: pstn.phoneNumber,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
+      LOBBY_PUSH_APNS_ARN: sns.applications.apns,
+      LOBBY_PUSH_FCM_ARN: sns.applications.fcm,
+      AWS_ENDPOINT_URL_CHIME_SDK_VOICE: pstn.endpoint,
+      LOBBY_SIP_MEDIA_APPLICATION_ID: pstn.sipMediaApplicationId,
+      LOBBY_PHONE_NUMBER: pstn.phoneNumber,
     });
     // The local stack's composition root: the handlers run in this process and create panels with the local CA.
     injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
@@ -161,9 +171,13 @@ export async function startLocalStack(opts: {
     await ensureTables(client, localTableName);
     client.destroy();
     const poller = await startStreamPoller({
-      endpoint: dynamodb.endpoint, tableName: LOBBY_TABLE, fn: 'credential-stream', checkpointFile: paths.streamCheckpoint,
+      endpoint: dynamodb.endpoint,
+      tableName: LOBBY_TABLE,
+      fn: 'credential-stream',
+      checkpointFile: paths.streamCheckpoint,
       onError: (error) => process.stderr.write(`stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
-      onDiscard: (sequenceNumber, attempts) => process.stderr.write(`stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),
+      onDiscard: (sequenceNumber, attempts) =>
+        process.stderr.write(`stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),
     });
     stops.push(() => poller.stop());
 

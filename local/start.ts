@@ -31,10 +31,16 @@ const childDied = (message: string) => {
 };
 try {
   stack = await startLocalStack({
-    home, portBase, fresh: values.fresh, inMemory: values['in-memory'], onChildDied: childDied,
+    home,
+    portBase,
+    fresh: values.fresh,
+    inMemory: values['in-memory'],
+    onChildDied: childDied,
     // What a phone would get: the call id only (never the device token); the callee's number to its last 4 digits.
     onPush: values.quiet ? undefined : (p) => process.stdout.write(`push   ${p.platform} ${JSON.stringify(p.payload)} -> ${p.endpointArn.split('/').at(-1)}\n`),
-    onPhoneCall: values.quiet ? undefined : (c, what) => process.stdout.write(`phone  ...${c.to.slice(-4)} ${what}${c.heard.length ? `; heard: ${c.heard.map((h) => `"${h}"`).join(' ')}` : ''}\n`),
+    onPhoneCall: values.quiet
+      ? undefined
+      : (c, what) => process.stdout.write(`phone  ...${c.to.slice(-4)} ${what}${c.heard.length ? `; heard: ${c.heard.map((h) => `"${h}"`).join(' ')}` : ''}\n`),
   });
 } catch (error) {
   process.stderr.write(`lobby: could not start the local stack: ${(error as Error).message}\n`);

@@ -12,7 +12,10 @@ const { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand, G
 const { DynamoDBClient, DescribeTableCommand } = require('@aws-sdk/client-dynamodb') as typeof Dynamo;
 
 /** Last processed sequence number per shard, for one stream (a recreated table has a new stream ARN). */
-interface Checkpoint { streamArn: string; shards: Record<string, string> }
+interface Checkpoint {
+  streamArn: string;
+  shards: Record<string, string>;
+}
 
 async function readCheckpoint(file: string | undefined, streamArn: string): Promise<Record<string, string>> {
   if (!file || !existsSync(file)) return {};
@@ -53,7 +56,10 @@ function firstFailure(result: unknown, records: StreamRecord[]): number {
 }
 
 export class PartialBatchFailure extends Error {
-  constructor(readonly sequenceNumber: string) { super(`record ${sequenceNumber} failed; retrying from it`); this.name = 'PartialBatchFailure'; }
+  constructor(readonly sequenceNumber: string) {
+    super(`record ${sequenceNumber} failed; retrying from it`);
+    this.name = 'PartialBatchFailure';
+  }
 }
 
 /**
@@ -69,7 +75,11 @@ export class PartialBatchFailure extends Error {
  * starts at the trim horizon (the handler is idempotent).
  */
 export async function startStreamPoller(opts: {
-  endpoint: string; tableName: string; fn: string; intervalMs?: number; onError?: (error: unknown) => void;
+  endpoint: string;
+  tableName: string;
+  fn: string;
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
   /** where progress is kept; without it every start begins at the trim horizon */
   checkpointFile?: string;
   /** how a batch is delivered (default: the Lambda handler, in process) */

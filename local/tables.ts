@@ -10,14 +10,20 @@ export async function ensureTables(client: DynamoDBClient, tableName: (def: Tabl
     for (const attr of keyAttrs) if (attr) attributes.set(attr, { AttributeName: attr, AttributeType: 'S' });
     const keySchema = (pk: string, sk?: string) => [{ AttributeName: pk, KeyType: 'HASH' as const }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])];
     try {
-      await client.send(new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes.values()],
-        KeySchema: keySchema(def.partitionKey, def.sortKey),
-        GlobalSecondaryIndexes: def.globalSecondaryIndexes?.map((g) => ({ IndexName: g.indexName, KeySchema: keySchema(g.partitionKey, g.sortKey), Projection: { ProjectionType: 'ALL' } })),
-        StreamSpecification: def.stream ? { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
-      }));
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...attributes.values()],
+          KeySchema: keySchema(def.partitionKey, def.sortKey),
+          GlobalSecondaryIndexes: def.globalSecondaryIndexes?.map((g) => ({
+            IndexName: g.indexName,
+            KeySchema: keySchema(g.partitionKey, g.sortKey),
+            Projection: { ProjectionType: 'ALL' },
+          })),
+          StreamSpecification: def.stream ? { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
+        }),
+      );
       if (def.timeToLiveAttribute) {
         await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: def.timeToLiveAttribute } }));
       }

@@ -20,7 +20,11 @@ function listeningAddresses(port: number): string[] {
   const found: string[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
     for (const line of text.trim().split('\n').slice(1)) {
       const [, local, , state] = line.trim().split(/\s+/);
       const [hexAddress, hexPort] = local!.split(':');
@@ -42,8 +46,14 @@ function listeningAddresses(port: number): string[] {
 function tryConnect(host: string, port: number): Promise<'connected' | string> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(2000, () => { socket.destroy(); resolve('timeout'); });
-    socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
@@ -59,12 +69,14 @@ describe('DynamoDB Local', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    await client.send(new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
   }, 180_000); // a cold run downloads the emulator first
 
   afterAll(async () => {
@@ -75,33 +87,55 @@ describe('DynamoDB Local', () => {
   it('listens on 127.0.0.1 only', async () => {
     expect(db.endpoint).toBe(`http://127.0.0.1:${db.port}`);
     expect(listeningAddresses(db.port)).toEqual(['127.0.0.1']);
-    const external = Object.values(networkInterfaces()).flat()
+    const external = Object.values(networkInterfaces())
+      .flat()
       .find((address) => address && address.family === 'IPv4' && !address.internal);
     if (external) expect(await tryConnect(external.address, db.port)).toBe('ECONNREFUSED');
     expect(await tryConnect('127.0.0.1', db.port)).toBe('connected');
   });
 
   it('fails a conditional put the second time', async () => {
-    const put = () => client.send(new PutItemCommand({
-      TableName: TABLE,
-      Item: { pk: { S: 'once' }, n: { N: '1' } },
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }));
+    const put = () =>
+      client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { pk: { S: 'once' }, n: { N: '1' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
     await put();
-    const error = await put().then(() => undefined, (e: unknown) => e);
+    const error = await put().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConditionalCheckFailedException);
     expect((error as ConditionalCheckFailedException).Item).toEqual({ pk: { S: 'once' }, n: { N: '1' } });
   });
 
   it('cancels a transaction whose ConditionCheck fails, writing nothing', async () => {
     await client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'guard' }, open: { BOOL: false } } }));
-    const error = await client.send(new TransactWriteItemsCommand({
-      TransactItems: [
-        { Put: { TableName: TABLE, Item: { pk: { S: 'written-only-if-open' } } } },
-        { ConditionCheck: { TableName: TABLE, Key: { pk: { S: 'guard' } }, ConditionExpression: '#open = :yes', ExpressionAttributeNames: { '#open': 'open' }, ExpressionAttributeValues: { ':yes': { BOOL: true } } } },
-      ],
-    })).then(() => undefined, (e: unknown) => e);
+    const error = await client
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { pk: { S: 'written-only-if-open' } } } },
+            {
+              ConditionCheck: {
+                TableName: TABLE,
+                Key: { pk: { S: 'guard' } },
+                ConditionExpression: '#open = :yes',
+                ExpressionAttributeNames: { '#open': 'open' },
+                ExpressionAttributeValues: { ':yes': { BOOL: true } },
+              },
+            },
+          ],
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(TransactionCanceledException);
     expect((error as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code)).toEqual(['None', 'ConditionalCheckFailed']);
     const read = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'written-only-if-open' } }, ConsistentRead: true }));

@@ -23,16 +23,44 @@ import type { MeasuredDay } from './model.ts';
  */
 export const BUILDING_DAY = { units: 300, panels: 4, deliveries: 150, visitorPasses: 30, entries: 2_000, photoBytes: 60_000 };
 
-export interface DaySample { heartbeatsPerPanel: number; pinEntries: number; deliveries: number; visitors: number; staffReads: number }
+export interface DaySample {
+  heartbeatsPerPanel: number;
+  pinEntries: number;
+  deliveries: number;
+  visitors: number;
+  staffReads: number;
+}
 export const defaultSample: DaySample = { heartbeatsPerPanel: 60, pinEntries: 100, deliveries: 30, visitors: 10, staffReads: 20 };
 
 /** about 60 KB, like a real entry photo (the agent's default frame is ~8 KB) */
 const PHOTO = { width: 760, height: 570, quality: 85 };
 
-interface ProbeCounters { seq: number; lambda: Record<string, { invocations: number; ms: number; errors: number }>; aws: Record<string, Record<string, { calls: number; errors: number; units: number; unmetered: number; bytesIn: number; bytesOut: number }>> }
-interface Wire { messageUnits: number; pubacks: number; shadowOpUnits: number; ruleUnits: number; messages: number; bytes: number }
-interface Http { puts: number; gets: number; putBytes: number }
-interface Snapshot { probe: ProbeCounters; logBytes: number; wire: Wire; http: Http; api: number; tableBytes: number }
+interface ProbeCounters {
+  seq: number;
+  lambda: Record<string, { invocations: number; ms: number; errors: number }>;
+  aws: Record<string, Record<string, { calls: number; errors: number; units: number; unmetered: number; bytesIn: number; bytesOut: number }>>;
+}
+interface Wire {
+  messageUnits: number;
+  pubacks: number;
+  shadowOpUnits: number;
+  ruleUnits: number;
+  messages: number;
+  bytes: number;
+}
+interface Http {
+  puts: number;
+  gets: number;
+  putBytes: number;
+}
+interface Snapshot {
+  probe: ProbeCounters;
+  logBytes: number;
+  wire: Wire;
+  http: Http;
+  api: number;
+  tableBytes: number;
+}
 
 const ruleFilters = Object.values(ruleTopicFilters);
 const units = (bytes: number, size: number) => Math.max(1, Math.ceil(bytes / size));
@@ -47,14 +75,21 @@ export class CostDay {
   private pins: string[] = [];
   private probeSeq = 0;
   readonly day: MeasuredDay = {
-    panels: BUILDING_DAY.panels, apiRequests: 0, lambda: {},
+    panels: BUILDING_DAY.panels,
+    apiRequests: 0,
+    lambda: {},
     iot: { messageUnits: 0, pubacks: 0, shadowOpUnits: 0, ruleUnits: 0 },
     dynamodb: { readUnits: 0, writeUnits: 0, storageBytesAdded: 0 },
-    s3: { puts: 0, gets: 0, bytesAdded: 0 }, logBytes: 0, secretsCalls: 0,
+    s3: { puts: 0, gets: 0, bytesAdded: 0 },
+    logBytes: 0,
+    secretsCalls: 0,
   };
   readonly phases: Record<string, { sample: number; scale: number; invocations: number; iotMessages: number; dynamoUnits: number }> = {};
 
-  constructor(private readonly ctx: BenchContext, private readonly stack: { child: ChildProcess; logFile: string; probeFile: string }) {}
+  constructor(
+    private readonly ctx: BenchContext,
+    private readonly stack: { child: ChildProcess; logFile: string; probeFile: string },
+  ) {}
 
   // ---- set-up (not measured) ------------------------------------------------------------------
 
@@ -65,13 +100,18 @@ export class CostDay {
     log(`cost: ${BUILDING_DAY.units} residents, ${BUILDING_DAY.panels} panels, 5 carrier PINs`);
     const ids = Array.from({ length: BUILDING_DAY.units }, (_, i) => `cost-resident-${i}-${randomUUID().slice(0, 6)}`);
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < ids.length) {
-        const i = next++;
-        await this.call(201, 'POST', `/properties/${pid}/residents`, { token: this.property.tokens.admin, body: { userId: ids[i], name: `Resident ${i}`, unit: `${Math.floor(i / 10) + 1}${'ABCDEFGHIJ'[i % 10]}` } });
-        this.residents.push({ id: ids[i]!, token: await ctx.token(ids[i]!) });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < ids.length) {
+          const i = next++;
+          await this.call(201, 'POST', `/properties/${pid}/residents`, {
+            token: this.property.tokens.admin,
+            body: { userId: ids[i], name: `Resident ${i}`, unit: `${Math.floor(i / 10) + 1}${'ABCDEFGHIJ'[i % 10]}` },
+          });
+          this.residents.push({ id: ids[i]!, token: await ctx.token(ids[i]!) });
+        }
+      }),
+    );
     this.pins = distinctPins(5, 4242);
     for (const [i, pin] of this.pins.entries()) {
       await this.call(201, 'POST', `/properties/${pid}/delivery-pins`, { token: this.property.tokens.admin, body: { description: `Carrier ${i}`, pin } });
@@ -88,11 +128,22 @@ export class CostDay {
     const c = panel.connection;
     const countingFetch: typeof fetch = async (input, init) => {
       const method = (init?.method ?? 'GET').toUpperCase();
-      if (method === 'PUT') { this.http.puts += 1; this.http.putBytes += (init?.body as Buffer | undefined)?.byteLength ?? 0; } else this.http.gets += 1;
+      if (method === 'PUT') {
+        this.http.puts += 1;
+        this.http.putBytes += (init?.body as Buffer | undefined)?.byteLength ?? 0;
+      } else this.http.gets += 1;
       return fetch(input, init);
     };
     const agent = new PanelAgent({
-      identity: { panelId: c.clientId, propertyId: this.property.id, kind: 'entrance', mqttUrl: c.mqttUrl, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, caPem: c.caPem },
+      identity: {
+        panelId: c.clientId,
+        propertyId: this.property.id,
+        kind: 'entrance',
+        mqttUrl: c.mqttUrl,
+        certificatePem: c.certificatePem,
+        privateKeyPem: c.privateKeyPem,
+        caPem: c.caPem,
+      },
       stateDir: join(this.ctx.home, 'cost-panels', panel.id),
       // Heartbeats are sent by hand (a sample, scaled): the timer must not add any.
       config: { log: silentLogger, heartbeatMs: 24 * 3600_000, photo: PHOTO, fetch: countingFetch },
@@ -112,8 +163,14 @@ export class CostDay {
     const bytes = Buffer.byteLength(topic) + payloadBytes;
     this.wire.messages += 1;
     this.wire.bytes += bytes;
-    if (direction === 'out' && topic.startsWith('$aws/things/')) { this.wire.shadowOpUnits += units(payloadBytes, 1024); return; }
-    if (direction === 'out' && topic.startsWith('$aws/rules/')) { this.wire.ruleUnits += units(bytes, 5120); return; } // Basic Ingest: no messaging charge
+    if (direction === 'out' && topic.startsWith('$aws/things/')) {
+      this.wire.shadowOpUnits += units(payloadBytes, 1024);
+      return;
+    }
+    if (direction === 'out' && topic.startsWith('$aws/rules/')) {
+      this.wire.ruleUnits += units(bytes, 5120);
+      return;
+    } // Basic Ingest: no messaging charge
     this.wire.messageUnits += units(bytes, 5120);
     if (direction === 'in') this.wire.pubacks += 1; // QoS 1 subscriptions: the panel acknowledges every delivery
     if (direction === 'out' && ruleFilters.some((f) => topicMatches(f, topic))) this.wire.ruleUnits += units(bytes, 5120);
@@ -129,11 +186,15 @@ export class CostDay {
   private async readProbe(): Promise<ProbeCounters> {
     const want = ++this.probeSeq;
     this.stack.child.kill('SIGUSR2');
-    return waitFor('cost probe counters', async () => {
-      const text = await readFile(this.stack.probeFile, 'utf8').catch(() => '');
-      const parsed = text ? (JSON.parse(text) as ProbeCounters) : undefined;
-      return parsed && parsed.seq >= want ? parsed : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 50 });
+    return waitFor(
+      'cost probe counters',
+      async () => {
+        const text = await readFile(this.stack.probeFile, 'utf8').catch(() => '');
+        const parsed = text ? (JSON.parse(text) as ProbeCounters) : undefined;
+        return parsed && parsed.seq >= want ? parsed : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
   }
 
   private async tableBytes(): Promise<number> {
@@ -146,7 +207,14 @@ export class CostDay {
   }
 
   private async snapshot(): Promise<Snapshot> {
-    return { probe: await this.readProbe(), logBytes: statSync(this.stack.logFile).size, wire: { ...this.wire }, http: { ...this.http }, api: this.api, tableBytes: await this.tableBytes() };
+    return {
+      probe: await this.readProbe(),
+      logBytes: statSync(this.stack.logFile).size,
+      wire: { ...this.wire },
+      http: { ...this.http },
+      api: this.api,
+      tableBytes: await this.tableBytes(),
+    };
   }
 
   /**
@@ -155,7 +223,10 @@ export class CostDay {
    */
   private async panelsCurrent(quietMs = 1_000): Promise<void> {
     const version = await this.ctx.streamIdle(this.property.id, { quietMs });
-    await waitFor('panels on the current credential set', () => this.agents.every((a) => a.status().version >= version && !a.status().syncing), { timeoutMs: 60_000, intervalMs: 50 });
+    await waitFor('panels on the current credential set', () => this.agents.every((a) => a.status().version >= version && !a.status().syncing), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    });
   }
 
   /** Outboxes delivered, stream quiet, every panel on the current set, no Lambda invocation for a while. */
@@ -165,7 +236,9 @@ export class CostDay {
     let last = -1;
     for (;;) {
       const probe = await this.readProbe();
-      const total = Object.entries(probe.lambda).filter(([fn]) => fn !== 'reconcile').reduce((s, [, v]) => s + v.invocations, 0);
+      const total = Object.entries(probe.lambda)
+        .filter(([fn]) => fn !== 'reconcile')
+        .reduce((s, [, v]) => s + v.invocations, 0);
       if (total === last) return;
       last = total;
       await sleep(750);
@@ -208,24 +281,61 @@ export class CostDay {
     d.dynamodb.writeUnits += writes * scale;
     d.dynamodb.storageBytesAdded += Math.max(0, after.tableBytes - before.tableBytes) * scale;
     // Cloud side of IoT: data-plane publishes (5 KB units) and shadow calls (1 KB units).
-    const publishCalls = aws('IoT Data Plane', (op) => op === 'Publish', (e) => e.calls);
-    const publishBytes = aws('IoT Data Plane', (op) => op === 'Publish', (e) => e.bytesIn);
-    const shadowCalls = aws('IoT Data Plane', (op) => op.includes('ThingShadow'), (e) => e.calls);
-    const shadowBytes = aws('IoT Data Plane', (op) => op.includes('ThingShadow'), (e) => e.bytesIn + e.bytesOut);
+    const publishCalls = aws(
+      'IoT Data Plane',
+      (op) => op === 'Publish',
+      (e) => e.calls,
+    );
+    const publishBytes = aws(
+      'IoT Data Plane',
+      (op) => op === 'Publish',
+      (e) => e.bytesIn,
+    );
+    const shadowCalls = aws(
+      'IoT Data Plane',
+      (op) => op.includes('ThingShadow'),
+      (e) => e.calls,
+    );
+    const shadowBytes = aws(
+      'IoT Data Plane',
+      (op) => op.includes('ThingShadow'),
+      (e) => e.bytesIn + e.bytesOut,
+    );
     const w = (k: keyof Wire) => after.wire[k] - before.wire[k];
     const messageUnits = w('messageUnits') + Math.max(publishCalls, Math.ceil(publishBytes / 5120));
     d.iot.messageUnits += messageUnits * scale;
     d.iot.pubacks += w('pubacks') * scale;
     d.iot.shadowOpUnits += (w('shadowOpUnits') + Math.max(shadowCalls, Math.ceil(shadowBytes / 1024))) * scale;
     d.iot.ruleUnits += w('ruleUnits') * scale;
-    const s3Puts = aws('S3', (op) => op === 'PutObject' || op.startsWith('Copy') || op.startsWith('List'), (e) => e.calls);
-    const s3Gets = aws('S3', (op) => op === 'GetObject' || op === 'HeadObject', (e) => e.calls);
+    const s3Puts = aws(
+      'S3',
+      (op) => op === 'PutObject' || op.startsWith('Copy') || op.startsWith('List'),
+      (e) => e.calls,
+    );
+    const s3Gets = aws(
+      'S3',
+      (op) => op === 'GetObject' || op === 'HeadObject',
+      (e) => e.calls,
+    );
     d.s3.puts += (after.http.puts - before.http.puts + s3Puts) * scale;
     d.s3.gets += (after.http.gets - before.http.gets + s3Gets) * scale;
-    d.s3.bytesAdded += (after.http.putBytes - before.http.putBytes + aws('S3', (op) => op === 'PutObject', (e) => e.bytesIn)) * scale;
+    d.s3.bytesAdded +=
+      (after.http.putBytes -
+        before.http.putBytes +
+        aws(
+          'S3',
+          (op) => op === 'PutObject',
+          (e) => e.bytesIn,
+        )) *
+      scale;
     d.apiRequests += (after.api - before.api) * scale;
     d.logBytes += (after.logBytes - before.logBytes) * scale;
-    d.secretsCalls += aws('Secrets Manager', () => true, (e) => e.calls) * scale;
+    d.secretsCalls +=
+      aws(
+        'Secrets Manager',
+        () => true,
+        (e) => e.calls,
+      ) * scale;
     this.phases[name] = { sample, scale: Number(scale.toFixed(3)), invocations, iotMessages: messageUnits + w('pubacks'), dynamoUnits: Number((reads + writes).toFixed(1)) };
     log(`cost: ${name}: ${sample} sampled x ${scale.toFixed(2)}; ${invocations} invocations, ${(reads + writes).toFixed(1)} DynamoDB units`);
   }
@@ -273,7 +383,10 @@ export class CostDay {
         const resident = this.residents[(i * 13) % this.residents.length]!;
         const startsAt = new Date(Date.now() - 60_000).toISOString();
         const endsAt = new Date(Date.now() + 4 * 3600_000).toISOString();
-        const pass = await this.call<{ id: string; code: string; qr: string }>(201, 'POST', `/properties/${pid}/visitor-passes`, { token: resident.token, body: { visitorName: `Guest ${i}`, startsAt, endsAt } });
+        const pass = await this.call<{ id: string; code: string; qr: string }>(201, 'POST', `/properties/${pid}/visitor-passes`, {
+          token: resident.token,
+          body: { visitorName: `Guest ${i}`, startsAt, endsAt },
+        });
         await waitFor('visitor pass on the panel', () => door(i).credentialFor(pass.body.code) !== undefined, { timeoutMs: 30_000, intervalMs: 50 });
         const result = await door(i).scan(pass.body.qr);
         if (result.decision !== 'granted') throw new Error(`visitor QR denied: ${result.reason}`);

@@ -9,8 +9,7 @@ export * from '../../local/lambda-runtime.ts';
  * matching record never invokes the function, so it is not counted here either.
  */
 const matchesStreamFilter = (r) =>
-  types.has(r.dynamodb?.NewImage?.type?.S) || types.has(r.dynamodb?.OldImage?.type?.S) ||
-  (r.eventName === 'REMOVE' && r.dynamodb?.OldImage?.type?.S === 'access-event');
+  types.has(r.dynamodb?.NewImage?.type?.S) || types.has(r.dynamodb?.OldImage?.type?.S) || (r.eventName === 'REMOVE' && r.dynamodb?.OldImage?.type?.S === 'access-event');
 
 export async function invokeLambda(fn, event) {
   if (fn === 'credential-stream' && !(event?.Records ?? []).some(matchesStreamFilter)) return invokeReal(fn, event);

@@ -127,7 +127,10 @@ export function buildingMonth(day: MeasuredDay, stage: Pick<StageResources, 'mem
   };
 }
 
-export interface Tier { upTo: number; usd: number }
+export interface Tier {
+  upTo: number;
+  usd: number;
+}
 
 /** Price of `quantity` units over consecutive tiers (`upTo` is cumulative; the last tier should be Infinity). */
 export function tiered(quantity: number, tiers: Tier[]): number {
@@ -154,8 +157,16 @@ export function tracesRecorded(invocationsPerMonth: number, tracing: StageResour
   return reservoir + tracing.fixedRate * (invocationsPerMonth - reservoir);
 }
 
-export interface Line { service: string; item: string; usdPerBuilding: number }
-export interface CostResult { buildings: number; usdPerBuilding: number; lines: Line[] }
+export interface Line {
+  service: string;
+  item: string;
+  usdPerBuilding: number;
+}
+export interface CostResult {
+  buildings: number;
+  usdPerBuilding: number;
+  lines: Line[];
+}
 
 /** Dollars per building per month for a fleet of `buildings` identical buildings in one stage. */
 export function fleetCost(b: BuildingMonth, stage: StageResources, buildings: number, opts: { alwaysFree?: boolean } = {}, P: PriceTable = defaultPrices): CostResult {

@@ -26,19 +26,37 @@ const COGNITO = 'https://aws.amazon.com/cognito/pricing/';
 export const prices = {
   iot: {
     connectivityPerMillionMinutes: p(0.08, '1M connection-minutes', IOT, true, 'also in https://awsi.click/en/articles/iot-core-device-connectivity/'),
-    messagesPerMillion: p(1.0, '1M messages (5 KB increments), first 1B', IOT, true, `metering (publish in and out, 5 KB units; a PUBACK from a device on MQTT 3.1.1 counts as one message): ${IOT_DETAILS}`),
+    messagesPerMillion: p(
+      1.0,
+      '1M messages (5 KB increments), first 1B',
+      IOT,
+      true,
+      `metering (publish in and out, 5 KB units; a PUBACK from a device on MQTT 3.1.1 counts as one message): ${IOT_DETAILS}`,
+    ),
     shadowOpsPerMillion: p(1.25, '1M Device Shadow / registry operations (1 KB increments)', IOT, false),
     rulesTriggeredPerMillion: p(0.15, '1M rules triggered (5 KB increments)', IOT, false),
     ruleActionsPerMillion: p(0.15, '1M actions applied', IOT, false),
   },
   lambda: {
-    requestsPerMillion: p(0.2, '1M requests', LAMBDA, true, 'https://git.mcrn.ar/mariano/lambda_local_runner/src/commit/957e45b8adae23ce50b966346229585b5df18b4d/docs/lambdas-md/lambda-13-cost.md'),
+    requestsPerMillion: p(
+      0.2,
+      '1M requests',
+      LAMBDA,
+      true,
+      'https://git.mcrn.ar/mariano/lambda_local_runner/src/commit/957e45b8adae23ce50b966346229585b5df18b4d/docs/lambdas-md/lambda-13-cost.md',
+    ),
     arm64PerGbSecond: p(0.0000133334, 'GB-second, arm64, first 7.5B GB-s', 'https://cloudchipr.com/blog/aws-lambda-pricing', true),
     freeRequests: p(1_000_000, 'requests per month, always free (per account)', LAMBDA, true),
     freeGbSeconds: p(400_000, 'GB-seconds per month, always free (per account)', LAMBDA, true),
   },
   apiGateway: {
-    httpRequestsPerMillion: p(1.0, '1M HTTP API requests (512 KB increments), first 300M', 'https://www.apigatewaycost.com/aws', true, 'also https://awsforengineers.com/blog/aws-api-gateway-pricing-explained'),
+    httpRequestsPerMillion: p(
+      1.0,
+      '1M HTTP API requests (512 KB increments), first 300M',
+      'https://www.apigatewaycost.com/aws',
+      true,
+      'also https://awsforengineers.com/blog/aws-api-gateway-pricing-explained',
+    ),
   },
   dynamodb: {
     writeRequestUnitsPerMillion: p(0.625, '1M write request units (on-demand)', DDB, false, 'the page was found; the figure itself was not in the excerpt'),
@@ -60,7 +78,13 @@ export const prices = {
     customMetricPerMonth: p(0.3, 'custom metric per month, first 10,000 (first 10 free)', 'https://signoz.io/guides/cloudwatch-pricing', true),
   },
   xray: {
-    tracesRecordedPerMillion: p(5.0, '1M traces recorded (first 100,000 free per month)', 'https://aws.amazon.com/xray/pricing/', true, 'https://awsnegotiations.com/x-ray-pricing-strategy.html'),
+    tracesRecordedPerMillion: p(
+      5.0,
+      '1M traces recorded (first 100,000 free per month)',
+      'https://aws.amazon.com/xray/pricing/',
+      true,
+      'https://awsnegotiations.com/x-ray-pricing-strategy.html',
+    ),
   },
   cognito: {
     litePerMau: p(0.0055, 'MAU above 10,000 (10,001-100,000)', COGNITO, false, 'Lite and Essentials: 10,000 MAU free per account'),

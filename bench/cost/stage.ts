@@ -11,8 +11,13 @@ import type { CognitoPlan, StageResources } from './model.ts';
  * under the service dimension) plus a ColdStart series per function.
  */
 export const FALLBACK: StageResources = {
-  alarms: 12, dashboards: 1, customMetrics: 20, secrets: 1, kmsKeys: 1,
-  memoryMb: {}, defaultMemoryMb: 1024,
+  alarms: 12,
+  dashboards: 1,
+  customMetrics: 20,
+  secrets: 1,
+  kmsKeys: 1,
+  memoryMb: {},
+  defaultMemoryMb: 1024,
   tracing: { active: true, reservoirPerSecond: 1, fixedRate: 0.05 },
   cognitoPlan: 'plus',
 };
@@ -41,7 +46,9 @@ export function stageFromTemplate(resources: Record<string, Resource>, metricNam
   }
   const sizes = functions.map((f) => f.Properties?.MemorySize ?? 128);
   const defaultMemoryMb = sizes.length ? Math.max(...sizes) : FALLBACK.defaultMemoryMb;
-  const rule = of('AWS::XRay::SamplingRule').map((r) => r.Properties?.SamplingRule ?? {}).find((r) => r.FixedRate !== undefined);
+  const rule = of('AWS::XRay::SamplingRule')
+    .map((r) => r.Properties?.SamplingRule ?? {})
+    .find((r) => r.FixedRate !== undefined);
   const tier = String(of('AWS::Cognito::UserPool')[0]?.Properties?.UserPoolTier ?? 'ESSENTIALS').toLowerCase() as CognitoPlan;
   return {
     alarms: of('AWS::CloudWatch::Alarm').length + of('AWS::CloudWatch::CompositeAlarm').length,

@@ -11,9 +11,15 @@ import { codeProblem } from '../../functions/domain/codes.ts';
 import { waitFor } from './stats.ts';
 
 /** What every benchmark gets: the running stack, an HTTP client for its API and direct table access. */
-export interface Reply<T = unknown> { status: number; body: T }
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+}
 
-export interface BenchProperty { id: string; tokens: { operator: string; admin: string } }
+export interface BenchProperty {
+  id: string;
+  tokens: { operator: string; admin: string };
+}
 
 export class BenchContext {
   readonly documents: DynamoDBDocumentClient;
@@ -21,7 +27,10 @@ export class BenchContext {
   private issuerPromise: Promise<LocalIssuer> | undefined;
   private vaultPromise: Promise<CodeVault> | undefined;
 
-  constructor(readonly info: LocalStackInfo, readonly home: string) {
+  constructor(
+    readonly info: LocalStackInfo,
+    readonly home: string,
+  ) {
     this.dynamo = new DynamoDBClient(this.dynamoConfig());
     this.documents = DynamoDBDocumentClient.from(this.dynamo, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -31,7 +40,9 @@ export class BenchContext {
     return { endpoint: this.info.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   }
 
-  get tableName() { return this.info.tables.lobby; }
+  get tableName() {
+    return this.info.tables.lobby;
+  }
 
   async token(userId: string, opts: { operator?: boolean } = {}) {
     this.issuerPromise ??= localIssuer(layout(this.home).jwtPrivateKey);
@@ -70,7 +81,10 @@ export class BenchContext {
 
   /** A panel and its one-time connection material (mTLS identity for the local IoT Core). */
   async newPanel(property: BenchProperty, name: string): Promise<{ id: string; connection: PanelConnection }> {
-    const created = await this.expect<{ id: string; connection: PanelConnection }>(201, 'POST', `/properties/${property.id}/panels`, { token: property.tokens.admin, body: { name, kind: 'entrance' } });
+    const created = await this.expect<{ id: string; connection: PanelConnection }>(201, 'POST', `/properties/${property.id}/panels`, {
+      token: property.tokens.admin,
+      body: { name, kind: 'entrance' },
+    });
     return { id: created.body.id, connection: created.body.connection };
   }
 
@@ -87,11 +101,19 @@ export class BenchContext {
     const quietMs = opts.quietMs ?? 1_500;
     let last = -1;
     let since = performance.now();
-    return waitFor(`stream processing for ${propertyId} to settle`, async () => {
-      const { version } = await this.setHead(propertyId);
-      if (version !== last) { last = version; since = performance.now(); return undefined; }
-      return performance.now() - since >= quietMs ? version : undefined;
-    }, { timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 200 });
+    return waitFor(
+      `stream processing for ${propertyId} to settle`,
+      async () => {
+        const { version } = await this.setHead(propertyId);
+        if (version !== last) {
+          last = version;
+          since = performance.now();
+          return undefined;
+        }
+        return performance.now() - since >= quietMs ? version : undefined;
+      },
+      { timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 200 },
+    );
   }
 
   close() {

@@ -8,8 +8,13 @@ import type { BenchContext } from './context.ts';
 export function benchAgent(ctx: BenchContext, propertyId: string, panel: { id: string; connection: PanelConnection }) {
   return new PanelAgent({
     identity: {
-      panelId: panel.connection.clientId, propertyId, kind: 'entrance', mqttUrl: panel.connection.mqttUrl,
-      certificatePem: panel.connection.certificatePem, privateKeyPem: panel.connection.privateKeyPem, caPem: panel.connection.caPem,
+      panelId: panel.connection.clientId,
+      propertyId,
+      kind: 'entrance',
+      mqttUrl: panel.connection.mqttUrl,
+      certificatePem: panel.connection.certificatePem,
+      privateKeyPem: panel.connection.privateKeyPem,
+      caPem: panel.connection.caPem,
     },
     stateDir: join(ctx.home, 'bench-panels', panel.id),
     config: { log: process.env.BENCH_PANEL_LOG ? undefined : silentLogger },

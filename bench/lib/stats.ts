@@ -1,5 +1,12 @@
 /** Summaries of timing samples. Percentiles are nearest-rank: p99 of 200 samples is the 198th smallest. */
-export interface Summary { n: number; p50: number; p99: number; mean: number; min: number; max: number }
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+}
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
@@ -10,7 +17,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(samples: number[]): number {
-  return percentile([...samples].sort((a, b) => a - b), 50);
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function summarize(samples: number[], digits = 2): Summary {

@@ -7,11 +7,18 @@ import { keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 export function accessEventRepository(table: LobbyTable): AccessEventRepository {
   return {
     add(propertyId, event, keepUntil) {
-      return unlessConditionFails(table.put({ pk: keys.property(propertyId), sk: keys.event(event.id), type: 'access-event', ...event, expiresAtEpoch: keepUntil }, 'attribute_not_exists(sk)'));
+      return unlessConditionFails(
+        table.put({ pk: keys.property(propertyId), sk: keys.event(event.id), type: 'access-event', ...event, expiresAtEpoch: keepUntil }, 'attribute_not_exists(sk)'),
+      );
     },
     async page(propertyId, { fromId, toId, panelId, limit, cursor }) {
       const page = await table.query({
-        pk: keys.property(propertyId), skPrefix: keys.event(''), skBetween: [keys.event(fromId), keys.event(toId)], limit, cursor, newestFirst: true,
+        pk: keys.property(propertyId),
+        skPrefix: keys.event(''),
+        skBetween: [keys.event(fromId), keys.event(toId)],
+        limit,
+        cursor,
+        newestFirst: true,
         filter: panelId ? { expression: 'panelId = :panel', values: { ':panel': panelId } } : undefined,
       });
       return { items: page.items.map((item) => withoutKeys(item) as unknown as AccessEventRecord), nextCursor: page.nextCursor };

@@ -32,10 +32,22 @@ export function callRepository(table: LobbyTable): CallRepository {
       const filters: string[] = [];
       const values: Record<string, unknown> = {};
       const names: Record<string, string> = {};
-      if (query.status) { filters.push('#status = :status'); names['#status'] = 'status'; values[':status'] = query.status; }
-      if (query.unit !== undefined) { filters.push('#unit = :unit'); names['#unit'] = 'unit'; values[':unit'] = query.unit; }
+      if (query.status) {
+        filters.push('#status = :status');
+        names['#status'] = 'status';
+        values[':status'] = query.status;
+      }
+      if (query.unit !== undefined) {
+        filters.push('#unit = :unit');
+        names['#unit'] = 'unit';
+        values[':unit'] = query.unit;
+      }
       const page = await table.query({
-        pk: pk(propertyId), skPrefix: 'CALL#', limit: query.limit, cursor: query.cursor, newestFirst: true,
+        pk: pk(propertyId),
+        skPrefix: 'CALL#',
+        limit: query.limit,
+        cursor: query.cursor,
+        newestFirst: true,
         filter: filters.length > 0 ? { expression: filters.join(' AND '), names, values } : undefined,
       });
       return { items: page.items.map(toCall), nextCursor: page.nextCursor };
@@ -43,69 +55,97 @@ export function callRepository(table: LobbyTable): CallRepository {
     start(call) {
       return [
         { Put: { Item: { ...callKey(call), type: 'call', ...call, expiresAtEpoch: epoch(call.startedAt) + CALL_KEEP_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { Item: {
-          ...ringingKey(call), type: 'call-ringing', callId: call.id, propertyId: call.propertyId, ringUntil: call.ringUntil,
-          gsi1pk: RINGING_INDEX, gsi1sk: `${call.ringUntil}#${call.propertyId}#${call.id}`, expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS,
-        } } },
+        {
+          Put: {
+            Item: {
+              ...ringingKey(call),
+              type: 'call-ringing',
+              callId: call.id,
+              propertyId: call.propertyId,
+              ringUntil: call.ringUntil,
+              gsi1pk: RINGING_INDEX,
+              gsi1sk: `${call.ringUntil}#${call.propertyId}#${call.id}`,
+              expiresAtEpoch: epoch(call.ringUntil) + CALL_KEEP_SECONDS,
+            },
+          },
+        },
       ].map(asWrite);
     },
     async accept(call, answeredBy, at) {
       // One conditional update: only one can see `ringing`, the race's loser gets false.
-      const won = await unlessConditionFails(table.update({
-        Key: callKey(call),
-        UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by',
-        ConditionExpression: '#status = :ringing AND ringUntil > :at',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy },
-      }));
+      const won = await unlessConditionFails(
+        table.update({
+          Key: callKey(call),
+          UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by',
+          ConditionExpression: '#status = :ringing AND ringUntil > :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy },
+        }),
+      );
       // Off the ringing list (the sweep would find the call accepted and leave it anyway).
       if (won) await table.delete(ringingKey(call).pk, ringingKey(call).sk);
       return won;
     },
     finish(call, from, to, at, answeredBy) {
       return [
-        { Update: {
-          Key: callKey(call),
-          UpdateExpression: 'SET #status = :to, endedAt = :at',
-          ConditionExpression: answeredBy === undefined ? '#status = :from' : '#status = :from AND answeredBy = :by',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ...(answeredBy === undefined ? {} : { ':by': answeredBy }) },
-        } },
+        {
+          Update: {
+            Key: callKey(call),
+            UpdateExpression: 'SET #status = :to, endedAt = :at',
+            ConditionExpression: answeredBy === undefined ? '#status = :from' : '#status = :from AND answeredBy = :by',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ...(answeredBy === undefined ? {} : { ':by': answeredBy }) },
+          },
+        },
         { Delete: { Key: ringingKey(call) } },
       ].map(asWrite);
     },
     miss(call, at, notifications) {
       return [
-        { Update: {
-          Key: callKey(call),
-          UpdateExpression: 'SET #status = :missed, endedAt = :at',
-          ConditionExpression: '#status = :ringing AND ringUntil <= :at',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':missed': 'missed', ':ringing': 'ringing', ':at': at },
-        } },
+        {
+          Update: {
+            Key: callKey(call),
+            UpdateExpression: 'SET #status = :missed, endedAt = :at',
+            ConditionExpression: '#status = :ringing AND ringUntil <= :at',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':missed': 'missed', ':ringing': 'ringing', ':at': at },
+          },
+        },
         { Delete: { Key: ringingKey(call) } },
-        ...notifications.map((n: QueuedNotification) => ({ Put: { Item: { pk: pk(n.propertyId), sk: `NOTIF#${n.id}`, type: 'notification', ...n, expiresAtEpoch: epoch(n.createdAt) + CALL_KEEP_SECONDS } } })),
+        ...notifications.map((n: QueuedNotification) => ({
+          Put: { Item: { pk: pk(n.propertyId), sk: `NOTIF#${n.id}`, type: 'notification', ...n, expiresAtEpoch: epoch(n.createdAt) + CALL_KEEP_SECONDS } },
+        })),
       ].map(asWrite);
     },
     openDoor(call, answeredBy, commandId, at) {
-      return asWrite({ Update: {
-        Key: callKey(call),
-        UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
-        ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': commandId },
-      } });
+      return asWrite({
+        Update: {
+          Key: callKey(call),
+          UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
+          ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': commandId },
+        },
+      });
     },
     async overdue(at) {
       // The ringing entries carry a sparse byOwner index over every property, by ring end: one query finds them all.
       const page = await table.query<{ callId: string; propertyId: string; ringUntil: string; pk: string; sk: string }>({
-        pk: RINGING_INDEX, skPrefix: '', skBetween: ['0', `${at}~`], index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit: 100,
+        pk: RINGING_INDEX,
+        skPrefix: '',
+        skBetween: ['0', `${at}~`],
+        index: { name: 'byOwner', partitionKey: 'gsi1pk' },
+        limit: 100,
       });
       return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId: i.propertyId, id: i.callId }));
     },
     async notifications(propertyId, query) {
       const page = await table.query({
-        pk: pk(propertyId), skPrefix: 'NOTIF#', limit: query.limit, cursor: query.cursor, newestFirst: true,
+        pk: pk(propertyId),
+        skPrefix: 'NOTIF#',
+        limit: query.limit,
+        cursor: query.cursor,
+        newestFirst: true,
         filter: query.residentId !== undefined ? { expression: 'residentId = :r', values: { ':r': query.residentId } } : undefined,
       });
       return { items: page.items.map((raw) => withoutKeys(raw) as unknown as QueuedNotification), nextCursor: page.nextCursor };
@@ -113,11 +153,27 @@ export function callRepository(table: LobbyTable): CallRepository {
   };
 }
 
-interface ResidentItem { id: string; userId: string; name: string; unit: string; email?: string; phone?: string; notify?: Callee['deliveries']; notifyCalls?: Callee['calls']; movedOutAt?: string }
+interface ResidentItem {
+  id: string;
+  userId: string;
+  name: string;
+  unit: string;
+  email?: string;
+  phone?: string;
+  notify?: Callee['deliveries'];
+  notifyCalls?: Callee['calls'];
+  movedOutAt?: string;
+}
 
 const toCallee = (r: ResidentItem): Callee => ({
-  residentId: r.id, userId: r.userId, name: r.name, unit: r.unit, email: r.email, phone: r.phone,
-  calls: r.notifyCalls ?? ['app'], deliveries: r.notify ?? ['app'],
+  residentId: r.id,
+  userId: r.userId,
+  name: r.name,
+  unit: r.unit,
+  email: r.email,
+  phone: r.phone,
+  calls: r.notifyCalls ?? ['app'],
+  deliveries: r.notify ?? ['app'],
 });
 
 /** Units are matched as people type them: case and surrounding space do not matter. */
@@ -125,8 +181,7 @@ const sameUnit = (a: string, b: string) => a.normalize('NFC').trim().toLowerCase
 
 /** The resident records (people.ts's layout, RESIDENT#<id>) as calls and the `me` routes read and change them. */
 export function calleeDirectory(table: LobbyTable): CalleeDirectory {
-  const living = async (propertyId: string) =>
-    (await table.queryAll<ResidentItem & { pk: string; sk: string }>(pk(propertyId), keys.resident(''))).filter((r) => !r.movedOutAt);
+  const living = async (propertyId: string) => (await table.queryAll<ResidentItem & { pk: string; sk: string }>(pk(propertyId), keys.resident(''))).filter((r) => !r.movedOutAt);
   return {
     async ofUnit(propertyId, unit) {
       return (await living(propertyId)).filter((r) => sameUnit(r.unit, unit)).map(toCallee);
@@ -143,29 +198,46 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
       const removes: string[] = [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      const set = (attr: string, value: unknown) => { names[`#${attr}`] = attr; values[`:${attr}`] = value; sets.push(`#${attr} = :${attr}`); };
+      const set = (attr: string, value: unknown) => {
+        names[`#${attr}`] = attr;
+        values[`:${attr}`] = value;
+        sets.push(`#${attr} = :${attr}`);
+      };
       if (patch.name !== undefined) set('name', patch.name);
       for (const attr of ['email', 'phone'] as const) {
         const value = patch[attr];
-        if (value === null) { names[`#${attr}`] = attr; removes.push(`#${attr}`); } else if (value !== undefined) set(attr, value);
+        if (value === null) {
+          names[`#${attr}`] = attr;
+          removes.push(`#${attr}`);
+        } else if (value !== undefined) set(attr, value);
       }
       if (patch.calls !== undefined) set('notifyCalls', patch.calls);
       if (patch.deliveries !== undefined) set('notify', patch.deliveries);
       if (sets.length + removes.length === 0) return Promise.resolve(true);
-      return unlessConditionFails(table.update({
-        Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
-        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(movedOutAt)',
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-      }).then(async () => {
-        // The directory searches "name unit" in lower case (people.ts): keep it in step with a new name.
-        if (patch.name !== undefined) {
-          const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
-          if (raw) await table.update({ Key: { pk: pk(propertyId), sk: keys.resident(residentId) }, UpdateExpression: 'SET #search = :s', ExpressionAttributeNames: { '#search': 'search' }, ExpressionAttributeValues: { ':s': `${raw.name} ${raw.unit}`.toLowerCase() } });
-        }
-        return true;
-      }));
+      return unlessConditionFails(
+        table
+          .update({
+            Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+            UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(movedOutAt)',
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          })
+          .then(async () => {
+            // The directory searches "name unit" in lower case (people.ts): keep it in step with a new name.
+            if (patch.name !== undefined) {
+              const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
+              if (raw)
+                await table.update({
+                  Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+                  UpdateExpression: 'SET #search = :s',
+                  ExpressionAttributeNames: { '#search': 'search' },
+                  ExpressionAttributeValues: { ':s': `${raw.name} ${raw.unit}`.toLowerCase() },
+                });
+            }
+            return true;
+          }),
+      );
     },
   };
 }

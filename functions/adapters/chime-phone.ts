@@ -34,13 +34,15 @@ async function chimeOperations(settings: PhoneSettings): Promise<PhoneDialer> {
       const { sipMediaApplicationId, fromPhoneNumber } = settings;
       if (!sipMediaApplicationId || !fromPhoneNumber) throw conflict('phone calls are not set up in this deployment', 'phone-not-configured');
       if (!E164.test(call.to)) throw invalid('The phone number is not in E.164 form', [{ path: 'phone', message: 'expected +<country><number>' }]);
-      const out = await c.send(new voice.CreateSipMediaApplicationCallCommand({
-        SipMediaApplicationId: sipMediaApplicationId,
-        FromPhoneNumber: fromPhoneNumber,
-        ToPhoneNumber: call.to,
-        // What the SIP media application hands the phone-call Lambda; it trusts none of it.
-        ArgumentsMap: { propertyId: call.propertyId, callId: call.callId, residentId: call.residentId },
-      }));
+      const out = await c.send(
+        new voice.CreateSipMediaApplicationCallCommand({
+          SipMediaApplicationId: sipMediaApplicationId,
+          FromPhoneNumber: fromPhoneNumber,
+          ToPhoneNumber: call.to,
+          // What the SIP media application hands the phone-call Lambda; it trusts none of it.
+          ArgumentsMap: { propertyId: call.propertyId, callId: call.callId, residentId: call.residentId },
+        }),
+      );
       const transactionId = out.SipMediaApplicationCall?.TransactionId;
       if (!transactionId) throw new Error('CreateSipMediaApplicationCall returned no TransactionId');
       return transactionId;

@@ -8,15 +8,19 @@ const key = (propertyId: string, codeKey: string) => ({ pk: keys.property(proper
 export function codeRepository(table: LobbyTable): CodeRepository {
   return {
     claim(propertyId, codeKey, credential, nowEpoch) {
-      return asWrite({ Put: {
-        Item: { ...key(propertyId, codeKey), type: 'code', credentialType: credential.type, credentialId: credential.id, expiresAtEpoch: credential.expiresAtEpoch },
-        // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :nowEpoch',
-        ExpressionAttributeValues: { ':nowEpoch': nowEpoch },
-      } });
+      return asWrite({
+        Put: {
+          Item: { ...key(propertyId, codeKey), type: 'code', credentialType: credential.type, credentialId: credential.id, expiresAtEpoch: credential.expiresAtEpoch },
+          // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :nowEpoch',
+          ExpressionAttributeValues: { ':nowEpoch': nowEpoch },
+        },
+      });
     },
     release(propertyId, codeKey, credentialId) {
-      return asWrite({ Delete: { Key: key(propertyId, codeKey), ConditionExpression: 'attribute_not_exists(pk) OR credentialId = :id', ExpressionAttributeValues: { ':id': credentialId } } });
+      return asWrite({
+        Delete: { Key: key(propertyId, codeKey), ConditionExpression: 'attribute_not_exists(pk) OR credentialId = :id', ExpressionAttributeValues: { ':id': credentialId } },
+      });
     },
     async holder(propertyId, codeKey) {
       const sentinel = await table.get<{ credentialType: string; credentialId: string; pk: string; sk: string }>(key(propertyId, codeKey).pk, key(propertyId, codeKey).sk);

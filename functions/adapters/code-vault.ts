@@ -8,8 +8,7 @@ import { config } from './config.ts';
 export type { CodeVault };
 
 export function codeVaultFromSecret(secret: string): CodeVault {
-  const derive = (info: string) =>
-    Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32));
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32));
   const hmacKey = derive('lobby/code-hmac/v1');
   const encKey = derive('lobby/code-encryption/v1');
   return {
@@ -23,7 +22,10 @@ export function codeVaultFromSecret(secret: string): CodeVault {
       return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
     },
     derivedKey: (purpose) => derive(`lobby/${purpose}`),
-    keyedDigest: (purpose, data) => createHmac('sha256', derive(`lobby/digest/${purpose}`)).update(data).digest('base64url'),
+    keyedDigest: (purpose, data) =>
+      createHmac('sha256', derive(`lobby/digest/${purpose}`))
+        .update(data)
+        .digest('base64url'),
     decrypt(sealed) {
       const [version, iv, body, tag] = sealed.split('.');
       if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown sealed code format');
@@ -50,6 +52,8 @@ export function loadCodeVault(): Promise<CodeVault> {
     if (config.codeSecretFile) return codeVaultFromSecret((await readFile(config.codeSecretFile, 'utf8')).trim());
     throw new Error('neither CODE_SECRET_ARN nor CODE_SECRET_FILE is set');
   })();
-  cached.catch(() => { cached = undefined; });
+  cached.catch(() => {
+    cached = undefined;
+  });
   return cached;
 }

@@ -17,13 +17,15 @@ export function commandRepository(table: LobbyTable): CommandRepository {
     },
     async settle(propertyId, commandId, panelId, outcome) {
       const executed = outcome.status === 'executed';
-      await unlessConditionFails(table.update({
-        Key: key(propertyId, commandId),
-        UpdateExpression: executed ? 'SET #s = :s, executedAt = :at, eventId = :e' : 'SET #s = :s',
-        ConditionExpression: '#s = :sent AND panelId = :panel',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': outcome.status, ':sent': 'sent', ':panel': panelId, ...(executed ? { ':at': outcome.at, ':e': outcome.eventId ?? null } : {}) },
-      }));
+      await unlessConditionFails(
+        table.update({
+          Key: key(propertyId, commandId),
+          UpdateExpression: executed ? 'SET #s = :s, executedAt = :at, eventId = :e' : 'SET #s = :s',
+          ConditionExpression: '#s = :sent AND panelId = :panel',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': outcome.status, ':sent': 'sent', ':panel': panelId, ...(executed ? { ':at': outcome.at, ':e': outcome.eventId ?? null } : {}) },
+        }),
+      );
     },
   };
 }

@@ -10,11 +10,23 @@ function required(name: string): string {
 }
 
 export const config = {
-  get tableName() { return required('LOBBY_TABLE'); },
-  get idempotencyTableName() { return required('IDEMPOTENCY_TABLE'); },
-  get photosBucket() { return required('PHOTOS_BUCKET'); },
+  get tableName() {
+    return required('LOBBY_TABLE');
+  },
+  get idempotencyTableName() {
+    return required('IDEMPOTENCY_TABLE');
+  },
+  get photosBucket() {
+    return required('PHOTOS_BUCKET');
+  },
   /** Cloud: a Secrets Manager secret ARN. Local: a file under .lobby/. */
-  get codeSecretArn() { return process.env.CODE_SECRET_ARN; },
-  get codeSecretFile() { return process.env.CODE_SECRET_FILE; },
-  get s3ForcePathStyle() { return process.env.S3_FORCE_PATH_STYLE === 'true'; },
+  get codeSecretArn() {
+    return process.env.CODE_SECRET_ARN;
+  },
+  get codeSecretFile() {
+    return process.env.CODE_SECRET_FILE;
+  },
+  get s3ForcePathStyle() {
+    return process.env.S3_FORCE_PATH_STYLE === 'true';
+  },
 };

@@ -25,7 +25,14 @@ function toRecord(item: Item): CredentialRecord {
     if (match) digests[Number(match[1])] = value as string | null;
   }
   const { version, op, changedAt, entryDigest } = item as Item & Partial<CredentialRecord> & { entryDigest?: string | null };
-  return { credentialId: item.sk.slice(keys.credentialVersion('').length), version: version as number, op: op as CredentialRecord['op'], changedAt, digests, legacyDigest: entryDigest };
+  return {
+    credentialId: item.sk.slice(keys.credentialVersion('').length),
+    version: version as number,
+    op: op as CredentialRecord['op'],
+    changedAt,
+    digests,
+    legacyDigest: entryDigest,
+  };
 }
 
 export function credentialSetRepository(table: LobbyTable): CredentialSetRepository {
@@ -35,16 +42,24 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
       return head && { version: head.version, digest: head.digest, keyVersion: head.keyVersion };
     },
     commitHead(propertyId, from, to) {
-      return asWrite({ Update: {
-        Key: headKey(propertyId),
-        UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type, gsi1pk = :heads, gsi1sk = :property',
-        ConditionExpression: 'attribute_not_exists(pk) OR (#v = :current AND #k = :currentKey)',
-        ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
-        ExpressionAttributeValues: {
-          ':next': to.version, ':digest': to.digest, ':key': to.keyVersion, ':current': from.version, ':currentKey': from.keyVersion,
-          ':type': 'credential-set', ':heads': keys.setHeads, ':property': propertyId,
+      return asWrite({
+        Update: {
+          Key: headKey(propertyId),
+          UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type, gsi1pk = :heads, gsi1sk = :property',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#v = :current AND #k = :currentKey)',
+          ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
+          ExpressionAttributeValues: {
+            ':next': to.version,
+            ':digest': to.digest,
+            ':key': to.keyVersion,
+            ':current': from.version,
+            ':currentKey': from.keyVersion,
+            ':type': 'credential-set',
+            ':heads': keys.setHeads,
+            ':property': propertyId,
+          },
         },
-      } });
+      });
     },
     addChange(propertyId, change, keepUntil) {
       return asWrite({ Put: { Item: { pk: keys.property(propertyId), sk: keys.change(change.version), type: 'credential-change', ...change, expiresAtEpoch: keepUntil } } });
@@ -61,20 +76,30 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
       return (await table.queryAll(keys.property(propertyId), keys.credentialVersion(''))).map(toRecord);
     },
     putRecord(propertyId, record) {
-      return asWrite({ Put: { Item: {
-        ...recordKey(propertyId, record.credentialId), type: 'credential-version', version: record.version,
-        [digestAttribute(record.keyVersion)]: record.digest, op: record.op, changedAt: record.changedAt,
-      } } });
+      return asWrite({
+        Put: {
+          Item: {
+            ...recordKey(propertyId, record.credentialId),
+            type: 'credential-version',
+            version: record.version,
+            [digestAttribute(record.keyVersion)]: record.digest,
+            op: record.op,
+            changedAt: record.changedAt,
+          },
+        },
+      });
     },
     async addNextKeyDigest(propertyId, credentialId, keyVersion, digest, version) {
-      await unlessConditionFails(table.update({
-        Key: recordKey(propertyId, credentialId),
-        UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
-        // Not over a change the stream folded after the head the rotation read (its commit will fail and retry).
-        ConditionExpression: 'attribute_not_exists(version) OR version < :version',
-        ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
-        ExpressionAttributeValues: { ':digest': digest, ':type': 'credential-version', ':version': version, ':set': 'set' },
-      }));
+      await unlessConditionFails(
+        table.update({
+          Key: recordKey(propertyId, credentialId),
+          UpdateExpression: 'SET #digest = :digest, #type = :type, version = if_not_exists(version, :version), op = if_not_exists(op, :set)',
+          // Not over a change the stream folded after the head the rotation read (its commit will fail and retry).
+          ConditionExpression: 'attribute_not_exists(version) OR version < :version',
+          ExpressionAttributeNames: { '#digest': digestAttribute(keyVersion), '#type': 'type' },
+          ExpressionAttributeValues: { ':digest': digest, ':type': 'credential-version', ':version': version, ':set': 'set' },
+        }),
+      );
     },
     async credentials(propertyId) {
       const lists = await Promise.all(CREDENTIAL_PREFIXES.map((prefix) => table.queryAll(keys.property(propertyId), prefix)));
@@ -88,19 +113,25 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
       await table.put({ pk: keys.property(propertyId), sk: keys.snapshot(keyVersion, version), type: 'credential-snapshot', ...snapshot, expiresAtEpoch: keepUntil });
     },
     claimRepair(propertyId, now, since) {
-      return unlessConditionFails(table.update({
-        Key: headKey(propertyId),
-        UpdateExpression: 'SET repairCheckedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(repairCheckedAt) OR repairCheckedAt < :due)',
-        ExpressionAttributeValues: { ':now': now, ':due': since },
-      }));
+      return unlessConditionFails(
+        table.update({
+          Key: headKey(propertyId),
+          UpdateExpression: 'SET repairCheckedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(repairCheckedAt) OR repairCheckedAt < :due)',
+          ExpressionAttributeValues: { ':now': now, ':due': since },
+        }),
+      );
     },
     async propertiesWithSets() {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
         const page = await table.query<{ gsi1sk: string }>({
-          pk: keys.setHeads, skPrefix: 'prop_', limit: 500, cursor, index: { name: 'byOwner', partitionKey: 'gsi1pk' },
+          pk: keys.setHeads,
+          skPrefix: 'prop_',
+          limit: 500,
+          cursor,
+          index: { name: 'byOwner', partitionKey: 'gsi1pk' },
         });
         ids.push(...page.items.map((item) => item.gsi1sk));
         cursor = page.nextCursor ?? undefined;

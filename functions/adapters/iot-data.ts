@@ -15,9 +15,13 @@ export function iotDataOperations(): PanelChannel {
   const iot = client;
   return {
     async setDesired(panelId, shadowName, desired) {
-      await iot.send(new UpdateThingShadowCommand({
-        thingName: panelId, shadowName, payload: Buffer.from(JSON.stringify({ state: { desired: { protocolVersion: PROTOCOL_VERSION, ...desired } } })),
-      }));
+      await iot.send(
+        new UpdateThingShadowCommand({
+          thingName: panelId,
+          shadowName,
+          payload: Buffer.from(JSON.stringify({ state: { desired: { protocolVersion: PROTOCOL_VERSION, ...desired } } })),
+        }),
+      );
     },
     async publish(topic, payload) {
       await iot.send(new PublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(stamped(payload))), contentType: 'application/json' }));

@@ -30,7 +30,9 @@ const notFound = (error: unknown) => (error as { name?: string }).name === 'Reso
  */
 export async function kvsMediaAdapter(opts: { client?: KinesisVideoClient; now?: () => Date; stage?: string } = {}): Promise<CallMedia> {
   const [kv, signaling, { SignatureV4 }] = await Promise.all([
-    import('@aws-sdk/client-kinesis-video'), import('@aws-sdk/client-kinesis-video-signaling'), import('@smithy/signature-v4'),
+    import('@aws-sdk/client-kinesis-video'),
+    import('@aws-sdk/client-kinesis-video-signaling'),
+    import('@smithy/signature-v4'),
   ]);
   const client = opts.client ?? new kv.KinesisVideoClient({});
   const now = opts.now ?? (() => new Date());
@@ -53,9 +55,12 @@ export async function kvsMediaAdapter(opts: { client?: KinesisVideoClient; now?:
     const key = `${role} ${arn}`;
     const cached = endpoints.get(key);
     if (cached) return cached;
-    const { ResourceEndpointList: list = [] } = await client.send(new kv.GetSignalingChannelEndpointCommand({
-      ChannelARN: arn, SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS', 'HTTPS'], Role: role },
-    }));
+    const { ResourceEndpointList: list = [] } = await client.send(
+      new kv.GetSignalingChannelEndpointCommand({
+        ChannelARN: arn,
+        SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS', 'HTTPS'], Role: role },
+      }),
+    );
     const wss = list.find((e) => e.Protocol === 'WSS')?.ResourceEndpoint;
     const https = list.find((e) => e.Protocol === 'HTTPS')?.ResourceEndpoint;
     if (!wss || !https) throw new Error('GetSignalingChannelEndpoint returned no WSS or HTTPS endpoint');
@@ -72,16 +77,21 @@ export async function kvsMediaAdapter(opts: { client?: KinesisVideoClient; now?:
     }
     const { IceServerList: list = [] } = await signer.send(new signaling.GetIceServerConfigCommand({ ChannelARN: arn, ClientId: clientId, Service: 'TURN' }));
     const region = await client.config.region();
-    return [
-      { urls: [`stun:stun.kinesisvideo.${region}.amazonaws.com:443`] },
-      ...list.map((s) => ({ urls: s.Uris ?? [], username: s.Username, credential: s.Password })),
-    ];
+    return [{ urls: [`stun:stun.kinesisvideo.${region}.amazonaws.com:443`] }, ...list.map((s) => ({ urls: s.Uris ?? [], username: s.Username, credential: s.Password }))];
   };
   const presign = async (wss: string, query: Record<string, string>, signedAt: Date) => {
     const url = new URL(wss);
     const signer = new SignatureV4({ service: 'kinesisvideo', region: await client.config.region(), credentials: client.config.credentials, sha256: client.config.sha256 });
     const signed = await signer.presign(
-      { method: 'GET', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname || '/', query, headers: { host: url.host } },
+      {
+        method: 'GET',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path: url.pathname || '/',
+        query,
+        headers: { host: url.host },
+      },
       { expiresIn: SIGNALING_URL_SECONDS, signingDate: signedAt },
     );
     const search = new URLSearchParams(signed.query as Record<string, string>).toString().replace(/\+/g, '%20');
@@ -120,7 +130,10 @@ export async function kvsMediaAdapter(opts: { client?: KinesisVideoClient; now?:
         iceServersOf(arn, https, viewerId),
       ]);
       return {
-        role, channelArn: arn, signalingUrl, iceServers,
+        role,
+        channelArn: arn,
+        signalingUrl,
+        iceServers,
         expiresAt: new Date(signedAt.getTime() + SIGNALING_URL_SECONDS * 1000).toISOString(),
         ...(viewerId ? { clientId: viewerId } : {}),
       };

@@ -1,14 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { invalid } from '../domain/errors.ts';
 import { loadCodeVault } from './code-vault.ts';
@@ -53,9 +44,12 @@ export function openCursor(key: Buffer, list: string, cursor: string): Record<st
 /** Belt and braces behind the seal: exactly the key attributes of this table or index, as strings, in this partition. */
 function assertStartKey(key: Record<string, unknown>, names: string[], pkName: string, pk: string) {
   const expected = new Set(names);
-  const ok = key !== null && typeof key === 'object' && Object.keys(key).length === expected.size
-    && Object.entries(key).every(([name, value]) => expected.has(name) && typeof value === 'string' && value.length > 0)
-    && key[pkName] === pk;
+  const ok =
+    key !== null &&
+    typeof key === 'object' &&
+    Object.keys(key).length === expected.size &&
+    Object.entries(key).every(([name, value]) => expected.has(name) && typeof value === 'string' && value.length > 0) &&
+    key[pkName] === pk;
   if (!ok) throw invalidCursor();
 }
 
@@ -75,11 +69,17 @@ const vaultCursorKey: CursorKey = async () => (await loadCodeVault()).derivedKey
 export class LobbyTable implements UnitOfWork {
   private cursorKeyCache?: Promise<Buffer>;
 
-  constructor(readonly client: DynamoDBDocumentClient, readonly name: string, private readonly cursorKeySource: CursorKey = vaultCursorKey) {}
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+    private readonly cursorKeySource: CursorKey = vaultCursorKey,
+  ) {}
 
   private cursorKey(): Promise<Buffer> {
     this.cursorKeyCache ??= this.cursorKeySource();
-    this.cursorKeyCache.catch(() => { this.cursorKeyCache = undefined; });
+    this.cursorKeyCache.catch(() => {
+      this.cursorKeyCache = undefined;
+    });
     return this.cursorKeyCache;
   }
 
@@ -136,13 +136,16 @@ export class LobbyTable implements UnitOfWork {
     const all: T[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.client.send(new QueryCommand({
-        TableName: this.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }), deadline());
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+        deadline(),
+      );
       all.push(...((out.Items ?? []) as T[]));
       startKey = out.LastEvaluatedKey;
     } while (startKey);

@@ -22,15 +22,33 @@ export function memberRepository(table: LobbyTable): MemberRepository {
       return (await table.queryAll(keys.property(propertyId), keys.member(''))).map(toMembership);
     },
     async pageStaff(propertyId, limit, cursor) {
-      const page = await table.query({ pk: keys.property(propertyId), skPrefix: keys.member(''), limit, cursor,
-        filter: { expression: '#role <> :resident', names: { '#role': 'role' }, values: { ':resident': 'resident' } } });
+      const page = await table.query({
+        pk: keys.property(propertyId),
+        skPrefix: keys.member(''),
+        limit,
+        cursor,
+        filter: { expression: '#role <> :resident', names: { '#role': 'role' }, values: { ':resident': 'resident' } },
+      });
       return { items: page.items.map(toMembership), nextCursor: page.nextCursor };
     },
     holds(membership) {
-      return asWrite({ ConditionCheck: { Key: key(membership.propertyId, membership.userId), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(leaving) AND #role = :role', ...roleIs(membership.role) } });
+      return asWrite({
+        ConditionCheck: {
+          Key: key(membership.propertyId, membership.userId),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(leaving) AND #role = :role',
+          ...roleIs(membership.role),
+        },
+      });
     },
     stillAdmin(propertyId, userId) {
-      return asWrite({ ConditionCheck: { Key: key(propertyId, userId), ConditionExpression: '#role = :admin AND attribute_not_exists(leaving)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':admin': 'admin' } } });
+      return asWrite({
+        ConditionCheck: {
+          Key: key(propertyId, userId),
+          ConditionExpression: '#role = :admin AND attribute_not_exists(leaving)',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':admin': 'admin' },
+        },
+      });
     },
     put(membership, over) {
       return over
@@ -38,18 +56,26 @@ export function memberRepository(table: LobbyTable): MemberRepository {
         : asWrite({ Put: { Item: item(membership), ConditionExpression: 'attribute_not_exists(pk)' } });
     },
     fence(membership, at) {
-      return asWrite({ Update: {
-        Key: key(membership.propertyId, membership.userId),
-        UpdateExpression: 'SET leaving = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #role = :role',
-        ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: { ':now': at, ':role': membership.role },
-      } });
+      return asWrite({
+        Update: {
+          Key: key(membership.propertyId, membership.userId),
+          UpdateExpression: 'SET leaving = :now',
+          ConditionExpression: 'attribute_exists(pk) AND #role = :role',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':now': at, ':role': membership.role },
+        },
+      });
     },
     remove(propertyId, userId, expected) {
       return 'role' in expected
         ? asWrite({ Delete: { Key: key(propertyId, userId), ConditionExpression: 'attribute_not_exists(pk) OR #role = :role', ...roleIs(expected.role) } })
-        : asWrite({ Delete: { Key: key(propertyId, userId), ConditionExpression: 'attribute_not_exists(pk) OR residentId = :resident', ExpressionAttributeValues: { ':resident': expected.residentId } } });
+        : asWrite({
+            Delete: {
+              Key: key(propertyId, userId),
+              ConditionExpression: 'attribute_not_exists(pk) OR residentId = :resident',
+              ExpressionAttributeValues: { ':resident': expected.residentId },
+            },
+          });
     },
   };
 }

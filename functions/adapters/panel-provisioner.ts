@@ -1,7 +1,18 @@
 import {
-  AttachPolicyCommand, AttachThingPrincipalCommand, CertificateStatus, CreateKeysAndCertificateCommand, CreateThingCommand, DeleteCertificateCommand,
-  DeleteThingCommand, DescribeEndpointCommand, DetachPolicyCommand, DetachThingPrincipalCommand, IoTClient, ResourceNotFoundException,
-  ThingPrincipalType, UpdateCertificateCommand,
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CertificateStatus,
+  CreateKeysAndCertificateCommand,
+  CreateThingCommand,
+  DeleteCertificateCommand,
+  DeleteThingCommand,
+  DescribeEndpointCommand,
+  DetachPolicyCommand,
+  DetachThingPrincipalCommand,
+  IoTClient,
+  ResourceNotFoundException,
+  ThingPrincipalType,
+  UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import type { PanelCertificate, PanelConnection, PanelProvisioner } from '../domain/panel-provisioner.ts';
 import { kvsMedia, withSignalingChannel } from './kvs-media.ts';

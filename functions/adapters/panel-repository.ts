@@ -19,7 +19,12 @@ function toPanel(item: Item): Panel {
 
 /** A conditional update whose condition failing means "nothing to do" (the panel is gone, or the news is old). */
 const ignoringStale = (write: Promise<unknown>) =>
-  write.then(() => undefined, (error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
+  write.then(
+    () => undefined,
+    (error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    },
+  );
 
 export function panelRepository(table: LobbyTable): PanelRepository {
   return {
@@ -49,28 +54,34 @@ export function panelRepository(table: LobbyTable): PanelRepository {
       return [asWrite({ Delete: { Key: panelKey(ref) } }), asWrite({ Delete: { Key: indexKey(ref.id) } })];
     },
     recordHeartbeat(ref, beat) {
-      return ignoringStale(table.update({
-        Key: panelKey(ref),
-        UpdateExpression: 'SET lastSeenAt = :at, heardAt = :heard, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at)',
-        ExpressionAttributeValues: { ':at': beat.at, ':heard': beat.heardAt, ':v': beat.version, ':d': beat.digest, ':locked': beat.keypadLockedUntil },
-      }));
+      return ignoringStale(
+        table.update({
+          Key: panelKey(ref),
+          UpdateExpression: 'SET lastSeenAt = :at, heardAt = :heard, reportedVersion = :v, reportedDigest = :d, keypadLockedUntil = :locked',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at)',
+          ExpressionAttributeValues: { ':at': beat.at, ':heard': beat.heardAt, ':v': beat.version, ':d': beat.digest, ':locked': beat.keypadLockedUntil },
+        }),
+      );
     },
     recordPresence(ref, presence) {
-      return ignoringStale(table.update({
-        Key: panelKey(ref),
-        UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
-        ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason },
-      }));
+      return ignoringStale(
+        table.update({
+          Key: panelKey(ref),
+          UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
+          ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason },
+        }),
+      );
     },
     endSilence(ref, now, gapBefore) {
-      return ignoringStale(table.update({
-        Key: panelKey(ref),
-        UpdateExpression: 'SET offlineFrom = heardAt, onlineSince = :now, heardAt = :now',
-        ConditionExpression: 'attribute_exists(heardAt) AND heardAt < :gapBefore',
-        ExpressionAttributeValues: { ':now': now, ':gapBefore': gapBefore },
-      }));
+      return ignoringStale(
+        table.update({
+          Key: panelKey(ref),
+          UpdateExpression: 'SET offlineFrom = heardAt, onlineSince = :now, heardAt = :now',
+          ConditionExpression: 'attribute_exists(heardAt) AND heardAt < :gapBefore',
+          ExpressionAttributeValues: { ':now': now, ':gapBefore': gapBefore },
+        }),
+      );
     },
   };
 }

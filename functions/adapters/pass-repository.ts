@@ -31,9 +31,10 @@ export function passRepository(table: LobbyTable): PassRepository {
     },
     async page(kind, propertyId, { limit, cursor, madeBy }) {
       const prefix = sortKey[kind]('');
-      const page = madeBy !== undefined
-        ? await table.query({ pk: keys.owner(propertyId, madeBy), skPrefix: prefix, index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit, cursor, newestFirst: true })
-        : await table.query({ pk: keys.property(propertyId), skPrefix: prefix, limit, cursor, newestFirst: true });
+      const page =
+        madeBy !== undefined
+          ? await table.query({ pk: keys.owner(propertyId, madeBy), skPrefix: prefix, index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit, cursor, newestFirst: true })
+          : await table.query({ pk: keys.property(propertyId), skPrefix: prefix, limit, cursor, newestFirst: true });
       return { items: page.items.map((raw) => toPass(raw)), nextCursor: page.nextCursor };
     },
     async madeBy(kind, propertyId, userId) {
@@ -41,7 +42,10 @@ export function passRepository(table: LobbyTable): PassRepository {
       let cursor: string | undefined;
       do {
         const page = await table.query({
-          pk: keys.property(propertyId), skPrefix: sortKey[kind](''), limit: 500, cursor,
+          pk: keys.property(propertyId),
+          skPrefix: sortKey[kind](''),
+          limit: 500,
+          cursor,
           filter: { expression: 'createdBy = :user', values: { ':user': userId } },
         });
         all.push(...page.items.map((raw) => toPass<typeof kind>(raw)));
@@ -54,7 +58,11 @@ export function passRepository(table: LobbyTable): PassRepository {
       let cursor: string | undefined;
       do {
         const page = await table.query<{ status: string; expiresAt?: string; endsAt?: string }>({
-          pk: keys.owner(propertyId, userId), skPrefix: sortKey[kind](''), index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit: 500, cursor,
+          pk: keys.owner(propertyId, userId),
+          skPrefix: sortKey[kind](''),
+          index: { name: 'byOwner', partitionKey: 'gsi1pk' },
+          limit: 500,
+          cursor,
         });
         all.push(...page.items);
         cursor = page.nextCursor ?? undefined;
@@ -62,35 +70,48 @@ export function passRepository(table: LobbyTable): PassRepository {
       return all;
     },
     retire(propertyId, pass, to, at) {
-      return asWrite({ Update: {
-        Key: key(propertyId, pass.type, pass.id),
-        UpdateExpression: 'SET #s = :to, retiredAt = :now',
-        ConditionExpression: '#s = :active',
-        ...status,
-        ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': at },
-      } });
+      return asWrite({
+        Update: {
+          Key: key(propertyId, pass.type, pass.id),
+          UpdateExpression: 'SET #s = :to, retiredAt = :now',
+          ConditionExpression: '#s = :active',
+          ...status,
+          ExpressionAttributeValues: { ':to': to, ':active': 'active', ':now': at },
+        },
+      });
     },
     endGrace(propertyId, pass, at) {
-      return asWrite({ Update: {
-        Key: key(propertyId, pass.type, pass.id),
-        UpdateExpression: 'REMOVE graceUntil SET validUntil = :now, graceEndedAt = :now',
-        ConditionExpression: '#s = :used AND attribute_exists(graceUntil)',
-        ...status,
-        ExpressionAttributeValues: { ':used': 'used', ':now': at },
-      } });
+      return asWrite({
+        Update: {
+          Key: key(propertyId, pass.type, pass.id),
+          UpdateExpression: 'REMOVE graceUntil SET validUntil = :now, graceEndedAt = :now',
+          ConditionExpression: '#s = :used AND attribute_exists(graceUntil)',
+          ...status,
+          ExpressionAttributeValues: { ':used': 'used', ':now': at },
+        },
+      });
     },
     redeem(propertyId, passId, use) {
       const grace = use.graceUntil !== undefined;
-      return asWrite({ Update: {
-        Key: key(propertyId, 'delivery-pass', passId),
-        UpdateExpression: `SET #s = :used, usedAt = :usedAt, eventId = :eventId, attemptId = :attempt, usedByPanel = :panel, offlineRedemption = :offline${grace ? ', graceUntil = :grace, validUntil = :grace' : ''}`,
-        ConditionExpression: '#t = :pass AND #s = :active AND expiresAt > :usedAt',
-        ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
-        ExpressionAttributeValues: {
-          ':used': 'used', ':active': 'active', ':pass': 'delivery-pass', ':usedAt': use.usedAt, ':eventId': use.eventId, ':attempt': use.attemptId,
-          ':panel': use.panelId, ':offline': use.offline, ...(grace ? { ':grace': use.graceUntil } : {}),
+      return asWrite({
+        Update: {
+          Key: key(propertyId, 'delivery-pass', passId),
+          UpdateExpression: `SET #s = :used, usedAt = :usedAt, eventId = :eventId, attemptId = :attempt, usedByPanel = :panel, offlineRedemption = :offline${grace ? ', graceUntil = :grace, validUntil = :grace' : ''}`,
+          ConditionExpression: '#t = :pass AND #s = :active AND expiresAt > :usedAt',
+          ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
+          ExpressionAttributeValues: {
+            ':used': 'used',
+            ':active': 'active',
+            ':pass': 'delivery-pass',
+            ':usedAt': use.usedAt,
+            ':eventId': use.eventId,
+            ':attempt': use.attemptId,
+            ':panel': use.panelId,
+            ':offline': use.offline,
+            ...(grace ? { ':grace': use.graceUntil } : {}),
+          },
         },
-      } });
+      });
     },
   };
 }

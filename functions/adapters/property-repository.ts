@@ -20,7 +20,15 @@ export function propertyRepository(table: LobbyTable): PropertyRepository {
         values[`:v${i}`] = value;
         return `#settings.#k${i} = :v${i}`;
       });
-      return asWrite({ Update: { Key: key(propertyId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values } });
+      return asWrite({
+        Update: {
+          Key: key(propertyId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
     },
   };
 }

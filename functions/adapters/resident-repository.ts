@@ -19,15 +19,20 @@ export function residentRepository(table: LobbyTable): ResidentRepository {
       return asWrite({ Put: { Item: { ...key(propertyId, resident.id), type: 'resident', search: `${resident.name} ${resident.unit}`.toLowerCase(), ...resident } } });
     },
     markMovedOut(propertyId, residentId, at, keepUntil) {
-      return asWrite({ Update: {
-        Key: key(propertyId, residentId),
-        UpdateExpression: 'SET movedOutAt = :at, expiresAtEpoch = :expires',
-        ExpressionAttributeValues: { ':at': at, ':expires': keepUntil },
-      } });
+      return asWrite({
+        Update: {
+          Key: key(propertyId, residentId),
+          UpdateExpression: 'SET movedOutAt = :at, expiresAtEpoch = :expires',
+          ExpressionAttributeValues: { ':at': at, ':expires': keepUntil },
+        },
+      });
     },
     async pageLiving(propertyId, { limit, cursor, search }) {
       const page = await table.query({
-        pk: keys.property(propertyId), skPrefix: keys.resident(''), limit, cursor,
+        pk: keys.property(propertyId),
+        skPrefix: keys.resident(''),
+        limit,
+        cursor,
         filter: search ? { expression: `${livingHere} AND contains(#search, :q)`, names: { '#search': 'search' }, values: { ':q': search } } : { expression: livingHere },
       });
       return { items: page.items.map(toResident), nextCursor: page.nextCursor };

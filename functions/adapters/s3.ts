@@ -13,11 +13,13 @@ let s3Client: S3Client | undefined;
 export function s3(): S3Client {
   // WHEN_REQUIRED: with the SDK's default checksums, presigned PUT URLs carry the
   // checksum of an empty body (see TOOLCHAIN.md); the same setting is right in AWS.
-  s3Client ??= traceWhenSampled(new S3Client({
-    forcePathStyle: config.s3ForcePathStyle,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  }));
+  s3Client ??= traceWhenSampled(
+    new S3Client({
+      forcePathStyle: config.s3ForcePathStyle,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
   return s3Client;
 }
 

@@ -62,18 +62,20 @@ async function snsOperations(applications: PushApplications): Promise<PushSender
       const message = callPushMessage(push.callId);
       const apns = platformOf(endpoint).startsWith('APNS');
       try {
-        await c.send(new sns.PublishCommand({
-          TargetArn: endpoint,
-          MessageStructure: 'json',
-          Message: message,
-          // A VoIP push wakes the app into CallKit; APNs requires the push type for it.
-          MessageAttributes: apns
-            ? {
-                'AWS.SNS.MOBILE.APNS.PUSH_TYPE': { DataType: 'String', StringValue: 'voip' },
-                'AWS.SNS.MOBILE.APNS.PRIORITY': { DataType: 'String', StringValue: '10' },
-              }
-            : undefined,
-        }));
+        await c.send(
+          new sns.PublishCommand({
+            TargetArn: endpoint,
+            MessageStructure: 'json',
+            Message: message,
+            // A VoIP push wakes the app into CallKit; APNs requires the push type for it.
+            MessageAttributes: apns
+              ? {
+                  'AWS.SNS.MOBILE.APNS.PUSH_TYPE': { DataType: 'String', StringValue: 'voip' },
+                  'AWS.SNS.MOBILE.APNS.PRIORITY': { DataType: 'String', StringValue: '10' },
+                }
+              : undefined,
+          }),
+        );
         return 'sent';
       } catch (error) {
         // Disabled (the platform said the token is dead) or deleted: the device is gone.

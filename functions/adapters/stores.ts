@@ -9,6 +9,8 @@ let stores: Promise<Stores> | undefined;
  */
 export function loadStores(): Promise<Stores> {
   stores ??= import('./production-stores.ts').then((m) => m.productionStores());
-  stores.catch(() => { stores = undefined; });
+  stores.catch(() => {
+    stores = undefined;
+  });
   return stores;
 }

@@ -57,4 +57,10 @@ export function withoutKeys(item: Record<string, unknown>): Record<string, unkno
 
 /** A conditional write whose condition failing means "no" (false), not an error. */
 export const unlessConditionFails = (write: Promise<unknown>): Promise<boolean> =>
-  write.then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; });
+  write.then(
+    () => true,
+    (error: Error) => {
+      if (error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    },
+  );

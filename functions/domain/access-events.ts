@@ -31,7 +31,10 @@ const MAX_AHEAD_SECONDS = 5 * 60;
 export const OFFLINE_WINDOW_SECONDS = 7 * 86400;
 
 /** An access event as kept (with `photoKey`, where the photo lives, instead of a URL). */
-export interface AccessEventRecord extends Omit<AccessEventView, 'photoUrl'> { photoKey?: string; receivedAt: string }
+export interface AccessEventRecord extends Omit<AccessEventView, 'photoUrl'> {
+  photoKey?: string;
+  receivedAt: string;
+}
 
 /** Where a panel's photo for an event lives: under the property and the panel, so a panel can only write its own. */
 export const photoKeyFor = (panel: Pick<Panel, 'propertyId' | 'id'>, eventId: string) => `photos/${panel.propertyId}/${panel.id}/${eventId}.jpg`;
@@ -51,9 +54,17 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
   const skewSeconds = Math.round((Date.parse(event.at) - received.getTime()) / 1000);
   const clockSkew = skewSeconds > MAX_AHEAD_SECONDS || skewSeconds < -OFFLINE_WINDOW_SECONDS;
   const item: AccessEventRecord = {
-    id: event.eventId, at: event.at, panelId: panel.id, method: event.method, decision: event.decision,
-    reason: event.reason, credentialId: event.credentialId, commandId: event.commandId, offline: event.offline,
-    photoKey: event.photoKey, receivedAt: received.toISOString(),
+    id: event.eventId,
+    at: event.at,
+    panelId: panel.id,
+    method: event.method,
+    decision: event.decision,
+    reason: event.reason,
+    credentialId: event.credentialId,
+    commandId: event.commandId,
+    offline: event.offline,
+    photoKey: event.photoKey,
+    receivedAt: received.toISOString(),
     ...(clockSkew ? { clockSkew: true, clockSkewSeconds: skewSeconds } : {}),
   };
   // Retention counts from when the cloud received the event, never from the panel's
@@ -68,12 +79,18 @@ const isoOrUndefined = (value: string | undefined, field: string) => {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
   // The schema bounds it to 2000..2199; ULIDs cannot encode anything before 1970 at all.
-  if (Number.isNaN(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2200, 0, 1)) throw invalid(`${field} is not a usable time`, [{ path: field, message: 'must be an ISO-8601 time between the years 2000 and 2199' }]);
+  if (Number.isNaN(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2200, 0, 1))
+    throw invalid(`${field} is not a usable time`, [{ path: field, message: 'must be an ISO-8601 time between the years 2000 and 2199' }]);
   return t;
 };
 
 /** Access events newest first, with a short-lived photo URL for each grant. */
-export async function listAccessEvents(stores: Stores, caller: Caller, propertyId: string, query: { from?: string; to?: string; panelId?: string; limit: number; cursor?: string }): Promise<Page<AccessEventView>> {
+export async function listAccessEvents(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  query: { from?: string; to?: string; panelId?: string; limit: number; cursor?: string },
+): Promise<Page<AccessEventView>> {
   await requireRole(stores, caller, propertyId, managers);
   const from = isoOrUndefined(query.from, 'from');
   const to = isoOrUndefined(query.to, 'to');
@@ -82,10 +99,21 @@ export async function listAccessEvents(stores: Stores, caller: Caller, propertyI
   const fromId = from !== undefined ? ulid(from).slice(0, 10) : '';
   const toId = to !== undefined ? `${ulid(to).slice(0, 10)}ZZZZZZZZZZZZZZZZ` : '~';
   const page = await stores.accessEvents.page(propertyId, { fromId, toId, panelId: query.panelId, limit: query.limit, cursor: query.cursor });
-  const items = await Promise.all(page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds, photoKey }) => ({
-    id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds,
-    photoUrl: photoKey ? await stores.photos.presignGet(photoKey, 300) : undefined,
-  })));
+  const items = await Promise.all(
+    page.items.map(async ({ id, at, panelId, method, decision, reason, credentialId, commandId, offline, clockSkew, clockSkewSeconds, photoKey }) => ({
+      id,
+      at,
+      panelId,
+      method,
+      decision,
+      reason,
+      credentialId,
+      commandId,
+      offline,
+      clockSkew,
+      clockSkewSeconds,
+      photoUrl: photoKey ? await stores.photos.presignGet(photoKey, 300) : undefined,
+    })),
+  );
   return { items, nextCursor: page.nextCursor };
 }
-

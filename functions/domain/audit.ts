@@ -19,7 +19,11 @@ export interface AuditRecord {
  * than a read of the property on every audited write.
  */
 export function auditEntry(
-  stores: Stores, propertyId: string, actor: string, action: string, target: AuditRecord['target'],
+  stores: Stores,
+  propertyId: string,
+  actor: string,
+  action: string,
+  target: AuditRecord['target'],
   retentionDays: number = defaultSettings.auditRetentionDays,
 ): Write {
   const now = stores.now();

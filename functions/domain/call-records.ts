@@ -18,7 +18,11 @@ export type CallTarget = { kind: 'unit'; unit: string } | { kind: 'staff'; userI
 export type Answerer = { kind: 'resident'; userId: string } | { kind: 'phone'; residentId: string };
 
 /** One device a call rang, to tell it later that the call was taken or is over. */
-export interface RungDevice { deviceId: string; userId: string; endpoint: string }
+export interface RungDevice {
+  deviceId: string;
+  userId: string;
+  endpoint: string;
+}
 
 export interface Call {
   id: string;
@@ -60,7 +64,15 @@ export interface QueuedNotification {
 }
 
 export interface NotificationView {
-  id: string; kind: string; channel: string; to: string; status: string; attempts: number; createdAt: string; sentAt?: string; residentId: string;
+  id: string;
+  kind: string;
+  channel: string;
+  to: string;
+  status: string;
+  attempts: number;
+  createdAt: string;
+  sentAt?: string;
+  residentId: string;
 }
 
 export interface CallRepository {
@@ -104,7 +116,11 @@ export interface CalleeDirectory {
   all(propertyId: string): Promise<Callee[]>;
   get(propertyId: string, residentId: string): Promise<Callee | undefined>;
   /** Changes what a resident may change of their own record; false when they moved out meanwhile. */
-  update(propertyId: string, residentId: string, patch: { name?: string; email?: string | null; phone?: string | null; calls?: Callee['calls']; deliveries?: Callee['deliveries'] }): Promise<boolean>;
+  update(
+    propertyId: string,
+    residentId: string,
+    patch: { name?: string; email?: string | null; phone?: string | null; calls?: Callee['calls']; deliveries?: Callee['deliveries'] },
+  ): Promise<boolean>;
 }
 
 export interface Device {

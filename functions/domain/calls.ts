@@ -25,20 +25,42 @@ export type { Answerer } from './call-records.ts';
 export const STAFF_TARGET = 'staff:';
 
 export interface CallView {
-  id: string; panelId: string; unit: string | null; staff: boolean; status: CallStatus; startedAt: string; ringUntil: string;
-  answeredAt?: string; endedAt?: string; answeredBy?: string; doorOpened: boolean; commandId?: string; accessEventId?: string; media?: MediaSession;
+  id: string;
+  panelId: string;
+  unit: string | null;
+  staff: boolean;
+  status: CallStatus;
+  startedAt: string;
+  ringUntil: string;
+  answeredAt?: string;
+  endedAt?: string;
+  answeredBy?: string;
+  doorOpened: boolean;
+  commandId?: string;
+  accessEventId?: string;
+  media?: MediaSession;
 }
 
 /** Past ringUntil a ringing call reads as missed, even before the sweep or the panel wrote it. */
-const statusAt = (call: Call, now: Date): CallStatus =>
-  call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil) ? 'missed' : call.status;
+const statusAt = (call: Call, now: Date): CallStatus => (call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil) ? 'missed' : call.status);
 
 async function view(stores: Stores, call: Call, extra: { media?: MediaSession } = {}): Promise<CallView> {
   const accessEventId = call.commandId ? (await stores.commands.get(call.propertyId, call.commandId))?.eventId : undefined;
   return {
-    id: call.id, panelId: call.panelId, unit: call.unit ?? null, staff: call.target.kind === 'staff', status: statusAt(call, stores.now()),
-    startedAt: call.startedAt, ringUntil: call.ringUntil, answeredAt: call.answeredAt, endedAt: call.endedAt, answeredBy: call.answeredBy,
-    doorOpened: call.doorOpened, commandId: call.commandId, accessEventId, ...extra,
+    id: call.id,
+    panelId: call.panelId,
+    unit: call.unit ?? null,
+    staff: call.target.kind === 'staff',
+    status: statusAt(call, stores.now()),
+    startedAt: call.startedAt,
+    ringUntil: call.ringUntil,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    answeredBy: call.answeredBy,
+    doorOpened: call.doorOpened,
+    commandId: call.commandId,
+    accessEventId,
+    ...extra,
   };
 }
 
@@ -50,9 +72,14 @@ async function tellPanel(stores: Stores, call: Call, status: CallStatus, extra: 
 
 /** Tells every device the call rang that it changed (taken elsewhere, over): the push carries the call id only. */
 async function tellDevices(stores: Stores, call: Call, except?: string) {
-  await Promise.allSettled(call.rung.filter((d) => d.userId !== except).map(async (d) => {
-    if ((await stores.push.sendCallPush(d.endpoint, { callId: call.id, propertyId: call.propertyId })) === 'gone') await stores.devices.remove(call.propertyId, d.userId, d.deviceId);
-  }));
+  await Promise.allSettled(
+    call.rung
+      .filter((d) => d.userId !== except)
+      .map(async (d) => {
+        if ((await stores.push.sendCallPush(d.endpoint, { callId: call.id, propertyId: call.propertyId })) === 'gone')
+          await stores.devices.remove(call.propertyId, d.userId, d.deviceId);
+      }),
+  );
 }
 
 /** What the panel asked for: a unit as typed, or a target id from the directory. */
@@ -88,10 +115,17 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
   const devices = (await Promise.all(appUsers.map((userId) => stores.devices.ofUser(panel.propertyId, userId)))).flat();
   const rung: RungDevice[] = devices.map((d) => ({ deviceId: d.id, userId: d.userId, endpoint: d.endpoint }));
   const call: Call = {
-    id, propertyId: panel.propertyId, panelId: panel.id, target: resolved.target,
+    id,
+    propertyId: panel.propertyId,
+    panelId: panel.id,
+    target: resolved.target,
     ...(resolved.target.kind === 'unit' ? { unit: resolved.target.unit } : {}),
-    status: 'ringing', startedAt: now.toISOString(), ringUntil: new Date(now.getTime() + settings.callRingSeconds * 1000).toISOString(),
-    doorOpened: false, rung, dialed: phones.map((c) => c.residentId),
+    status: 'ringing',
+    startedAt: now.toISOString(),
+    ringUntil: new Date(now.getTime() + settings.callRingSeconds * 1000).toISOString(),
+    doorOpened: false,
+    rung,
+    dialed: phones.map((c) => c.residentId),
   };
   // The media session first: no call rings that the panel could not show.
   const media = await masterSession(stores, panel.id);
@@ -126,7 +160,7 @@ async function callFor(stores: Stores, answerer: Answerer, propertyId: string, c
   if (!membership || membership.leaving) throw notFound('No such property');
   const called = call && (call.target.kind === 'unit' ? membership.role === 'resident' && membership.unit === call.unit : call.target.userId === answerer.userId);
   if (!call || (!called && membership.role === 'resident')) throw notFound('No such call');
-  if (!called) throw forbidden('Only the called unit\'s residents (or the called staff member) answer this call');
+  if (!called) throw forbidden("Only the called unit's residents (or the called staff member) answer this call");
   return { call, who: answerer.userId };
 }
 
@@ -196,9 +230,16 @@ async function markMissed(stores: Stores, call: Call): Promise<boolean> {
   const notifications: QueuedNotification[] = callees.map((c) => {
     const channel = c.deliveries.includes('sms') && c.phone ? 'sms' : c.deliveries.includes('email') && c.email ? 'email' : 'app';
     return {
-      id: `ntf_${ulid(now.getTime())}`, propertyId: call.propertyId, residentId: c.residentId, kind: 'call-missed', channel,
+      id: `ntf_${ulid(now.getTime())}`,
+      propertyId: call.propertyId,
+      residentId: c.residentId,
+      kind: 'call-missed',
+      channel,
       to: channel === 'sms' ? (c.phone ?? '') : channel === 'email' ? (c.email ?? '') : c.residentId,
-      status: 'queued', attempts: 0, createdAt: now.toISOString(), callId: call.id,
+      status: 'queued',
+      attempts: 0,
+      createdAt: now.toISOString(),
+      callId: call.id,
     };
   });
   if ((await attempt(() => stores.table.transact(stores.calls.miss(call, now.toISOString(), notifications)))) >= 0) return false;
@@ -257,14 +298,28 @@ export function maskedTo(n: Pick<QueuedNotification, 'channel' | 'to'>): string 
 }
 
 /** Notification records (admin, staff; a resident sees their own), `to` masked. */
-export async function listNotifications(stores: Stores, caller: Caller, propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<NotificationView>> {
+export async function listNotifications(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  query: { residentId?: string; limit: number; cursor?: string },
+): Promise<Page<NotificationView>> {
   const membership = await requireRole(stores, caller, propertyId, ['admin', 'staff', 'resident']);
   if (membership.role === 'resident' && query.residentId !== undefined && query.residentId !== membership.residentId) throw forbidden('Residents see their own notifications');
   if (!managers.includes(membership.role) && !membership.residentId) throw invalid('No resident record');
   const residentId = membership.role === 'resident' ? membership.residentId : query.residentId;
   const page = await stores.calls.notifications(propertyId, { residentId, limit: query.limit, cursor: query.cursor });
   return {
-    items: page.items.map((n) => ({ id: n.id, kind: n.kind, channel: n.channel, to: maskedTo(n), status: n.status, attempts: n.attempts, createdAt: n.createdAt, residentId: n.residentId })),
+    items: page.items.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      channel: n.channel,
+      to: maskedTo(n),
+      status: n.status,
+      attempts: n.attempts,
+      createdAt: n.createdAt,
+      residentId: n.residentId,
+    })),
     nextCursor: page.nextCursor,
   };
 }

@@ -36,7 +36,12 @@ export const codeHint = (code: string) => `**${code.slice(-2)}`;
 export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string; expiresAt?: string }): Write {
   const expiresAtEpoch = credential.expiresAt ? Math.floor(Date.parse(credential.expiresAt) / 1000) : undefined;
   // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
-  return stores.codes.claim(propertyId, stores.vault.codeKey(propertyId, code), { type: credential.type, id: credential.id, expiresAtEpoch }, Math.floor(stores.now().getTime() / 1000));
+  return stores.codes.claim(
+    propertyId,
+    stores.vault.codeKey(propertyId, code),
+    { type: credential.type, id: credential.id, expiresAtEpoch },
+    Math.floor(stores.now().getTime() / 1000),
+  );
 }
 
 /**

@@ -34,12 +34,25 @@ const COMMAND_KEEP_SECONDS = 7 * 86400;
 export function newUnlock(stores: Stores, propertyId: string, panelId: string, issuedBy: string, callId?: string): { command: UnlockCommand; record: Write } {
   const now = stores.now();
   const command: UnlockCommand = {
-    commandId: `cmd_${ulid(now.getTime())}`, type: 'unlock', issuedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString(), ...(callId ? { callId } : {}),
+    commandId: `cmd_${ulid(now.getTime())}`,
+    type: 'unlock',
+    issuedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + UNLOCK_TTL_SECONDS * 1000).toISOString(),
+    ...(callId ? { callId } : {}),
   };
-  const record = stores.commands.add(propertyId, {
-    id: command.commandId, panelId, status: 'sent', issuedBy, issuedAt: command.issuedAt, expiresAt: command.expiresAt, ...(callId ? { callId } : {}),
-  }, Math.floor(now.getTime() / 1000) + COMMAND_KEEP_SECONDS);
+  const record = stores.commands.add(
+    propertyId,
+    {
+      id: command.commandId,
+      panelId,
+      status: 'sent',
+      issuedBy,
+      issuedAt: command.issuedAt,
+      expiresAt: command.expiresAt,
+      ...(callId ? { callId } : {}),
+    },
+    Math.floor(now.getTime() / 1000) + COMMAND_KEEP_SECONDS,
+  );
   return { command, record };
 }
 
@@ -61,8 +74,7 @@ export async function requestUnlock(stores: Stores, caller: Caller, propertyId: 
 }
 
 /** A command past its expiry that no panel confirmed is expired, whatever arrives later. */
-const statusAt = (command: CommandRecord, now: Date): CommandStatus =>
-  command.status === 'sent' && now.getTime() > Date.parse(command.expiresAt) ? 'expired' : command.status;
+const statusAt = (command: CommandRecord, now: Date): CommandStatus => (command.status === 'sent' && now.getTime() > Date.parse(command.expiresAt) ? 'expired' : command.status);
 
 export async function getCommand(stores: Stores, caller: Caller, propertyId: string, panelId: string, commandId: string) {
   const membership = await requireRole(stores, caller, propertyId, anyMember);
@@ -70,12 +82,22 @@ export async function getCommand(stores: Stores, caller: Caller, propertyId: str
   // Residents see only the commands they sent.
   if (!command || command.panelId !== panelId || (membership.role === 'resident' && command.issuedBy !== caller.userId)) throw notFound('No such command');
   return {
-    commandId: command.id, panelId: command.panelId, status: statusAt(command, stores.now()), issuedAt: command.issuedAt,
-    expiresAt: command.expiresAt, executedAt: command.executedAt ?? null, eventId: command.eventId ?? null,
+    commandId: command.id,
+    panelId: command.panelId,
+    status: statusAt(command, stores.now()),
+    issuedAt: command.issuedAt,
+    expiresAt: command.expiresAt,
+    executedAt: command.executedAt ?? null,
+    eventId: command.eventId ?? null,
   };
 }
 
 /** A panel's ack settles a command once: the first outcome wins, a repeat changes nothing. */
 export async function recordCommandAck(stores: Stores, panel: Panel, ack: CommandAck) {
-  await stores.commands.settle(panel.propertyId, ack.commandId, panel.id, ack.status === 'executed' ? { status: 'executed', at: ack.at, eventId: ack.eventId ?? null } : { status: ack.status });
+  await stores.commands.settle(
+    panel.propertyId,
+    ack.commandId,
+    panel.id,
+    ack.status === 'executed' ? { status: 'executed', at: ack.at, eventId: ack.eventId ?? null } : { status: ack.status },
+  );
 }

@@ -18,7 +18,11 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
  * so panels that are a little behind get a delta instead of the whole set.
  * See docs/credential-sync.md.
  */
-export interface SetHead { version: number; digest: string; keyVersion: number }
+export interface SetHead {
+  version: number;
+  digest: string;
+  keyVersion: number;
+}
 
 /** Deltas cover at most this many versions; older panels resync in full. */
 const MAX_DELTA_VERSIONS = 200;
@@ -48,8 +52,7 @@ export async function loadSetHead(stores: Stores, propertyId: string): Promise<S
 }
 
 /** The key a property's panels hash codes with; derived from the code secret, so it rotates with keyVersion. */
-export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: number) =>
-  stores.vault.derivedKey(`panel-code-key/${propertyId}/${keyVersion}`).toString('base64url');
+export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: number) => stores.vault.derivedKey(`panel-code-key/${propertyId}/${keyVersion}`).toString('base64url');
 
 /**
  * The panel's view of a credential, or undefined when panels must not honour it.
@@ -95,10 +98,20 @@ export interface CredentialRecord {
 }
 
 /** One set version's change, which deltas are built from. */
-export interface SetChange { version: number; upserts: CredentialEntry[]; removals: string[]; rekeyed?: boolean; repaired?: boolean }
+export interface SetChange {
+  version: number;
+  upserts: CredentialEntry[];
+  removals: string[];
+  rekeyed?: boolean;
+  repaired?: boolean;
+}
 
 /** A gzip snapshot of a whole set version in the bucket. */
-export interface Snapshot { key: string; digest: string; bytes: number }
+export interface Snapshot {
+  key: string;
+  digest: string;
+  bytes: number;
+}
 
 /** The credential's entry digest under a key version as recorded, or null when it is not in that set. */
 export function recordedDigest(record: CredentialRecord | undefined, keyVersion: number): string | null {
@@ -149,15 +162,22 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
         removals.push(id);
       }
       // A Put, not an update: digests under other key versions (a rotation's, not yet committed) go stale here.
-      versionItems.push(stores.credentialSets.putRecord(propertyId, { credentialId: id, version: next, keyVersion: head.keyVersion, digest: newDigest, op: entry && !entry.revoked ? 'set' : 'removed', changedAt: stores.now().toISOString() }));
+      versionItems.push(
+        stores.credentialSets.putRecord(propertyId, {
+          credentialId: id,
+          version: next,
+          keyVersion: head.keyVersion,
+          digest: newDigest,
+          op: entry && !entry.revoked ? 'set' : 'removed',
+          changedAt: stores.now().toISOString(),
+        }),
+      );
     }
     if (versionItems.length === 0) return undefined;
     const committed = { version: next, digest, keyVersion: head.keyVersion };
-    const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, head, committed),
-      changeRecord(stores, propertyId, next, { upserts, removals }),
-      ...versionItems,
-    ]));
+    const failed = await attempt(() =>
+      stores.table.transact([commitHead(stores, propertyId, head, committed), changeRecord(stores, propertyId, next, { upserts, removals }), ...versionItems]),
+    );
     if (failed < 0) return committed;
   }
   throw new Error('credential set: too much contention');
@@ -177,8 +197,11 @@ export function changeRecord(stores: Stores, propertyId: string, version: number
 export async function desiredCredentials(stores: Stores, propertyId: string, head: SetHead, known?: Property): Promise<CredentialsShadowState> {
   const property = known ?? (await loadProperty(stores, propertyId));
   return {
-    version: head.version, keyVersion: head.keyVersion, qrKeys: qrKeysFor(stores, propertyId, head.keyVersion),
-    timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
+    version: head.version,
+    keyVersion: head.keyVersion,
+    qrKeys: qrKeysFor(stores, propertyId, head.keyVersion),
+    timezone: property.timezone,
+    offlinePassPolicy: property.settings.offlinePassPolicy,
   };
 }
 
@@ -229,8 +252,14 @@ async function deltaSince(stores: Stores, propertyId: string, haveVersion: numbe
   const upserts = new Map<string, CredentialEntry>();
   const removals = new Set<string>();
   for (const change of changes) {
-    for (const entry of change.upserts) { upserts.set(entry.id, entry); removals.delete(entry.id); }
-    for (const id of change.removals) { upserts.delete(id); removals.add(id); }
+    for (const entry of change.upserts) {
+      upserts.set(entry.id, entry);
+      removals.delete(entry.id);
+    }
+    for (const id of change.removals) {
+      upserts.delete(id);
+      removals.add(id);
+    }
   }
   const delta = { upserts: [...upserts.values()], removals: [...removals] };
   return JSON.stringify(delta).length <= MAX_DELTA_BYTES ? delta : undefined;
@@ -254,10 +283,16 @@ export async function syncFor(stores: Stores, propertyId: string, request: { req
   const property = await loadProperty(stores, propertyId);
   const snapshot = await snapshotFor(stores, propertyId, head, property.settings);
   return {
-    ...base, kind: 'full', version: head.version, keyVersion: head.keyVersion, digest: snapshot.digest,
+    ...base,
+    kind: 'full',
+    version: head.version,
+    keyVersion: head.keyVersion,
+    digest: snapshot.digest,
     panelKey: panelKeyFor(stores, propertyId, head.keyVersion),
-    timezone: property.timezone, offlinePassPolicy: property.settings.offlinePassPolicy,
-    url: await stores.photos.presignGet(snapshot.key, 300), bytes: snapshot.bytes,
+    timezone: property.timezone,
+    offlinePassPolicy: property.settings.offlinePassPolicy,
+    url: await stores.photos.presignGet(snapshot.key, 300),
+    bytes: snapshot.bytes,
   };
 }
 

@@ -46,8 +46,15 @@ export const passStatus = (pass: DeliveryPassItem, now: Date): DeliveryPassStatu
   pass.status === 'active' && now.getTime() >= Date.parse(pass.expiresAt) ? 'expired' : pass.status;
 
 const view = (pass: DeliveryPassItem, now: Date) => ({
-  id: pass.id, status: passStatus(pass, now), codeHint: pass.codeHint, note: pass.note ?? null, createdBy: pass.createdBy,
-  createdAt: pass.createdAt, expiresAt: pass.expiresAt, usedAt: pass.usedAt ?? null, eventId: pass.eventId ?? null,
+  id: pass.id,
+  status: passStatus(pass, now),
+  codeHint: pass.codeHint,
+  note: pass.note ?? null,
+  createdBy: pass.createdBy,
+  createdAt: pass.createdAt,
+  expiresAt: pass.expiresAt,
+  usedAt: pass.usedAt ?? null,
+  eventId: pass.eventId ?? null,
 });
 
 function shareText(property: Property, code: string, expiresAt: string) {
@@ -68,16 +75,28 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
   for (let draw = 0; draw < 8; draw++) {
     const code = generateCode(property.settings.codeLength);
     const pass: DeliveryPassItem = {
-      id, type: 'delivery-pass', status: 'active', sealedCode: stores.vault.encrypt(code), codeKey: stores.vault.codeKey(propertyId, code),
-      codeHint: codeHint(code), note: input.note, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt, validUntil: expiresAt, singleUse: true,
+      id,
+      type: 'delivery-pass',
+      status: 'active',
+      sealedCode: stores.vault.encrypt(code),
+      codeKey: stores.vault.codeKey(propertyId, code),
+      codeHint: codeHint(code),
+      note: input.note,
+      createdBy: caller.userId,
+      createdAt: now.toISOString(),
+      expiresAt,
+      validUntil: expiresAt,
+      singleUse: true,
     };
-    const failed = await attempt(() => stores.table.transact([
-      claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
-      // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
-      stores.passes.add(propertyId, pass, Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400),
-      auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }, property.settings.auditRetentionDays),
-      membershipHolds(stores, membership),
-    ]));
+    const failed = await attempt(() =>
+      stores.table.transact([
+        claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
+        // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
+        stores.passes.add(propertyId, pass, Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400),
+        auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }, property.settings.auditRetentionDays),
+        membershipHolds(stores, membership),
+      ]),
+    );
     if (failed < 0) return { ...view(pass, now), code, shareText: shareText(property, code, expiresAt) };
     if (failed === 3) throw notFound('No such property');
     if (failed !== 0) throw conflict('The pass could not be saved; try again');
@@ -134,4 +153,3 @@ export async function cancelPass(stores: Stores, propertyId: string, pass: Deliv
     throw conflict('This pass has already been used', 'already-used');
   }
 }
-

@@ -27,8 +27,14 @@ export interface DeliveryPinItem extends DeliveryPin {
   codeKey: string;
 }
 
-const view = ({ id, description, pinHint, schedule, createdAt, updatedAt }: DeliveryPinItem): DeliveryPin =>
-  ({ id, description, pinHint, schedule: schedule ?? null, createdAt, updatedAt });
+const view = ({ id, description, pinHint, schedule, createdAt, updatedAt }: DeliveryPinItem): DeliveryPin => ({
+  id,
+  description,
+  pinHint,
+  schedule: schedule ?? null,
+  createdAt,
+  updatedAt,
+});
 
 const codeTaken = () => conflict('That code is already in use at this property; choose another', 'code-in-use');
 
@@ -44,14 +50,22 @@ export async function createDeliveryPin(stores: Stores, caller: Caller, property
   assertAcceptableCode(input.pin, settings.codeLength, 'pin');
   const now = stores.now().toISOString();
   const item: DeliveryPinItem = {
-    id: `pin_${ulid()}`, description: input.description, pinHint: codeHint(input.pin), schedule: input.schedule ?? null,
-    createdAt: now, updatedAt: now, sealedPin: stores.vault.encrypt(input.pin), codeKey: stores.vault.codeKey(propertyId, input.pin),
+    id: `pin_${ulid()}`,
+    description: input.description,
+    pinHint: codeHint(input.pin),
+    schedule: input.schedule ?? null,
+    createdAt: now,
+    updatedAt: now,
+    sealedPin: stores.vault.encrypt(input.pin),
+    codeKey: stores.vault.codeKey(propertyId, input.pin),
   };
-  const failed = await attempt(() => stores.table.transact([
-    claimCodeEntry(stores, propertyId, input.pin, { type: 'delivery-pin', id: item.id }),
-    stores.deliveryPins.put(propertyId, item),
-    auditEntry(stores, propertyId, caller.userId, 'delivery-pin.created', { type: 'delivery-pin', id: item.id }),
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      claimCodeEntry(stores, propertyId, input.pin, { type: 'delivery-pin', id: item.id }),
+      stores.deliveryPins.put(propertyId, item),
+      auditEntry(stores, propertyId, caller.userId, 'delivery-pin.created', { type: 'delivery-pin', id: item.id }),
+    ]),
+  );
   if (failed === 0) throw codeTaken();
   if (failed > 0) throw conflict('The delivery PIN could not be saved; try again');
   return { ...view(item), pin: input.pin };
@@ -70,13 +84,19 @@ export async function getDeliveryPin(stores: Stores, caller: Caller, propertyId:
   return { ...pin, sync: await credentialSync(stores, propertyId, pinId, true) };
 }
 
-export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string, patch: { description?: string; pin?: string; schedule?: Schedule | null }) {
+export async function patchDeliveryPin(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  pinId: string,
+  patch: { description?: string; pin?: string; schedule?: Schedule | null },
+) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const current = await loadPin(stores, propertyId, pinId);
   const next: DeliveryPinItem = {
     ...current,
     description: patch.description ?? current.description,
-    schedule: patch.schedule === undefined ? current.schedule ?? null : patch.schedule,
+    schedule: patch.schedule === undefined ? (current.schedule ?? null) : patch.schedule,
     updatedAt: stores.now().toISOString(),
   };
   const newPin = patch.pin !== undefined && stores.vault.codeKey(propertyId, patch.pin) !== current.codeKey ? patch.pin : undefined;
@@ -84,15 +104,15 @@ export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyI
     assertAcceptableCode(newPin, (await loadProperty(stores, propertyId)).settings.codeLength, 'pin');
     Object.assign(next, { pinHint: codeHint(newPin), sealedPin: stores.vault.encrypt(newPin), codeKey: stores.vault.codeKey(propertyId, newPin) });
   }
-  const codeSwap = newPin === undefined ? [] : [
-    claimCodeEntry(stores, propertyId, newPin, { type: 'delivery-pin', id: pinId }),
-    releaseCodeEntry(stores, propertyId, current.codeKey, pinId),
-  ];
-  const failed = await attempt(() => stores.table.transact([
-    ...codeSwap,
-    stores.deliveryPins.put(propertyId, next, current.codeKey),
-    auditEntry(stores, propertyId, caller.userId, newPin === undefined ? 'delivery-pin.updated' : 'delivery-pin.code-changed', { type: 'delivery-pin', id: pinId }),
-  ]));
+  const codeSwap =
+    newPin === undefined ? [] : [claimCodeEntry(stores, propertyId, newPin, { type: 'delivery-pin', id: pinId }), releaseCodeEntry(stores, propertyId, current.codeKey, pinId)];
+  const failed = await attempt(() =>
+    stores.table.transact([
+      ...codeSwap,
+      stores.deliveryPins.put(propertyId, next, current.codeKey),
+      auditEntry(stores, propertyId, caller.userId, newPin === undefined ? 'delivery-pin.updated' : 'delivery-pin.code-changed', { type: 'delivery-pin', id: pinId }),
+    ]),
+  );
   if (failed === 0 && newPin !== undefined) throw codeTaken();
   if (failed >= 0) throw conflict('The delivery PIN changed meanwhile; reload and try again');
   // A new PIN is echoed once, so the admin can pass it on to the carrier.
@@ -102,11 +122,13 @@ export async function patchDeliveryPin(stores: Stores, caller: Caller, propertyI
 export async function deleteDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const current = await loadPin(stores, propertyId, pinId);
-  const failed = await attempt(() => stores.table.transact([
-    stores.deliveryPins.remove(propertyId, pinId, current.codeKey),
-    releaseCodeEntry(stores, propertyId, current.codeKey, pinId),
-    auditEntry(stores, propertyId, caller.userId, 'delivery-pin.deleted', { type: 'delivery-pin', id: pinId }),
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      stores.deliveryPins.remove(propertyId, pinId, current.codeKey),
+      releaseCodeEntry(stores, propertyId, current.codeKey, pinId),
+      auditEntry(stores, propertyId, caller.userId, 'delivery-pin.deleted', { type: 'delivery-pin', id: pinId }),
+    ]),
+  );
   if (failed >= 0) throw conflict('The delivery PIN changed meanwhile; reload and try again');
 }
 

@@ -28,8 +28,10 @@ export async function deleteDevice(stores: Stores, caller: Caller, propertyId: s
 /** Move-out and removal: the member's devices stop ringing (endpoints deleted, records gone). Safe to run again. */
 export async function removeDevicesOf(stores: Stores, propertyId: string, userId: string) {
   const devices = await stores.devices.ofUser(propertyId, userId);
-  await Promise.all(devices.map(async (d) => {
-    await stores.push.unregister(d.endpoint);
-    await stores.devices.remove(propertyId, userId, d.id);
-  }));
+  await Promise.all(
+    devices.map(async (d) => {
+      await stores.push.unregister(d.endpoint);
+      await stores.devices.remove(propertyId, userId, d.id);
+    }),
+  );
 }

@@ -28,12 +28,14 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     const version = head.version + 1;
     const entries = await writeNextKeyDigests(stores, propertyId, keyVersion, version);
     const rotated = { version, keyVersion, digest: setDigest(entries) };
-    const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, head, rotated),
-      // An empty change record: deltas never cross a key change (the key version differs).
-      changeRecord(stores, propertyId, version, { upserts: [], removals: [], rekeyed: true }),
-      auditEntry(stores, propertyId, caller.userId, 'panel-keys.rotated', { type: 'property', id: propertyId }),
-    ]));
+    const failed = await attempt(() =>
+      stores.table.transact([
+        commitHead(stores, propertyId, head, rotated),
+        // An empty change record: deltas never cross a key change (the key version differs).
+        changeRecord(stores, propertyId, version, { upserts: [], removals: [], rekeyed: true }),
+        auditEntry(stores, propertyId, caller.userId, 'panel-keys.rotated', { type: 'property', id: propertyId }),
+      ]),
+    );
     if (failed < 0) {
       await announce(stores, propertyId, rotated);
       return { keyVersion, version };

@@ -48,7 +48,13 @@ export async function assertUnderPassCap(stores: Stores, membership: Membership,
   }
 }
 
-export interface OwnedCredential { id: string; type: PassKind; status: string; codeKey: string; graceUntil?: string }
+export interface OwnedCredential {
+  id: string;
+  type: PassKind;
+  status: string;
+  codeKey: string;
+  graceUntil?: string;
+}
 
 /**
  * Retires an active credential (cancelled, revoked): status, code released and audit
@@ -57,11 +63,14 @@ export interface OwnedCredential { id: string; type: PassKind; status: string; c
  * retired without it. Returns false when it was not active any more (nothing to do).
  */
 export async function retireCredential(stores: Stores, propertyId: string, credential: OwnedCredential, to: string, actor: string, auditRetentionDays?: number): Promise<boolean> {
-  const retire = (releaseCode: boolean) => attempt(() => stores.table.transact([
-    stores.passes.retire(propertyId, credential, to, stores.now().toISOString()),
-    auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }, auditRetentionDays),
-    ...(releaseCode ? [releaseCodeEntry(stores, propertyId, credential.codeKey, credential.id)] : []),
-  ]));
+  const retire = (releaseCode: boolean) =>
+    attempt(() =>
+      stores.table.transact([
+        stores.passes.retire(propertyId, credential, to, stores.now().toISOString()),
+        auditEntry(stores, propertyId, actor, `${credential.type}.${to}`, { type: credential.type, id: credential.id }, auditRetentionDays),
+        ...(releaseCode ? [releaseCodeEntry(stores, propertyId, credential.codeKey, credential.id)] : []),
+      ]),
+    );
   let failed = await retire(true);
   if (failed === 2) failed = await retire(false);
   if (failed > 0) throw conflict('The pass changed meanwhile; try again');

@@ -18,14 +18,20 @@ export interface PanelView extends Omit<Panel, 'reportedVersion' | 'reportedDige
   keypadLockedUntil: string | null;
 }
 
-export const isOnline = (panel: Panel, now: Date) =>
-  panel.lastSeenAt !== undefined && now.getTime() - Date.parse(panel.lastSeenAt) <= OFFLINE_AFTER_SECONDS * 1000;
+export const isOnline = (panel: Panel, now: Date) => panel.lastSeenAt !== undefined && now.getTime() - Date.parse(panel.lastSeenAt) <= OFFLINE_AFTER_SECONDS * 1000;
 
 const view = (panel: Panel, desiredVersion: number, now: Date): PanelView => ({
-  id: panel.id, propertyId: panel.propertyId, name: panel.name, kind: panel.kind, createdAt: panel.createdAt,
+  id: panel.id,
+  propertyId: panel.propertyId,
+  name: panel.name,
+  kind: panel.kind,
+  createdAt: panel.createdAt,
   credentials: {
-    desiredVersion, reportedVersion: panel.reportedVersion ?? null,
-    inSync: (panel.reportedVersion ?? -1) >= desiredVersion, lastSeenAt: panel.lastSeenAt ?? null, online: isOnline(panel, now),
+    desiredVersion,
+    reportedVersion: panel.reportedVersion ?? null,
+    inSync: (panel.reportedVersion ?? -1) >= desiredVersion,
+    lastSeenAt: panel.lastSeenAt ?? null,
+    online: isOnline(panel, now),
   },
   keypadLockedUntil: panel.keypadLockedUntil && Date.parse(panel.keypadLockedUntil) > now.getTime() ? panel.keypadLockedUntil : null,
 });
@@ -65,14 +71,13 @@ export async function createPanel(stores: Stores, provisioner: PanelProvisioner,
   await requireRole(stores, caller, propertyId, adminsOnly);
   const panel: Panel = { id: `panel-${ulid().toLowerCase()}`, propertyId, name: input.name, kind: input.kind, createdAt: stores.now().toISOString() };
   const { connection, certificate } = await provisioner.provision(panel.id, propertyId);
-  await stores.table.transact([
-    ...stores.panelRecords.add({ ...panel, certificate }),
-    auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id }),
-  ]).catch(async (error: unknown) => {
-    // Without its records nobody could decommission it: an identity whose records failed is taken back.
-    await provisioner.decommission(panel.id, certificate).catch(() => {});
-    throw error;
-  });
+  await stores.table
+    .transact([...stores.panelRecords.add({ ...panel, certificate }), auditEntry(stores, propertyId, caller.userId, 'panel.created', { type: 'panel', id: panel.id })])
+    .catch(async (error: unknown) => {
+      // Without its records nobody could decommission it: an identity whose records failed is taken back.
+      await provisioner.decommission(panel.id, certificate).catch(() => {});
+      throw error;
+    });
   const head = await loadSetHead(stores, propertyId);
   await stores.panels.setDesired(panel.id, CREDENTIALS_SHADOW, { ...(await desiredCredentials(stores, propertyId, head)) });
   // The stage's topic root travels with the connection material: the panel's topics live under it.
@@ -90,10 +95,7 @@ export async function decommissionPanel(stores: Stores, provisioner: PanelProvis
   await requireRole(stores, caller, propertyId, adminsOnly);
   const panel = await loadPanel(stores, propertyId, panelId);
   await provisioner.decommission(panel.id, panel.certificate);
-  await stores.table.transact([
-    ...stores.panelRecords.remove(panel),
-    auditEntry(stores, propertyId, caller.userId, 'panel.decommissioned', { type: 'panel', id: panel.id }),
-  ]);
+  await stores.table.transact([...stores.panelRecords.remove(panel), auditEntry(stores, propertyId, caller.userId, 'panel.decommissioned', { type: 'panel', id: panel.id })]);
 }
 
 export async function getPanel(stores: Stores, caller: Caller, propertyId: string, panelId: string): Promise<PanelView> {
@@ -104,10 +106,7 @@ export async function getPanel(stores: Stores, caller: Caller, propertyId: strin
 
 export async function listPanels(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<PanelView>> {
   await requireRole(stores, caller, propertyId, managers);
-  const [page, head] = await Promise.all([
-    stores.panelRecords.page(propertyId, limit, cursor),
-    loadSetHead(stores, propertyId),
-  ]);
+  const [page, head] = await Promise.all([stores.panelRecords.page(propertyId, limit, cursor), loadSetHead(stores, propertyId)]);
   return { items: page.items.map((p) => view(p, head.version, stores.now())), nextCursor: page.nextCursor };
 }
 
@@ -116,7 +115,11 @@ export async function recordHeartbeat(stores: Stores, panel: Panel, beat: Heartb
   await noteOfflineGap(stores, panel);
   const at = new Date(Math.min(Date.parse(beat.at), stores.now().getTime())).toISOString();
   await stores.panelRecords.recordHeartbeat(panel, {
-    at, heardAt: stores.now().toISOString(), version: beat.credentials.version, digest: beat.credentials.digest, keypadLockedUntil: beat.keypadLockedUntil ?? null,
+    at,
+    heardAt: stores.now().toISOString(),
+    version: beat.credentials.version,
+    digest: beat.credentials.digest,
+    keypadLockedUntil: beat.keypadLockedUntil ?? null,
   });
 }
 
@@ -170,10 +173,7 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
     const done: SyncState = active ? 'set' : 'removed';
     return { state: done, claimedInCloud: true, panels: panels.map((panel) => ({ panelId: panel.id, state: isOnline(panel, now) ? done : 'offline', since: null })) };
   }
-  const [changed, panels] = await Promise.all([
-    stores.credentialSets.record(propertyId, credentialId),
-    stores.panelRecords.all(propertyId),
-  ]);
+  const [changed, panels] = await Promise.all([stores.credentialSets.record(propertyId, credentialId), stores.panelRecords.all(propertyId)]);
   const now = stores.now();
   const pending: SyncState = active ? 'setting' : 'removing';
   const done: SyncState = active ? 'set' : 'removed';
@@ -183,7 +183,7 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
     const reached = settled !== undefined && (panel.reportedVersion ?? -1) >= settled.version;
     const state = !isOnline(panel, now) ? 'offline' : reached ? done : pending;
     // `since`: when the change was made, or (once reached) the heartbeat that confirmed it.
-    return { panelId: panel.id, state, since: reached ? panel.lastSeenAt ?? null : settled ? settled.changedAt : null };
+    return { panelId: panel.id, state, since: reached ? (panel.lastSeenAt ?? null) : settled ? settled.changedAt : null };
   });
   const online = states.filter((s) => s.state !== 'offline');
   return { state: online.length > 0 && online.every((s) => s.state === done) ? done : pending, panels: states };

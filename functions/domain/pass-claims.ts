@@ -8,7 +8,11 @@ import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
 
 type ClaimRequest = Extract<PanelRequest, { op: 'pass.claim' }>;
-export interface ClaimResult { decision: 'granted' | 'denied'; reason?: string; credentialId?: string }
+export interface ClaimResult {
+  decision: 'granted' | 'denied';
+  reason?: string;
+  credentialId?: string;
+}
 
 /** Cloud-side keypad throttle: claims per panel per minute (the panel also locks its keypad). */
 export const MAX_CLAIMS_PER_PANEL_MINUTE = 120;
@@ -56,7 +60,8 @@ async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest 
   const credentialId = sentinel.credentialId;
   // Offline claims are judged against the pass as stored (its creation time, the panel's offline period).
   const pass = request.offline ? await stores.passes.get('delivery-pass', ref.propertyId, credentialId) : undefined;
-  const result = request.offline ? await judge(stores, panel, request, credentialId, pass, settings, [giveBack])
+  const result = request.offline
+    ? await judge(stores, panel, request, credentialId, pass, settings, [giveBack])
     : await redeem(stores, panel, request, credentialId, settings, [giveBack]);
   // A grant that did not redeem now (the same attempt again, a grace re-entry) gives the slot back on its own.
   if (result.decision === 'granted' && !result.redeemed) await stores.throttles.giveBackUnknownCodeSlot(ref, window);
@@ -80,8 +85,7 @@ export function plausibleOfflineTime(panel: Pick<Panel, 'heardAt' | 'offlineFrom
   // A panel must have synced (and so heartbeated) to hold a pass at all: never heard, never offline with one.
   if (!panel.heardAt) return false;
   if (at >= Date.parse(panel.heardAt) - slack) return true;
-  return panel.offlineFrom !== undefined && panel.onlineSince !== undefined
-    && at >= Date.parse(panel.offlineFrom) - slack && at <= Date.parse(panel.onlineSince) + slack;
+  return panel.offlineFrom !== undefined && panel.onlineSince !== undefined && at >= Date.parse(panel.offlineFrom) - slack && at <= Date.parse(panel.onlineSince) + slack;
 }
 
 /** What a claim gets from a pass that is no longer active (or that this attempt already won). */
@@ -126,14 +130,28 @@ async function claimById(stores: Stores, ref: PanelRef, request: ClaimRequest, c
 type Judged = ClaimResult & { redeemed?: boolean };
 
 /** The decision on a pass as read: refused offline claims and passes no longer active are answered here, the rest redeemed. */
-async function judge(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, pass: DeliveryPassItem | undefined, settings: PropertySettings, alsoWrite: Write[]): Promise<Judged> {
+async function judge(
+  stores: Stores,
+  panel: Panel,
+  request: ClaimRequest,
+  credentialId: string,
+  pass: DeliveryPassItem | undefined,
+  settings: PropertySettings,
+  alsoWrite: Write[],
+): Promise<Judged> {
   if (pass?.type !== 'delivery-pass') return { decision: 'denied', reason: 'unknown-pass', credentialId };
   const now = stores.now();
   if (request.offline) {
-    const refused = settings.offlinePassPolicy !== 'allow-once-and-reconcile' ? 'offline-not-allowed'
-      : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) || Date.parse(request.at) < Date.parse(pass.createdAt) ? 'implausible-offline-time' : undefined;
+    const refused =
+      settings.offlinePassPolicy !== 'allow-once-and-reconcile'
+        ? 'offline-not-allowed'
+        : !plausibleOfflineTime(panel, Date.parse(request.at), now.getTime()) || Date.parse(request.at) < Date.parse(pass.createdAt)
+          ? 'implausible-offline-time'
+          : undefined;
     if (refused) {
-      await stores.table.transact([auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays)]);
+      await stores.table.transact([
+        auditEntry(stores, panel.propertyId, `panel:${panel.id}`, 'delivery-pass.offline-entry-refused', { type: 'delivery-pass', id: pass.id }, settings.auditRetentionDays),
+      ]);
       return { decision: 'denied', reason: refused, credentialId };
     }
   }
@@ -151,13 +169,27 @@ async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, crede
   const now = stores.now();
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
-  const failed = await attempt(() => stores.table.transact([
-    stores.passes.redeem(panel.propertyId, credentialId, {
-      usedAt: usedAt.toISOString(), eventId: request.eventId, attemptId: request.attemptId, panelId: panel.id, offline: request.offline ?? false, graceUntil,
-    }),
-    auditEntry(stores, panel.propertyId, `panel:${panel.id}`, request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed', { type: 'delivery-pass', id: credentialId }, settings.auditRetentionDays),
-    ...alsoWrite,
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      stores.passes.redeem(panel.propertyId, credentialId, {
+        usedAt: usedAt.toISOString(),
+        eventId: request.eventId,
+        attemptId: request.attemptId,
+        panelId: panel.id,
+        offline: request.offline ?? false,
+        graceUntil,
+      }),
+      auditEntry(
+        stores,
+        panel.propertyId,
+        `panel:${panel.id}`,
+        request.offline ? 'delivery-pass.redeemed-offline' : 'delivery-pass.redeemed',
+        { type: 'delivery-pass', id: credentialId },
+        settings.auditRetentionDays,
+      ),
+      ...alsoWrite,
+    ]),
+  );
   if (failed < 0) return { decision: 'granted', credentialId, redeemed: true };
   // Lost a race (the winner's record answers), or (by code, not read before) the pass was not active.
   const current = await stores.passes.get('delivery-pass', panel.propertyId, credentialId);

@@ -48,13 +48,15 @@ export async function putMember(stores: Stores, caller: Caller, propertyId: stri
   const otherAdmin = demotesAdmin ? (await admins(stores, propertyId)).find((m) => m.userId !== userId && !(m as { leaving?: string }).leaving) : undefined;
   if (demotesAdmin && !otherAdmin) throw conflict('This is the last admin of the property', 'last-admin');
   const membership: Membership = { propertyId, userId, role, since: existing?.since ?? stores.now().toISOString() };
-  const failed = await attempt(() => stores.table.transact([
-    // Written over what was read (no resident moved in, no role changed meanwhile)...
-    stores.members.put(membership, existing && { role: existing.role }),
-    auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }, settings.auditRetentionDays),
-    // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.
-    ...(otherAdmin ? [stores.members.stillAdmin(propertyId, otherAdmin.userId)] : []),
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      // Written over what was read (no resident moved in, no role changed meanwhile)...
+      stores.members.put(membership, existing && { role: existing.role }),
+      auditEntry(stores, propertyId, caller.userId, `member.${role}-set`, { type: 'user', id: userId }, settings.auditRetentionDays),
+      // ...and, for a demotion, only while another admin still is one: two admins demoting each other at once cannot both win.
+      ...(otherAdmin ? [stores.members.stillAdmin(propertyId, otherAdmin.userId)] : []),
+    ]),
+  );
   if (failed === 2) throw conflict('This is the last admin of the property', 'last-admin');
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
   return { userId, role, since: membership.since };
@@ -75,10 +77,12 @@ export async function deleteMember(stores: Stores, caller: Caller, propertyId: s
   await fenceMembership(stores, target);
   await revokeCredentialsOf(stores, propertyId, userId, caller.userId);
   const { settings } = await loadProperty(stores, propertyId);
-  const failed = await attempt(() => stores.table.transact([
-    stores.members.remove(propertyId, userId, { role: target.role }),
-    auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }, settings.auditRetentionDays),
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      stores.members.remove(propertyId, userId, { role: target.role }),
+      auditEntry(stores, propertyId, caller.userId, 'member.removed', { type: 'user', id: userId }, settings.auditRetentionDays),
+    ]),
+  );
   if (failed >= 0) throw conflict('The membership changed meanwhile; try again');
 }
 
@@ -100,15 +104,22 @@ export async function listMembers(stores: Stores, caller: Caller, propertyId: st
   return { items: page.items.map(({ userId, role, since }) => ({ userId, role, since })), nextCursor: page.nextCursor };
 }
 
-export async function moveIn(stores: Stores, caller: Caller, propertyId: string, input: Omit<Resident, 'id' | 'movedInAt' | 'notify'> & { notify?: Resident['notify'] }): Promise<Resident> {
+export async function moveIn(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  input: Omit<Resident, 'id' | 'movedInAt' | 'notify'> & { notify?: Resident['notify'] },
+): Promise<Resident> {
   const [, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, managers), loadProperty(stores, propertyId)]);
   const resident: Resident = { id: `res_${ulid()}`, ...input, notify: input.notify ?? ['app'], movedInAt: stores.now().toISOString() };
   const membership: Membership = { propertyId, userId: input.userId, role: 'resident', unit: input.unit, residentId: resident.id, since: resident.movedInAt };
-  const failed = await attempt(() => stores.table.transact([
-    stores.members.put(membership),
-    stores.residents.add(propertyId, resident),
-    auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }, settings.auditRetentionDays),
-  ]));
+  const failed = await attempt(() =>
+    stores.table.transact([
+      stores.members.put(membership),
+      stores.residents.add(propertyId, resident),
+      auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }, settings.auditRetentionDays),
+    ]),
+  );
   if (failed === 0) throw conflict('This user is already a member of the property', 'already-member');
   return resident;
 }
@@ -123,7 +134,9 @@ export async function moveIn(stores: Stores, caller: Caller, propertyId: string,
 export async function moveOut(stores: Stores, caller: Caller, propertyId: string, residentId: string) {
   // Access, the resident and the settings (for the audit retention) in one round trip.
   const [, resident, { settings }] = await Promise.all([
-    requireRole(stores, caller, propertyId, managers), stores.residents.get(propertyId, residentId), loadProperty(stores, propertyId),
+    requireRole(stores, caller, propertyId, managers),
+    stores.residents.get(propertyId, residentId),
+    loadProperty(stores, propertyId),
   ]);
   if (!resident) throw notFound('No such resident');
   const membership = await getMembership(stores, propertyId, resident.userId);
@@ -142,8 +155,7 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
   ]);
 }
 
-const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident =>
-  ({ id, userId, name, unit, email, phone, notify, movedInAt });
+const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident => ({ id, userId, name, unit, email, phone, notify, movedInAt });
 
 export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
   await requireRole(stores, caller, propertyId, managers);

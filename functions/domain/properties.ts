@@ -13,10 +13,7 @@ export async function createProperty(stores: Stores, caller: Caller, input: { na
   if (!caller.operator) throw forbidden('Only operators create properties');
   const id = `prop_${ulid()}`;
   const property: Property = { id, ...input, settings: defaultSettings, createdAt: stores.now().toISOString() };
-  await stores.table.transact([
-    stores.properties.add(property, caller.userId),
-    auditEntry(stores, id, caller.userId, 'property.created', { type: 'property', id }),
-  ]);
+  await stores.table.transact([stores.properties.add(property, caller.userId), auditEntry(stores, id, caller.userId, 'property.created', { type: 'property', id })]);
   return property;
 }
 

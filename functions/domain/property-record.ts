@@ -18,8 +18,11 @@ export interface Property {
 }
 
 const view = (item: Property): Property => ({
-  id: item.id, name: item.name, timezone: item.timezone,
-  settings: { ...defaultSettings, ...item.settings }, createdAt: item.createdAt,
+  id: item.id,
+  name: item.name,
+  timezone: item.timezone,
+  settings: { ...defaultSettings, ...item.settings },
+  createdAt: item.createdAt,
 });
 
 /** The property record, for domain code that already checked access. */

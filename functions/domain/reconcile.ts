@@ -1,5 +1,19 @@
 import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credential-hash.ts';
-import { announce, applyCredentialChanges, changeRecord, commitHead, credentialItems, credentialRecords, entryFor, loadSetHead, panelKeyFor, panelsHoldPasses, recordedDigest, type CredentialItem, type SetHead } from './credential-sets.ts';
+import {
+  announce,
+  applyCredentialChanges,
+  changeRecord,
+  commitHead,
+  credentialItems,
+  credentialRecords,
+  entryFor,
+  loadSetHead,
+  panelKeyFor,
+  panelsHoldPasses,
+  recordedDigest,
+  type CredentialItem,
+  type SetHead,
+} from './credential-sets.ts';
 import { settleAll } from './concurrency.ts';
 import { loadProperty } from './property-record.ts';
 import { panelHealth } from './panels.ts';
@@ -12,7 +26,12 @@ import type { Stores } from './stores.ts';
  * announcement, is told the current head again; a set whose digest a panel
  * disputes is recomputed from the table.
  */
-export interface ReconcileOutcome { propertyId: string; announced: number; repaired: boolean; health: { offline: number; lagging: number } }
+export interface ReconcileOutcome {
+  propertyId: string;
+  announced: number;
+  repaired: boolean;
+  health: { offline: number; lagging: number };
+}
 
 export async function reconcileProperty(stores: Stores, propertyId: string, opts: { forceRepair?: boolean; offlineAfterMs?: number } = {}): Promise<ReconcileOutcome> {
   let head = await loadSetHead(stores, propertyId);
@@ -65,10 +84,9 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
     }, EMPTY_DIGEST);
     if (digest === current.digest) return changed.length > 0;
     const fixed: SetHead = { version: current.version + 1, digest, keyVersion: current.keyVersion };
-    const failed = await attempt(() => stores.table.transact([
-      commitHead(stores, propertyId, current, fixed),
-      changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true }),
-    ]));
+    const failed = await attempt(() =>
+      stores.table.transact([commitHead(stores, propertyId, current, fixed), changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true })]),
+    );
     if (failed < 0) return true;
   }
   throw new Error('credential set: too much contention to repair the digest');

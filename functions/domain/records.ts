@@ -5,7 +5,10 @@
  */
 
 /** One page of a list; the cursor is opaque (sealed by the table adapter) and bound to its list. */
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 declare const writeBrand: unique symbol;
 /**
@@ -13,15 +16,23 @@ declare const writeBrand: unique symbol;
  * collects them, in order, and commits them together (`stores.table.transact`); a failed
  * condition is reported by position (domain/transactions.ts `attempt`).
  */
-export interface Write { readonly [writeBrand]: true }
+export interface Write {
+  readonly [writeBrand]: true;
+}
 
 export type PanelKind = 'entrance' | 'package-room';
 
 /** The IoT identity of a panel, kept to take it back on decommission (never the key). */
-export interface PanelCertificate { certificateId: string; certificateArn?: string }
+export interface PanelCertificate {
+  certificateId: string;
+  certificateArn?: string;
+}
 
 /** A panel's id and property: fixed for the panel's life, so it may be cached. */
-export interface PanelRef { id: string; propertyId: string }
+export interface PanelRef {
+  id: string;
+  propertyId: string;
+}
 
 export interface Panel extends PanelRef {
   name: string;

@@ -6,13 +6,17 @@ import type { Stores } from './stores.ts';
 
 /** A resident's own record, as GET|PATCH /properties/{id}/me show it. */
 export interface MeView {
-  residentId: string; name: string; unit: string;
+  residentId: string;
+  name: string;
+  unit: string;
   contact: { email?: string; phone?: string };
   notify: { deliveries: Callee['deliveries']; calls: Callee['calls'] };
 }
 
 const view = (c: Callee): MeView => ({
-  residentId: c.residentId, name: c.name, unit: c.unit,
+  residentId: c.residentId,
+  name: c.name,
+  unit: c.unit,
   contact: { ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) },
   notify: { deliveries: c.deliveries, calls: c.calls },
 });
@@ -48,7 +52,11 @@ export async function patchMe(stores: Stores, caller: Caller, propertyId: string
   ];
   if (errors.length > 0) throw invalid('A notification channel has no contact to reach', errors);
   const changed = await stores.callees.update(propertyId, current.residentId, {
-    name: patch.name, email: patch.contact?.email, phone: patch.contact?.phone, calls: patch.notify?.calls, deliveries: patch.notify?.deliveries,
+    name: patch.name,
+    email: patch.contact?.email,
+    phone: patch.contact?.phone,
+    calls: patch.notify?.calls,
+    deliveries: patch.notify?.deliveries,
   });
   if (!changed) throw conflict('The resident record changed meanwhile (moved out)');
   return getMe(stores, caller, propertyId);

@@ -3,8 +3,18 @@ import type { Write } from './records.ts';
 import type { CallMedia } from './call-ports.ts';
 import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
 import type {
-  AccessEventRepository, AuditRepository, CodeRepository, CommandRepository, CredentialSetRepository, DeliveryPinRepository,
-  MemberRepository, PanelRepository, PassRepository, PropertyRepository, ResidentRepository, ThrottleRepository,
+  AccessEventRepository,
+  AuditRepository,
+  CodeRepository,
+  CommandRepository,
+  CredentialSetRepository,
+  DeliveryPinRepository,
+  MemberRepository,
+  PanelRepository,
+  PassRepository,
+  PropertyRepository,
+  ResidentRepository,
+  ThrottleRepository,
 } from './repositories.ts';
 
 export type { PanelRepository } from './repositories.ts';

@@ -4,7 +4,10 @@ import { announce, applyCredentialChanges, type CredentialItem, type SetHead } f
 import type { Stores } from './stores.ts';
 
 /** One unit of work in a batch and the stream position of its first record (where a retry starts). */
-interface Work { firstSequence: string; run(): Promise<void> }
+interface Work {
+  firstSequence: string;
+  run(): Promise<void>;
+}
 
 export interface BatchHooks {
   onSet?(propertyId: string, changes: number, head: SetHead | undefined): void;
@@ -36,7 +39,13 @@ export async function foldStreamBatch(stores: Stores, records: DynamoDBRecord[],
     const next = newImage?.item;
     if (record.eventName === 'REMOVE' && item.type === 'access-event' && typeof item.photoKey === 'string') {
       const photoKey = item.photoKey;
-      work.push({ firstSequence: sequence, run: async () => { await stores.photos.delete(photoKey); hooks.onPhotoExpired?.(); } });
+      work.push({
+        firstSequence: sequence,
+        run: async () => {
+          await stores.photos.delete(photoKey);
+          hooks.onPhotoExpired?.();
+        },
+      });
       continue;
     }
     if (!CREDENTIAL_TYPES.has(item.type)) continue;
@@ -46,14 +55,28 @@ export async function foldStreamBatch(stores: Stores, records: DynamoDBRecord[],
     byProperty.set(propertyId, batch);
   }
   for (const [propertyId, { firstSequence, changes }] of byProperty) {
-    work.push({ firstSequence, run: async () => {
-      const head = await applyCredentialChanges(stores, propertyId, [...changes].map(([id, item]) => ({ id, item })));
-      await announce(stores, propertyId, head);
-      hooks.onSet?.(propertyId, changes.size, head);
-    } });
+    work.push({
+      firstSequence,
+      run: async () => {
+        const head = await applyCredentialChanges(
+          stores,
+          propertyId,
+          [...changes].map(([id, item]) => ({ id, item })),
+        );
+        await announce(stores, propertyId, head);
+        hooks.onSet?.(propertyId, changes.size, head);
+      },
+    });
   }
   // Each failure keeps the sequence number of the work it came from.
-  const outcomes = await Promise.all(work.map((w) => w.run().then(() => undefined, (reason: unknown) => ({ reason, firstSequence: w.firstSequence }))));
+  const outcomes = await Promise.all(
+    work.map((w) =>
+      w.run().then(
+        () => undefined,
+        (reason: unknown) => ({ reason, firstSequence: w.firstSequence }),
+      ),
+    ),
+  );
   const failed: string[] = [];
   for (const failure of outcomes) {
     if (!failure) continue;

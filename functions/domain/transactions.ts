@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How the unit of work (stores.table) reports a refused write: by name, as DynamoDB does; no SDK import here. */
-interface Cancelled extends Error { CancellationReasons?: Array<{ Code?: string }> }
+interface Cancelled extends Error {
+  CancellationReasons?: Array<{ Code?: string }>;
+}
 
 /**
  * Runs a conditional write and tells which condition failed: DynamoDB reports a

@@ -45,26 +45,45 @@ const statusOf = (pass: VisitorPassItem, now: Date) =>
   pass.status === 'revoked' ? 'revoked' : now.getTime() >= Date.parse(pass.endsAt) ? 'expired' : now.getTime() < Date.parse(pass.startsAt) ? 'scheduled' : 'active';
 
 const view = (pass: VisitorPassItem, now: Date) => ({
-  id: pass.id, status: statusOf(pass, now), visitorName: pass.visitorName, visitorEmail: pass.visitorEmail ?? null,
-  codeHint: pass.codeHint, startsAt: pass.startsAt, endsAt: pass.endsAt, createdBy: pass.createdBy, createdAt: pass.createdAt,
+  id: pass.id,
+  status: statusOf(pass, now),
+  visitorName: pass.visitorName,
+  visitorEmail: pass.visitorEmail ?? null,
+  codeHint: pass.codeHint,
+  startsAt: pass.startsAt,
+  endsAt: pass.endsAt,
+  createdBy: pass.createdBy,
+  createdAt: pass.createdAt,
 });
 
 /** Signed with the property's current key, so a token fetched after a key rotation is fresh. */
 function qrFor(stores: Stores, propertyId: string, pass: VisitorPassItem, keyVersion: number) {
   const key = visitorSigningKey(stores, propertyId, keyVersion);
-  return signVisitorQr({ v: 1, p: propertyId, id: pass.id, nbf: Math.floor(Date.parse(pass.startsAt) / 1000), exp: Math.floor(Date.parse(pass.endsAt) / 1000), k: key.kid }, key.privateKey);
+  return signVisitorQr(
+    { v: 1, p: propertyId, id: pass.id, nbf: Math.floor(Date.parse(pass.startsAt) / 1000), exp: Math.floor(Date.parse(pass.endsAt) / 1000), k: key.kid },
+    key.privateKey,
+  );
 }
 
-export async function createVisitorPass(stores: Stores, caller: Caller, propertyId: string, input: { visitorName: string; startsAt: string; endsAt: string; visitorEmail?: string }) {
+export async function createVisitorPass(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  input: { visitorName: string; startsAt: string; endsAt: string; visitorEmail?: string },
+) {
   // Membership, settings and the set's key version (the QR is signed with it) in one round trip.
   const [membership, { settings }, { keyVersion }] = await Promise.all([
-    requireRole(stores, caller, propertyId, anyMember), loadProperty(stores, propertyId), loadSetHead(stores, propertyId),
+    requireRole(stores, caller, propertyId, anyMember),
+    loadProperty(stores, propertyId),
+    loadSetHead(stores, propertyId),
   ]);
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   const hours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
   if (hours > settings.visitorMaxHours) {
-    throw invalid(`A visitor pass may last at most ${settings.visitorMaxHours} hours at this property`, [{ path: 'endsAt', message: `must be within ${settings.visitorMaxHours} hours of startsAt` }]);
+    throw invalid(`A visitor pass may last at most ${settings.visitorMaxHours} hours at this property`, [
+      { path: 'endsAt', message: `must be within ${settings.visitorMaxHours} hours of startsAt` },
+    ]);
   }
   if (endsAt.getTime() <= stores.now().getTime()) throw invalid('The visit is already over', [{ path: 'endsAt', message: 'must be in the future' }]);
   if (startsAt.getTime() > stores.now().getTime() + MAX_DAYS_AHEAD * 86400_000) {
@@ -75,17 +94,30 @@ export async function createVisitorPass(stores: Stores, caller: Caller, property
   for (let draw = 0; draw < 8; draw++) {
     const code = generateCode(settings.codeLength);
     const pass: VisitorPassItem = {
-      id, type: 'visitor-pass', status: 'active', visitorName: input.visitorName, visitorEmail: input.visitorEmail,
-      sealedCode: stores.vault.encrypt(code), codeKey: stores.vault.codeKey(propertyId, code), codeHint: codeHint(code),
-      createdBy: caller.userId, createdAt: stores.now().toISOString(), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(),
-      validFrom: startsAt.toISOString(), validUntil: endsAt.toISOString(), qrKeyVersion: keyVersion,
+      id,
+      type: 'visitor-pass',
+      status: 'active',
+      visitorName: input.visitorName,
+      visitorEmail: input.visitorEmail,
+      sealedCode: stores.vault.encrypt(code),
+      codeKey: stores.vault.codeKey(propertyId, code),
+      codeHint: codeHint(code),
+      createdBy: caller.userId,
+      createdAt: stores.now().toISOString(),
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      validFrom: startsAt.toISOString(),
+      validUntil: endsAt.toISOString(),
+      qrKeyVersion: keyVersion,
     };
-    const failed = await attempt(() => stores.table.transact([
-      claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
-      stores.passes.add(propertyId, pass, Math.floor(endsAt.getTime() / 1000) + 7 * 86400),
-      auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }, settings.auditRetentionDays),
-      membershipHolds(stores, membership),
-    ]));
+    const failed = await attempt(() =>
+      stores.table.transact([
+        claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
+        stores.passes.add(propertyId, pass, Math.floor(endsAt.getTime() / 1000) + 7 * 86400),
+        auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }, settings.auditRetentionDays),
+        membershipHolds(stores, membership),
+      ]),
+    );
     if (failed === 3) throw notFound('No such property');
     if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass, keyVersion) };
     if (failed !== 0) throw conflict('The visitor pass could not be saved; try again');
@@ -136,4 +168,3 @@ async function revoke(stores: Stores, propertyId: string, pass: VisitorPassItem,
   if (pass.status === 'revoked') return;
   await retireCredential(stores, propertyId, pass, 'revoked', actor);
 }
-

@@ -26,7 +26,13 @@ export const handler = panelMessageHandler('panel-requests', async ({ stores, pa
 });
 
 /** The reply to one request; undefined when the panel turned out to be decommissioned. */
-async function answer(stores: Stores, panel: PanelRef, record: Promise<Panel | undefined>, parsed: ReadResult<PanelRequest>, requestId: string): Promise<PanelResponse | undefined> {
+async function answer(
+  stores: Stores,
+  panel: PanelRef,
+  record: Promise<Panel | undefined>,
+  parsed: ReadResult<PanelRequest>,
+  requestId: string,
+): Promise<PanelResponse | undefined> {
   if (!parsed.ok && parsed.reason === 'unsupported-version') {
     // A panel of another protocol major: say so plainly, the panel cannot be served.
     logger.warn('panel request of an unsupported protocol version', { panelId: panel.id, version: parsed.version.slice(0, 16) });

@@ -9,7 +9,13 @@ import { loadProperty } from '../domain/property-record.ts';
 import type { Stores } from '../domain/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
 import {
-  type Action, type ActionResponse, type InvocationEvent, invocationEvent, type PhoneCallArguments, phoneCallArguments, phoneCallAttributes,
+  type Action,
+  type ActionResponse,
+  type InvocationEvent,
+  invocationEvent,
+  type PhoneCallArguments,
+  phoneCallArguments,
+  phoneCallAttributes,
 } from '../schemas/phone-call.ts';
 
 /**
@@ -26,13 +32,21 @@ import {
 const VOICE = { Engine: 'neural', LanguageCode: 'en-US', TextType: 'text', VoiceId: 'Joanna' } as const;
 const OPEN_DIGIT = '9';
 
-const respond = (actions: Action[], attributes?: Record<string, string>): ActionResponse =>
-  ({ SchemaVersion: '1.0', Actions: actions, ...(attributes ? { TransactionAttributes: attributes } : {}) });
+const respond = (actions: Action[], attributes?: Record<string, string>): ActionResponse => ({
+  SchemaVersion: '1.0',
+  Actions: actions,
+  ...(attributes ? { TransactionAttributes: attributes } : {}),
+});
 const speak = (CallId: string, Text: string): Action => ({ Type: 'Speak', Parameters: { CallId, Text, ...VOICE } });
 const hangup = (CallId: string): Action => ({ Type: 'Hangup', Parameters: { CallId, SipResponseCode: '0' } });
 
 /** Only letters, digits and simple punctuation of a name reach text-to-speech. */
-const speakable = (s: string) => s.replace(/[^\p{L}\p{N} .,'&-]/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+const speakable = (s: string) =>
+  s
+    .replace(/[^\p{L}\p{N} .,'&-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
 
 export function promptFor(callId: string, propertyName: string): Action {
   const Text = `Someone is at the door of ${speakable(propertyName) || 'your building'}. Press 9 to open the door, or any other key to decline.`;
@@ -65,10 +79,7 @@ function argumentsOf(event: InvocationEvent): { args?: PhoneCallArguments; answe
 
 /** The call this leg may act on: ringing, dialed this resident, and the leg rang the resident's number on record. */
 async function ringingFor(stores: Stores, args: PhoneCallArguments, to: string): Promise<boolean> {
-  const [call, callee] = await Promise.all([
-    stores.calls.get({ propertyId: args.propertyId, id: args.callId }),
-    stores.callees.get(args.propertyId, args.residentId),
-  ]);
+  const [call, callee] = await Promise.all([stores.calls.get({ propertyId: args.propertyId, id: args.callId }), stores.callees.get(args.propertyId, args.residentId)]);
   if (!call || !callee || call.status !== 'ringing' || Date.parse(call.ringUntil) <= stores.now().getTime()) return false;
   return call.dialed.includes(args.residentId) && callee.unit === call.unit && callee.phone === to;
 }

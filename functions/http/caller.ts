@@ -9,7 +9,11 @@ export const OPERATORS_GROUP = 'operators';
 /** HTTP API flattens array claims to strings like "[a b]"; accept both forms. */
 function groupsOf(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim === 'string') return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  if (typeof claim === 'string')
+    return claim
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
   return [];
 }
 

@@ -46,8 +46,7 @@ interface ShellRequest extends Omit<ApiRequest<Route>, 'params' | 'query' | 'bod
 }
 type ShellOperation = (request: ShellRequest) => Promise<ApiResult>;
 
-const zodErrors = (error: z.ZodError) =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+const zodErrors = (error: z.ZodError) => error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string): T | undefined {
   if (!schema) return undefined;
@@ -108,9 +107,19 @@ export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
 
 const RETRY_AFTER_SECONDS = 2;
 const throttled = new Set([
-  'ProvisionedThroughputExceededException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException',
-  'SlowDown', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalServerError', 'InternalFailure',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'SlowDown',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
   // Our own deadline on a table call (adapters/lobby-table.ts) ran out.
   'AbortError',
 ]);
@@ -139,7 +148,14 @@ function asProblem(error: unknown): Problem {
   if (known) return known;
   if (isUnavailable(error)) {
     logger.warn('dependency unavailable', { errorName: (error as Error).name, code: (error as { code?: string }).code });
-    return new Problem(503, 'unavailable', 'Service unavailable', 'A service we depend on is unreachable or busy; retry shortly', {}, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    return new Problem(
+      503,
+      'unavailable',
+      'Service unavailable',
+      'A service we depend on is unreachable or busy; retry shortly',
+      {},
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
   }
   // Only the error's class is logged: messages from lower layers may quote input.
   logger.error('unhandled error', { errorName: (error as Error)?.name ?? typeof error });

@@ -23,9 +23,18 @@ let persistenceStore: DynamoDBPersistenceLayer | undefined;
  * A create's response can hold a PIN, a pass code or a panel's private key and the
  * record stays a day: it is stored sealed, and the body only as a keyed digest.
  */
-export async function idempotentCreate<R>(vault: CodeVault, run: () => Promise<R>, request: Omit<IdempotentCall, 'bodyDigest'> & { body: unknown }, lambdaContext?: Context): Promise<R> {
+export async function idempotentCreate<R>(
+  vault: CodeVault,
+  run: () => Promise<R>,
+  request: Omit<IdempotentCall, 'bodyDigest'> & { body: unknown },
+  lambdaContext?: Context,
+): Promise<R> {
   const { body, ...scope } = request;
-  const { sealed } = await remembered(async () => ({ sealed: vault.encrypt(JSON.stringify(await run())) }), { ...scope, bodyDigest: vault.keyedDigest('idempotency', JSON.stringify(body)) }, lambdaContext);
+  const { sealed } = await remembered(
+    async () => ({ sealed: vault.encrypt(JSON.stringify(await run())) }),
+    { ...scope, bodyDigest: vault.keyedDigest('idempotency', JSON.stringify(body)) },
+    lambdaContext,
+  );
   return JSON.parse(vault.decrypt(sealed)) as R;
 }
 

@@ -23,7 +23,12 @@ export function openApiDocument() {
   for (const route of routes) {
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: jsonSchema(m[1] === 'userId' ? userId : pathId) }));
     const queryShape = route.query ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, object>; required?: string[] }) : {};
-    const queryParams = Object.entries(queryShape.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: queryShape.required?.includes(name) ?? false, schema }));
+    const queryParams = Object.entries(queryShape.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: queryShape.required?.includes(name) ?? false,
+      schema,
+    }));
     const responses: Record<string, unknown> = { [route.status]: { description: route.status === 204 ? 'Done' : 'Success' } };
     if (route.auth === 'jwt') Object.assign(responses, { 400: problem, 401: problem, 403: problem, 404: problem });
     if (route.body || route.idempotent) Object.assign(responses, { 409: problem });
@@ -48,9 +53,13 @@ export function openApiDocument() {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         Problem: {
-          type: 'object', required: ['type', 'title', 'status', 'detail'],
+          type: 'object',
+          required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
             errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
           },
         },

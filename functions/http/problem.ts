@@ -28,10 +28,8 @@ export class Problem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: ProblemBody['errors']) =>
-  new Problem(400, 'validation', 'Your request is not valid', detail, errors ? { errors } : {});
-export const unauthorized = (detail = 'A valid bearer token is required') =>
-  new Problem(401, 'unauthorized', 'Unauthorized', detail);
+export const badRequest = (detail: string, errors?: ProblemBody['errors']) => new Problem(400, 'validation', 'Your request is not valid', detail, errors ? { errors } : {});
+export const unauthorized = (detail = 'A valid bearer token is required') => new Problem(401, 'unauthorized', 'Unauthorized', detail);
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail);
 export const notFound = (detail: string) => new Problem(404, 'not-found', 'Not found', detail);
 export const conflict = (detail: string, slug = 'conflict') => new Problem(409, slug, 'Conflict', detail);
@@ -42,10 +40,14 @@ const conflictTitles: Record<string, string> = { 'too-many-passes': 'Too many ac
 /** The problem the API answers for a domain refusal (the same status, type, title and detail API.md lists). */
 export function problemFromDomain(error: DomainError): Problem {
   switch (error.kind) {
-    case 'invalid': return badRequest(error.message, error.fieldErrors);
-    case 'not-found': return notFound(error.message);
-    case 'forbidden': return forbidden(error.message);
-    case 'conflict': return new Problem(409, error.slug, conflictTitles[error.slug] ?? 'Conflict', error.message);
+    case 'invalid':
+      return badRequest(error.message, error.fieldErrors);
+    case 'not-found':
+      return notFound(error.message);
+    case 'forbidden':
+      return forbidden(error.message);
+    case 'conflict':
+      return new Problem(409, error.slug, conflictTitles[error.slug] ?? 'Conflict', error.message);
   }
 }
 

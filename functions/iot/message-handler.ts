@@ -57,5 +57,8 @@ export function panelMessageHandler(name: string, operation: PanelMessageOperati
     if (event.channel === 'heartbeat') logger.debug('panel message', line);
     else logger.info('panel message', line);
   };
-  return middy<PanelRuleEvent, void, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).handler(run);
+  return middy<PanelRuleEvent, void, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(run);
 }

@@ -27,11 +27,14 @@ export function panelRulesFor(root: string, stage?: string): PanelRule[] {
 /** The rules of this process's topic root (the local stand-in's). */
 export const panelRules: PanelRule[] = panelRulesFor(PANEL_TOPIC_ROOT);
 
-export const ruleSql = (rule: PanelRule) =>
-  `SELECT topic(3) AS panelId, topic(4) AS channel, encode(*, 'base64') AS payload FROM '${rule.topicFilter}'`;
+export const ruleSql = (rule: PanelRule) => `SELECT topic(3) AS panelId, topic(4) AS channel, encode(*, 'base64') AS payload FROM '${rule.topicFilter}'`;
 
 /** What the rule hands the Lambda function. */
-export interface PanelRuleEvent { panelId: string; channel: string; payload: string }
+export interface PanelRuleEvent {
+  panelId: string;
+  channel: string;
+  payload: string;
+}
 
 /**
  * AWS IoT lifecycle events -> panel-presence: connects and disconnects, as AWS publishes them
@@ -42,8 +45,7 @@ export const presenceRule = (stage?: string) => ({
   topicFilter: PRESENCE_TOPIC_FILTER,
   fn: 'panel-presence' as const,
 });
-export const presenceRuleSql = (rule: { topicFilter: string }) =>
-  `SELECT * FROM '${rule.topicFilter}'`;
+export const presenceRuleSql = (rule: { topicFilter: string }) => `SELECT * FROM '${rule.topicFilter}'`;
 
 /** What the presence rule hands the Lambda function (a subset of AWS's lifecycle event). */
 export interface PanelPresenceEvent {

@@ -3,7 +3,12 @@ import { displayText } from './common.ts';
 
 export const createDeliveryPassBody = z.strictObject({
   note: displayText(200).optional(),
-  validHours: z.number().int().min(1).max(24 * 7).optional(),
+  validHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .optional(),
 });
 
 export const createVisitorPassBody = z

@@ -8,8 +8,14 @@ export const moveInBody = z.strictObject({
   name: displayText(120),
   unit: displayText(20),
   email: z.email().max(254).optional(),
-  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164, e.g. +15555550123').optional(),
-  notify: z.array(z.enum(['app', 'sms', 'email'])).max(3).optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164, e.g. +15555550123')
+    .optional(),
+  notify: z
+    .array(z.enum(['app', 'sms', 'email']))
+    .max(3)
+    .optional(),
 });
 
 export const directoryQuery = z.strictObject({

@@ -7,8 +7,17 @@ import * as z from 'zod';
  */
 
 export const INVOCATION_EVENT_TYPES = [
-  'NEW_INBOUND_CALL', 'NEW_OUTBOUND_CALL', 'RINGING', 'CALL_ANSWERED', 'ACTION_SUCCESSFUL', 'ACTION_FAILED',
-  'ACTION_INTERRUPTED', 'HANGUP', 'CALL_UPDATE_REQUESTED', 'DIGITS_RECEIVED', 'INVALID_LAMBDA_RESPONSE',
+  'NEW_INBOUND_CALL',
+  'NEW_OUTBOUND_CALL',
+  'RINGING',
+  'CALL_ANSWERED',
+  'ACTION_SUCCESSFUL',
+  'ACTION_FAILED',
+  'ACTION_INTERRUPTED',
+  'HANGUP',
+  'CALL_UPDATE_REQUESTED',
+  'DIGITS_RECEIVED',
+  'INVALID_LAMBDA_RESPONSE',
 ] as const;
 
 const participant = z.object({
@@ -27,14 +36,16 @@ export const invocationEvent = z.object({
   SchemaVersion: z.literal('1.0'),
   Sequence: z.number().int().min(1),
   InvocationEventType: z.enum(INVOCATION_EVENT_TYPES),
-  ActionData: z.object({
-    // INVALID_LAMBDA_RESPONSE carries only the error.
-    Type: z.string().max(64).optional(),
-    Parameters: z.record(z.string(), z.unknown()).optional(),
-    ReceivedDigits: z.string().max(128).optional(),
-    ErrorType: z.string().max(128).optional(),
-    ErrorMessage: z.string().max(1024).optional(),
-  }).optional(),
+  ActionData: z
+    .object({
+      // INVALID_LAMBDA_RESPONSE carries only the error.
+      Type: z.string().max(64).optional(),
+      Parameters: z.record(z.string(), z.unknown()).optional(),
+      ReceivedDigits: z.string().max(128).optional(),
+      ErrorType: z.string().max(128).optional(),
+      ErrorMessage: z.string().max(1024).optional(),
+    })
+    .optional(),
   CallDetails: z.object({
     TransactionId: z.string().min(1).max(128),
     TransactionAttributes: stringMap.optional(),
@@ -58,43 +69,55 @@ export type PhoneCallArguments = z.infer<typeof phoneCallArguments>;
 /** What the handler keeps between invocations of one transaction: the arguments, and whether the callee picked up. */
 export const phoneCallAttributes = phoneCallArguments.extend({ answered: z.enum(['yes']).optional() }).strict();
 
-const speech = z.object({
-  // Polly, through the Chime SDK: at most 1,000 characters of text.
-  Text: z.string().min(1).max(1000),
-  Engine: z.enum(['standard', 'neural']).optional(),
-  LanguageCode: z.string().max(16).optional(),
-  TextType: z.enum(['text', 'ssml']).optional(),
-  VoiceId: z.string().max(32).optional(),
-}).strict();
+const speech = z
+  .object({
+    // Polly, through the Chime SDK: at most 1,000 characters of text.
+    Text: z.string().min(1).max(1000),
+    Engine: z.enum(['standard', 'neural']).optional(),
+    LanguageCode: z.string().max(16).optional(),
+    TextType: z.enum(['text', 'ssml']).optional(),
+    VoiceId: z.string().max(32).optional(),
+  })
+  .strict();
 
 export const action = z.discriminatedUnion('Type', [
-  z.object({
-    Type: z.literal('SpeakAndGetDigits'),
-    Parameters: z.object({
-      CallId: z.string().min(1),
-      InputDigitsRegex: z.string().max(64).optional(),
-      SpeechParameters: speech,
-      FailureSpeechParameters: speech,
-      MinNumberOfDigits: z.number().int().min(0).optional(),
-      MaxNumberOfDigits: z.number().int().min(1).optional(),
-      TerminatorDigits: z.array(z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '#', '*'])).optional(),
-      InBetweenDigitsDurationInMilliseconds: z.number().int().positive().optional(),
-      Repeat: z.number().int().positive().optional(),
-      RepeatDurationInMilliseconds: z.number().int().positive(),
-    }).strict(),
-  }).strict(),
+  z
+    .object({
+      Type: z.literal('SpeakAndGetDigits'),
+      Parameters: z
+        .object({
+          CallId: z.string().min(1),
+          InputDigitsRegex: z.string().max(64).optional(),
+          SpeechParameters: speech,
+          FailureSpeechParameters: speech,
+          MinNumberOfDigits: z.number().int().min(0).optional(),
+          MaxNumberOfDigits: z.number().int().min(1).optional(),
+          TerminatorDigits: z.array(z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '#', '*'])).optional(),
+          InBetweenDigitsDurationInMilliseconds: z.number().int().positive().optional(),
+          Repeat: z.number().int().positive().optional(),
+          RepeatDurationInMilliseconds: z.number().int().positive(),
+        })
+        .strict(),
+    })
+    .strict(),
   z.object({ Type: z.literal('Speak'), Parameters: speech.extend({ CallId: z.string().min(1) }).strict() }).strict(),
-  z.object({
-    Type: z.literal('Hangup'),
-    Parameters: z.object({ CallId: z.string().min(1).optional(), ParticipantTag: z.enum(['LEG-A', 'LEG-B']).optional(), SipResponseCode: z.string().regex(/^(0|480|486)$/) }).strict(),
-  }).strict(),
+  z
+    .object({
+      Type: z.literal('Hangup'),
+      Parameters: z
+        .object({ CallId: z.string().min(1).optional(), ParticipantTag: z.enum(['LEG-A', 'LEG-B']).optional(), SipResponseCode: z.string().regex(/^(0|480|486)$/) })
+        .strict(),
+    })
+    .strict(),
 ]);
 export type Action = z.infer<typeof action>;
 
 /** At most 10 actions per response; TransactionAttributes: at most 10 pairs of at most 1,024 characters. */
-export const actionResponse = z.object({
-  SchemaVersion: z.literal('1.0'),
-  Actions: z.array(action).max(10),
-  TransactionAttributes: stringMap.refine((m) => Object.keys(m).length <= 10, 'at most 10 TransactionAttributes').optional(),
-}).strict();
+export const actionResponse = z
+  .object({
+    SchemaVersion: z.literal('1.0'),
+    Actions: z.array(action).max(10),
+    TransactionAttributes: stringMap.refine((m) => Object.keys(m).length <= 10, 'at most 10 TransactionAttributes').optional(),
+  })
+  .strict();
 export type ActionResponse = z.infer<typeof actionResponse>;

@@ -6,9 +6,17 @@ export const createPropertyBody = z.strictObject({ name: displayText(120), timez
 export const propertySettings = z.strictObject({
   residentPassesEnabled: z.boolean(),
   codeLength: z.union([z.literal(5), z.literal(6)]),
-  visitorMaxHours: z.number().int().min(1).max(24 * 90),
+  visitorMaxHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90),
   photoRetentionDays: z.number().int().min(1).max(3650),
-  passValidHours: z.number().int().min(1).max(24 * 30),
+  passValidHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
   passGraceMinutes: z.number().int().min(0).max(120),
   offlinePassPolicy: z.enum(['deny', 'allow-once-and-reconcile']),
   /** How many delivery and visitor passes one resident may hold active at once (so one account cannot fill the set). */
@@ -33,6 +41,4 @@ export const defaultSettings: PropertySettings = {
   callRingSeconds: 30,
 };
 
-export const patchSettingsBody = propertySettings
-  .partial()
-  .refine((s) => Object.keys(s).length > 0, 'at least one setting is required');
+export const patchSettingsBody = propertySettings.partial().refine((s) => Object.keys(s).length > 0, 'at least one setting is required');

@@ -111,9 +111,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   return {
     port: (server.address() as AddressInfo).port,
     publish: (topic, payload, qos, retain = false) =>
-      new Promise((resolve, reject) =>
-        aedes.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (error) => (error ? reject(error) : resolve())),
-      ),
+      new Promise((resolve, reject) => aedes.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (error) => (error ? reject(error) : resolve()))),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
@@ -124,10 +122,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
 }
 
 /** Why a client publish is refused, or null. Beyond the policy, IoT Core's own broker rules apply. */
-function publishProblem(
-  packet: { topic: string; payload: Buffer | string; qos: number; retain: boolean },
-  allows: (action: MqttAction, name: string) => boolean,
-): Error | null {
+function publishProblem(packet: { topic: string; payload: Buffer | string; qos: number; retain: boolean }, allows: (action: MqttAction, name: string) => boolean): Error | null {
   if (packet.qos > 1) return new Error('QoS 2 is not supported');
   if (Buffer.byteLength(packet.payload) > MAX_MESSAGE_BYTES) return new Error('payload larger than 128 KB');
   // Reserved topics: of `$...` topics only the shadow requests are emulated (no jobs, basic ingest...).

@@ -36,7 +36,13 @@ export class InactiveCertificates {
     const registry = new InactiveCertificates(dataDir);
     await registry.reload();
     registry.watcher = watch(dataDir, (_event, name) => {
-      if (name === FILE) void registry.reload().then(() => { for (const l of registry.listeners) l(); }, () => {});
+      if (name === FILE)
+        void registry.reload().then(
+          () => {
+            for (const l of registry.listeners) l();
+          },
+          () => {},
+        );
     });
     registry.watcher.unref();
     return registry;

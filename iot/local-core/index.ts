@@ -80,9 +80,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
 
   try {
     const ca = await openLocalCa(dataDir);
-    const store = await ShadowStore.open(options.dataDir && join(options.dataDir, 'shadows.json'), (error) =>
-      log.error('iot: saving shadows failed', error),
-    );
+    const store = await ShadowStore.open(options.dataDir && join(options.dataDir, 'shadows.json'), (error) => log.error('iot: saving shadows failed', error));
     const shadows = new ShadowService(store);
     const router = new MessageRouter(shadows, rules, log);
     const mqtt = await startBroker({
@@ -95,8 +93,16 @@ export async function startLocalIotCore(options: LocalIotCoreOptions = {}): Prom
       // AWS IoT lifecycle events, published by the service on $aws/events/presence/... (rules see them).
       onLifecycle: ({ eventType, clientId, clientInitiatedDisconnect }) => {
         if (stopping) return; // the broker closing drops every client: not news
-        const event = { clientId, timestamp: Date.now(), eventType, versionNumber: 0, ...(eventType === 'disconnected' ? { clientInitiatedDisconnect, disconnectReason: 'CONNECTION_LOST' } : {}) };
-        router.publish(presenceTopic(eventType, clientId), Buffer.from(JSON.stringify(event)), 1).catch((error: unknown) => log.error('iot: publishing a lifecycle event failed', error));
+        const event = {
+          clientId,
+          timestamp: Date.now(),
+          eventType,
+          versionNumber: 0,
+          ...(eventType === 'disconnected' ? { clientInitiatedDisconnect, disconnectReason: 'CONNECTION_LOST' } : {}),
+        };
+        router
+          .publish(presenceTopic(eventType, clientId), Buffer.from(JSON.stringify(event)), 1)
+          .catch((error: unknown) => log.error('iot: publishing a lifecycle event failed', error));
       },
     });
     broker = mqtt;

@@ -45,9 +45,7 @@ export async function openLocalCa(dataDir: string): Promise<LocalCa> {
   };
   if (!(await exists(files.caCert))) await createCa(dir, files);
   if (!(await exists(files.serverCert))) await createServerCertificate(files);
-  const [caPem, serverKey, serverCert] = await Promise.all(
-    [files.caCert, files.serverKey, files.serverCert].map((file) => readFile(file, 'utf8')),
-  );
+  const [caPem, serverKey, serverCert] = await Promise.all([files.caCert, files.serverKey, files.serverCert].map((file) => readFile(file, 'utf8')));
 
   const issue = async (subject: string, extensions: string[]): Promise<ThingCredentials> => {
     const { keyPem, certificatePem } = await issueLeaf(files, subject, extensions);
@@ -71,19 +69,23 @@ export async function openLocalCa(dataDir: string): Promise<LocalCa> {
 type CaFiles = { caKey: string; caCert: string; serverKey: string; serverCert: string };
 
 const CLIENT_EXTENSIONS = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'];
-const SERVER_EXTENSIONS = [
-  'basicConstraints=critical,CA:FALSE',
-  'keyUsage=critical,digitalSignature',
-  'extendedKeyUsage=serverAuth',
-  'subjectAltName=IP:127.0.0.1,DNS:localhost',
-];
+const SERVER_EXTENSIONS = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', 'subjectAltName=IP:127.0.0.1,DNS:localhost'];
 const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 async function createCa(dir: string, files: CaFiles): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await openssl(dir, [
-    'req', '-x509', ...NEW_KEY, '-keyout', files.caKey, '-out', files.caCert, '-days', '3650',
-    '-subj', `/O=${CERT_ORGANIZATION}/CN=${CERT_ORGANIZATION} CA`,
+    'req',
+    '-x509',
+    ...NEW_KEY,
+    '-keyout',
+    files.caKey,
+    '-out',
+    files.caCert,
+    '-days',
+    '3650',
+    '-subj',
+    `/O=${CERT_ORGANIZATION}/CN=${CERT_ORGANIZATION} CA`,
     ...extensionArgs(['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash']),
   ]);
   await chmod(files.caKey, 0o600);
@@ -101,8 +103,21 @@ async function issueLeaf(files: CaFiles, subject: string, extensions: string[]) 
     const key = join(work, 'key.pem');
     const cert = join(work, 'cert.pem');
     await openssl(work, [
-      'req', ...NEW_KEY, '-keyout', key, '-out', cert, '-CA', files.caCert, '-CAkey', files.caKey, '-days', '825',
-      '-subj', subject, ...extensionArgs([...extensions, 'authorityKeyIdentifier=keyid']),
+      'req',
+      ...NEW_KEY,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-CA',
+      files.caCert,
+      '-CAkey',
+      files.caKey,
+      '-days',
+      '825',
+      '-subj',
+      subject,
+      ...extensionArgs([...extensions, 'authorityKeyIdentifier=keyid']),
     ]);
     const [keyPem, certificatePem] = await Promise.all([readFile(key, 'utf8'), readFile(cert, 'utf8')]);
     return { keyPem, certificatePem };

@@ -21,8 +21,7 @@ export const ShadowErrors = {
   invalidJson: () => new ShadowError(400, 'Invalid JSON'),
   missingState: (token?: string) => new ShadowError(400, 'Missing required node: state', token),
   stateNotObject: (token?: string) => new ShadowError(400, 'State node must be an object', token),
-  sectionNotObject: (section: 'desired' | 'reported', token?: string) =>
-    new ShadowError(400, `${section === 'desired' ? 'Desired' : 'Reported'} node must be an object`, token),
+  sectionNotObject: (section: 'desired' | 'reported', token?: string) => new ShadowError(400, `${section === 'desired' ? 'Desired' : 'Reported'} node must be an object`, token),
   invalidVersion: (token?: string) => new ShadowError(400, 'Invalid version', token),
   invalidClientToken: () => new ShadowError(400, 'Invalid clientToken'),
   tooDeep: (token?: string) => new ShadowError(400, 'JSON contains too many levels of nesting; maximum is 6', token),

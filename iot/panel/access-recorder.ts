@@ -58,7 +58,15 @@ export class AccessRecorder {
       photo = takePhoto({ panelId: parts.panelId, at: d.at, method: d.method, eventId: d.eventId }, parts.photo);
     }
     await parts.outbox.enqueueEvent(event, photo);
-    parts.log.info('access decision', { eventId: d.eventId, method: d.method, decision: d.decision, reason: d.reason, credentialId: d.credentialId, commandId: d.commandId, offline });
+    parts.log.info('access decision', {
+      eventId: d.eventId,
+      method: d.method,
+      decision: d.decision,
+      reason: d.reason,
+      credentialId: d.credentialId,
+      commandId: d.commandId,
+      offline,
+    });
     parts.events.emit('event', event);
     parts.queued();
     return {

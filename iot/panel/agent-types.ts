@@ -104,4 +104,3 @@ export type AgentEvents = {
   connected: [];
   disconnected: [];
 };
-

@@ -158,19 +158,47 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       log.error('protocol version not supported, ignored', { what, version: this.refusedProtocol, supported: PROTOCOL_VERSION });
     };
     const pump = new OutboxPump({ outbox, connection, log, fetch: fetchFn, retryMs: config.retryMs, stopped });
-    const recorder = new AccessRecorder({ panelId: this.identity.panelId, photo: cfg.photo, onDoorRelease: this.options.onDoorRelease, outbox, events: this, log, online, queued: () => pump.kick() });
+    const recorder = new AccessRecorder({
+      panelId: this.identity.panelId,
+      photo: cfg.photo,
+      onDoorRelease: this.options.onDoorRelease,
+      outbox,
+      events: this,
+      log,
+      online,
+      queued: () => pump.kick(),
+    });
     const claims = new PassClaims({ connection, ledger: claimLedger, log, claimTimeoutMs: config.claimTimeoutMs, claimAttempts: config.claimAttempts });
     const reconcile = () => void claims.reconcile().catch((error) => log.warn('claim reconciliation failed', { error: errorText(error) }));
     // A claim that timed out while the connection stayed up is reported with the next beat, not at the next reconnect:
     // the cloud accepts an offline claim only close to when it could have happened.
-    const heartbeat = new HeartbeatSender({ connection, store, throttle, log, now, heartbeatMs: config.heartbeatMs, afterBeat: () => claimLedger.pending.length > 0 && reconcile() });
+    const heartbeat = new HeartbeatSender({
+      connection,
+      store,
+      throttle,
+      log,
+      now,
+      heartbeatMs: config.heartbeatMs,
+      afterBeat: () => claimLedger.pending.length > 0 && reconcile(),
+    });
     let syncLoop: SyncLoop | undefined;
     const shadow = await ShadowSync.open({
-      panelId: this.identity.panelId, stateDir, connection, store, log, refusedVersion,
-      wantSync: () => void syncLoop?.request('shadow'), syncing: () => syncLoop?.syncing ?? false,
+      panelId: this.identity.panelId,
+      stateDir,
+      connection,
+      store,
+      log,
+      refusedVersion,
+      wantSync: () => void syncLoop?.request('shadow'),
+      syncing: () => syncLoop?.syncing ?? false,
     });
     syncLoop = new SyncLoop({
-      connection, store, events: this, log, retryMs: config.retryMs, stopped,
+      connection,
+      store,
+      events: this,
+      log,
+      retryMs: config.retryMs,
+      stopped,
       afterSync: async () => {
         await claimLedger.forgetGone((id) => store.byCredentialId(id) !== undefined);
         shadow.report();
@@ -178,8 +206,18 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       },
     });
     const entries = new EntryFlow({
-      store, throttle, ledger: claimLedger, claims, recorder, log, now, online, newEventId,
-      qrKeys: () => shadow.qrKeys, propertyId: this.identity.propertyId, keypadLocked: () => heartbeat.send(),
+      store,
+      throttle,
+      ledger: claimLedger,
+      claims,
+      recorder,
+      log,
+      now,
+      online,
+      newEventId,
+      qrKeys: () => shadow.qrKeys,
+      propertyId: this.identity.propertyId,
+      keypadLocked: () => heartbeat.send(),
     });
     const unlock = new RemoteUnlock({ ledger: commandLedger, recorder, pump, events: this, log, now, newEventId, refusedVersion });
     const calls = new PanelCalls({ connection, stateDir, events: this, log, joinMedia: this.options.joinMedia });

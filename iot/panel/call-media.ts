@@ -26,7 +26,11 @@ export interface CallMediaOptions {
 
 /** KVS signaling messages: what a client sends, and what it receives. */
 export type SignalingAction = 'SDP_OFFER' | 'SDP_ANSWER' | 'ICE_CANDIDATE';
-interface Received { messageType?: string; messagePayload?: string; senderClientId?: string }
+interface Received {
+  messageType?: string;
+  messagePayload?: string;
+  senderClientId?: string;
+}
 
 const encode = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64');
 const decode = (payload: string | undefined): unknown => JSON.parse(Buffer.from(payload ?? '', 'base64').toString('utf8'));
@@ -71,7 +75,12 @@ export function parseSignal(data: WebSocket.RawData): { type: string; payload: u
   }
 }
 
-interface Viewer { pc: RTCPeerConnection; pending: RTCIceCandidate[]; described: boolean; channels: RTCDataChannel[] }
+interface Viewer {
+  pc: RTCPeerConnection;
+  pending: RTCIceCandidate[];
+  described: boolean;
+  channels: RTCDataChannel[];
+}
 
 /** Events: `viewer` (viewerId: its data channel opened), `message` (viewerId, text), `error` (Error). */
 export interface PanelCallMedia extends EventEmitter {
@@ -89,7 +98,10 @@ export async function joinCallMedia(join: MediaJoin, opts: CallMediaOptions = {}
 
   const offered = async (viewerId: string, offer: { type: 'offer'; sdp: string }) => {
     // A new offer from the same viewer is a new session (the app reconnected).
-    viewers.get(viewerId)?.pc.close().catch(() => {});
+    viewers
+      .get(viewerId)
+      ?.pc.close()
+      .catch(() => {});
     const pc = new RTCPeerConnection(config);
     const viewer: Viewer = { pc, pending: [], described: false, channels: [] };
     viewers.set(viewerId, viewer);
@@ -103,7 +115,10 @@ export async function joinCallMedia(join: MediaJoin, opts: CallMediaOptions = {}
         events.emit('viewer', viewerId);
       };
       if (channel.readyState === 'open') ready();
-      else channel.stateChanged.subscribe((state) => { if (state === 'open') ready(); });
+      else
+        channel.stateChanged.subscribe((state) => {
+          if (state === 'open') ready();
+        });
       channel.onMessage.subscribe((data) => events.emit('message', viewerId, data.toString()));
     });
     await pc.setRemoteDescription(offer);

@@ -27,7 +27,10 @@ export class CallRefusedError extends Error {
 
 const FINAL = new Set(['declined', 'missed', 'ended']);
 
-interface SavedDirectory { version: string; entries: DirectoryEntry[] }
+interface SavedDirectory {
+  version: string;
+  entries: DirectoryEntry[];
+}
 
 /** "4b" finds unit 4B, "ana" finds Ana Núñez: case, accents and surrounding space do not matter. */
 const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();

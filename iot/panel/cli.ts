@@ -136,7 +136,9 @@ async function callOnce(agent: PanelAgent, arg: string, waitMs: number): Promise
   let over: CallUpdate | undefined;
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
-  const settleIfDone = () => { if (over && (!doorFor || doorSeen)) finish(0); };
+  const settleIfDone = () => {
+    if (over && (!doorFor || doorSeen)) finish(0);
+  };
   agent.on('call', (update) => {
     print({ call: update.status, callId: update.callId });
     if (update.doorOpened && update.commandId) doorFor = update.commandId;
@@ -183,7 +185,9 @@ async function interactive(agent: PanelAgent): Promise<number> {
     notice(`call ${update.callId}: ${update.status.toUpperCase()}${update.doorOpened ? ' (door opening)' : ''}`);
     if (['declined', 'missed', 'ended'].includes(update.status) && update.callId === callId) callId = undefined;
   });
-  agent.on('door', (release) => { if (release.method === 'call') notice(`DOOR OPEN for the call  ${JSON.stringify({ door: 'granted', eventId: release.eventId })}`); });
+  agent.on('door', (release) => {
+    if (release.method === 'call') notice(`DOOR OPEN for the call  ${JSON.stringify({ door: 'granted', eventId: release.eventId })}`);
+  });
 
   let closing = false;
   const finish = async () => {

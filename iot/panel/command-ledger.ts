@@ -13,10 +13,7 @@ interface Executed {
   eventId: string;
 }
 
-export type Admission =
-  | { verdict: 'run'; eventId: string }
-  | { verdict: 'repeat'; eventId: string }
-  | { verdict: 'expired' };
+export type Admission = { verdict: 'run'; eventId: string } | { verdict: 'repeat'; eventId: string } | { verdict: 'expired' };
 
 export const COMMANDS_FILE = 'commands.json';
 

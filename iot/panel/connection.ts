@@ -133,10 +133,13 @@ export class PanelConnection extends EventEmitter<Events> {
     // connection with the same client id would only take the session over and flap.
     if (!this.connection) this.loop ??= this.connectLoop().finally(() => (this.loop = undefined));
     await new Promise<void>((resolve, reject) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        this.off('connect', done);
-        reject(new Error(`could not connect to ${this.identity.mqttUrl} within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.off('connect', done);
+              reject(new Error(`could not connect to ${this.identity.mqttUrl} within ${timeoutMs} ms`));
+            }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
         resolve();
@@ -268,9 +271,7 @@ export class PanelConnection extends EventEmitter<Events> {
       this.log.info('connection resumed', { sessionPresent });
       // Without the old session the broker forgot our subscriptions.
       const resubscribe = sessionPresent ? Promise.resolve() : this.subscribeAll();
-      resubscribe
-        .catch((error) => this.log.warn('resubscribe failed', { error: errorText(error) }))
-        .finally(() => this.emit('connect', { sessionPresent, resumed: true }));
+      resubscribe.catch((error) => this.log.warn('resubscribe failed', { error: errorText(error) })).finally(() => this.emit('connect', { sessionPresent, resumed: true }));
     });
     this.connection = connection;
     let sessionPresent: boolean;
@@ -334,9 +335,10 @@ export class PanelConnection extends EventEmitter<Events> {
       // Plain TCP: only for a development broker on loopback.
       return { ...common, socket_options: new io.SocketOptions(), username: identity.username, password: identity.password, disable_metrics: true };
     }
-    const builder = identity.certificatePem && identity.privateKeyPem
-      ? iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder(identity.certificatePem, identity.privateKeyPem)
-      : iot.AwsIotMqttConnectionConfigBuilder.new_default_builder();
+    const builder =
+      identity.certificatePem && identity.privateKeyPem
+        ? iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder(identity.certificatePem, identity.privateKeyPem)
+        : iot.AwsIotMqttConnectionConfigBuilder.new_default_builder();
     if (identity.caPem) builder.with_certificate_authority(identity.caPem);
     builder
       .with_endpoint(common.host_name)

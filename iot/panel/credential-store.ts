@@ -165,7 +165,7 @@ export class CredentialStore {
     if (!this.hasSet) return { status: 'needs-full', why: 'no set to apply a delta to' };
     if (delta.fromVersion !== this.meta.version) return { status: 'needs-full', why: `delta from ${delta.fromVersion}, panel holds ${this.meta.version}` };
     const staged = new Map<string, CredentialEntry | null>();
-    const current = (id: string) => (staged.has(id) ? staged.get(id) ?? undefined : this.byId.get(id));
+    const current = (id: string) => (staged.has(id) ? (staged.get(id) ?? undefined) : this.byId.get(id));
     let digest = this.meta.digest;
     for (const id of delta.removals) {
       const old = current(id);
@@ -200,8 +200,13 @@ export class CredentialStore {
     if (digest !== full.digest) throw new Error('full credential set does not match its digest');
     this.replace(
       {
-        version: full.version, keyVersion: full.keyVersion, digest, panelKey: full.panelKey, timezone: full.timezone,
-        offlinePassPolicy: full.offlinePassPolicy, syncedAt: this.now().toISOString(),
+        version: full.version,
+        keyVersion: full.keyVersion,
+        digest,
+        panelKey: full.panelKey,
+        timezone: full.timezone,
+        offlinePassPolicy: full.offlinePassPolicy,
+        syncedAt: this.now().toISOString(),
       },
       entries,
     );

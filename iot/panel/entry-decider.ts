@@ -67,7 +67,10 @@ export function decideCode(code: string, source: 'keypad' | 'qr', door: DoorCont
 
 /** A code nobody knows (the cloud did not claim it either): denied, and counted. */
 export const unknownCode = (source: 'keypad' | 'qr'): EntryDecision => ({
-  action: 'deny', method: source === 'qr' ? 'visitor' : 'delivery-pin', reason: 'unknown-code', wrongCode: true,
+  action: 'deny',
+  method: source === 'qr' ? 'visitor' : 'delivery-pin',
+  reason: 'unknown-code',
+  wrongCode: true,
 });
 
 /** A visitor QR token: verified with the property's public keys, inside its window by the panel's clock, not revoked in the set. */

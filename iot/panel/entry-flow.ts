@@ -63,7 +63,14 @@ export class EntryFlow {
     if (decision.action === 'grant') return this.parts.recorder.record({ eventId, at, method: decision.method, credentialId: decision.credentialId, decision: 'granted' });
     if (decision.action !== 'deny') throw new Error(`entry decision ${decision.action} needs the cloud`);
     const lockedUntil = decision.wrongCode ? (await this.parts.throttle.recordFailure(at)).lockedUntil : undefined;
-    const result = await this.parts.recorder.record({ eventId, at, method: decision.method, decision: 'denied', reason: decision.reason, ...(decision.credentialId !== undefined && { credentialId: decision.credentialId }) });
+    const result = await this.parts.recorder.record({
+      eventId,
+      at,
+      method: decision.method,
+      decision: 'denied',
+      reason: decision.reason,
+      ...(decision.credentialId !== undefined && { credentialId: decision.credentialId }),
+    });
     if (lockedUntil) {
       this.parts.log.warn('keypad locked after repeated wrong codes', { until: lockedUntil.toISOString() });
       await this.parts.recorder.record({ eventId: this.parts.newEventId(at), at, method: 'delivery-pin', decision: 'denied', reason: 'keypad-locked' });

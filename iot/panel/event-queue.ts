@@ -13,9 +13,7 @@ import { readJson, writeFileAtomic, writeJsonAtomic } from './files.ts';
  * then publish the event (QoS 1) with its `photoKey`. A crash anywhere in between just means the
  * item is sent again later; the cloud records each eventId once.
  */
-export type OutboxItem =
-  | { seq: number; kind: 'event'; event: AccessEvent; photo: boolean; photoKey?: string }
-  | { seq: number; kind: 'ack'; ack: CommandAck };
+export type OutboxItem = { seq: number; kind: 'event'; event: AccessEvent; photo: boolean; photoKey?: string } | { seq: number; kind: 'ack'; ack: CommandAck };
 
 export interface OutboxTransport {
   /** a short-lived URL to PUT the event's photo to, and the key it will have */
@@ -47,7 +45,11 @@ export class EventQueue {
     const queue = new EventQueue(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const files = await readdir(dir);
-    const seqs = files.map((f) => ITEM_FILE.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+    const seqs = files
+      .map((f) => ITEM_FILE.exec(f))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
     for (const seq of seqs) {
       const item = await readJson<OutboxItem>(join(dir, name(seq, 'json')));
       if (item && (item.kind === 'event' || item.kind === 'ack')) queue.items.push({ ...item, seq });

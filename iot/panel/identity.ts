@@ -12,22 +12,27 @@ import * as z from 'zod';
  *
  * The MQTT client id is always `panelId` (= the IoT thing name; the panel policy checks it).
  */
-export const panelIdentity = z.looseObject({
-  panelId: z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, 'must be a valid IoT thing name'),
-  propertyId: z.string().min(1),
-  kind: z.string().min(1),
-  mqttUrl: z.string().refine(isMqttUrl, 'must look like mqtts://host:port or mqtt://host:port'),
-  certificatePem: z.string().optional(),
-  privateKeyPem: z.string().optional(),
-  caPem: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  /** The stage's topic root (iot/protocol/topics.ts panelTopicRoot), from the panel's creation response; absent = the local stand-in's. */
-  topicRoot: z.string().regex(/^[a-z0-9-]+\/panels$/, 'must look like lobby-<stage>/panels').optional(),
-}).refine((i) => (i.certificatePem === undefined) === (i.privateKeyPem === undefined), {
-  message: 'certificatePem and privateKeyPem go together',
-  path: ['privateKeyPem'],
-});
+export const panelIdentity = z
+  .looseObject({
+    panelId: z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, 'must be a valid IoT thing name'),
+    propertyId: z.string().min(1),
+    kind: z.string().min(1),
+    mqttUrl: z.string().refine(isMqttUrl, 'must look like mqtts://host:port or mqtt://host:port'),
+    certificatePem: z.string().optional(),
+    privateKeyPem: z.string().optional(),
+    caPem: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** The stage's topic root (iot/protocol/topics.ts panelTopicRoot), from the panel's creation response; absent = the local stand-in's. */
+    topicRoot: z
+      .string()
+      .regex(/^[a-z0-9-]+\/panels$/, 'must look like lobby-<stage>/panels')
+      .optional(),
+  })
+  .refine((i) => (i.certificatePem === undefined) === (i.privateKeyPem === undefined), {
+    message: 'certificatePem and privateKeyPem go together',
+    path: ['privateKeyPem'],
+  });
 export type PanelIdentity = z.infer<typeof panelIdentity>;
 
 /** Where the local stack keeps its state: LOBBY_HOME, else `.lobby` in the working directory. */

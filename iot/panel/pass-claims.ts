@@ -49,7 +49,12 @@ export class PassClaims {
         log.warn('pass claim refused by the cloud', { ...what, error: reply.error });
         return { answer: 'refused', error: reply.error };
       }
-      return { answer: 'decided', decision: reply.decision, ...(reply.reason !== undefined && { reason: reply.reason }), ...(reply.credentialId !== undefined && { credentialId: reply.credentialId }) };
+      return {
+        answer: 'decided',
+        decision: reply.decision,
+        ...(reply.reason !== undefined && { reason: reply.reason }),
+        ...(reply.credentialId !== undefined && { credentialId: reply.credentialId }),
+      };
     } catch (error) {
       if (error instanceof InvalidReplyError) {
         log.warn('pass claim reply unreadable', { ...what, error: errorText(error) });
@@ -74,7 +79,8 @@ export class PassClaims {
       const answer = await this.claim({ ...claim, offline: true });
       if (answer.answer === 'none') throw new Error(`offline claim got no answer (${answer.why})`);
       if (answer.answer === 'decided' && answer.decision === 'granted') log.info('offline grant reconciled', { credentialId: claim.credentialId, eventId: claim.eventId });
-      else if (answer.answer === 'decided') log.warn('offline grant not confirmed by the cloud', { credentialId: claim.credentialId, eventId: claim.eventId, reason: answer.reason });
+      else if (answer.answer === 'decided')
+        log.warn('offline grant not confirmed by the cloud', { credentialId: claim.credentialId, eventId: claim.eventId, reason: answer.reason });
       await ledger.settle(claim.attemptId);
     }
   }

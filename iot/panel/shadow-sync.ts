@@ -76,14 +76,23 @@ export class ShadowSync {
   }
 
   get(): void {
-    this.client?.publishGetNamedShadow({ ...this.ref, clientToken: ulid() }, mqtt.QoS.AtLeastOnce).catch((error) => this.parts.log.warn('shadow get failed', { error: errorText(error) }));
+    this.client
+      ?.publishGetNamedShadow({ ...this.ref, clientToken: ulid() }, mqtt.QoS.AtLeastOnce)
+      .catch((error) => this.parts.log.warn('shadow get failed', { error: errorText(error) }));
   }
 
   /** Reports what the panel holds. */
   report(): void {
     const { store } = this.parts;
     if (!this.client || !this.parts.connection.connected) return;
-    const reported = { protocolVersion: PROTOCOL_VERSION, version: store.version, keyVersion: store.keyVersion, qrKeys: this.keys, timezone: store.timezone, offlinePassPolicy: store.offlinePassPolicy };
+    const reported = {
+      protocolVersion: PROTOCOL_VERSION,
+      version: store.version,
+      keyVersion: store.keyVersion,
+      qrKeys: this.keys,
+      timezone: store.timezone,
+      offlinePassPolicy: store.offlinePassPolicy,
+    };
     this.client
       .publishUpdateNamedShadow({ ...this.ref, state: { reported }, clientToken: ulid() }, mqtt.QoS.AtLeastOnce)
       .catch((error) => this.parts.log.warn('shadow report failed', { error: errorText(error) }));

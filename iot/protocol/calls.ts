@@ -20,7 +20,9 @@ export const targetId = z.string().regex(/^(res_[0-9A-HJKMNP-TV-Z]{26}|staff:[A-
 export const directorySyncRequest = z.object({ protocolVersion, requestId, op: z.literal('directory.sync'), haveVersion: z.string().max(64).optional() });
 /** panel -> cloud: ring a unit (as typed) or a directory target. */
 export const callStartRequest = z.object({
-  protocolVersion, requestId, op: z.literal('call.start'),
+  protocolVersion,
+  requestId,
+  op: z.literal('call.start'),
   target: z.union([z.strictObject({ unit: z.string().min(1).max(20) }), z.strictObject({ targetId })]),
 });
 /** panel -> cloud: the panel's ring timer ran out (the cloud checks its own clock). */
@@ -33,7 +35,14 @@ export const directoryEntry = z.object({ targetId: z.string().max(160), name: z.
 export type DirectoryEntry = z.infer<typeof directoryEntry>;
 
 export const directoryCurrent = z.object({ protocolVersion, requestId, ok: z.literal(true), kind: z.literal('current'), version: z.string().max(64) });
-export const directoryFull = z.object({ protocolVersion, requestId, ok: z.literal(true), kind: z.literal('full'), version: z.string().max(64), entries: z.array(directoryEntry).max(10_000) });
+export const directoryFull = z.object({
+  protocolVersion,
+  requestId,
+  ok: z.literal(true),
+  kind: z.literal('full'),
+  version: z.string().max(64),
+  entries: z.array(directoryEntry).max(10_000),
+});
 export const directoryResponse = z.discriminatedUnion('kind', [directoryCurrent, directoryFull]);
 
 /** Where a client joins the call's WebRTC session (domain/call-ports.ts MediaSession). */
@@ -50,8 +59,13 @@ export type MediaSessionMessage = z.infer<typeof mediaSession>;
 export const callStatus = z.enum(['ringing', 'accepted', 'declined', 'missed', 'ended']);
 
 export const callStartResponse = z.object({
-  protocolVersion, requestId, ok: z.literal(true), callId, status: z.literal('ringing'),
-  ringSeconds: z.number().int().positive(), ringUntil: isoTime,
+  protocolVersion,
+  requestId,
+  ok: z.literal(true),
+  callId,
+  status: z.literal('ringing'),
+  ringSeconds: z.number().int().positive(),
+  ringUntil: isoTime,
   /** Devices and phones rung. */
   rang: z.number().int().nonnegative(),
   media: mediaSession,
@@ -60,8 +74,12 @@ export const callStatusResponse = z.object({ protocolVersion, requestId, ok: z.l
 
 /** cloud -> panel, on `calls`: the call changed. `doorOpened` with `commandId`: an unlock for it is on its way. */
 export const callState = z.object({
-  protocolVersion, callId, status: callStatus, at: isoTime,
-  doorOpened: z.boolean().optional(), commandId: z.string().max(64).optional(),
+  protocolVersion,
+  callId,
+  status: callStatus,
+  at: isoTime,
+  doorOpened: z.boolean().optional(),
+  commandId: z.string().max(64).optional(),
 });
 export type CallState = z.input<typeof callState>;
 

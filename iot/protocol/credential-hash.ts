@@ -11,10 +11,14 @@ export function codeHash(panelKey: string, code: string): string {
 }
 
 function canonical(entry: CredentialEntry): string {
-  return JSON.stringify(Object.keys(entry).sort().reduce<Record<string, unknown>>((o, k) => {
-    o[k] = (entry as Record<string, unknown>)[k];
-    return o;
-  }, {}));
+  return JSON.stringify(
+    Object.keys(entry)
+      .sort()
+      .reduce<Record<string, unknown>>((o, k) => {
+        o[k] = (entry as Record<string, unknown>)[k];
+        return o;
+      }, {}),
+  );
 }
 
 const ZERO = '0'.repeat(64);

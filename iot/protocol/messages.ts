@@ -12,7 +12,18 @@ import { callRequests } from './calls.ts';
  * Exported types are what a sender writes (z.input: `protocolVersion` may be left to its
  * default); a receiver gets the parsed output, which always has it.
  */
-export { accessMethod, credentialEntry, credentialSnapshot, heldCredentialEntry, isoTime, snapshotDownload, ulidString, type AccessMethod, type CredentialEntry, type CredentialSnapshot } from './credential-entry.ts';
+export {
+  accessMethod,
+  credentialEntry,
+  credentialSnapshot,
+  heldCredentialEntry,
+  isoTime,
+  snapshotDownload,
+  ulidString,
+  type AccessMethod,
+  type CredentialEntry,
+  type CredentialSnapshot,
+} from './credential-entry.ts';
 
 /** panel -> cloud, on `events` (QoS 1, recorded once per eventId). */
 export const accessEvent = z.object({
@@ -32,7 +43,13 @@ export const accessEvent = z.object({
 export type AccessEvent = z.input<typeof accessEvent>;
 
 const requestId = z.string().max(64);
-export const syncRequest = z.object({ protocolVersion, requestId, op: z.literal('credentials.sync'), haveVersion: z.number().int().nonnegative(), haveKeyVersion: z.number().int().nonnegative() });
+export const syncRequest = z.object({
+  protocolVersion,
+  requestId,
+  op: z.literal('credentials.sync'),
+  haveVersion: z.number().int().nonnegative(),
+  haveKeyVersion: z.number().int().nonnegative(),
+});
 export const photoUrlRequest = z.object({ protocolVersion, requestId, op: z.literal('photo.upload-url'), eventId: ulidString });
 /**
  * A single-use pass at the door: by its credential id when the panel holds the pass
@@ -41,9 +58,18 @@ export const photoUrlRequest = z.object({ protocolVersion, requestId, op: z.lite
  */
 export const claimRequest = z
   .object({
-    protocolVersion, requestId, op: z.literal('pass.claim'), attemptId: z.string().max(64),
-    credentialId: z.string().max(64).optional(), code: z.string().regex(/^[0-9]{4,8}$/).optional(),
-    eventId: ulidString, at: isoTime, offline: z.boolean().optional(),
+    protocolVersion,
+    requestId,
+    op: z.literal('pass.claim'),
+    attemptId: z.string().max(64),
+    credentialId: z.string().max(64).optional(),
+    code: z
+      .string()
+      .regex(/^[0-9]{4,8}$/)
+      .optional(),
+    eventId: ulidString,
+    at: isoTime,
+    offline: z.boolean().optional(),
   })
   .refine((c) => (c.credentialId === undefined) !== (c.code === undefined), 'exactly one of credentialId and code')
   .refine((c) => !(c.offline && c.code !== undefined), 'an offline claim names its credential');

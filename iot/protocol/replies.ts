@@ -15,22 +15,40 @@ export const errorResponse = z.object({ protocolVersion, requestId, ok: z.litera
 
 export const syncCurrent = z.object({ protocolVersion, requestId, ok: z.literal(true), kind: z.literal('current'), version: z.number().int().nonnegative(), digest: z.string() });
 export const syncDelta = z.object({
-  protocolVersion, requestId, ok: z.literal(true), kind: z.literal('delta'),
-  fromVersion: z.number().int().nonnegative(), version: z.number().int().nonnegative(), digest: z.string(),
-  upserts: z.array(heldCredentialEntry), removals: z.array(z.string().max(64)),
+  protocolVersion,
+  requestId,
+  ok: z.literal(true),
+  kind: z.literal('delta'),
+  fromVersion: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+  digest: z.string(),
+  upserts: z.array(heldCredentialEntry),
+  removals: z.array(z.string().max(64)),
 });
 export const syncFull = z.object({
-  protocolVersion, requestId, ok: z.literal(true), kind: z.literal('full'),
-  version: z.number().int().nonnegative(), keyVersion: z.number().int().positive(), digest: z.string(),
+  protocolVersion,
+  requestId,
+  ok: z.literal(true),
+  kind: z.literal('full'),
+  version: z.number().int().nonnegative(),
+  keyVersion: z.number().int().positive(),
+  digest: z.string(),
   /** base64url HMAC key for code hashes: never logged */
-  panelKey: z.string().min(1), timezone: z.string().min(1), offlinePassPolicy,
-  url: z.string(), bytes: z.number().int().nonnegative(),
+  panelKey: z.string().min(1),
+  timezone: z.string().min(1),
+  offlinePassPolicy,
+  url: z.string(),
+  bytes: z.number().int().nonnegative(),
 });
 export const syncResponse = z.discriminatedUnion('kind', [syncCurrent, syncDelta, syncFull]);
 export const photoUrlResponse = z.object({ protocolVersion, requestId, ok: z.literal(true), url: z.string(), key: z.string().max(256), expiresAt: isoTime });
 export const claimResponse = z.object({
-  protocolVersion, requestId, ok: z.literal(true), decision: z.enum(['granted', 'denied']),
-  reason: z.string().max(64).optional(), credentialId: z.string().max(64).optional(),
+  protocolVersion,
+  requestId,
+  ok: z.literal(true),
+  decision: z.enum(['granted', 'denied']),
+  reason: z.string().max(64).optional(),
+  credentialId: z.string().max(64).optional(),
 });
 
 /** The reply schema for each op: its success or an error. */

@@ -12,7 +12,11 @@ const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be H
  */
 export const schedule = z
   .strictObject({
-    days: z.array(weekday).min(1).max(7).refine((d) => new Set(d).size === d.length, 'days must not repeat'),
+    days: z
+      .array(weekday)
+      .min(1)
+      .max(7)
+      .refine((d) => new Set(d).size === d.length, 'days must not repeat'),
     from: clockTime,
     to: clockTime,
   })

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Action, type ActionResponse, actionResponse } from '../../functions/schemas/phone-call.ts';
+import { listen } from '../listen.ts';
+import { type Credentials, LOCAL_CREDENTIALS, type SigV4Refusal, SigV4Verifier } from '../sigv4.ts';
 
 /**
  * A stand-in for Amazon Chime SDK PSTN audio. Its front is the Chime SDK Voice API that
  * @aws-sdk/client-chime-sdk-voice drives unmodified (restJson: CreateSipMediaApplicationCall ->
- * 201 { SipMediaApplicationCall: { TransactionId } }, errors as x-amzn-ErrorType + JSON); its back
+ * 201 { SipMediaApplicationCall: { TransactionId } }, errors as x-amzn-ErrorType + JSON; SigV4 with service
+ * "chime" and the local key pair, else UnauthorizedClientException / ForbiddenException); its back
  * is the SIP media application: it invokes the phone-call Lambda with the documented invocation
  * events (NEW_OUTBOUND_CALL with the ArgumentsMap, RINGING, CALL_ANSWERED, ACTION_SUCCESSFUL /
  * ACTION_FAILED, HANGUP; schema 1.0), checks each response like the service (at most 10 actions of
@@ -52,7 +55,18 @@ class VoiceError extends Error {
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** A SigV4 refusal as the Chime SDK Voice API (restJson) answers it: no usable credentials 401, a bad signature 403. */
+function voiceRefusal(refusal: SigV4Refusal): VoiceError {
+  switch (refusal.reason) {
+    case 'missing':
+    case 'malformed':
+    case 'no-date':
+    case 'unknown-key': return new VoiceError('UnauthorizedClientException', 401, refusal.message);
+    default: return new VoiceError('ForbiddenException', 403, refusal.message);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -60,7 +74,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > 64 * 1024) throw new VoiceError('BadRequestException', 400, 'Request body too large');
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
   } catch {
@@ -101,7 +119,10 @@ export async function startPstnSimulator(opts: {
   sipMediaApplicationId?: string;
   phoneNumber?: string;
   onCall?: (call: SimulatedCall, what: string) => void;
+  /** the key pair API requests must be signed with (the local stack's, by default) */
+  credentials?: Credentials;
 }): Promise<PstnSimulator> {
+  const verifier = new SigV4Verifier({ service: 'chime', credentials: opts.credentials ?? LOCAL_CREDENTIALS, refuse: voiceRefusal });
   const sipMediaApplicationId = opts.sipMediaApplicationId ?? 'lobby-local-sip-media-application';
   const phoneNumber = opts.phoneNumber ?? '+15555550100';
   const transactions: Transaction[] = [];
@@ -267,18 +288,17 @@ export async function startPstnSimulator(opts: {
         if (url.pathname.startsWith('/_lobby/phone')) {
           // The callee's side, for `npm run phone` and tests (local only).
           if (req.method === 'GET') return sendJson(res, 200, { calls: transactions.map(publicView) });
-          const body = (await readJson(req)) as { action?: string; digits?: string; transactionId?: string };
+          const body = parseJson(await readBody(req)) as { action?: string; digits?: string; transactionId?: string };
           if (body.action === 'press') return sendJson(res, 200, await press(String(body.digits ?? ''), body.transactionId));
           if (body.action === 'answer') return sendJson(res, 200, publicView(await answer(body.transactionId)));
           if (body.action === 'hangup') return sendJson(res, 200, await hangup(body.transactionId));
           throw new VoiceError('BadRequestException', 400, 'action is press, answer or hangup');
         }
-        // The SDK signs every request with service name "chime".
-        if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[\w-]+\/chime\/aws4_request,/.test(req.headers.authorization ?? '')) {
-          throw new VoiceError('UnauthorizedClientException', 401, 'Missing or invalid SigV4 authorization');
-        }
+        // The SDK signs every request with service name "chime": the whole signature is checked, body included.
+        const body = await readBody(req);
+        await verifier.verifyIncoming(req, body);
         const create = /^\/sip-media-applications\/([^/]+)\/calls$/.exec(url.pathname);
-        if (req.method === 'POST' && create?.[1]) return await createCall(decodeURIComponent(create[1]), await readJson(req), res);
+        if (req.method === 'POST' && create?.[1]) return await createCall(decodeURIComponent(create[1]), parseJson(body), res);
         throw new VoiceError('NotFoundException', 404, `This stand-in does not implement ${req.method} ${url.pathname}`);
       } catch (error) {
         const e = error instanceof VoiceError ? error : new VoiceError('ServiceFailureException', 500, (error as Error).message);
@@ -286,10 +306,7 @@ export async function startPstnSimulator(opts: {
       }
     })();
   });
-  await new Promise<void>((ready, failed) => {
-    server.once('error', failed);
-    server.listen(opts.port, '127.0.0.1', () => ready());
-  });
+  await listen(server, opts.port, 'PSTN audio stand-in');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

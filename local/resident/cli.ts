@@ -63,7 +63,10 @@ if (!opened) {
 out({ media: 'open' });
 resident.send(values.say);
 if (values['open-door']) {
-  const res = await fetch(`${api.url}/properties/${propertyId}/calls/${encodeURIComponent(callId ?? '')}/open-door`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` } });
+  const res = await fetch(`${api.url}/properties/${propertyId}/calls/${encodeURIComponent(callId ?? '')}/open-door`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}` },
+  });
   out({ door: res.status, ...((await res.json().catch(() => ({}))) as Record<string, unknown>) });
 }
 await new Promise((resolve) => setTimeout(resolve, Number(values.seconds) * 1000));

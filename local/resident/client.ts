@@ -9,7 +9,10 @@ import { type CallMediaOptions, type MediaJoin, openSignaling, parseSignal, rtcC
  * channel `call`, and talks to the panel over it. Apps use AWS's KVS WebRTC SDK the same way.
  */
 
-export interface ViewerJoin extends MediaJoin { clientId?: string; expiresAt?: string }
+export interface ViewerJoin extends MediaJoin {
+  clientId?: string;
+  expiresAt?: string;
+}
 
 /** Events: `message` (text from the panel), `error` (Error). */
 export interface ResidentCall extends EventEmitter {
@@ -31,7 +34,11 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
   const ready = new Promise<string>((resolve) => events.once('message', resolve));
   // Nobody may be listening on ready (a failed join): keep an unobserved rejection out of the process.
   ready.catch(() => {});
-  const opened = new Promise<void>((resolve) => channel.stateChanged.subscribe((state) => { if (state === 'open') resolve(); }));
+  const opened = new Promise<void>((resolve) =>
+    channel.stateChanged.subscribe((state) => {
+      if (state === 'open') resolve();
+    }),
+  );
   channel.onMessage.subscribe((data) => events.emit('message', data.toString()));
   pc.onIceCandidate.subscribe((candidate) => {
     if (candidate) sendSignal(ws, 'ICE_CANDIDATE', candidate.toJSON());
@@ -40,10 +47,13 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
     const signal = parseSignal(data);
     if (!signal) return;
     if (signal.type === 'SDP_ANSWER') {
-      pc.setRemoteDescription(signal.payload as { type: 'answer'; sdp: string }).then(async () => {
-        answered = true;
-        for (const candidate of pending.splice(0)) await pc.addIceCandidate(candidate).catch(() => {});
-      }, (error: Error) => events.emit('error', error));
+      pc.setRemoteDescription(signal.payload as { type: 'answer'; sdp: string }).then(
+        async () => {
+          answered = true;
+          for (const candidate of pending.splice(0)) await pc.addIceCandidate(candidate).catch(() => {});
+        },
+        (error: Error) => events.emit('error', error),
+      );
     } else if (signal.type === 'ICE_CANDIDATE') {
       const candidate = signal.payload as RTCIceCandidate;
       if (answered) pc.addIceCandidate(candidate).catch(() => {});
@@ -56,7 +66,9 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
   return Object.assign(events, {
     opened,
     ready,
-    send(text: string) { channel.send(text); },
+    send(text: string) {
+      channel.send(text);
+    },
     async close() {
       ws.close();
       await pc.close().catch(() => {});
@@ -65,9 +77,15 @@ export async function joinAsViewer(join: ViewerJoin, opts: CallMediaOptions = {}
 }
 
 /** `POST /properties/{propertyId}/calls/{callId}/accept` as the app calls it; the reply's `media` is the viewer session. */
-export async function acceptCall(api: { url: string; token: string }, propertyId: string, callId: string): Promise<{ status: number; body: { media?: ViewerJoin } & Record<string, unknown> }> {
+export async function acceptCall(
+  api: { url: string; token: string },
+  propertyId: string,
+  callId: string,
+): Promise<{ status: number; body: { media?: ViewerJoin } & Record<string, unknown> }> {
   const res = await fetch(`${api.url}/properties/${encodeURIComponent(propertyId)}/calls/${encodeURIComponent(callId)}/accept`, {
-    method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: '{}',
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+    body: '{}',
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : {} };

@@ -22,7 +22,9 @@ beforeAll(async () => {
   panelId = created.body.id;
   panel = await connectRawPanel(created.body.connection);
 });
-afterAll(async () => { await panel?.close(); });
+afterAll(async () => {
+  await panel?.close();
+});
 
 /** Publishes an event as the panel would with its clock at `at`; returns the stored item and the API's view of it. */
 async function publishAt(at: string) {
@@ -32,7 +34,10 @@ async function publishAt(at: string) {
   const item = await eventually(() => getItem(`PROP#${p.id}`, `EVENT#${eventId}`));
   const storedBy = Math.ceil(Date.now() / 1000);
   const listed = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
-  const view = present(listed.find((i) => i.id === eventId), 'the event in the list');
+  const view = present(
+    listed.find((i) => i.id === eventId),
+    'the event in the list',
+  );
   return { item, view, sentAt, storedBy };
 }
 

@@ -1,13 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, present, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
-import type { AccessEvent, AuditEntry, CreatedDeliveryPass, CreatedDeliveryPin, DeliveryPass, DeliveryPin, Member, Page, Problem, Property, Resident } from '../support/contract.ts';
+import type {
+  AccessEvent,
+  AuditEntry,
+  CreatedDeliveryPass,
+  CreatedDeliveryPin,
+  DeliveryPass,
+  DeliveryPin,
+  Member,
+  Page,
+  Problem,
+  Property,
+  Resident,
+} from '../support/contract.ts';
 import { getItem } from '../support/dynamo.ts';
 
 let p: TestProperty;
 let pinId: string;
 beforeAll(async () => {
   p = await newProperty();
-  pinId = (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Existing', pin: randomPin() } }))).body.id;
+  pinId = (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'Existing', pin: randomPin() } })))
+    .body.id;
 });
 
 /** Everything a bad request could have changed: PINs, residents, members, settings and the audit trail. */
@@ -42,7 +55,11 @@ const badRequests: Array<[string, () => { method: string; path: string; body?: u
   ['empty description', () => ({ method: 'POST', path: pinsPath(), body: { description: '   ', pin: randomPin() } }), 400],
   ['bidi override in description', () => ({ method: 'POST', path: pinsPath(), body: { description: 'USPS\u202Egnp.exe', pin: randomPin() } }), 400],
   ['control character in description', () => ({ method: 'POST', path: pinsPath(), body: { description: 'US\u0000PS', pin: randomPin() } }), 400],
-  ['lone surrogate in description', () => ({ method: 'POST', path: pinsPath(), rawBody: `{"description":"bad \\ud800 text","pin":"${randomPin()}"}`, headers: { 'content-type': 'application/json' } }), 400],
+  [
+    'lone surrogate in description',
+    () => ({ method: 'POST', path: pinsPath(), rawBody: `{"description":"bad \\ud800 text","pin":"${randomPin()}"}`, headers: { 'content-type': 'application/json' } }),
+    400,
+  ],
   ['zero-width characters in description', () => ({ method: 'POST', path: pinsPath(), body: { description: 'U\u200BSPS', pin: randomPin() } }), 400],
   ['description too long', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x'.repeat(101), pin: randomPin() } }), 400],
   ['bad schedule day', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x', pin: randomPin(), schedule: { days: ['funday'], from: '08:00', to: '17:00' } } }), 400],
@@ -68,7 +85,7 @@ const badRequests: Array<[string, () => { method: string; path: string; body?: u
   ['move-in: user id with spaces', () => ({ method: 'POST', path: `/properties/${p.id}/residents`, body: { userId: 'a b', name: 'Sam', unit: '1A' } }), 400],
   ['bad Idempotency-Key', () => ({ method: 'POST', path: pinsPath(), body: { description: 'x', pin: randomPin() }, headers: { 'idempotency-key': 'k'.repeat(200) } }), 400],
   ['invalid UTF-8 in a JSON body', () => ({ method: 'POST', path: pinsPath(), rawBody: latin1Body(), headers: { 'content-type': 'application/json' } }), 400],
-  ['cursor holding another list\'s key', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}`, sk: 'RESIDENT#res_x' })}` }), 400],
+  ["cursor holding another list's key", () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}`, sk: 'RESIDENT#res_x' })}` }), 400],
   ['cursor with an extra attribute', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}`, sk: 'PIN#pin_x', gsi1pk: 'USER#x' })}` }), 400],
   ['cursor without a sort key', () => ({ method: 'GET', path: `${pinsPath()}?cursor=${forgedCursor({ pk: `PROP#${p.id}` })}` }), 400],
   ['access events from 1960', () => ({ method: 'GET', path: `${eventsPath()}?from=1960-01-01T00:00:00Z` }), 400],
@@ -113,7 +130,8 @@ describe('list cursors are sealed and bound to their list', () => {
   let pinsCursor: string;
   beforeAll(async () => {
     q = await newProperty();
-    for (const description of ['A', 'B', 'C']) await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description, pin: randomPin() } }));
+    for (const description of ['A', 'B', 'C'])
+      await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description, pin: randomPin() } }));
     pinsCursor = present((await expectOk(call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1`, { token: q.tokens.admin }))).body.nextCursor, 'a next cursor');
   });
 
@@ -144,7 +162,7 @@ describe('list cursors are sealed and bound to their list', () => {
     expect((await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=1&cursor=${altered}`, { token: q.tokens.admin })).status).toBe(400);
   });
 
-  it('a resident pages their own passes (an index) with its cursor; the staff list\'s cursor is not theirs', async () => {
+  it("a resident pages their own passes (an index) with its cursor; the staff list's cursor is not theirs", async () => {
     for (let i = 0; i < 2; i++) await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
     const first = await expectOk(call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1`, { token: q.tokens.resident }));
     const second = await call<Page<DeliveryPass>>('GET', `/properties/${q.id}/delivery-passes?limit=1&cursor=${first.body.nextCursor}`, { token: q.tokens.resident });
@@ -206,11 +224,13 @@ describe('audit retention', () => {
     expect(item?.expiresAtEpoch).toBeLessThanOrEqual(after + 45 * 86400);
   });
 
-  it('move-in, the passes a move-out revokes, the move-out and a member removal all keep the property\'s auditRetentionDays', async () => {
+  it("move-in, the passes a move-out revokes, the move-out and a member removal all keep the property's auditRetentionDays", async () => {
     const q = await newProperty();
     await expectOk(call<Property>('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { auditRetentionDays: 45 } }));
     const before = Math.floor(Date.now() / 1000);
-    const moved = await expectOk(call<Resident>('POST', `/properties/${q.id}/residents`, { token: q.tokens.admin, body: { userId: `ret-${q.id.slice(-6)}`, name: 'Retention', unit: '2A' } }));
+    const moved = await expectOk(
+      call<Resident>('POST', `/properties/${q.id}/residents`, { token: q.tokens.admin, body: { userId: `ret-${q.id.slice(-6)}`, name: 'Retention', unit: '2A' } }),
+    );
     const token = await tokenFor(`ret-${q.id.slice(-6)}`);
     await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token, body: {} }));
     expect((await call('DELETE', `/properties/${q.id}/residents/${moved.body.id}`, { token: q.tokens.admin })).status).toBe(204);

@@ -14,12 +14,55 @@ import { eventually } from '../support/eventually.ts';
  * side of the same flow is test/e2e/calls.test.ts.
  */
 
-interface CallStart { ok: boolean; callId: string; status: string; ringSeconds: number; ringUntil: string; rang: number; media: { role: string; channelArn: string }; error?: string }
-interface CallView { id: string; panelId: string; unit: string | null; status: string; answeredBy?: string; doorOpened: boolean; commandId?: string; accessEventId?: string; media?: { role: string; signalingUrl: string } }
-interface CallState { callId: string; status: string; doorOpened?: boolean; commandId?: string }
-interface Me { residentId: string; name: string; unit: string; contact: { email?: string; phone?: string }; notify: { deliveries: string[]; calls: string[] } }
-interface Notification { id: string; kind: string; channel: string; to: string; status: string; residentId: string }
-interface Problem { type: string; title: string; status: number; detail: string; errors?: Array<{ path: string; message: string }> }
+interface CallStart {
+  ok: boolean;
+  callId: string;
+  status: string;
+  ringSeconds: number;
+  ringUntil: string;
+  rang: number;
+  media: { role: string; channelArn: string };
+  error?: string;
+}
+interface CallView {
+  id: string;
+  panelId: string;
+  unit: string | null;
+  status: string;
+  answeredBy?: string;
+  doorOpened: boolean;
+  commandId?: string;
+  accessEventId?: string;
+  media?: { role: string; signalingUrl: string };
+}
+interface CallState {
+  callId: string;
+  status: string;
+  doorOpened?: boolean;
+  commandId?: string;
+}
+interface Me {
+  residentId: string;
+  name: string;
+  unit: string;
+  contact: { email?: string; phone?: string };
+  notify: { deliveries: string[]; calls: string[] };
+}
+interface Notification {
+  id: string;
+  kind: string;
+  channel: string;
+  to: string;
+  status: string;
+  residentId: string;
+}
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ path: string; message: string }>;
+}
 
 let p: TestProperty;
 let other: TestProperty;
@@ -43,7 +86,11 @@ async function registerPhone(propertyId: string, token: string) {
 /** Pushes the SNS stand-in delivered for a call (the push carries the call id only). */
 async function pushesFor(callId: string): Promise<Array<{ endpointArn: string; payload: unknown }>> {
   const log = await readFile(stack().pushLog, 'utf8').catch(() => '');
-  return log.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => JSON.stringify(e.payload).includes(callId));
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((e) => JSON.stringify(e.payload).includes(callId));
 }
 
 const startCall = (target: Record<string, string>) => panel.request<CallStart>({ op: 'call.start', target });
@@ -64,7 +111,9 @@ beforeAll(async () => {
   await registerPhone(p.id, p.tokens.resident);
   await registerPhone(p.id, tokens.roommate);
 });
-afterAll(async () => { await panel?.close(); });
+afterAll(async () => {
+  await panel?.close();
+});
 
 describe('me and my devices', () => {
   it('a resident reads and changes their own record; a channel needs its contact', async () => {
@@ -77,7 +126,9 @@ describe('me and my devices', () => {
     expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'notify.calls' })]);
     expect((await call<Me>('GET', `/properties/${p.id}/me`, { token: p.tokens.resident })).body).toEqual(me.body);
 
-    const patched = await expectOk(call<Me>('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name: 'Nico N.', contact: { phone: '+15555550142' }, notify: { calls: ['app', 'phone'] } } }));
+    const patched = await expectOk(
+      call<Me>('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name: 'Nico N.', contact: { phone: '+15555550142' }, notify: { calls: ['app', 'phone'] } } }),
+    );
     expect(patched.body).toMatchObject({ name: 'Nico N.', unit: '5C', contact: { phone: '+15555550142' }, notify: { calls: ['app', 'phone'], deliveries: ['app'] } });
     // The directory follows the new name.
     const found = await call<Page<{ name: string }>>('GET', `/properties/${p.id}/directory?q=nico%20n.`, { token: p.tokens.staff });
@@ -87,7 +138,7 @@ describe('me and my devices', () => {
     expect((await call<Me>('GET', `/properties/${p.id}/me`, { token: tokens.neighbour })).body.contact).toEqual({});
   });
 
-  it('me is a resident\'s: staff get 403, another property\'s resident 404', async () => {
+  it("me is a resident's: staff get 403, another property's resident 404", async () => {
     expect((await call('GET', `/properties/${p.id}/me`, { token: p.tokens.staff })).status).toBe(403);
     expect((await call('GET', `/properties/${p.id}/me`, { token: other.tokens.resident })).status).toBe(404);
   });
@@ -97,7 +148,12 @@ describe('me and my devices', () => {
     expect(id).toMatch(/^dev_/);
     const endpoint = String(present(await getItem(`PROP#${p.id}`, `DEVICE#${users.neighbour}#${id}`), 'the device record').endpoint);
     expect(endpoint).toMatch(/^arn:aws:sns:.*:endpoint\/APNS_VOIP\//);
-    for (const body of [{ platform: 'apns', token: 'not-hex' }, { platform: 'webpush', token: apnsToken() }, { platform: 'fcm' }, { platform: 'apns', token: apnsToken(), extra: 1 }]) {
+    for (const body of [
+      { platform: 'apns', token: 'not-hex' },
+      { platform: 'webpush', token: apnsToken() },
+      { platform: 'fcm' },
+      { platform: 'apns', token: apnsToken(), extra: 1 },
+    ]) {
       const bad = await call<Problem>('POST', `/properties/${p.id}/me/devices`, { token: tokens.neighbour, body });
       expect(bad.status).toBe(400);
       expect(bad.contentType).toContain('application/problem+json');
@@ -108,7 +164,7 @@ describe('me and my devices', () => {
     expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(404);
   });
 
-  it('move-out removes the resident\'s devices (their push endpoints too)', async () => {
+  it("move-out removes the resident's devices (their push endpoints too)", async () => {
     const mover = await moveIn(p, 'Mo Mover', '7A');
     const id = await registerPhone(p.id, mover.token);
     expect(await getItem(`PROP#${p.id}`, `DEVICE#${mover.userId}#${id}`)).toBeDefined();
@@ -131,7 +187,10 @@ describe('a call from the panel', () => {
     const started = await startCall({ unit: '4b' });
     expect(started).toMatchObject({ ok: true, status: 'ringing', ringSeconds: 30, media: { role: 'MASTER' } });
     // Both residents of 4B have a phone registered: both ring, with the call id and nothing else.
-    const pushes = await eventually(async () => { const found = await pushesFor(started.callId); return found.length >= 2 ? found : undefined; });
+    const pushes = await eventually(async () => {
+      const found = await pushesFor(started.callId);
+      return found.length >= 2 ? found : undefined;
+    });
     expect(pushes).toHaveLength(2);
     expect(JSON.stringify(pushes[0]?.payload)).not.toMatch(/4B|Riley|Rowan/);
 
@@ -163,9 +222,20 @@ describe('a call from the panel', () => {
     const eventId = ulid();
     const upload = await panel.request<PhotoUrlReply>({ op: 'photo.upload-url', eventId });
     expect((await fetch(upload.url, { method: 'PUT', body: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
-    await panel.publish(topic('events'), { eventId, at: new Date().toISOString(), method: 'call', decision: 'granted', credentialId: started.callId, commandId: command.commandId, photoKey: upload.key });
+    await panel.publish(topic('events'), {
+      eventId,
+      at: new Date().toISOString(),
+      method: 'call',
+      decision: 'granted',
+      credentialId: started.callId,
+      commandId: command.commandId,
+      photoKey: upload.key,
+    });
     await panel.publish(topic('acks'), { commandId: command.commandId, status: 'executed', at: new Date().toISOString(), eventId });
-    const done = await eventually(async () => { const got = (await call<CallView>('GET', callPath(started.callId), { token: p.tokens.resident })).body; return got.accessEventId ? got : undefined; });
+    const done = await eventually(async () => {
+      const got = (await call<CallView>('GET', callPath(started.callId), { token: p.tokens.resident })).body;
+      return got.accessEventId ? got : undefined;
+    });
     expect(done).toMatchObject({ status: 'ended', doorOpened: true, commandId: command.commandId, accessEventId: eventId });
     const event = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.staff })).body.items.find((e) => e.id === eventId);
     expect(event).toMatchObject({ method: 'call', decision: 'granted', credentialId: started.callId, commandId: command.commandId });
@@ -214,7 +284,12 @@ describe('a call from the panel', () => {
       const notes = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.resident })).body.items;
       expect(notes).toEqual([expect.objectContaining({ kind: 'call-missed', status: 'queued', residentId: p.residentId, to: 'app' })]);
       const all = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.staff })).body.items;
-      expect(all.filter((n) => n.kind === 'call-missed').map((n) => n.residentId).sort()).toEqual([p.residentId, present(await residentIdOf(users.roommate), 'roommate')].sort());
+      expect(
+        all
+          .filter((n) => n.kind === 'call-missed')
+          .map((n) => n.residentId)
+          .sort(),
+      ).toEqual([p.residentId, present(await residentIdOf(users.roommate), 'roommate')].sort());
       expect((await call('GET', `/properties/${p.id}/notifications?residentId=${p.residentId}`, { token: tokens.roommate })).status).toBe(403);
       expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls?status=missed`, { token: p.tokens.resident })).body.items.map((c) => c.id)).toContain(started.callId);
       expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls`, { token: tokens.neighbour })).body.items).toEqual([]);

@@ -5,7 +5,9 @@ import { getItem, scanAll, setAttributes } from '../support/dynamo.ts';
 
 let p: TestProperty;
 const pins = () => `/properties/${p.id}/delivery-pins`;
-beforeAll(async () => { p = await newProperty(); });
+beforeAll(async () => {
+  p = await newProperty();
+});
 
 describe('delivery PINs', () => {
   it('creates a PIN, lists it masked, reveals it once asked, and records the reveal', async () => {
@@ -62,8 +64,7 @@ describe('delivery PINs', () => {
 
   it('20 concurrent creates of the same PIN: exactly one 201, the rest 409', async () => {
     const pin = randomPin();
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      call('POST', pins(), { token: p.tokens.admin, body: { description: `racer ${i}`, pin } })));
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', pins(), { token: p.tokens.admin, body: { description: `racer ${i}`, pin } })));
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
@@ -87,7 +88,7 @@ describe('delivery PINs', () => {
     expect((await call('POST', pins(), { token: p.tokens.admin, body: { description: 'C', pin: b } })).status).toBe(201);
   });
 
-  it('a PIN cannot take the code of an active delivery pass (409, nothing changes); an expired pass\'s code is free again', async () => {
+  it("a PIN cannot take the code of an active delivery pass (409, nothing changes); an expired pass's code is free again", async () => {
     const pass = await expectOk(call<DeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     const passPath = `/properties/${p.id}/delivery-passes/${pass.body.id}`;
     const stored = await getItem(`PROP#${p.id}`, `PASS#${pass.body.id}`);
@@ -146,7 +147,9 @@ describe('delivery PINs', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Reply<Page<DeliveryPin>> = await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: q.tokens.admin });
+      const page: Reply<Page<DeliveryPin>> = await call<Page<DeliveryPin>>('GET', `/properties/${q.id}/delivery-pins?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: q.tokens.admin,
+      });
       expect(page.status).toBe(200);
       for (const i of page.body.items) seen.add(i.id);
       cursor = page.body.nextCursor;

@@ -12,7 +12,10 @@ let server: Server;
 const sockets = new Set<Socket>();
 
 beforeAll(async () => {
-  server = createServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+  server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   handler = await deliveryPinsHandler(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
 });

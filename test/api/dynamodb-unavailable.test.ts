@@ -37,7 +37,10 @@ describe('while DynamoDB is unreachable', () => {
   });
 
   it('a keyed create (Idempotency-Key) answers 503 too: the idempotency store is DynamoDB as well', async () => {
-    const reply = await handler(event('POST /properties/{propertyId}/delivery-pins', { body: JSON.stringify({ description: 'USPS', pin: '480213' }), headers: { 'idempotency-key': 'k-503' } }), context());
+    const reply = await handler(
+      event('POST /properties/{propertyId}/delivery-pins', { body: JSON.stringify({ description: 'USPS', pin: '480213' }), headers: { 'idempotency-key': 'k-503' } }),
+      context(),
+    );
     expect(reply.statusCode).toBe(503);
     expect(reply.headers?.['retry-after']).toBeDefined();
   });

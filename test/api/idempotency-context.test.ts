@@ -17,7 +17,9 @@ describe('a keyed create through the HTTP shell', () => {
     const handler = await deliveryPinsHandler(stack().dynamodbEndpoint);
     const key = randomUUID();
     const request = event('POST /properties/{propertyId}/delivery-pins', {
-      propertyId: p.id, body: JSON.stringify({ description: 'context wiring', pin: randomPin() }), headers: { 'idempotency-key': key },
+      propertyId: p.id,
+      body: JSON.stringify({ description: 'context wiring', pin: randomPin() }),
+      headers: { 'idempotency-key': key },
     });
     request.requestContext.authorizer.jwt.claims.sub = p.users.admin;
     const before = new Set((await scanAll(stack().tables.idempotency)).map((item) => item.id));

@@ -18,7 +18,15 @@ describe('Idempotency-Key after a crash', () => {
     const request = { key: randomUUID(), userId: 'crash-tester', routeKey: 'POST /properties/{propertyId}/delivery-passes', params: { propertyId: 'p1' }, body: { note: 'x' } };
     let started = false;
     // The first invocation has 1.5 s left and never finishes (the process died).
-    void idempotentCreate(vault, () => { started = true; return new Promise(() => {}); }, request, lambdaContext(1500)).catch(() => {});
+    void idempotentCreate(
+      vault,
+      () => {
+        started = true;
+        return new Promise(() => {});
+      },
+      request,
+      lambdaContext(1500),
+    ).catch(() => {});
     while (!started) await new Promise((r) => setTimeout(r, 20));
     // While it could still be running, a retry is told so (409 in the API)...
     await expect(idempotentCreate(vault, async () => ({ status: 201 }), request, lambdaContext(10_000))).rejects.toMatchObject({ status: 409, slug: 'idempotency-in-progress' });

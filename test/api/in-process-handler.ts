@@ -23,9 +23,14 @@ export const context = (): Context => lambdaContext(29_000);
 export function event(routeKey: string, opts: { propertyId?: string; body?: string; isBase64Encoded?: boolean; headers?: Record<string, string> } = {}) {
   const [method, path] = routeKey.split(' ');
   return {
-    version: '2.0', routeKey, rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json', ...opts.headers },
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...opts.headers },
     pathParameters: { propertyId: opts.propertyId ?? 'prop_01JZZZZZZZZZZZZZZZZZZZZZZZ' },
-    body: opts.body, isBase64Encoded: opts.isBase64Encoded ?? false,
+    body: opts.body,
+    isBase64Encoded: opts.isBase64Encoded ?? false,
     requestContext: { http: { method, path }, routeKey, requestId: randomUUID(), authorizer: { jwt: { claims: { sub: 'someone' }, scopes: null } } },
   };
 }

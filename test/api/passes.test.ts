@@ -3,7 +3,9 @@ import { call, expectOk, newProperty, tokenFor, type TestProperty } from '../sup
 import type { CreatedDeliveryPass, CreatedVisitorPass, DeliveryPass, Page, Problem, Resident, VisitorPass } from '../support/contract.ts';
 
 let p: TestProperty;
-beforeAll(async () => { p = await newProperty(); });
+beforeAll(async () => {
+  p = await newProperty();
+});
 const passes = () => `/properties/${p.id}/delivery-passes`;
 const visitors = () => `/properties/${p.id}/visitor-passes`;
 
@@ -22,15 +24,17 @@ describe('delivery passes', () => {
     expect((Date.parse(shorter.body.expiresAt) - Date.now()) / 3600_000).toBeLessThanOrEqual(2);
   });
 
-  it('codes are unique among the property\'s active codes, and never trivial', async () => {
+  it("codes are unique among the property's active codes, and never trivial", async () => {
     const made = await Promise.all(Array.from({ length: 30 }, () => call<CreatedDeliveryPass>('POST', passes(), { token: p.tokens.staff, body: {} })));
     const codes = made.map((m) => m.body.code);
     expect(new Set(codes).size).toBe(30);
     for (const code of codes) expect(code).not.toMatch(/^(\d)\1+$|^(012345|123456|234567|345678|456789|987654|876543|765432|654321|543210)$/);
   });
 
-  it('residents see only their own passes; staff see all; a resident cannot cancel another\'s', async () => {
-    const neighbour = await expectOk(call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${Date.now()}`, name: 'Nia Neighbour', unit: '5C' } }));
+  it("residents see only their own passes; staff see all; a resident cannot cancel another's", async () => {
+    const neighbour = await expectOk(
+      call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId: `neighbour-${Date.now()}`, name: 'Nia Neighbour', unit: '5C' } }),
+    );
     const neighbourToken = await tokenFor(neighbour.body.userId);
     const mine = await expectOk(call<CreatedDeliveryPass>('POST', passes(), { token: p.tokens.resident, body: { note: 'mine' } }));
     const theirs = await expectOk(call<CreatedDeliveryPass>('POST', passes(), { token: neighbourToken, body: { note: 'theirs' } }));
@@ -85,7 +89,10 @@ describe('visitor passes', () => {
   });
 
   it('makes a time-boxed pass with a code and a QR token', async () => {
-    const made = await call<CreatedVisitorPass>('POST', visitors(), { token: p.tokens.resident, body: { visitorName: 'Grandma', visitorEmail: 'gran@example.com', ...window(0, 3) } });
+    const made = await call<CreatedVisitorPass>('POST', visitors(), {
+      token: p.tokens.resident,
+      body: { visitorName: 'Grandma', visitorEmail: 'gran@example.com', ...window(0, 3) },
+    });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ visitorName: 'Grandma', status: 'active' });
     expect(made.body.code).toMatch(/^[0-9]{6}$/);
@@ -117,7 +124,12 @@ describe('move-out revokes everything the resident made', () => {
   it('passes and visitor passes stop, membership ends', async () => {
     const q = await newProperty();
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
-    const visitor = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${q.id}/visitor-passes`, { token: q.tokens.resident, body: { visitorName: 'V', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const visitor = await expectOk(
+      call<CreatedVisitorPass>('POST', `/properties/${q.id}/visitor-passes`, {
+        token: q.tokens.resident,
+        body: { visitorName: 'V', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      }),
+    );
     expect((await call('DELETE', `/properties/${q.id}/residents/${q.residentId}`, { token: q.tokens.staff })).status).toBe(204);
     expect((await call<DeliveryPass>('GET', `/properties/${q.id}/delivery-passes/${pass.body.id}`, { token: q.tokens.admin })).body.status).toBe('cancelled');
     expect((await call<VisitorPass>('GET', `/properties/${q.id}/visitor-passes/${visitor.body.id}`, { token: q.tokens.admin })).body.status).toBe('revoked');
@@ -129,10 +141,21 @@ describe('authorization for pass routes', () => {
   it('strangers and unauthenticated callers get nothing', async () => {
     const other = await newProperty('Elsewhere');
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', passes(), { token: p.tokens.resident, body: {} }));
-    const visitor = await expectOk(call<CreatedVisitorPass>('POST', visitors(), { token: p.tokens.resident, body: { visitorName: 'V', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const visitor = await expectOk(
+      call<CreatedVisitorPass>('POST', visitors(), {
+        token: p.tokens.resident,
+        body: { visitorName: 'V', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      }),
+    );
     const routes = [
-      ['POST', passes(), {}], ['GET', passes()], ['GET', `${passes()}/${pass.body.id}`], ['DELETE', `${passes()}/${pass.body.id}`],
-      ['POST', visitors(), { visitorName: 'x', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() }], ['GET', visitors()], ['GET', `${visitors()}/${visitor.body.id}`], ['DELETE', `${visitors()}/${visitor.body.id}`],
+      ['POST', passes(), {}],
+      ['GET', passes()],
+      ['GET', `${passes()}/${pass.body.id}`],
+      ['DELETE', `${passes()}/${pass.body.id}`],
+      ['POST', visitors(), { visitorName: 'x', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() }],
+      ['GET', visitors()],
+      ['GET', `${visitors()}/${visitor.body.id}`],
+      ['DELETE', `${visitors()}/${visitor.body.id}`],
     ] as Array<[string, string, unknown?]>;
     for (const [method, path, body] of routes) {
       expect((await call(method, path, { body })).status, `${method} ${path} no token`).toBe(401);

@@ -3,14 +3,26 @@ import { call, expectOk, newProperty, tokenFor, type TestProperty } from '../sup
 import type { AuditEntry, DirectoryEntry, Member, Page, Property, Resident } from '../support/contract.ts';
 
 let p: TestProperty;
-beforeAll(async () => { p = await newProperty(); });
+beforeAll(async () => {
+  p = await newProperty();
+});
 
 describe('properties, residents and the directory', () => {
   it('a property has the documented default settings, and admins change them', async () => {
     const got = await call<Property>('GET', `/properties/${p.id}`, { token: p.tokens.resident });
-    expect(got.body).toMatchObject({ id: p.id, name: 'Test Tower', timezone: 'America/New_York', settings: {
-      residentPassesEnabled: true, codeLength: 6, visitorMaxHours: 24, photoRetentionDays: 90, passValidHours: 24, passGraceMinutes: 0,
-    } });
+    expect(got.body).toMatchObject({
+      id: p.id,
+      name: 'Test Tower',
+      timezone: 'America/New_York',
+      settings: {
+        residentPassesEnabled: true,
+        codeLength: 6,
+        visitorMaxHours: 24,
+        photoRetentionDays: 90,
+        passValidHours: 24,
+        passGraceMinutes: 0,
+      },
+    });
     const patched = await call<Property>('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { passGraceMinutes: 5, residentPassesEnabled: false } });
     expect(patched.body.settings).toMatchObject({ passGraceMinutes: 5, residentPassesEnabled: false, codeLength: 6 });
   });
@@ -21,7 +33,10 @@ describe('properties, residents and the directory', () => {
 
   it('moves a resident in and out; the directory shows name and unit only', async () => {
     const userId = `mover-${Date.now()}`;
-    const moved = await call<Resident>('POST', `/properties/${p.id}/residents`, { token: p.tokens.staff, body: { userId, name: 'Ana Ñúñez', unit: '12C', email: 'ana@example.com', phone: '+15555550123', notify: ['sms'] } });
+    const moved = await call<Resident>('POST', `/properties/${p.id}/residents`, {
+      token: p.tokens.staff,
+      body: { userId, name: 'Ana Ñúñez', unit: '12C', email: 'ana@example.com', phone: '+15555550123', notify: ['sms'] },
+    });
     expect(moved).toMatchObject({ status: 201, body: { userId, name: 'Ana Ñúñez', unit: '12C', notify: ['sms'] } });
     const token = await tokenFor(userId);
     expect((await call<Property>('GET', `/properties/${p.id}`, { token })).status).toBe(200);
@@ -55,7 +70,9 @@ describe('properties, residents and the directory', () => {
   it('every change is on the audit trail, newest first', async () => {
     const audit = await expectOk(call<Page<AuditEntry>>('GET', `/properties/${p.id}/audit?limit=50`, { token: p.tokens.admin }));
     const actions = audit.body.items.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['property.created', 'member.admin-set', 'member.staff-set', 'resident.moved-in', 'resident.moved-out', 'property.settings-changed']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['property.created', 'member.admin-set', 'member.staff-set', 'resident.moved-in', 'resident.moved-out', 'property.settings-changed']),
+    );
     const times = audit.body.items.map((a) => a.at);
     expect([...times].sort().reverse()).toEqual(times);
   });

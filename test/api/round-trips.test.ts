@@ -22,16 +22,27 @@ const calls: Array<{ start: number; end: number }> = [];
 function serialRoundTrips(list: Array<{ start: number; end: number }>) {
   let chain = 0;
   let lastEnd = Number.NEGATIVE_INFINITY;
-  for (const c of [...list].sort((a, b) => a.end - b.end)) if (c.start >= lastEnd) { chain++; lastEnd = c.end; }
+  for (const c of [...list].sort((a, b) => a.end - b.end))
+    if (c.start >= lastEnd) {
+      chain++;
+      lastEnd = c.end;
+    }
   return chain;
 }
 
 beforeAll(async () => {
   stores = await loadStores();
-  documents().middlewareStack.add((next) => async (args) => {
-    const start = performance.now();
-    try { return await next(args); } finally { calls.push({ start, end: performance.now() }); }
-  }, { step: 'initialize', name: 'createRoundTrips' });
+  documents().middlewareStack.add(
+    (next) => async (args) => {
+      const start = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        calls.push({ start, end: performance.now() });
+      }
+    },
+    { step: 'initialize', name: 'createRoundTrips' },
+  );
   p = await newProperty();
 });
 
@@ -39,7 +50,8 @@ describe('create and move-out hot paths', () => {
   it('a resident makes a visitor pass in 3 serial round trips and is moved out in 6', async () => {
     const userId = `rt-resident-${Date.now()}`;
     await tokenFor(userId);
-    const resident = (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId, name: 'Round Trip', unit: '9Z' } }))).body;
+    const resident = (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/residents`, { token: p.tokens.admin, body: { userId, name: 'Round Trip', unit: '9Z' } })))
+      .body;
     const caller = { userId, operator: false };
     const now = Date.now();
 

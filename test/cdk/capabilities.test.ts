@@ -24,7 +24,11 @@ beforeAll(() => {
   resources = Template.fromStack(stack).toJSON().Resources;
 }, 120_000);
 
-const constructId = (fn: string) => fn.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+const constructId = (fn: string) =>
+  fn
+    .split('-')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 const apiFunctions = new Set<string>(routes.map((route) => route.fn));
 const scope = (fn: LambdaName) => (apiFunctions.has(fn) ? 'Api' : fn === 'phone-call' ? 'Telephony' : 'Panels');
 
@@ -33,7 +37,6 @@ function idAt(path: string): string {
   expect(found, `resource at ${STACK}/${path}`).toHaveLength(1);
   return found[0]![0];
 }
-
 
 /**
  * A statement as its "action -> resource" pairs: CDK merges statements that share actions
@@ -45,18 +48,31 @@ const pairs = (keys: string[]) => [...new Set(keys)].sort();
 
 /** Everything every policy attached to a role allows, as sorted unique pairs. */
 function policyOf(role: string): string[] {
-  return pairs(Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && referencedIds(r.Properties.Roles).has(role))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-    .flatMap((s: Json) => {
-      expect(s.Effect).toBe('Allow');
-      expect(s.Condition).toBeUndefined();
-      return key(s.Action, s.Resource);
-    }));
+  return pairs(
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && referencedIds(r.Properties.Roles).has(role))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .flatMap((s: Json) => {
+        expect(s.Effect).toBe('Allow');
+        expect(s.Condition).toBeUndefined();
+        return key(s.Action, s.Resource);
+      }),
+  );
 }
 
 const iotArn = (resource: string | Json) => ({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...(typeof resource === 'string' ? [`:${resource}`] : [':policy/', resource])]],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':iot:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ...(typeof resource === 'string' ? [`:${resource}`] : [':policy/', resource]),
+    ],
+  ],
 });
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 /** KVS signaling channels of this stage's panels only: lobby-dev-<panelId> (adapters/kvs-media.ts signalingChannelName), any creation time. */
@@ -64,41 +80,75 @@ const CHANNELS = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesi
 const objects = (prefix: string) => ({ 'Fn::Join': ['', [arn(idAt('Photos/Bucket/Resource')), `/${prefix}*`]] });
 /** DynamoDB Table.grantReadWriteData. */
 const TABLE_READ_WRITE = [
-  'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem',
-  'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
 ];
 
 /** What one capability gives, in the template's terms. */
 function statementsFor(capability: Capability): string[] {
   const lobbyTable = arn(idAt('Data/LobbyTable/Resource'));
   switch (capability) {
-    case 'table': return key(TABLE_READ_WRITE, [lobbyTable, { 'Fn::Join': ['', [lobbyTable, '/index/*']] }]);
-    case 'idempotency': return key(TABLE_READ_WRITE, arn(idAt('Data/IdempotencyTable/Resource')));
-    case 'code-secret': return key(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], { Ref: idAt('Data/CodeSecret/Resource') });
-    case 'photos-read': return key('s3:GetObject', objects('photos/'));
-    case 'photos-write': return key('s3:PutObject', objects('photos/'));
-    case 'photos-delete': return key('s3:DeleteObject', objects('photos/'));
-    case 'snapshots': return key(['s3:GetObject', 's3:PutObject'], objects('credential-sets/'));
-    case 'publish-responses': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/responses`));
-    case 'publish-commands': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/commands`));
-    case 'publish-calls': return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/calls`));
-    case 'credentials-shadow': return key('iot:UpdateThingShadow', iotArn('thing/*/credentials'));
-    case 'provision-panels': return [
-      ...key('iot:CreateThing', iotArn('thing/*')),
-      ...key(['iot:AttachPolicy', 'iot:AttachThingPrincipal'], iotArn('cert/*')),
-      ...key(['iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'], iotArn('cert/*')),
-      ...key('iot:DetachPolicy', iotArn({ Ref: idAt('Panels/Policy') })),
-      ...key(['iot:ListThingPrincipals', 'iot:DeleteThing', 'iot:DetachThingPrincipal'], iotArn('thing/*')),
-      ...key(['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], '*'),
-    ];
+    case 'table':
+      return key(TABLE_READ_WRITE, [lobbyTable, { 'Fn::Join': ['', [lobbyTable, '/index/*']] }]);
+    case 'idempotency':
+      return key(TABLE_READ_WRITE, arn(idAt('Data/IdempotencyTable/Resource')));
+    case 'code-secret':
+      return key(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], { Ref: idAt('Data/CodeSecret/Resource') });
+    case 'photos-read':
+      return key('s3:GetObject', objects('photos/'));
+    case 'photos-write':
+      return key('s3:PutObject', objects('photos/'));
+    case 'photos-delete':
+      return key('s3:DeleteObject', objects('photos/'));
+    case 'snapshots':
+      return key(['s3:GetObject', 's3:PutObject'], objects('credential-sets/'));
+    case 'publish-responses':
+      return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/responses`));
+    case 'publish-commands':
+      return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/commands`));
+    case 'publish-calls':
+      return key('iot:Publish', iotArn(`topic/${TOPIC_ROOT}/*/calls`));
+    case 'credentials-shadow':
+      return key('iot:UpdateThingShadow', iotArn('thing/*/credentials'));
+    case 'provision-panels':
+      return [
+        ...key('iot:CreateThing', iotArn('thing/*')),
+        ...key(['iot:AttachPolicy', 'iot:AttachThingPrincipal'], iotArn('cert/*')),
+        ...key(['iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'], iotArn('cert/*')),
+        ...key('iot:DetachPolicy', iotArn({ Ref: idAt('Panels/Policy') })),
+        ...key(['iot:ListThingPrincipals', 'iot:DeleteThing', 'iot:DetachThingPrincipal'], iotArn('thing/*')),
+        ...key(['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], '*'),
+      ];
     // Off without their context (this build has none): test/cdk/telephony.test.ts checks them on.
-    case 'push': return [];
-    case 'dial-phone': return [];
-    case 'open-channels': return key(['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
-    case 'delete-channels': return key(['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
-    case 'media-sessions': return key([
-      'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer',
-    ], CHANNELS);
+    case 'push':
+      return [];
+    case 'dial-phone':
+      return [];
+    case 'open-channels':
+      return key(['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
+    case 'delete-channels':
+      return key(['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
+    case 'media-sessions':
+      return key(
+        [
+          'kinesisvideo:DescribeSignalingChannel',
+          'kinesisvideo:GetSignalingChannelEndpoint',
+          'kinesisvideo:GetIceServerConfig',
+          'kinesisvideo:ConnectAsMaster',
+          'kinesisvideo:ConnectAsViewer',
+        ],
+        CHANNELS,
+      );
   }
 }
 

@@ -17,7 +17,13 @@ import { RULE_DRIVEN_FUNCTIONS } from '../../lib/panels.ts';
  */
 const dirs: string[] = [];
 
-interface Synth { stack: string; resources: Record<string, Json>; outputs: Record<string, Json>; report: Json; error?: unknown }
+interface Synth {
+  stack: string;
+  resources: Record<string, Json>;
+  outputs: Record<string, Json>;
+  report: Json;
+  error?: unknown;
+}
 
 function synth(context: Record<string, unknown>): Synth {
   const outdir = mkdtempSync(join(tmpdir(), 'lobby-cdk-deploy-'));
@@ -32,7 +38,13 @@ function synth(context: Record<string, unknown>): Synth {
   const file = join(outdir, `${stack.artifactId}.template.json`);
   if (!existsSync(file)) throw error ?? new Error(`no template at ${file}`);
   const template = JSON.parse(readFileSync(file, 'utf8'));
-  return { stack: stack.stackName, resources: template.Resources, outputs: template.Outputs, report: JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')), error };
+  return {
+    stack: stack.stackName,
+    resources: template.Resources,
+    outputs: template.Outputs,
+    report: JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')),
+    error,
+  };
 }
 
 const ofType = (s: Synth, type: string): Array<[string, Json]> => Object.entries(s.resources).filter(([, r]) => r.Type === type);
@@ -42,17 +54,28 @@ const idAt = (s: Synth, path: string) => {
   expect(found, path).toHaveLength(1);
   return found[0]![0];
 };
-const findings = (s: Synth): string[] => s.report.pluginReports.flatMap((p: Json) => p.violations.flatMap((v: Json) =>
-  v.violatingConstructs.map((c: Json) => `${v.ruleName} at ${c.constructPath}`)));
+const findings = (s: Synth): string[] =>
+  s.report.pluginReports.flatMap((p: Json) => p.violations.flatMap((v: Json) => v.violatingConstructs.map((c: Json) => `${v.ruleName} at ${c.constructPath}`)));
 
 /** Where a template names a resource whose name is unique per account and region (its physical id). */
 const PHYSICAL_NAMES: Record<string, string> = {
-  'AWS::IoT::TopicRule': 'RuleName', 'AWS::IoT::Policy': 'PolicyName', 'AWS::IoT::ThingType': 'ThingTypeName',
-  'AWS::Lambda::Function': 'FunctionName', 'AWS::DynamoDB::Table': 'TableName', 'AWS::S3::Bucket': 'BucketName',
-  'AWS::SQS::Queue': 'QueueName', 'AWS::SNS::Topic': 'TopicName', 'AWS::Logs::LogGroup': 'LogGroupName',
-  'AWS::IAM::Role': 'RoleName', 'AWS::IAM::ManagedPolicy': 'ManagedPolicyName', 'AWS::Cognito::UserPool': 'UserPoolName',
-  'AWS::CloudWatch::Dashboard': 'DashboardName', 'AWS::CloudWatch::Alarm': 'AlarmName', 'AWS::Events::Rule': 'Name',
-  'AWS::SecretsManager::Secret': 'Name', 'AWS::Scheduler::Schedule': 'Name',
+  'AWS::IoT::TopicRule': 'RuleName',
+  'AWS::IoT::Policy': 'PolicyName',
+  'AWS::IoT::ThingType': 'ThingTypeName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::Cognito::UserPool': 'UserPoolName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::Scheduler::Schedule': 'Name',
 };
 function physicalNames(s: Synth): string[] {
   const names: string[] = [];
@@ -75,9 +98,14 @@ beforeAll(() => {
   dev = synth({});
   prod = synth({ 'lobby:stage': 'prod', 'lobby:alarmEmail': 'ops@example.com' });
   custom = synth({
-    'lobby:stage': 'qa', 'lobby:alarmTopicArn': ALARM_TOPIC, 'lobby:cognitoFeaturePlan': 'plus',
-    'lobby:sesIdentityArn': SES_IDENTITY, 'lobby:fromEmail': 'Lobby <no-reply@example.com>',
-    'lobby:logLevel': 'DEBUG', 'lobby:tracing': 'off', 'lobby:iotLogging': 'false',
+    'lobby:stage': 'qa',
+    'lobby:alarmTopicArn': ALARM_TOPIC,
+    'lobby:cognitoFeaturePlan': 'plus',
+    'lobby:sesIdentityArn': SES_IDENTITY,
+    'lobby:fromEmail': 'Lobby <no-reply@example.com>',
+    'lobby:logLevel': 'DEBUG',
+    'lobby:tracing': 'off',
+    'lobby:iotLogging': 'false',
   });
 }, 240_000);
 
@@ -98,9 +126,15 @@ describe('item 1: the panel IoT policy fits IoT Core', () => {
 
   it('the deployed document is the same size as the rendered one (no hidden growth in CloudFormation)', () => {
     const document = Object.values(prod.resources).find((r: Json) => r.Type === 'AWS::IoT::Policy').Properties.PolicyDocument;
-    const text = JSON.stringify(document)
-      .replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts: string) => JSON.stringify(JSON.parse(`[${parts}]`).map((p: Json) => (typeof p === 'string' ? p
-        : ({ 'AWS::Region': env.region, 'AWS::AccountId': env.account, 'AWS::Partition': 'aws' } as Record<string, string>)[p.Ref] ?? '')).join('')));
+    const text = JSON.stringify(document).replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts: string) =>
+      JSON.stringify(
+        JSON.parse(`[${parts}]`)
+          .map((p: Json) =>
+            typeof p === 'string' ? p : (({ 'AWS::Region': env.region, 'AWS::AccountId': env.account, 'AWS::Partition': 'aws' } as Record<string, string>)[p.Ref] ?? ''),
+          )
+          .join(''),
+      ),
+    );
     expect(text.replace(/\s/g, '').length).toBe(policySize(panelPolicyDocument(env, { topicRoot: panelTopicRoot('prod') })));
   });
 
@@ -129,7 +163,7 @@ describe('item 2: stages', () => {
     expect(dev.outputs.Stage.Value).toBe('dev');
   });
 
-  it('two stages share no physical name and no topic filter but AWS\'s account-wide lifecycle topics', () => {
+  it("two stages share no physical name and no topic filter but AWS's account-wide lifecycle topics", () => {
     const devNames = physicalNames(dev);
     const prodNames = new Set(physicalNames(prod));
     expect(devNames.length).toBeGreaterThanOrEqual(6); // the rules and the sampling rule
@@ -137,7 +171,11 @@ describe('item 2: stages', () => {
     const prodFilters = new Set(topicFilters(prod));
     // $aws/events/presence/... is AWS's, account-wide: each stage's handler ignores other stages' panels.
     expect(topicFilters(dev).filter((f) => prodFilters.has(f))).toEqual(['$aws/events/presence/+/+']);
-    expect(topicFilters(dev).filter((f) => !f.startsWith('$aws/')).every((f) => f.startsWith('lobby-dev/panels/'))).toBe(true);
+    expect(
+      topicFilters(dev)
+        .filter((f) => !f.startsWith('$aws/'))
+        .every((f) => f.startsWith('lobby-dev/panels/')),
+    ).toBe(true);
     // One account-wide IoT logging setting: only prod owns it by default.
     expect(ofType(dev, 'AWS::IoT::Logging')).toHaveLength(0);
     expect(ofType(prod, 'AWS::IoT::Logging')).toHaveLength(1);
@@ -166,19 +204,28 @@ describe('item 2: stages', () => {
 
 describe('item 3: IoT-rule functions park what they give up on', () => {
   it.each(RULE_DRIVEN_FUNCTIONS)('%s: EventInvokeConfig with an encrypted, TLS-only SQS on-failure destination, its depth alarmed, its URL and ARN in the outputs', (fn) => {
-    const ctor = fn.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+    const ctor = fn
+      .split('-')
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join('');
     const functionId = idAt(dev, `Panels/${ctor}/Function`);
     const queueId = idAt(dev, `Panels/${ctor}Failures`);
-    const config = ofType(dev, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties).find((c) => c.FunctionName?.Ref === functionId);
+    const config = ofType(dev, 'AWS::Lambda::EventInvokeConfig')
+      .map(([, c]) => c.Properties)
+      .find((c) => c.FunctionName?.Ref === functionId);
     expect(config).toBeDefined();
     expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
     expect(config.MaximumRetryAttempts).toBe(2);
     expect(dev.resources[queueId].Properties.SqsManagedSseEnabled).toBe(true);
-    const tlsOnly = ofType(dev, 'AWS::SQS::QueuePolicy').some(([, p]) => p.Properties.Queues.some((q: Json) => q.Ref === queueId)
-      && p.Properties.PolicyDocument.Statement.some((st: Json) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+    const tlsOnly = ofType(dev, 'AWS::SQS::QueuePolicy').some(
+      ([, p]) =>
+        p.Properties.Queues.some((q: Json) => q.Ref === queueId) &&
+        p.Properties.PolicyDocument.Statement.some((st: Json) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+    );
     expect(tlsOnly).toBe(true);
-    const alarmed = ofType(dev, 'AWS::CloudWatch::Alarm').some(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'
-      && JSON.stringify(a.Properties.Dimensions).includes(queueId));
+    const alarmed = ofType(dev, 'AWS::CloudWatch::Alarm').some(
+      ([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(queueId),
+    );
     expect(alarmed).toBe(true);
     // npm run redrive reads the outputs whose key ends in FailureQueueUrl.
     expect(dev.outputs[`${ctor}FailureQueueUrl`].Value).toEqual({ Ref: queueId });
@@ -193,7 +240,11 @@ describe('item 5: no silent alarm', () => {
       const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
       expect(alarms.length).toBeGreaterThan(30);
       for (const [id, a] of alarms) expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
-      expect(ofType(s, 'AWS::SNS::TopicPolicy').some(([, p]) => p.Properties.PolicyDocument.Statement.some((st: Json) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'))).toBe(true);
+      expect(
+        ofType(s, 'AWS::SNS::TopicPolicy').some(([, p]) =>
+          p.Properties.PolicyDocument.Statement.some((st: Json) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+        ),
+      ).toBe(true);
     }
     expect(ofType(dev, 'AWS::SNS::Subscription')).toHaveLength(0);
     expect(ofType(prod, 'AWS::SNS::Subscription').map(([, sub]) => sub.Properties)).toEqual([
@@ -220,8 +271,12 @@ describe('item 6: panels going offline or failing to authenticate are noticed', 
     const presence = ofType(dev, 'AWS::IoT::TopicRule').find(([, r]) => r.Properties.RuleName === 'lobby_dev_panel_presence');
     expect(presence).toBeDefined();
     const metrics = ofType(dev, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const has = (namespace: string, name: string) => metrics.some((a) => (a.Namespace === namespace && a.MetricName === name)
-      || (a.Metrics ?? []).some((m: Json) => m.MetricStat?.Metric?.Namespace === namespace && m.MetricStat?.Metric?.MetricName === name));
+    const has = (namespace: string, name: string) =>
+      metrics.some(
+        (a) =>
+          (a.Namespace === namespace && a.MetricName === name) ||
+          (a.Metrics ?? []).some((m: Json) => m.MetricStat?.Metric?.Namespace === namespace && m.MetricStat?.Metric?.MetricName === name),
+      );
     for (const name of ['Connect.AuthError', 'Publish-In.AuthError', 'Subscribe.AuthError', 'Connection.AuthNError']) expect(has('AWS/IoT', name), name).toBe(true);
     for (const name of ['PanelDisconnected', 'PanelConnected', 'PanelsOffline', 'PanelsSetVersionLagging']) expect(has('Lobby', name), name).toBe(true);
     // "Behind at every 5-minute pass for the window" (15 minutes by default): 3 datapoints out of 3.
@@ -255,10 +310,13 @@ describe('cost: heartbeats, tracing, log level', () => {
     expect(HEARTBEAT_SECONDS).toBe(60);
   });
 
-  it('tracing is sampled by the stack\'s own X-Ray rule (its functions only), or off; the log level comes from context', () => {
+  it("tracing is sampled by the stack's own X-Ray rule (its functions only), or off; the log level comes from context", () => {
     const [, rule] = ofType(dev, 'AWS::XRay::SamplingRule')[0]!;
     expect(rule.Properties.SamplingRule).toMatchObject({ RuleName: 'lobby-dev', ServiceName: 'Lobby-dev-*', ReservoirSize: 0, FixedRate: 0.01 });
-    const functions = (s: Synth) => ofType(s, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.LOBBY_TABLE).map(([, f]) => f.Properties);
+    const functions = (s: Synth) =>
+      ofType(s, 'AWS::Lambda::Function')
+        .filter(([, f]) => f.Properties.Environment?.Variables?.LOBBY_TABLE)
+        .map(([, f]) => f.Properties);
     for (const fn of functions(dev)) {
       expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();

@@ -25,7 +25,12 @@ import type { FunctionName } from '../../functions/http/routes.ts';
 const API_IOT_ACCESS: Partial<Record<FunctionName, { provision: boolean; commands: boolean; calls: boolean; shadows: boolean }>> = Object.fromEntries(
   [...new Set(routes.map((route) => route.fn))].flatMap((fn) => {
     const caps = capabilitiesOf(fn);
-    const access = { provision: caps.includes('provision-panels'), commands: caps.includes('publish-commands'), calls: caps.includes('publish-calls'), shadows: caps.includes('credentials-shadow') };
+    const access = {
+      provision: caps.includes('provision-panels'),
+      commands: caps.includes('publish-commands'),
+      calls: caps.includes('publish-calls'),
+      shadows: caps.includes('credentials-shadow'),
+    };
     return access.provision || access.commands || access.calls || access.shadows ? [[fn, access]] : [];
   }),
 );
@@ -96,11 +101,13 @@ function ofType(type: string): Array<[string, Json]> {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
-
-
 const fnNames = [...new Set(routes.map((route) => route.fn))];
 /** 'delivery-pins' -> 'DeliveryPins' (the construct id lib/api.ts uses). */
-const constructId = (fn: string) => fn.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+const constructId = (fn: string) =>
+  fn
+    .split('-')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 
 const functionId = (fn: string) => idAt(`Api/${constructId(fn)}/Function`);
 const roleId = (fn: string) => idAt(`Api/${constructId(fn)}/Role`);
@@ -137,10 +144,7 @@ describe('tables', () => {
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
     expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(props.DeletionProtectionEnabled).toBe(true);
-    expect(props.KeySchema).toEqual([
-      { AttributeName: def.partitionKey, KeyType: 'HASH' },
-      ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' }] : []),
-    ]);
+    expect(props.KeySchema).toEqual([{ AttributeName: def.partitionKey, KeyType: 'HASH' }, ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' }] : [])]);
     if (def.timeToLiveAttribute) expect(props.TimeToLiveSpecification).toEqual({ AttributeName: def.timeToLiveAttribute, Enabled: true });
     expect((props.GlobalSecondaryIndexes ?? []).map((g: Json) => g.IndexName)).toEqual((def.globalSecondaryIndexes ?? []).map((g) => g.indexName));
     if (def.stream) expect(props.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -174,17 +178,24 @@ describe('photos bucket', () => {
 
   it('expires objects after 90 days by default and noncurrent versions after a grace period', () => {
     const rules: Json[] = resources[idAt('Photos/Bucket')].Properties.LifecycleConfiguration.Rules;
-    expect(rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
-      expect.objectContaining({ Status: 'Enabled', ExpiredObjectDeleteMarker: true }),
-    ]));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
+        expect.objectContaining({ Status: 'Enabled', ExpiredObjectDeleteMarker: true }),
+      ]),
+    );
   });
 
   it('credential-set snapshots expire after a day (they are rebuilt on demand)', () => {
     const rules: Json[] = resources[idAt('Photos/Bucket')].Properties.LifecycleConfiguration.Rules;
-    expect(rules).toContainEqual(expect.objectContaining({
-      Status: 'Enabled', Prefix: 'credential-sets/', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-    }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        Prefix: 'credential-sets/',
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      }),
+    );
   });
 
   it('both buckets refuse requests without TLS', () => {
@@ -192,12 +203,14 @@ describe('photos bucket', () => {
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: bucket },
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Effect: 'Deny',
-            Action: 's3:*',
-            Principal: { AWS: '*' },
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
         },
       });
     }
@@ -205,7 +218,9 @@ describe('photos bucket', () => {
 
   it('the retention comes from context lobby:photoRetentionDays', () => {
     const { stack } = buildApp({
-      outdir: join(outdir, 'retention'), builtinCloudFormationValidation: false, nag: false,
+      outdir: join(outdir, 'retention'),
+      builtinCloudFormationValidation: false,
+      nag: false,
       context: { 'lobby:photoRetentionDays': 30, 'aws:cdk:bundling-stacks': [] },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
@@ -248,7 +263,11 @@ describe('HTTP API', () => {
   const apiRoutes = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
 
   it('has exactly one route per route-table entry', () => {
-    expect(apiRoutes().map((r) => r.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+    expect(
+      apiRoutes()
+        .map((r) => r.RouteKey)
+        .sort(),
+    ).toEqual(routes.map(routeKey).sort());
   });
 
   it('every route except GET /openapi.json requires the Cognito JWT authorizer', () => {
@@ -394,7 +413,10 @@ describe('functions', () => {
       const text = readFileSync(join(dir, file), 'utf8');
       if (file.endsWith('.map')) {
         const sources: string[] = JSON.parse(text).sources;
-        expect(sources.filter((s) => /(^|\/)(local|iot\/local-core)\//.test(s)), file).toEqual([]);
+        expect(
+          sources.filter((s) => /(^|\/)(local|iot\/local-core)\//.test(s)),
+          file,
+        ).toEqual([]);
       } else {
         for (const marker of ['Lobby local IoT', 'issueThingCertificate', 'LOCAL_IOT_DATA_DIR']) expect(text.includes(marker), `${file} holds ${marker}`).toBe(false);
       }
@@ -425,21 +447,41 @@ describe('IAM: each function gets only what its handler needs', () => {
     const unscoped = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', ...(access?.provision ? ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'] : [])];
     for (const s of statements) {
       // kinesisvideo: the panels' signaling channels, exactly per capabilities.test.ts.
-      for (const action of asArray<string>(s.Action)) expect(['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', 'kinesisvideo', ...(access ? ['iot'] : [])], action).toContain(action.split(':')[0]);
-      if (asArray(s.Resource).includes('*')) expect(asArray<string>(s.Action).every((a) => unscoped.includes(a)), JSON.stringify(s)).toBe(true);
+      for (const action of asArray<string>(s.Action))
+        expect(['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', 'kinesisvideo', ...(access ? ['iot'] : [])], action).toContain(action.split(':')[0]);
+      if (asArray(s.Resource).includes('*'))
+        expect(
+          asArray<string>(s.Action).every((a) => unscoped.includes(a)),
+          JSON.stringify(s),
+        ).toBe(true);
     }
     const expectedIot = [
-      ...(access?.provision ? [
-        // create, and decommission (deactivate, detach, delete) panels
-        { Action: ['iot:CreateThing', 'iot:ListThingPrincipals', 'iot:DetachThingPrincipal', 'iot:DeleteThing'], Resource: iotArn('thing/*') },
-        { Action: ['iot:AttachPolicy', 'iot:AttachThingPrincipal', 'iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'], Resource: iotArn('cert/*') },
-        { Action: 'iot:DetachPolicy', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':policy/', { Ref: cfnAt('Panels/Policy') }]] } },
-        { Action: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], Resource: '*' },
-      ] : []),
+      ...(access?.provision
+        ? [
+            // create, and decommission (deactivate, detach, delete) panels
+            { Action: ['iot:CreateThing', 'iot:ListThingPrincipals', 'iot:DetachThingPrincipal', 'iot:DeleteThing'], Resource: iotArn('thing/*') },
+            {
+              Action: ['iot:AttachPolicy', 'iot:AttachThingPrincipal', 'iot:UpdateCertificate', 'iot:DeleteCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy'],
+              Resource: iotArn('cert/*'),
+            },
+            {
+              Action: 'iot:DetachPolicy',
+              Resource: {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':policy/', { Ref: cfnAt('Panels/Policy') }]],
+              },
+            },
+            { Action: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], Resource: '*' },
+          ]
+        : []),
       // Publishing on two channels is one statement (CDK merges them): calls, then commands.
-      ...(access?.commands || access?.calls ? [{ Action: 'iot:Publish', Resource: oneOrMany([
-        ...(access.calls ? [iotArn(`topic/${TOPIC_ROOT}/*/calls`)] : []), ...(access.commands ? [iotArn(`topic/${TOPIC_ROOT}/*/commands`)] : []),
-      ]) }] : []),
+      ...(access?.commands || access?.calls
+        ? [
+            {
+              Action: 'iot:Publish',
+              Resource: oneOrMany([...(access.calls ? [iotArn(`topic/${TOPIC_ROOT}/*/calls`)] : []), ...(access.commands ? [iotArn(`topic/${TOPIC_ROOT}/*/commands`)] : [])]),
+            },
+          ]
+        : []),
       ...(access?.shadows ? [{ Action: 'iot:UpdateThingShadow', Resource: iotArn('thing/*/credentials') }] : []),
     ];
     expect(touching('iot').map(statementKey).sort()).toEqual(expectedIot.map(statementKey).sort());
@@ -452,11 +494,15 @@ describe('IAM: each function gets only what its handler needs', () => {
     const tablesReferenced = new Set(dynamo.flatMap((s) => [...referencedIds(s.Resource)]));
     for (const s of dynamo) {
       expect(asArray(s.Resource), 'no wildcard table').not.toContain('*');
-      expect(asArray<string>(s.Action).some((a) => a === 'dynamodb:*'), 'no dynamodb:*').toBe(false);
+      expect(
+        asArray<string>(s.Action).some((a) => a === 'dynamodb:*'),
+        'no dynamodb:*',
+      ).toBe(false);
       for (const resource of asArray<Json>(s.Resource)) {
-        const ok = JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [lobbyTable(), 'Arn'] })
-          || JSON.stringify(resource) === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [lobbyTable(), 'Arn'] }, '/index/*']] })
-          || JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [idempotencyTable(), 'Arn'] });
+        const ok =
+          JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [lobbyTable(), 'Arn'] }) ||
+          JSON.stringify(resource) === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [lobbyTable(), 'Arn'] }, '/index/*']] }) ||
+          JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [idempotencyTable(), 'Arn'] });
         expect(ok, `unexpected DynamoDB resource ${JSON.stringify(resource)}`).toBe(true);
       }
     }
@@ -482,8 +528,13 @@ describe('alarms and dashboard', () => {
 
   it.each(fnNames)('%s: Errors and Throttles alarms', (fn) => {
     for (const metric of ['Errors', 'Throttles']) {
-      expect(alarms().some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric
-        && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId(fn) } }])), `${fn} ${metric}`).toBe(true);
+      expect(
+        alarms().some(
+          (a) =>
+            a.Namespace === 'AWS/Lambda' && a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId(fn) } }]),
+        ),
+        `${fn} ${metric}`,
+      ).toBe(true);
     }
   });
 
@@ -500,8 +551,9 @@ describe('alarms and dashboard', () => {
 
   it('outputs the API URL, user pool and client ids, table names, the IoT data endpoint, panel thing type and policy', () => {
     const outputs = Object.keys(template.toJSON().Outputs ?? {});
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'LobbyTableName', 'IdempotencyTableName',
-      'IotDataEndpoint', 'PanelThingType', 'PanelPolicyName']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'LobbyTableName', 'IdempotencyTableName', 'IotDataEndpoint', 'PanelThingType', 'PanelPolicyName']),
+    );
   });
 });
 
@@ -523,9 +575,7 @@ function render(value: Json): string {
 
 /** EventBridge-style pattern match, for the subset Lambda filter criteria use here (nested keys, lists of literals). */
 function matches(pattern: Json, event: Json): boolean {
-  return Object.entries(pattern).every(([key, want]) => (Array.isArray(want)
-    ? want.includes(event?.[key])
-    : event?.[key] !== undefined && matches(want, event[key])));
+  return Object.entries(pattern).every(([key, want]) => (Array.isArray(want) ? want.includes(event?.[key]) : event?.[key] !== undefined && matches(want, event[key])));
 }
 
 describe('panels: IoT Core', () => {
@@ -539,12 +589,13 @@ describe('panels: IoT Core', () => {
     expect(ofType('AWS::IoT::Policy')).toHaveLength(1);
   });
 
-  it('the IoT policy is panelPolicyDocument with the stack\'s region and account: the document the local broker enforces', () => {
+  it("the IoT policy is panelPolicyDocument with the stack's region and account: the document the local broker enforces", () => {
     const document = resources[cfnAt('Panels/Policy')].Properties.PolicyDocument;
     const rendered = {
       ...document,
       Statement: document.Statement.map((s: Json) => ({
-        ...s, Resource: Array.isArray(s.Resource) ? s.Resource.map(render) : render(s.Resource),
+        ...s,
+        Resource: Array.isArray(s.Resource) ? s.Resource.map(render) : render(s.Resource),
       })),
     };
     expect(rendered).toEqual(panelPolicyDocument({ region: 'REGION', account: 'ACCOUNT' }, { topicRoot: TOPIC_ROOT }));
@@ -590,8 +641,10 @@ describe('panels: IoT Core', () => {
     }
   });
 
-  it('IoT may invoke each rule\'s function only from that rule (source ARN and account)', () => {
-    const iotPermissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties).filter((p) => p.Principal === 'iot.amazonaws.com');
+  it("IoT may invoke each rule's function only from that rule (source ARN and account)", () => {
+    const iotPermissions = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === 'iot.amazonaws.com');
     expect(iotPermissions).toHaveLength(panelRules.length + 1);
     for (const [ruleId, topicRule] of ofType('AWS::IoT::TopicRule')) {
       const rule = [...panelRules, presenceRule('dev')].find((r) => r.name === topicRule.Properties.RuleName)!;
@@ -607,10 +660,12 @@ describe('panels: IoT Core', () => {
 
   it('the rule error role: assumed by IoT of this account only, writes only to the RuleErrors log group', () => {
     const role = resources[idAt('Panels/RuleErrorRole')].Properties;
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
-      Principal: { Service: 'iot.amazonaws.com' },
-      Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
-    })]);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'iot.amazonaws.com' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+      }),
+    ]);
     const statements = statementsOf(idAt('Panels/RuleErrorRole'));
     expect(statements.flatMap((s) => asArray<string>(s.Action)).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
     for (const s of statements) expect([...referencedIds(s.Resource)].filter((id) => !id.startsWith('AWS::'))).toEqual([idAt('Panels/RuleErrors')]);
@@ -633,20 +688,28 @@ describe('panels: IoT Core', () => {
     expect(resources[bucket].Type).toBe('AWS::S3::Bucket');
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [bucket, 'Arn'] } } });
     expect(resources[bucket].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(resources[bucket].Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(resources[bucket].Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucket },
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Deny', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
       },
     });
   });
 
   it('the stream filter lets through only credential items (new or old image) and removed access events', () => {
-    const patterns: Json[] = resources[idAt('Panels/CredentialStream/Function/LobbyTableStream')].Properties.FilterCriteria.Filters
-      .map((f: Json) => JSON.parse(f.Pattern));
+    const patterns: Json[] = resources[idAt('Panels/CredentialStream/Function/LobbyTableStream')].Properties.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
     const types = [...CREDENTIAL_TYPES];
     expect(patterns).toEqual([
       { dynamodb: { NewImage: { type: { S: types } } } },
@@ -686,10 +749,12 @@ describe('panels: IoT Core', () => {
     const provider = ofType('AWS::Lambda::Function').find(([, f]) => JSON.stringify(f.Properties.Role) === JSON.stringify({ 'Fn::GetAtt': [role, 'Arn'] }));
     expect(provider, 'the custom resource provider runs with DataEndpointRole').toBeDefined();
     expect(lookup.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [provider![0], 'Arn'] });
-    expect(statementsOf(role).map(statementKey).sort()).toEqual([
-      statementKey({ Action: 'iot:DescribeEndpoint', Resource: '*' }),
-      statementKey({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [idAt('Panels/DataEndpointLogs'), 'Arn'] } }),
-    ].sort());
+    expect(statementsOf(role).map(statementKey).sort()).toEqual(
+      [
+        statementKey({ Action: 'iot:DescribeEndpoint', Resource: '*' }),
+        statementKey({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [idAt('Panels/DataEndpointLogs'), 'Arn'] } }),
+      ].sort(),
+    );
   });
 
   it.each(panelFunctions)('%s: arm64, the chosen runtime, tracing, its own log group, the config variables (+ the IoT endpoint when it talks to IoT)', (fn) => {
@@ -720,7 +785,10 @@ describe('panels: IoT Core', () => {
       { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: idAt('Data/CodeSecret') } },
     ];
     // Lambda's on-failure destination sends with the function's role.
-    const failureQueue = (f: string) => ({ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [idAt(`Panels/${constructId(f)}Failures`), 'Arn'] } });
+    const failureQueue = (f: string) => ({
+      Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+      Resource: { 'Fn::GetAtt': [idAt(`Panels/${constructId(f)}Failures`), 'Arn'] },
+    });
     const failureBucket = { 'Fn::GetAtt': [idAt('Panels/StreamFailures'), 'Arn'] };
     const specific: Record<(typeof panelFunctions)[number], Json[]> = {
       'panel-messages': [failureQueue('panel-messages')],
@@ -731,7 +799,14 @@ describe('panels: IoT Core', () => {
         { Action: 'iot:Publish', Resource: [iotArn(`topic/${TOPIC_ROOT}/*/calls`), iotArn(`topic/${TOPIC_ROOT}/*/responses`)] },
         // call.start: the panel's MASTER session (and its channel, if it was provisioned before calls).
         {
-          Action: ['kinesisvideo:ConnectAsMaster', 'kinesisvideo:ConnectAsViewer', 'kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:GetSignalingChannelEndpoint'],
+          Action: [
+            'kinesisvideo:ConnectAsMaster',
+            'kinesisvideo:ConnectAsViewer',
+            'kinesisvideo:CreateSignalingChannel',
+            'kinesisvideo:DescribeSignalingChannel',
+            'kinesisvideo:GetIceServerConfig',
+            'kinesisvideo:GetSignalingChannelEndpoint',
+          ],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':channel/lobby-dev-*/*']] },
         },
         failureQueue('panel-requests'),
@@ -757,14 +832,23 @@ describe('panels: IoT Core', () => {
   it('in every role this construct creates or extends, "*" resources sit in single-purpose policies with a written IAM5 acknowledgement', () => {
     const allowedUnscoped = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint', 'dynamodb:ListStreams']);
     const roles = new Set([
-      ...ofType('AWS::IAM::Role').filter(([, r]) => pathOf(r)?.startsWith(`${STACK}/Panels/`)).map(([id]) => id),
+      ...ofType('AWS::IAM::Role')
+        .filter(([, r]) => pathOf(r)?.startsWith(`${STACK}/Panels/`))
+        .map(([id]) => id),
       ...Object.keys(API_IOT_ACCESS).map((fn) => roleId(fn)),
     ]);
     expect(roles.size).toBeGreaterThanOrEqual(panelFunctions.length + 2 + Object.keys(API_IOT_ACCESS).length);
     // An acknowledgement covers the construct it is made on and everything below it.
-    const acknowledged = (path: string, id: string) => app.node.findAll().some((construct) => (path === construct.node.path || path.startsWith(`${construct.node.path}/`))
-      && construct.node.metadata.some((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY
-        && Object.keys(entry.data as Record<string, string>).some((key) => ruleId(key) === id)));
+    const acknowledged = (path: string, id: string) =>
+      app.node
+        .findAll()
+        .some(
+          (construct) =>
+            (path === construct.node.path || path.startsWith(`${construct.node.path}/`)) &&
+            construct.node.metadata.some(
+              (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && Object.keys(entry.data as Record<string, string>).some((key) => ruleId(key) === id),
+            ),
+        );
     for (const [, policy] of ofType('AWS::IAM::Policy').filter(([, p]) => [...referencedIds(p.Properties.Roles)].some((r) => roles.has(r)))) {
       const statements: Json[] = policy.Properties.PolicyDocument.Statement;
       const unscoped = statements.filter((s) => asArray(s.Resource).includes('*'));
@@ -776,24 +860,49 @@ describe('panels: IoT Core', () => {
     }
   });
 
-  it('alarms: Errors and Throttles per panel function, rule action failures, the on-failure queues, parked stream records, the stream\'s iterator age', () => {
+  it("alarms: Errors and Throttles per panel function, rule action failures, the on-failure queues, parked stream records, the stream's iterator age", () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const fn of panelFunctions) {
       for (const metric of ['Errors', 'Throttles']) {
-        expect(alarms.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric
-          && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: panelFunctionId(fn) } }])), `${fn} ${metric}`).toBe(true);
+        expect(
+          alarms.some(
+            (a) =>
+              a.Namespace === 'AWS/Lambda' &&
+              a.MetricName === metric &&
+              JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: panelFunctionId(fn) } }]),
+          ),
+          `${fn} ${metric}`,
+        ).toBe(true);
       }
     }
-    expect(alarms.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'IteratorAge'
-      && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: panelFunctionId('credential-stream') } }]))).toBe(true);
+    expect(
+      alarms.some(
+        (a) =>
+          a.Namespace === 'AWS/Lambda' &&
+          a.MetricName === 'IteratorAge' &&
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: panelFunctionId('credential-stream') } }]),
+      ),
+    ).toBe(true);
     for (const fn of [...ruleDriven, 'reconcile']) {
-      expect(alarms.some((a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible'
-        && referencedIds(a.Dimensions).has(idAt(`Panels/${constructId(fn)}Failures`))), `${fn} failure queue`).toBe(true);
+      expect(
+        alarms.some(
+          (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible' && referencedIds(a.Dimensions).has(idAt(`Panels/${constructId(fn)}Failures`)),
+        ),
+        `${fn} failure queue`,
+      ).toBe(true);
     }
     const mappingId = idAt('Panels/CredentialStream/Function/LobbyTableStream');
-    expect(alarms.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'OnFailureDestinationDeliveredEventCount'
-      && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'EventSourceMappingUUID', Value: { Ref: mappingId } }]))).toBe(true);
-    const filter = ofType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties).find((f) => f.LogGroupName?.Ref === idAt('Panels/RuleErrors'));
+    expect(
+      alarms.some(
+        (a) =>
+          a.Namespace === 'AWS/Lambda' &&
+          a.MetricName === 'OnFailureDestinationDeliveredEventCount' &&
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'EventSourceMappingUUID', Value: { Ref: mappingId } }]),
+      ),
+    ).toBe(true);
+    const filter = ofType('AWS::Logs::MetricFilter')
+      .map(([, f]) => f.Properties)
+      .find((f) => f.LogGroupName?.Ref === idAt('Panels/RuleErrors'));
     expect(filter).toBeDefined();
     const { MetricNamespace: namespace, MetricName: name } = filter!.MetricTransformations[0];
     expect(alarms.some((a) => a.Namespace === namespace && a.MetricName === name)).toBe(true);
@@ -805,16 +914,21 @@ describe('panels: IoT Core', () => {
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
-    const findings: string[] = report.pluginReports.flatMap((plugin: Json) => plugin.violations.flatMap((v: Json) =>
-      v.violatingConstructs.map((c: Json) => `${v.severity} ${v.ruleName} at ${c.constructPath}: ${v.description}`)));
+    const findings: string[] = report.pluginReports.flatMap((plugin: Json) =>
+      plugin.violations.flatMap((v: Json) => v.violatingConstructs.map((c: Json) => `${v.severity} ${v.ruleName} at ${c.constructPath}: ${v.description}`)),
+    );
     expect(findings, `unacknowledged cdk-nag findings:\n${findings.join('\n')}`).toEqual([]);
     expect(synthError, String((synthError as Error)?.message ?? synthError)).toBeUndefined();
   });
 
   it('every acknowledgement carries a specific written reason', () => {
-    const acknowledgements = app.node.findAll().flatMap((construct) => construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([key, reason]) => ({ at: construct.node.path, id: ruleId(key), reason }))));
+    const acknowledgements = app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([key, reason]) => ({ at: construct.node.path, id: ruleId(key), reason }))),
+      );
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const { at, id, reason } of acknowledgements) {
       expect(typeof reason === 'string' && reason.trim().length >= 40, `${id} at ${at} needs a real reason, got ${JSON.stringify(reason)}`).toBe(true);

@@ -62,8 +62,9 @@ const grantsOf = (resources: Record<string, Json>, path: string, service: string
 describe('telephony with context: app push and the phone path on', () => {
   it('synthesizes with no unacknowledged cdk-nag finding', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
-    const findings: string[] = report.pluginReports.flatMap((plugin: Json) => plugin.violations.flatMap((v: Json) =>
-      v.violatingConstructs.map((c: Json) => `${v.ruleName} at ${c.constructPath}`)));
+    const findings: string[] = report.pluginReports.flatMap((plugin: Json) =>
+      plugin.violations.flatMap((v: Json) => v.violatingConstructs.map((c: Json) => `${v.ruleName} at ${c.constructPath}`)),
+    );
     expect(findings).toEqual([]);
     expect(synthError).toBeUndefined();
   });
@@ -73,11 +74,18 @@ describe('telephony with context: app push and the phone path on', () => {
     const fnId = idAt(on.resources, 'Telephony/PhoneCall/Function/Resource');
     expect(sma.Properties.Endpoints).toEqual([{ LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] } }]);
     expect(sma.Properties.Name).toBe('lobby-dev');
-    const permissions = ofType(on.resources, 'AWS::Lambda::Permission').map(([, p]) => p.Properties).filter((p) => JSON.stringify(p.FunctionName).includes(fnId));
-    expect(permissions).toEqual([{
-      Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'voiceconnector.chime.amazonaws.com',
-      SourceAccount: { Ref: 'AWS::AccountId' }, SourceArn: { 'Fn::GetAtt': [smaId, 'SipMediaApplicationArn'] },
-    }]);
+    const permissions = ofType(on.resources, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => JSON.stringify(p.FunctionName).includes(fnId));
+    expect(permissions).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'voiceconnector.chime.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: { 'Fn::GetAtt': [smaId, 'SipMediaApplicationArn'] },
+      },
+    ]);
     expect(on.outputs.PhonePath.Value).toBe(`on: calls from ${PHONE}`);
     expect(on.outputs.AppPush.Value).toBe('on: APNs VoIP and FCM');
   });
@@ -85,13 +93,18 @@ describe('telephony with context: app push and the phone path on', () => {
   it('push is scoped to the two platform applications and their endpoints; dialing to the SIP media application; only where the capability table says', () => {
     const push = [
       { actions: ['sns:CreatePlatformEndpoint'], resources: [APNS, FCM] },
-      { actions: ['sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:Publish', 'sns:SetEndpointAttributes'], resources: [`${APNS.replace(':app/', ':endpoint/')}/*`, `${FCM.replace(':app/', ':endpoint/')}/*`] },
+      {
+        actions: ['sns:DeleteEndpoint', 'sns:GetEndpointAttributes', 'sns:Publish', 'sns:SetEndpointAttributes'],
+        resources: [`${APNS.replace(':app/', ':endpoint/')}/*`, `${FCM.replace(':app/', ':endpoint/')}/*`],
+      },
     ];
     const [[smaId] = ['']] = ofType(on.resources, 'AWS::Chime::SipMediaApplication');
     for (const path of ['Api/Calls/', 'Api/Me/', 'Panels/PanelRequests/', 'Panels/Reconcile/', 'Telephony/PhoneCall/']) {
       expect(grantsOf(on.resources, path.slice(0, -1), 'sns'), path).toEqual(push);
     }
-    expect(grantsOf(on.resources, 'Panels/PanelRequests', 'chime')).toEqual([{ actions: ['chime:CreateSipMediaApplicationCall'], resources: [{ 'Fn::GetAtt': [smaId, 'SipMediaApplicationArn'] }] }]);
+    expect(grantsOf(on.resources, 'Panels/PanelRequests', 'chime')).toEqual([
+      { actions: ['chime:CreateSipMediaApplicationCall'], resources: [{ 'Fn::GetAtt': [smaId, 'SipMediaApplicationArn'] }] },
+    ]);
     const dialer = on.resources[idAt(on.resources, 'Panels/PanelRequests/Function/Resource')].Properties.Environment.Variables;
     expect(dialer.LOBBY_SIP_MEDIA_APPLICATION_ID).toEqual({ 'Fn::GetAtt': [smaId, 'SipMediaApplicationId'] });
     expect(dialer).toMatchObject({ LOBBY_PHONE_NUMBER: PHONE, LOBBY_PUSH_APNS_ARN: APNS, LOBBY_PUSH_FCM_ARN: FCM });

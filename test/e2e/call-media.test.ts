@@ -28,13 +28,20 @@ beforeAll(async () => {
 });
 afterAll(() => kv.destroy());
 
-const createPanel = async () => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }))).body;
-const channelOf = (panelId: string) => kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-local-${panelId}` })).then((r) => r.ChannelInfo, (e: Error) => e.name);
+const createPanel = async () =>
+  (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }))).body;
+const channelOf = (panelId: string) =>
+  kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-local-${panelId}` })).then(
+    (r) => r.ChannelInfo,
+    (e: Error) => e.name,
+  );
 const nextMessage = (from: EventEmitter) =>
-  new Promise<string[]>((resolve) => { from.once('message', (...args: string[]) => resolve(args)); });
+  new Promise<string[]>((resolve) => {
+    from.once('message', (...args: string[]) => resolve(args));
+  });
 
 describe('signaling channels come and go with the panel', () => {
-  it('POST /panels creates the panel\'s channel; DELETE (decommission) removes it', async () => {
+  it("POST /panels creates the panel's channel; DELETE (decommission) removes it", async () => {
     const panel = await createPanel();
     expect(await channelOf(panel.id)).toMatchObject({ ChannelName: `lobby-local-${panel.id}`, ChannelStatus: 'ACTIVE', ChannelType: 'SINGLE_MASTER' });
     expect((await call('DELETE', `/properties/${p.id}/panels/${panel.id}`, { token: p.tokens.admin })).status).toBe(204);
@@ -68,7 +75,7 @@ describe('WebRTC between the panel (MASTER) and the resident client (VIEWER)', (
     }
   });
 
-  it('a viewer session for another panel\'s channel never reaches this panel', async () => {
+  it("a viewer session for another panel's channel never reaches this panel", async () => {
     const [mine, other] = await Promise.all([createPanel(), createPanel()]);
     const panelMedia = await joinCallMedia(await media.session(mine.id, 'MASTER'), { ca: ca(), loopbackOnly: true });
     const seen: string[] = [];

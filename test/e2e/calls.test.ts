@@ -20,15 +20,22 @@ beforeAll(async () => {
   p = await newProperty();
   door = await livePanel(p);
 });
-afterAll(async () => { await door?.stop(); });
+afterAll(async () => {
+  await door?.stop();
+});
 
 const nextCall = (panel: LivePanel, match: (u: CallUpdate) => boolean) =>
   new Promise<CallUpdate>((resolve) => {
-    const listener = (u: CallUpdate) => { if (match(u)) { panel.agent.off('call', listener); resolve(u); } };
+    const listener = (u: CallUpdate) => {
+      if (match(u)) {
+        panel.agent.off('call', listener);
+        resolve(u);
+      }
+    };
     panel.agent.on('call', listener);
   });
 
-describe('the panel\'s directory', () => {
+describe("the panel's directory", () => {
   it('shows display name and unit with a target id, searchable by either, and the saved copy offline', async () => {
     expect(await door.agent.syncDirectory()).toMatchObject({ offline: false, entries: 2 }); // the resident and the staff member
     const riley = door.agent.searchDirectory('riley');
@@ -70,10 +77,25 @@ describe('a call from the panel', () => {
     try {
       const { connection } = created.body;
       const identityFile = join(state.dir, 'identity.json');
-      await writeFile(identityFile, JSON.stringify({ panelId: created.body.id, propertyId: p.id, kind: 'entrance', mqttUrl: connection.mqttUrl, certificatePem: connection.certificatePem, privateKeyPem: connection.privateKeyPem, caPem: connection.caPem }));
-      const cli = spawn(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', identityFile, '--state', join(state.dir, 'state'), 'call', '4B', '--wait', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      await writeFile(
+        identityFile,
+        JSON.stringify({
+          panelId: created.body.id,
+          propertyId: p.id,
+          kind: 'entrance',
+          mqttUrl: connection.mqttUrl,
+          certificatePem: connection.certificatePem,
+          privateKeyPem: connection.privateKeyPem,
+          caPem: connection.caPem,
+        }),
+      );
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', identityFile, '--state', join(state.dir, 'state'), 'call', '4B', '--wait', '60'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
-      cli.stderr.on('data', (chunk) => { stderr += chunk; });
+      cli.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
       const exited = new Promise<number | null>((resolve) => cli.on('exit', resolve));
       const lines: Array<Record<string, string>> = [];
       const waiting: Array<{ match: (l: Record<string, string>) => boolean; resolve: (l: Record<string, string>) => void }> = [];
@@ -82,8 +104,7 @@ describe('a call from the panel', () => {
         lines.push(line);
         for (const w of waiting.filter((x) => x.match(line))) w.resolve(line);
       });
-      const line = (match: (l: Record<string, string>) => boolean) =>
-        lines.find(match) ?? new Promise<Record<string, string>>((resolve) => waiting.push({ match, resolve }));
+      const line = (match: (l: Record<string, string>) => boolean) => lines.find(match) ?? new Promise<Record<string, string>>((resolve) => waiting.push({ match, resolve }));
 
       const ringing = await line((l) => l.call === 'ringing');
       const callId = present(ringing.callId, 'a call id');
@@ -95,10 +116,15 @@ describe('a call from the panel', () => {
       expect(lines[0]).toEqual({ call: 'ringing', callId });
       const eventId = present(lines.find((l) => l.door === 'granted')?.eventId, 'the door event id');
 
-      const event = await eventually(async () => (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((e) => e.id === eventId));
+      const event = await eventually(async () =>
+        (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((e) => e.id === eventId),
+      );
       expect(event).toMatchObject({ method: 'call', decision: 'granted', credentialId: callId, panelId: created.body.id });
       expect((await fetch(present(event.photoUrl, 'a photo URL'))).status).toBe(200);
-      const after = await eventually(async () => { const got = (await call<{ accessEventId?: string; status: string; doorOpened: boolean }>('GET', `/properties/${p.id}/calls/${callId}`, { token: p.tokens.resident })).body; return got.accessEventId ? got : undefined; });
+      const after = await eventually(async () => {
+        const got = (await call<{ accessEventId?: string; status: string; doorOpened: boolean }>('GET', `/properties/${p.id}/calls/${callId}`, { token: p.tokens.resident })).body;
+        return got.accessEventId ? got : undefined;
+      });
       expect(after).toMatchObject({ status: 'ended', doorOpened: true, accessEventId: eventId });
       expect(stderr).not.toMatch(/signalingUrl|X-Amz-Signature/);
     } finally {

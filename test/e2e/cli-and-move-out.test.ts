@@ -12,8 +12,13 @@ describe('npm run panel -- enter <code>', () => {
     const { propertyId, panels, tokens } = stack();
     const pin = randomPin();
     const created = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${propertyId}/delivery-pins`, { token: tokens.admin, body: { description: 'CLI', pin } }));
-    await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', `/properties/${propertyId}/delivery-pins/${created.body.id}`, { token: tokens.admin })).body.sync.panels.every((x) => x.since !== null));
-    const cli = (code: string) => run(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--home', inject('testHome'), '--panel', panels[0]!.id, 'enter', code], { timeout: 60_000 });
+    await eventually(async () =>
+      (await call<WithSync<DeliveryPin>>('GET', `/properties/${propertyId}/delivery-pins/${created.body.id}`, { token: tokens.admin })).body.sync.panels.every(
+        (x) => x.since !== null,
+      ),
+    );
+    const cli = (code: string) =>
+      run(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--home', inject('testHome'), '--panel', panels[0]!.id, 'enter', code], { timeout: 60_000 });
     const granted = await cli(pin);
     const lines = granted.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -32,12 +37,22 @@ describe('npm run panel -- enter <code>', () => {
 describe('move-out reaches the doors', () => {
   let p: TestProperty;
   let door: LivePanel;
-  beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
-  afterAll(async () => { await door?.stop(); });
+  beforeAll(async () => {
+    p = await newProperty();
+    door = await livePanel(p);
+  });
+  afterAll(async () => {
+    await door?.stop();
+  });
 
-  it('the resident\'s delivery pass and visitor code stop working at the panel', async () => {
+  it("the resident's delivery pass and visitor code stop working at the panel", async () => {
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const guest = await expectOk(
+      call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, {
+        token: p.tokens.resident,
+        body: { visitorName: 'G', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      }),
+    );
     // The panel holds the visitor code; the delivery pass only the cloud holds (offline policy deny).
     await eventually(async () => knows(door, guest.body.code));
     expect(knows(door, pass.body.code)).toBe(false);

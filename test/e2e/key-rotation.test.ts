@@ -5,14 +5,24 @@ import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 let p: TestProperty;
 let door: LivePanel;
-beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
-afterAll(async () => { await door?.stop(); });
+beforeAll(async () => {
+  p = await newProperty();
+  door = await livePanel(p);
+});
+afterAll(async () => {
+  await door?.stop();
+});
 
 describe('panel key rotation (after a panel is stolen)', () => {
   it('every hash changes, panels resync in full, codes keep working, QR tokens of the previous key still verify', async () => {
     const pin = randomPin();
     await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'USPS', pin } }));
-    const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'G', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const guest = await expectOk(
+      call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, {
+        token: p.tokens.resident,
+        body: { visitorName: 'G', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      }),
+    );
     await eventually(async () => knows(door, pin) && knows(door, guest.body.code));
     const before = door.agent.status();
     const hashBefore = door.agent.credentialFor(pin)!.hash;

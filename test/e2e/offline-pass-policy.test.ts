@@ -5,13 +5,23 @@ import { eventually, knows, livePanel, type LivePanel } from './support.ts';
 
 let p: TestProperty;
 let door: LivePanel;
-beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
-afterAll(async () => { await door?.stop(); });
+beforeAll(async () => {
+  p = await newProperty();
+  door = await livePanel(p);
+});
+afterAll(async () => {
+  await door?.stop();
+});
 
 describe('offline single-use passes follow the property setting', () => {
   it('deny (the default): the panel never holds the pass; offline it cannot know the code, online the cloud grants it', async () => {
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'Control', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }));
+    const guest = await expectOk(
+      call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, {
+        token: p.tokens.resident,
+        body: { visitorName: 'Control', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      }),
+    );
     await eventually(async () => knows(door, guest.body.code));
     expect(knows(door, pass.body.code)).toBe(false);
     await door.agent.disconnect();

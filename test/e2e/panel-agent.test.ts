@@ -17,7 +17,9 @@ beforeAll(async () => {
   p = await newProperty();
   door = await livePanel(p);
 });
-afterAll(async () => { await door?.stop(); });
+afterAll(async () => {
+  await door?.stop();
+});
 
 describe('the panel at the door, end to end', () => {
   it('create a PIN -> granted; patch its code -> old denied, new granted; delete -> denied; nothing restarted', async () => {
@@ -39,7 +41,10 @@ describe('the panel at the door, end to end', () => {
 
     // Every decision is an access event; grants carry a time-stamped JPEG.
     await door.agent.drain(10_000);
-    const events = await eventually(async () => { const e = await eventsOf(); return e.length >= 4 ? e : undefined; });
+    const events = await eventually(async () => {
+      const e = await eventsOf();
+      return e.length >= 4 ? e : undefined;
+    });
     const grant = events.find((e) => e.id === granted.eventId);
     expect(grant).toMatchObject({ decision: 'granted', method: 'delivery-pin', panelId: door.id, credentialId: created.body.id });
     const photo = Buffer.from(await (await fetch(present(grant?.photoUrl, 'a photo URL on the grant'))).arrayBuffer());
@@ -71,7 +76,9 @@ describe('the panel at the door, end to end', () => {
     await call('DELETE', `${pins()}/${old.body.id}`, { token: p.tokens.admin });
     const created = await expectOk(call<CreatedDeliveryPin>('POST', pins(), { token: p.tokens.admin, body: { description: 'new', pin: fresh } }));
     // Let the stream fold both changes into the set before the panel comes back.
-    await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync.panels.every((x) => x.since !== null));
+    await eventually(async () =>
+      (await call<WithSync<DeliveryPin>>('GET', `${pins()}/${created.body.id}`, { token: p.tokens.admin })).body.sync.panels.every((x) => x.since !== null),
+    );
     await door.agent.reconnect();
     expect(await door.agent.enter(gone)).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
     expect(await door.agent.enter(fresh)).toMatchObject({ decision: 'granted', credentialId: created.body.id });
@@ -85,7 +92,7 @@ describe('the panel at the door, end to end', () => {
     expect(events.filter((e) => e.id === offlineDenial.eventId)).toHaveLength(1);
   });
 
-  it('schedules are enforced at the panel in the property\'s time zone', async () => {
+  it("schedules are enforced at the panel in the property's time zone", async () => {
     const pin = randomPin();
     const now = new Date();
     const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short' }).format(now).toLowerCase().slice(0, 3);
@@ -110,7 +117,10 @@ describe('the panel at the door, end to end', () => {
     expect(second).toMatchObject({ decision: 'denied', reason: 'already-used', method: 'delivery-pass', credentialId: pass.body.id });
     expect(door.doors.filter((d) => d.eventId === second.eventId)).toEqual([]);
     await door.agent.drain(10_000);
-    const events = await eventually(async () => { const e = await eventsOf(); return e.some((x) => x.id === second.eventId) ? e : undefined; });
+    const events = await eventually(async () => {
+      const e = await eventsOf();
+      return e.some((x) => x.id === second.eventId) ? e : undefined;
+    });
     expect(events.find((e) => e.id === second.eventId)).toMatchObject({ decision: 'denied', reason: 'already-used', method: 'delivery-pass' });
     expect(events.find((e) => e.id === first.eventId)).toMatchObject({ decision: 'granted', method: 'delivery-pass', credentialId: pass.body.id });
     const stored = await call<DeliveryPass>('GET', `/properties/${p.id}/delivery-passes/${pass.body.id}`, { token: p.tokens.resident });
@@ -142,12 +152,21 @@ describe('the panel at the door, end to end', () => {
     expect(released).toBe(1);
     // The broker redelivers it (e.g. a QoS 1 resend after a lost PUBACK).
     const iot = new IoTDataPlaneClient({ endpoint: stack().iotDataEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await iot.send(new PublishCommand({ topic: `lobby/panels/${door.id}/commands`, qos: 1, payload: Buffer.from(JSON.stringify({ commandId: sent.body.commandId, type: 'unlock', issuedAt: new Date().toISOString(), expiresAt: sent.body.expiresAt })) }));
+    await iot.send(
+      new PublishCommand({
+        topic: `lobby/panels/${door.id}/commands`,
+        qos: 1,
+        payload: Buffer.from(JSON.stringify({ commandId: sent.body.commandId, type: 'unlock', issuedAt: new Date().toISOString(), expiresAt: sent.body.expiresAt })),
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(door.doors.filter((d) => d.commandId === sent.body.commandId || d.method === 'remote-unlock').length).toBe(1);
     expect((await call<Command>('GET', path, { token: p.tokens.resident })).body.status).toBe('executed');
     await door.agent.drain(10_000);
-    const events = await eventually(async () => { const e = await eventsOf(); return e.some((x) => x.method === 'remote-unlock') ? e : undefined; });
+    const events = await eventually(async () => {
+      const e = await eventsOf();
+      return e.some((x) => x.method === 'remote-unlock') ? e : undefined;
+    });
     expect(events.filter((e) => e.method === 'remote-unlock' && e.commandId === sent.body.commandId)).toHaveLength(1);
   });
 

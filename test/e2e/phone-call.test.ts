@@ -14,7 +14,14 @@ import { type LivePanel, livePanel } from './support.ts';
  * the real SIP media application handler (functions/handlers/phone-call.ts) through the local
  * Lambda runtime, and the callee's keys decide: 9 opens the door, anything else or hanging up declines.
  */
-interface CallView { id: string; status: string; doorOpened: boolean; answeredBy?: string; commandId?: string; accessEventId?: string }
+interface CallView {
+  id: string;
+  status: string;
+  doorOpened: boolean;
+  answeredBy?: string;
+  commandId?: string;
+  accessEventId?: string;
+}
 
 let p: TestProperty;
 let panel: RawPanel;
@@ -48,7 +55,9 @@ beforeAll(async () => {
   panelId = created.body.id;
   panel = await connectRawPanel(created.body.connection);
 });
-afterAll(async () => { await panel?.close(); });
+afterAll(async () => {
+  await panel?.close();
+});
 
 describe('phone path (Chime SDK PSTN audio, local simulator, real handler)', () => {
   it('9 -> the call is accepted by the phone, the door opens (an unlock command carrying the call id), the callee hears it, the call ends', async () => {
@@ -100,7 +109,9 @@ describe('phone path (Chime SDK PSTN audio, local simulator, real handler)', () 
 
 describe('phone path with the reference panel agent', () => {
   let agent: LivePanel | undefined;
-  afterAll(async () => { await agent?.stop(); });
+  afterAll(async () => {
+    await agent?.stop();
+  });
 
   it('9 -> the agent releases the door, the access event has method "call", and the call names it', async () => {
     agent = await livePanel(p);
@@ -124,10 +135,15 @@ describe('phone-call handler: hostile events', () => {
   beforeAll(() => useStackEnvironment());
 
   const event = (type: string, over: { attributes?: Record<string, string>; to?: string; actionData?: Record<string, unknown> } = {}) => ({
-    SchemaVersion: '1.0', Sequence: 3, InvocationEventType: type,
+    SchemaVersion: '1.0',
+    Sequence: 3,
+    InvocationEventType: type,
     ...(over.actionData ? { ActionData: over.actionData } : {}),
     CallDetails: {
-      TransactionId: 'tx-forged', AwsAccountId: '000000000000', AwsRegion: 'us-east-1', SipMediaApplicationId: 'sma',
+      TransactionId: 'tx-forged',
+      AwsAccountId: '000000000000',
+      AwsRegion: 'us-east-1',
+      SipMediaApplicationId: 'sma',
       ...(over.attributes ? { TransactionAttributes: over.attributes } : {}),
       Participants: [{ CallId: 'leg-1', ParticipantTag: 'LEG-A', To: over.to ?? PHONE, From: '+15555550100', Direction: 'Outbound', Status: 'Connected' }],
     },
@@ -141,7 +157,9 @@ describe('phone-call handler: hostile events', () => {
 
   it('arguments that are not ours, or name a call that is not ringing for this phone, hang up and change nothing', async () => {
     expect((await invoke(event('CALL_ANSWERED'))).Actions.map((a) => a.Type)).toEqual(['Hangup']);
-    expect((await invoke(event('CALL_ANSWERED', { attributes: { propertyId: p.id, callId: 'call_x', residentId: p.residentId, extra: '1' } }))).Actions.map((a) => a.Type)).toEqual(['Hangup']);
+    expect((await invoke(event('CALL_ANSWERED', { attributes: { propertyId: p.id, callId: 'call_x', residentId: p.residentId, extra: '1' } }))).Actions.map((a) => a.Type)).toEqual(
+      ['Hangup'],
+    );
     const forged = { propertyId: p.id, callId: 'call_01ARZ3NDEKTSV4RRFFQ69G5FAV', residentId: p.residentId };
     expect((await invoke(event('CALL_ANSWERED', { attributes: forged }))).Actions.map((a) => a.Type)).toEqual(['Speak', 'Hangup']);
 

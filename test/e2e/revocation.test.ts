@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, tokenFor, type TestProperty } from '../support/api.ts';
-import type { AuditEntry, CreatedDeliveryPass, CreatedVisitorPass, CredentialSync, DeliveryPass, DirectoryEntry, Page, Problem, Property, Resident, VisitorPass } from '../support/contract.ts';
+import type {
+  AuditEntry,
+  CreatedDeliveryPass,
+  CreatedVisitorPass,
+  CredentialSync,
+  DeliveryPass,
+  DirectoryEntry,
+  Page,
+  Problem,
+  Property,
+  Resident,
+  VisitorPass,
+} from '../support/contract.ts';
 import { deleteItem, getItem, scanAll } from '../support/dynamo.ts';
 import { stack } from '../support/api.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
@@ -18,15 +30,24 @@ async function moveInResident(p: TestProperty, unit: string) {
 /** Items of the property in the table whose maker is `userId` and that still open doors. */
 async function liveCredentialsOf(propertyId: string, userId: string) {
   const now = new Date().toISOString();
-  return (await scanAll(stack().tables.lobby)).filter((item) => item.pk === `PROP#${propertyId}` && item.createdBy === userId
-    && (item.status === 'active' || (item.status === 'used' && typeof item.graceUntil === 'string' && item.graceUntil > now)));
+  return (await scanAll(stack().tables.lobby)).filter(
+    (item) =>
+      item.pk === `PROP#${propertyId}` &&
+      item.createdBy === userId &&
+      (item.status === 'active' || (item.status === 'used' && typeof item.graceUntil === 'string' && item.graceUntil > now)),
+  );
 }
 
 describe('move-out racing pass creation', () => {
   let p: TestProperty;
   let door: LivePanel;
-  beforeAll(async () => { p = await newProperty(); door = await livePanel(p); });
-  afterAll(async () => { await door?.stop(); });
+  beforeAll(async () => {
+    p = await newProperty();
+    door = await livePanel(p);
+  });
+  afterAll(async () => {
+    await door?.stop();
+  });
 
   it('20 concurrent creates racing a move-out leave 0 active credentials, and the panel denies every code that was handed out', async () => {
     const resident = await moveInResident(p, '7A');
@@ -47,7 +68,10 @@ describe('move-out racing pass creation', () => {
     // Whatever was handed out is off the door: wait until the door reports the set that has the revocations.
     for (const made of handedOut) {
       const kind = made.body.id.startsWith('vp_') ? 'visitor-passes' : 'delivery-passes';
-      await eventually(async () => (await call<{ sync: CredentialSync }>('GET', `/properties/${p.id}/${kind}/${made.body.id}`, { token: p.tokens.admin })).body.sync.state === 'removed', 15_000);
+      await eventually(
+        async () => (await call<{ sync: CredentialSync }>('GET', `/properties/${p.id}/${kind}/${made.body.id}`, { token: p.tokens.admin })).body.sync.state === 'removed',
+        15_000,
+      );
     }
     for (const made of handedOut) {
       expect(knows(door, made.body.code)).toBe(false);
@@ -65,7 +89,9 @@ describe('move-out racing pass creation', () => {
 
 describe('move-out is one resumable operation', () => {
   let p: TestProperty;
-  beforeAll(async () => { p = await newProperty(); });
+  beforeAll(async () => {
+    p = await newProperty();
+  });
 
   it('completes over a pass whose code record TTL already removed, revokes the rest (visitor passes too), and a retry is 204', async () => {
     const resident = await moveInResident(p, '8C');
@@ -75,7 +101,11 @@ describe('move-out is one resumable operation', () => {
     const item = await getItem(`PROP#${p.id}`, `PASS#${lost.body.id}`);
     await deleteItem(`PROP#${p.id}`, `CODE#${item!.codeKey}`);
     expect((await call('DELETE', `/properties/${p.id}/residents/${resident.residentId}`, { token: p.tokens.admin })).status).toBe(204);
-    for (const [path, status] of [[`delivery-passes/${lost.body.id}`, 'cancelled'], [`delivery-passes/${other.body.id}`, 'cancelled'], [`visitor-passes/${guest.body.id}`, 'revoked']] as const) {
+    for (const [path, status] of [
+      [`delivery-passes/${lost.body.id}`, 'cancelled'],
+      [`delivery-passes/${other.body.id}`, 'cancelled'],
+      [`visitor-passes/${guest.body.id}`, 'revoked'],
+    ] as const) {
       expect((await call<{ status: string }>('GET', `/properties/${p.id}/${path}`, { token: p.tokens.admin })).body.status).toBe(status);
     }
     expect(await liveCredentialsOf(p.id, resident.userId)).toEqual([]);
@@ -87,7 +117,7 @@ describe('move-out is one resumable operation', () => {
     expect(directory).toEqual([]);
   });
 
-  it('a code another credential took after a pass expired is not freed by the pass\'s move-out', async () => {
+  it("a code another credential took after a pass expired is not freed by the pass's move-out", async () => {
     const resident = await moveInResident(p, '8D');
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: resident.token, body: {} }));
     const item = await getItem(`PROP#${p.id}`, `PASS#${pass.body.id}`);
@@ -139,15 +169,23 @@ describe('a removal under way is not undone', () => {
 
 describe('pass limits and audited reveals (defects 12, 13)', () => {
   let p: TestProperty;
-  beforeAll(async () => { p = await newProperty(); });
+  beforeAll(async () => {
+    p = await newProperty();
+  });
 
   it('a visitor pass may not start more than a year ahead', async () => {
     const far = new Date(Date.now() + 400 * 86400_000);
-    const reply = await call<Problem>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'Later', startsAt: far.toISOString(), endsAt: new Date(far.getTime() + hour).toISOString() } });
+    const reply = await call<Problem>('POST', `/properties/${p.id}/visitor-passes`, {
+      token: p.tokens.resident,
+      body: { visitorName: 'Later', startsAt: far.toISOString(), endsAt: new Date(far.getTime() + hour).toISOString() },
+    });
     expect(reply.status).toBe(400);
     expect(reply.contentType).toContain('application/problem+json');
     expect(reply.body.errors?.[0]?.path).toBe('startsAt');
-    const year9999 = await call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: { visitorName: 'Later', startsAt: '9999-01-01T00:00:00Z', endsAt: '9999-01-01T01:00:00Z' } });
+    const year9999 = await call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, {
+      token: p.tokens.resident,
+      body: { visitorName: 'Later', startsAt: '9999-01-01T00:00:00Z', endsAt: '9999-01-01T01:00:00Z' },
+    });
     expect(year9999.status).toBe(400);
   });
 
@@ -164,11 +202,14 @@ describe('pass limits and audited reveals (defects 12, 13)', () => {
     expect(refused.body.type).toMatch(/too-many-passes$/);
     // Cancelling one makes room; staff are not capped.
     expect((await call('DELETE', `/properties/${p.id}/delivery-passes/${second.body.id}`, { token: resident.token })).status).toBe(204);
-    await eventually(async () => (await call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: resident.token, body: visitorBody() })).status === 201, 5_000);
+    await eventually(
+      async () => (await call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: resident.token, body: visitorBody() })).status === 201,
+      5_000,
+    );
     for (let i = 0; i < 4; i++) await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.staff, body: {} }));
   });
 
-  it('staff and admins see a resident\'s pass masked on GET; the reveal is audited; the maker sees the code', async () => {
+  it("staff and admins see a resident's pass masked on GET; the reveal is audited; the maker sees the code", async () => {
     await expectOk(call<Property>('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { maxActivePassesPerResident: 50 } }));
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
     const guest = await expectOk(call<CreatedVisitorPass>('POST', `/properties/${p.id}/visitor-passes`, { token: p.tokens.resident, body: visitorBody() }));
@@ -187,10 +228,12 @@ describe('pass limits and audited reveals (defects 12, 13)', () => {
     const revealedGuest = await call('POST', `/properties/${p.id}/visitor-passes/${guest.body.id}/reveal`, { token: p.tokens.admin });
     expect(revealedGuest.body).toMatchObject({ code: guest.body.code, qr: expect.any(String) });
     const audit = (await call<Page<AuditEntry>>('GET', `/properties/${p.id}/audit?limit=20`, { token: p.tokens.admin })).body.items;
-    expect(audit).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: p.users.staff, action: 'delivery-pass.revealed', target: { type: 'delivery-pass', id: pass.body.id } }),
-      expect.objectContaining({ actor: p.users.admin, action: 'visitor-pass.revealed', target: { type: 'visitor-pass', id: guest.body.id } }),
-    ]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: p.users.staff, action: 'delivery-pass.revealed', target: { type: 'delivery-pass', id: pass.body.id } }),
+        expect.objectContaining({ actor: p.users.admin, action: 'visitor-pass.revealed', target: { type: 'visitor-pass', id: guest.body.id } }),
+      ]),
+    );
     // A neighbour cannot reveal another resident's pass.
     const neighbour = await moveInResident(p, '11B');
     expect((await call('POST', `/properties/${p.id}/delivery-passes/${pass.body.id}/reveal`, { token: neighbour.token })).status).toBe(404);

@@ -12,7 +12,7 @@ describe('smoke walk (npm run smoke), against the local stack', () => {
     const operator = await tokenFor(`smoke-operator-${randomUUID().slice(0, 8)}`, { operator: true });
     const report = await smokeWalk({ apiUrl: stack().apiUrl, token: operator, timeoutMs: 30_000 });
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([
-      ['create a smoke property (operator) and appoint the token\'s user admin', true],
+      ["create a smoke property (operator) and appoint the token's user admin", true],
       ['create a panel (IoT thing, certificate)', true],
       ['connect the simulated panel to the IoT endpoint', true],
       ['create a delivery PIN', true],

@@ -18,11 +18,28 @@ export interface LivePanel {
 export async function livePanel(p: TestProperty, opts: { kind?: 'entrance' | 'package-room'; now?: () => Date; config?: PanelAgentConfig } = {}): Promise<LivePanel> {
   const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Agent door', kind: opts.kind ?? 'entrance' } }));
   const { connection } = created.body;
-  const identity: PanelIdentity = { panelId: created.body.id, propertyId: p.id, kind: created.body.kind, mqttUrl: connection.mqttUrl, certificatePem: connection.certificatePem, privateKeyPem: connection.privateKeyPem, caPem: connection.caPem };
+  const identity: PanelIdentity = {
+    panelId: created.body.id,
+    propertyId: p.id,
+    kind: created.body.kind,
+    mqttUrl: connection.mqttUrl,
+    certificatePem: connection.certificatePem,
+    privateKeyPem: connection.privateKeyPem,
+    caPem: connection.caPem,
+  };
   const state = await tempDir('lobby-e2e-panel-');
   const { agent, doors } = makeAgent(identity, state.dir, { now: opts.now, config: { heartbeatMs: 1000, ...opts.config } });
   await agent.start();
-  return { id: identity.panelId, agent, doors, identity, stop: async () => { await agent.stop(); await state.remove(); } };
+  return {
+    id: identity.panelId,
+    agent,
+    doors,
+    identity,
+    stop: async () => {
+      await agent.stop();
+      await state.remove();
+    },
+  };
 }
 
 /** Whether the panel would recognise this code now, without pressing a key (no event, no lockout count). */

@@ -16,7 +16,9 @@ beforeAll(async () => {
   door = await livePanel(p);
   await eventually(async () => door.agent.status().qrKeyIds.length > 0);
 });
-afterAll(async () => { await door?.stop(); });
+afterAll(async () => {
+  await door?.stop();
+});
 
 describe('visitor QR at the panel, offline', () => {
   it('grants inside the window; refuses before/after it, tampered, wrong property and revoked tokens, all offline', async () => {
@@ -35,13 +37,15 @@ describe('visitor QR at the panel, offline', () => {
     // Another property's token: signed with that property's key, which carries the same key id (k1) -> the signature fails here.
     expect(await door.agent.scan(foreign.qr)).toMatchObject({ decision: 'denied', reason: 'qr-bad-signature', method: 'visitor' });
     const [body, signature] = now.qr.split('.');
-    const stretched = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), exp: Math.floor(Date.now() / 1000) + 86400 * 30 })).toString('base64url');
+    const stretched = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), exp: Math.floor(Date.now() / 1000) + 86400 * 30 })).toString(
+      'base64url',
+    );
     expect(await door.agent.scan(`${stretched}.${signature}`)).toMatchObject({ decision: 'denied', reason: 'qr-bad-signature' });
     await door.agent.reconnect();
     await door.agent.drain(10_000);
   });
 
-  it('after the window, by the panel\'s clock, the token is refused', async () => {
+  it("after the window, by the panel's clock, the token is refused", async () => {
     const pass = await visitor(p, hours(-1), hours(1));
     const late = await livePanel(p, { now: () => new Date(Date.now() + 2 * 3600_000) });
     try {

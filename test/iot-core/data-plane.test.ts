@@ -112,9 +112,7 @@ describe('IoT data plane', () => {
     await core.idle();
     expect(ruled.map((m) => [m.topic, json(m.payload), m.clientId])).toEqual([['lobby/panels/panel-D/events', { kind: 'door-opened' }, '']]);
 
-    await client.send(
-      new PublishCommand({ topic: '$aws/things/panel-D/shadow/name/credentials/update', payload: payload({ state: { desired: { setVersion: 9 } } }) }),
-    );
+    await client.send(new PublishCommand({ topic: '$aws/things/panel-D/shadow/name/credentials/update', payload: payload({ state: { desired: { setVersion: 9 } } }) }));
     expect(await messages.next('$aws/things/panel-D/shadow/name/credentials/update/delta')).toMatchObject({ state: { setVersion: 9 } });
   });
 });

@@ -79,10 +79,7 @@ describe('aws-iot-device-sdk-v2 against the local core', () => {
     expect(event.metadata).toMatchObject({ setVersion: { timestamp: expect.any(Number) } });
 
     // The panel fetched the set and reports it.
-    await shadow.publishUpdateNamedShadow(
-      { ...ref, state: { reported: { setVersion: 12, digest: 'd12' } }, clientToken: 'report-12' },
-      mqtt.QoS.AtLeastOnce,
-    );
+    await shadow.publishUpdateNamedShadow({ ...ref, state: { reported: { setVersion: 12, digest: 'd12' } }, clientToken: 'report-12' }, mqtt.QoS.AtLeastOnce);
     expect(await updated.promise).toMatchObject({ state: { reported: { setVersion: 12 } }, version: 2, clientToken: 'report-12' });
 
     await shadow.publishGetNamedShadow({ ...ref, clientToken: 'get-1' }, mqtt.QoS.AtLeastOnce);

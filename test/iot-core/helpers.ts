@@ -4,8 +4,10 @@ import { startLocalIotCore, type LocalIotCore, type LocalIotCoreOptions, type Th
 /** A logger that records instead of printing (denials are expected in these tests). */
 export function recordingLogger() {
   const lines: string[] = [];
-  const record = (level: string) => (message: string, ...details: unknown[]) =>
-    lines.push([level, message, ...details.map((detail) => (detail instanceof Error ? detail.message : String(detail)))].join(' '));
+  const record =
+    (level: string) =>
+    (message: string, ...details: unknown[]) =>
+      lines.push([level, message, ...details.map((detail) => (detail instanceof Error ? detail.message : String(detail)))].join(' '));
   return { lines, info: record('info'), warn: record('warn'), error: record('error') };
 }
 

@@ -61,9 +61,7 @@ describe('topic rules', () => {
       await panel.endAsync();
     }
     await core.idle();
-    expect(seen.events.map((m) => [m.topic, JSON.parse(m.payload.toString()), m.clientId])).toEqual([
-      ['lobby/panels/panel-R/events', { kind: 'pin-entered' }, 'panel-R'],
-    ]);
+    expect(seen.events.map((m) => [m.topic, JSON.parse(m.payload.toString()), m.clientId])).toEqual([['lobby/panels/panel-R/events', { kind: 'pin-entered' }, 'panel-R']]);
     expect(seen.all.map((m) => m.topic)).toEqual(['lobby/panels/panel-R/events', 'lobby/panels/panel-R/requests']);
   });
 
@@ -91,8 +89,6 @@ describe('topic rules', () => {
   });
 
   it('refuses a rule with an invalid filter at start', async () => {
-    await expect(
-      startLocalIotCore({ log: recordingLogger(), rules: [{ name: 'bad', topicFilter: 'a/#/b', handle: async () => {} }] }),
-    ).rejects.toThrow(/invalid topic filter/);
+    await expect(startLocalIotCore({ log: recordingLogger(), rules: [{ name: 'bad', topicFilter: 'a/#/b', handle: async () => {} }] })).rejects.toThrow(/invalid topic filter/);
   });
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
   ({ core } = await startTestCore());
   panel = await connectMqtt(core, await core.issueThingCertificate('panel-A'), 'panel-A');
   messages = inbox(panel);
-  await panel.subscribeAsync(REPLIES.map((reply) => `${SHADOW}/${reply}`), { qos: 1 });
+  await panel.subscribeAsync(
+    REPLIES.map((reply) => `${SHADOW}/${reply}`),
+    { qos: 1 },
+  );
 });
 
 afterAll(async () => {
@@ -23,8 +26,7 @@ afterAll(async () => {
   await core?.stop();
 });
 
-const publish = (operation: string, document: unknown) =>
-  panel.publishAsync(`${SHADOW}/${operation}`, document === '' ? '' : JSON.stringify(document), { qos: 1 });
+const publish = (operation: string, document: unknown) => panel.publishAsync(`${SHADOW}/${operation}`, document === '' ? '' : JSON.stringify(document), { qos: 1 });
 
 describe('shadow over MQTT', () => {
   it('answers an update with accepted, delta and documents, echoing the clientToken', async () => {

@@ -98,9 +98,7 @@ describe('update', () => {
   it('rejects a stale version with 409 and accepts the current one (optimistic locking example)', () => {
     for (let i = 0; i < 10; i++) update({ state: { desired: { colors: ['RED', 'GREEN', 'BLUE'] } } });
     expect(get().version).toBe(10);
-    const conflict = rejection(() =>
-      update({ state: { desired: { colors: ['BLUE'] } }, version: 9, clientToken: '426bfd96-e720-46d3-95cd-014e3ef12bb6' }),
-    );
+    const conflict = rejection(() => update({ state: { desired: { colors: ['BLUE'] } }, version: 9, clientToken: '426bfd96-e720-46d3-95cd-014e3ef12bb6' }));
     expect(conflict).toMatchObject({ code: 409, message: 'Version conflict', clientToken: '426bfd96-e720-46d3-95cd-014e3ef12bb6' });
     expect(update({ state: { desired: { colors: ['BLUE'] } }, version: 10 }).response).toMatchObject({ version: 11 });
     expect(get().state.desired).toEqual({ colors: ['BLUE'] });

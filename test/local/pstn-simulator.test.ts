@@ -4,6 +4,7 @@ import { chimePhoneDialer } from '../../functions/adapters/chime-phone.ts';
 import { DomainError } from '../../functions/domain/errors.ts';
 import { invocationEvent } from '../../functions/schemas/phone-call.ts';
 import { type PstnSimulator, startPstnSimulator } from '../../local/pstn/simulator.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 
 /**
  * The local PSTN audio stand-in: the Chime SDK Voice client drives its API unmodified, and it
@@ -36,8 +37,8 @@ beforeAll(async () => {
       return script(event as Event);
     },
   });
-  Object.assign(process.env, { AWS_ENDPOINT_URL_CHIME_SDK_VOICE: sim.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-  voice = new ChimeSDKVoiceClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  Object.assign(process.env, { AWS_ENDPOINT_URL_CHIME_SDK_VOICE: sim.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+  voice = new ChimeSDKVoiceClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {
   voice?.destroy();

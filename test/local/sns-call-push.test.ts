@@ -1,6 +1,7 @@
 import { SetEndpointAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PushLogEntry, readPushLog } from '../../local/sns/server.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 import { call, expectOk, newProperty, stack, type TestProperty, tokenFor } from '../support/api.ts';
 import type { CreatedPanel } from '../support/contract.ts';
 import { eventually } from '../support/eventually.ts';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   await register(await tokenFor(elsewhere), 'apns', hex(`c-${p.id}`));
   const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
   panel = await connectRawPanel(created.body.connection);
-  sns = new SNSClient({ endpoint: stack().snsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  sns = new SNSClient({ endpoint: stack().snsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {
   sns?.destroy();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsPushSender } from '../../functions/adapters/sns-push.ts';
 import { DomainError } from '../../functions/domain/errors.ts';
 import { type LocalSns, readPushLog, startLocalSns } from '../../local/sns/server.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 
 /**
  * The SNS push adapter against the local SNS stand-in, both driven by the unmodified
@@ -24,8 +25,8 @@ let raw: SNSClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lobby-sns-'));
   sns = await startLocalSns({ port: 0, stateFile: join(dir, 'sns', 'endpoints.json'), logFile: join(dir, 'pushes.jsonl') });
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-  raw = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  Object.assign(process.env, { AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+  raw = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {
   raw?.destroy();

@@ -59,7 +59,15 @@ describe('panel agent, offline', () => {
     expect(doors).toEqual([{ method: 'delivery-pin', eventId: result.eventId, at: '2026-05-04T15:00:00.000Z', credentialId: 'pin_ups' }]);
     const { queue, items } = await queued();
     expect(items).toHaveLength(1);
-    expect(accessEvent.parse(items[0]!.event)).toEqual({ protocolVersion: PROTOCOL_VERSION, eventId: result.eventId, at: '2026-05-04T15:00:00.000Z', method: 'delivery-pin', decision: 'granted', credentialId: 'pin_ups', offline: true });
+    expect(accessEvent.parse(items[0]!.event)).toEqual({
+      protocolVersion: PROTOCOL_VERSION,
+      eventId: result.eventId,
+      at: '2026-05-04T15:00:00.000Z',
+      method: 'delivery-pin',
+      decision: 'granted',
+      credentialId: 'pin_ups',
+      offline: true,
+    });
     const photo = jpeg.decode((await queue.readPhoto(items[0]!))!, { useTArray: true });
     expect([photo.width, photo.height]).toEqual([320, 240]);
   });

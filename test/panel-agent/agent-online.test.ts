@@ -184,7 +184,10 @@ describe('panel agent against IoT Core', () => {
     expect(doors).toEqual([expect.objectContaining({ method: 'remote-unlock', commandId: command.commandId, eventId: ack.eventId })]);
     await cloud.unlock(panelId, command);
     await cloud.waitFor(() => cloud.acks.filter((a) => a.commandId === command.commandId).length === 2);
-    expect(cloud.acks.filter((a) => a.commandId === command.commandId).map((a) => [a.status, a.eventId])).toEqual([['executed', ack.eventId], ['executed', ack.eventId]]);
+    expect(cloud.acks.filter((a) => a.commandId === command.commandId).map((a) => [a.status, a.eventId])).toEqual([
+      ['executed', ack.eventId],
+      ['executed', ack.eventId],
+    ]);
     expect(doors).toHaveLength(1);
     await agent.drain(5_000);
     expect(eventsOf(ack.eventId!)).toEqual([expect.objectContaining({ method: 'remote-unlock', commandId: command.commandId, decision: 'granted', photoKey: expect.any(String) })]);
@@ -242,14 +245,20 @@ describe('panel agent against IoT Core', () => {
     await agent.drain(5_000);
     expect(await cloud.waitFor(() => cloud.heartbeats.find((h) => h.keypadLockedUntil === lockedUntil))).toBeDefined();
     const recent = cloud.events.slice(-5).map((e) => [e.method, e.decision, e.reason]);
-    expect(recent).toEqual([...Array(3).fill(['delivery-pin', 'denied', 'unknown-code']), ['delivery-pin', 'denied', 'keypad-locked'], ['delivery-pin', 'denied', 'keypad-locked']]);
+    expect(recent).toEqual([
+      ...Array(3).fill(['delivery-pin', 'denied', 'unknown-code']),
+      ['delivery-pin', 'denied', 'keypad-locked'],
+      ['delivery-pin', 'denied', 'keypad-locked'],
+    ]);
   });
 
   it('the CLI one-shot prints exactly one JSON line once the event is delivered, and logs no code', async () => {
     await cloud.put('454545', { id: `pin_n${n}`, type: 'delivery-pin' });
     const file = await saveIdentity(identity, join(state.dir, 'identity.json'));
     const run = (code: string) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', file, '--state', join(state.dir, 'state'), 'enter', code], { env: { ...process.env, PANEL_LOG_LEVEL: 'debug' } });
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', file, '--state', join(state.dir, 'state'), 'enter', code], {
+        env: { ...process.env, PANEL_LOG_LEVEL: 'debug' },
+      });
     const granted = await run('454545');
     const lines = granted.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -42,7 +42,13 @@ afterEach(async () => {
 });
 
 const identity = (over: Partial<PanelIdentity> = {}): PanelIdentity => ({
-  panelId: 'panel-conn-1', propertyId: 'prop_1', kind: 'entrance', mqttUrl: `mqtt://127.0.0.1:${port}`, username: 'panel-user', password: 's3cret', ...over,
+  panelId: 'panel-conn-1',
+  propertyId: 'prop_1',
+  kind: 'entrance',
+  mqttUrl: `mqtt://127.0.0.1:${port}`,
+  username: 'panel-user',
+  password: 's3cret',
+  ...over,
 });
 
 function connection(over: Partial<PanelIdentity> = {}) {
@@ -54,14 +60,18 @@ function connection(over: Partial<PanelIdentity> = {}) {
 /** An in-process responder on the panel's requests topic. */
 function respond(handler: (request: Record<string, unknown>) => Record<string, unknown> | undefined) {
   const seen: Array<Record<string, unknown>> = [];
-  broker.subscribe('lobby/panels/+/requests', (packet, callback) => {
-    const request = JSON.parse(packet.payload.toString());
-    seen.push(request);
-    const reply = handler(request);
-    const topic = packet.topic.replace(/requests$/, 'responses');
-    if (reply) broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(reply)), qos: 1, retain: false, dup: false }, () => {});
-    callback();
-  }, () => {});
+  broker.subscribe(
+    'lobby/panels/+/requests',
+    (packet, callback) => {
+      const request = JSON.parse(packet.payload.toString());
+      seen.push(request);
+      const reply = handler(request);
+      const topic = packet.topic.replace(/requests$/, 'responses');
+      if (reply) broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(reply)), qos: 1, retain: false, dup: false }, () => {});
+      callback();
+    },
+    () => {},
+  );
   return seen;
 }
 
@@ -135,7 +145,9 @@ describe('panel connection (username/password)', () => {
     c.addSubscription('lobby/panels/panel-conn-1/commands');
     await c.connect(5_000);
     await c.disconnect();
-    await new Promise<void>((resolve) => broker.publish({ cmd: 'publish', topic: 'lobby/panels/panel-conn-1/commands', payload: Buffer.from('{"n":1}'), qos: 1, retain: false, dup: false }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      broker.publish({ cmd: 'publish', topic: 'lobby/panels/panel-conn-1/commands', payload: Buffer.from('{"n":1}'), qos: 1, retain: false, dup: false }, () => resolve()),
+    );
     const got = new Promise<string>((resolve) => c.on('message', (topic, payload) => topic.endsWith('/commands') && resolve(payload.toString())));
     await c.connect(5_000);
     expect(await got).toBe('{"n":1}');

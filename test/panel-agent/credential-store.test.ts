@@ -19,8 +19,18 @@ const serving = (body: Buffer) => (async () => new Response(new Uint8Array(body)
 
 function full(entries: CredentialEntry[], over: Partial<FullSync> = {}): FullSync {
   return {
-    requestId: 'r1', ok: true, kind: 'full', version: 10, keyVersion: 1, digest: setDigest(entries), panelKey,
-    timezone: 'America/New_York', offlinePassPolicy: 'deny', url: 'http://example.invalid/set.json.gz', bytes: 0, ...over,
+    requestId: 'r1',
+    ok: true,
+    kind: 'full',
+    version: 10,
+    keyVersion: 1,
+    digest: setDigest(entries),
+    panelKey,
+    timezone: 'America/New_York',
+    offlinePassPolicy: 'deny',
+    url: 'http://example.invalid/set.json.gz',
+    bytes: 0,
+    ...over,
   };
 }
 

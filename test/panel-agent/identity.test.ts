@@ -13,8 +13,12 @@ afterEach(async () => {
 });
 
 const aws: PanelIdentity = {
-  panelId: 'panel-01jabc', propertyId: 'prop_1', kind: 'entrance', mqttUrl: 'mqtts://a1b2c3-ats.iot.us-east-1.amazonaws.com:8883',
-  certificatePem: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nY\n-----END PRIVATE KEY-----\n',
+  panelId: 'panel-01jabc',
+  propertyId: 'prop_1',
+  kind: 'entrance',
+  mqttUrl: 'mqtts://a1b2c3-ats.iot.us-east-1.amazonaws.com:8883',
+  certificatePem: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
+  privateKeyPem: '-----BEGIN PRIVATE KEY-----\nY\n-----END PRIVATE KEY-----\n',
 };
 
 describe('panel identity file', () => {

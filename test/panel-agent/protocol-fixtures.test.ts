@@ -58,7 +58,10 @@ describe('panel protocol fixtures, panel side', () => {
 
   it('a reply of the wrong shape or of another major is not taken for an answer', () => {
     expect(readMessage(replyTo['pass.claim'], { ...(protocolFixture('reply-pass-claim') as object), decision: 'maybe' })).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(readMessage(replyTo['pass.claim'], { ...(protocolFixture('reply-pass-claim') as object), protocolVersion: '2.0' })).toMatchObject({ ok: false, reason: 'unsupported-version' });
+    expect(readMessage(replyTo['pass.claim'], { ...(protocolFixture('reply-pass-claim') as object), protocolVersion: '2.0' })).toMatchObject({
+      ok: false,
+      reason: 'unsupported-version',
+    });
   });
 
   async function unlocker() {
@@ -98,7 +101,9 @@ describe('panel protocol fixtures, panel side', () => {
   it('an unlock from a call is recorded as method "call" with the call id', async () => {
     const u = await unlocker();
     await u.send(protocolFixture('command-unlock-call'));
-    expect(u.recorded).toEqual([expect.objectContaining({ method: 'call', credentialId: 'call_01JD8X3Q5C9V2M4N6P8R0T1W5D', commandId: 'cmd_01JD8X3Q5C9V2M4N6P8R0T1W5G', decision: 'granted' })]);
+    expect(u.recorded).toEqual([
+      expect.objectContaining({ method: 'call', credentialId: 'call_01JD8X3Q5C9V2M4N6P8R0T1W5D', commandId: 'cmd_01JD8X3Q5C9V2M4N6P8R0T1W5G', decision: 'granted' }),
+    ]);
     expect(u.acks).toHaveLength(1);
   });
 });

@@ -25,7 +25,11 @@ const calls: Array<{ start: number; end: number }> = [];
 function serialRoundTrips(list: Array<{ start: number; end: number }>) {
   let chain = 0;
   let lastEnd = Number.NEGATIVE_INFINITY;
-  for (const c of [...list].sort((a, b) => a.end - b.end)) if (c.start >= lastEnd) { chain++; lastEnd = c.end; }
+  for (const c of [...list].sort((a, b) => a.end - b.end))
+    if (c.start >= lastEnd) {
+      chain++;
+      lastEnd = c.end;
+    }
   return chain;
 }
 
@@ -39,10 +43,17 @@ const claim = async (panelId: string, what: { credentialId?: string; code?: stri
 beforeAll(async () => {
   stores = await loadStores();
   // The one DynamoDB client of the process, which the stores' table sends through.
-  documents().middlewareStack.add((next) => async (args) => {
-    const start = performance.now();
-    try { return await next(args); } finally { calls.push({ start, end: performance.now() }); }
-  }, { step: 'initialize', name: 'claimRoundTrips' });
+  documents().middlewareStack.add(
+    (next) => async (args) => {
+      const start = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        calls.push({ start, end: performance.now() });
+      }
+    },
+    { step: 'initialize', name: 'claimRoundTrips' },
+  );
   p = await newProperty();
 });
 

@@ -67,7 +67,7 @@ describe('panel protocol fixtures, cloud side', () => {
   });
 });
 
-describe('panel protocol fixtures, the real cloud answers in the fixtures\' shapes', () => {
+describe("panel protocol fixtures, the real cloud answers in the fixtures' shapes", () => {
   let p: TestProperty;
   let panel: RawPanel;
   beforeAll(async () => {
@@ -81,7 +81,10 @@ describe('panel protocol fixtures, the real cloud answers in the fixtures\' shap
   });
 
   it('credentials.sync and photo.upload-url replies parse with the reply schemas, versioned', async () => {
-    for (const [name, op] of [['request-credentials-sync', 'credentials.sync'], ['request-photo-upload-url', 'photo.upload-url']] as const) {
+    for (const [name, op] of [
+      ['request-credentials-sync', 'credentials.sync'],
+      ['request-photo-upload-url', 'photo.upload-url'],
+    ] as const) {
       const { requestId: _, ...request } = protocolFixture(name);
       const reply = await panel.request({ ...request, haveVersion: 0, haveKeyVersion: 0 }, 20_000);
       const read = readMessage(replyTo[op], reply);

@@ -17,7 +17,9 @@ beforeAll(async () => {
   requests = `lobby/panels/${created.body.id}/requests`;
   responses = `lobby/panels/${created.body.id}/responses`;
 });
-afterAll(async () => { await panel?.close(); });
+afterAll(async () => {
+  await panel?.close();
+});
 
 describe('invalid panel requests', () => {
   it('an unknown op is refused under its own requestId', async () => {

@@ -17,7 +17,13 @@ let property: TestProperty;
 let panelId: string;
 const panelItem = () => getItem(keys.property(property.id), keys.panel(panelId));
 const lifecycle = (eventType: 'connected' | 'disconnected', timestamp: number, extra: Record<string, unknown> = {}) => ({
-  clientId: panelId, timestamp, eventType, sessionIdentifier: '00000000-0000-0000-0000-000000000000', principalIdentifier: 'cert', versionNumber: 1, ...extra,
+  clientId: panelId,
+  timestamp,
+  eventType,
+  sessionIdentifier: '00000000-0000-0000-0000-000000000000',
+  principalIdentifier: 'cert',
+  versionNumber: 1,
+  ...extra,
 });
 
 beforeAll(async () => {

@@ -4,7 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../iot/protocol/version.ts';
 import { codeHash, setDigest } from '../../iot/protocol/credential-hash.ts';
 import { call, expectOk, newProperty, present, randomPin, type TestProperty } from '../support/api.ts';
-import type { AccessEvent, Command, CreatedDeliveryPin, CreatedPanel, DeliveryPin, Page, Panel, PhotoUrlReply, Property, SetSnapshot, SyncFull, SyncReply, UnlockAccepted, UnlockCommandMessage, WithSync } from '../support/contract.ts';
+import type {
+  AccessEvent,
+  Command,
+  CreatedDeliveryPin,
+  CreatedPanel,
+  DeliveryPin,
+  Page,
+  Panel,
+  PhotoUrlReply,
+  Property,
+  SetSnapshot,
+  SyncFull,
+  SyncReply,
+  UnlockAccepted,
+  UnlockCommandMessage,
+  WithSync,
+} from '../support/contract.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
 import { deleteItem, getItem } from '../support/dynamo.ts';
 import { eventually } from '../support/eventually.ts';
@@ -19,11 +35,17 @@ beforeAll(async () => {
   p = await newProperty();
   const created = await call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } });
   expect(created.status).toBe(201);
-  expect(created.body.connection).toMatchObject({ clientId: created.body.id, certificatePem: expect.stringContaining('BEGIN CERTIFICATE'), privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+  expect(created.body.connection).toMatchObject({
+    clientId: created.body.id,
+    certificatePem: expect.stringContaining('BEGIN CERTIFICATE'),
+    privateKeyPem: expect.stringContaining('PRIVATE KEY'),
+  });
   panelId = created.body.id;
   panel = await connectRawPanel(created.body.connection);
 });
-afterAll(async () => { await panel?.close(); });
+afterAll(async () => {
+  await panel?.close();
+});
 
 describe('panel protocol, cloud side', () => {
   it('a new PIN reaches the set: the sync returns its keyed hash, never the code', async () => {
@@ -82,7 +104,7 @@ describe('panel protocol, cloud side', () => {
     expect(new URL(photoUrl).searchParams.get('X-Amz-Expires')).toBe('300');
   });
 
-  it('keeps events and photos for the property\'s retention: TTL on the event, and its removal takes the photo', async () => {
+  it("keeps events and photos for the property's retention: TTL on the event, and its removal takes the photo", async () => {
     await expectOk(call<Property>('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { photoRetentionDays: 30 } }));
     const eventId = ulid();
     const upload = await panel.request<PhotoUrlReply>({ op: 'photo.upload-url', eventId });
@@ -104,8 +126,16 @@ describe('panel protocol, cloud side', () => {
     const control = ulid();
     await panel.publish(topic('events'), { eventId, at: new Date().toISOString(), method: 'call', decision: 'granted', photoKey: `photos/${p.id}/other-panel/${eventId}.jpg` });
     // Positive control, sent after it and handled the same way: once it is stored, the refused one had its turn.
-    await panel.publish(topic('events'), { eventId: control, at: new Date().toISOString(), method: 'call', decision: 'granted', photoKey: `photos/${p.id}/${panelId}/${control}.jpg` });
-    await eventually(async () => (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i) => i.id === control));
+    await panel.publish(topic('events'), {
+      eventId: control,
+      at: new Date().toISOString(),
+      method: 'call',
+      decision: 'granted',
+      photoKey: `photos/${p.id}/${panelId}/${control}.jpg`,
+    });
+    await eventually(async () =>
+      (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i) => i.id === control),
+    );
     expect(await getItem(`PROP#${p.id}`, `EVENT#${control}`)).toBeDefined();
     expect(await getItem(`PROP#${p.id}`, `EVENT#${eventId}`)).toBeUndefined();
   });
@@ -127,13 +157,25 @@ describe('panel protocol, cloud side', () => {
 
   it('lists events newest first and filters by time and panel', async () => {
     const older = ulid(Date.now() - 3_600_000);
-    await panel.publish(topic('events'), { eventId: older, at: new Date(Date.now() - 3_600_000).toISOString(), method: 'delivery-pin', decision: 'denied', reason: 'unknown-code' });
-    await eventually(async () => (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i) => i.id === older));
+    await panel.publish(topic('events'), {
+      eventId: older,
+      at: new Date(Date.now() - 3_600_000).toISOString(),
+      method: 'delivery-pin',
+      decision: 'denied',
+      reason: 'unknown-code',
+    });
+    await eventually(async () =>
+      (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items.some((i) => i.id === older),
+    );
     const all = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin })).body.items;
     expect(all.map((i) => i.id)).toEqual([...all.map((i) => i.id)].sort().reverse());
-    const recent = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`, { token: p.tokens.admin })).body.items;
+    const recent = (
+      await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`, { token: p.tokens.admin })
+    ).body.items;
     expect(recent.some((i) => i.id === older)).toBe(false);
-    const old = (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?to=${encodeURIComponent(new Date(Date.now() - 1_800_000).toISOString())}`, { token: p.tokens.admin })).body.items;
+    const old = (
+      await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?to=${encodeURIComponent(new Date(Date.now() - 1_800_000).toISOString())}`, { token: p.tokens.admin })
+    ).body.items;
     expect(old.map((i) => i.id)).toEqual([older]);
     expect((await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?panelId=nope`, { token: p.tokens.admin })).body.items).toEqual([]);
     expect((await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.resident })).status).toBe(403);
@@ -159,7 +201,7 @@ describe('panel protocol, cloud side', () => {
     expect((await call<Command>('GET', path, { token: p.tokens.staff })).status).toBe(200);
   });
 
-  it('an ack from another panel does not settle this panel\'s command', async () => {
+  it("an ack from another panel does not settle this panel's command", async () => {
     const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Side door', kind: 'entrance' } }));
     const other = await connectRawPanel(created.body.connection);
     try {
@@ -181,7 +223,9 @@ describe('panel protocol, cloud side', () => {
   });
 
   it('heartbeats move the panel to in sync; the PIN shows which doors have it', async () => {
-    const created = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'FedEx', pin: randomPin() } }));
+    const created = await expectOk(
+      call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'FedEx', pin: randomPin() } }),
+    );
     const pinPath = `/properties/${p.id}/delivery-pins/${created.body.id}`;
     await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', pinPath, { token: p.tokens.admin })).body.sync.panels.some((x) => x.panelId === panelId));
     // The stream has folded the PIN into a set version once its change time is known;

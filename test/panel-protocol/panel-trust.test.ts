@@ -5,7 +5,21 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLAIMS_PER_PANEL_MINUTE, MAX_UNKNOWN_CODES_PER_PANEL_WINDOW, OFFLINE_CLAIM_MAX_AGE_SECONDS, OFFLINE_CLAIM_SLACK_SECONDS } from '../../functions/domain/pass-claims.ts';
 import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
-import type { AuditEntry, ClaimReply, CreatedDeliveryPass, CreatedDeliveryPin, CreatedPanel, DeliveryPass, DeliveryPin, Page, Panel, Property, SetSnapshot, SyncFull, WithSync } from '../support/contract.ts';
+import type {
+  AuditEntry,
+  ClaimReply,
+  CreatedDeliveryPass,
+  CreatedDeliveryPin,
+  CreatedPanel,
+  DeliveryPass,
+  DeliveryPin,
+  Page,
+  Panel,
+  Property,
+  SetSnapshot,
+  SyncFull,
+  WithSync,
+} from '../support/contract.ts';
 import { getItem, setAttributes } from '../support/dynamo.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -39,14 +53,20 @@ async function fullSet(raw: RawPanel) {
 const heartbeat = (raw: RawPanel, panelId: string) =>
   raw.publish(`lobby/panels/${panelId}/heartbeat`, { at: new Date().toISOString(), credentials: { version: 0, digest: '0'.repeat(64) } });
 
-beforeAll(async () => { p = await newProperty(); });
-afterAll(async () => { await Promise.all(raws.map((r) => r.close().catch(() => {}))); });
+beforeAll(async () => {
+  p = await newProperty();
+});
+afterAll(async () => {
+  await Promise.all(raws.map((r) => r.close().catch(() => {})));
+});
 
 describe('a stolen panel holds no pass and cannot guess one', () => {
   it('under the deny policy the full set a panel downloads has the PINs and visitor codes but no single-use pass', async () => {
     const { raw } = await newPanel(p, 'Full set');
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
-    const pin = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'control', pin: randomPin() } }));
+    const pin = await expectOk(
+      call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'control', pin: randomPin() } }),
+    );
     // The set once the PIN is in it (the stream folds it a moment after the create).
     const body = await eventually(async () => {
       const set = await fullSet(raw);
@@ -111,13 +131,19 @@ describe('offline claims are not taken on trust', () => {
     const audit = (await call<Page<AuditEntry>>('GET', `/properties/${q.id}/audit?limit=50`, { token: q.tokens.admin })).body.items;
     expect(audit.some((a) => a.action === 'delivery-pass.offline-entry-refused' && a.target.id === expired.body.id)).toBe(true);
     // Positive control: the cloud saw the panel silent from 3 h to 1 h ago; a claim from inside that period counts.
-    await setAttributes(`PROP#${q.id}`, `PANEL#${panel.id}`, { offlineFrom: new Date(Date.now() - 3 * hour).toISOString(), onlineSince: new Date(Date.now() - hour).toISOString() });
+    await setAttributes(`PROP#${q.id}`, `PANEL#${panel.id}`, {
+      offlineFrom: new Date(Date.now() - 3 * hour).toISOString(),
+      onlineSince: new Date(Date.now() - hour).toISOString(),
+    });
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
     await setAttributes(`PROP#${q.id}`, `PASS#${pass.body.id}`, { createdAt: new Date(Date.now() - 4 * hour).toISOString() });
     expect(await claim(raw, { credentialId: pass.body.id }, { offline: true, at: new Date(Date.now() - 2 * hour).toISOString() })).toMatchObject({ decision: 'granted' });
     // Before the pass existed: refused.
     const young = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
-    expect(await claim(raw, { credentialId: young.body.id }, { offline: true, at: new Date(Date.now() - 2 * hour).toISOString() })).toMatchObject({ decision: 'denied', reason: 'implausible-offline-time' });
+    expect(await claim(raw, { credentialId: young.body.id }, { offline: true, at: new Date(Date.now() - 2 * hour).toISOString() })).toMatchObject({
+      decision: 'denied',
+      reason: 'implausible-offline-time',
+    });
     // Outside it (before the silence began, beyond the slack): refused.
     const early = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
     const before = new Date(Date.now() - 3 * hour - (OFFLINE_CLAIM_SLACK_SECONDS + 60) * 1000).toISOString();
@@ -131,7 +157,10 @@ describe('offline claims are not taken on trust', () => {
   it('a panel the cloud never heard from cannot claim an offline entry', async () => {
     const { raw } = await newPanel(q, 'Never heard');
     const pass = await expectOk(call<CreatedDeliveryPass>('POST', `/properties/${q.id}/delivery-passes`, { token: q.tokens.resident, body: {} }));
-    expect(await claim(raw, { credentialId: pass.body.id }, { offline: true, at: new Date(Date.now() - 60_000).toISOString() })).toMatchObject({ decision: 'denied', reason: 'implausible-offline-time' });
+    expect(await claim(raw, { credentialId: pass.body.id }, { offline: true, at: new Date(Date.now() - 60_000).toISOString() })).toMatchObject({
+      decision: 'denied',
+      reason: 'implausible-offline-time',
+    });
   });
 
   it('a heartbeat after a silence records the offline period', async () => {
@@ -141,7 +170,10 @@ describe('offline claims are not taken on trust', () => {
     const silentSince = new Date(Date.now() - 2 * hour).toISOString();
     await setAttributes(`PROP#${q.id}`, `PANEL#${panel.id}`, { heardAt: silentSince });
     await heartbeat(raw, panel.id);
-    const after = await eventually(async () => { const item = await getItem(`PROP#${q.id}`, `PANEL#${panel.id}`); return item?.onlineSince ? item : undefined; });
+    const after = await eventually(async () => {
+      const item = await getItem(`PROP#${q.id}`, `PANEL#${panel.id}`);
+      return item?.onlineSince ? item : undefined;
+    });
     expect(after.offlineFrom).toBe(silentSince);
     expect(Date.parse(after.onlineSince as string)).toBeGreaterThanOrEqual(Date.parse(first));
   });
@@ -162,7 +194,7 @@ describe('offline claims are not taken on trust', () => {
 });
 
 describe('presence through the local stack', () => {
-  it('the stand-in\'s lifecycle events reach the presence rule: connected, then disconnected', async () => {
+  it("the stand-in's lifecycle events reach the presence rule: connected, then disconnected", async () => {
     const { panel, raw } = await newPanel(p, 'Present');
     await eventually(async () => (await getItem(`PROP#${p.id}`, `PANEL#${panel.id}`))?.connected === true);
     await raw.close();
@@ -173,16 +205,31 @@ describe('presence through the local stack', () => {
 describe('decommissioning a panel', () => {
   it('its certificate can no longer connect (so it can claim nothing), a live connection is closed, it leaves the sync lists', async () => {
     const { panel, raw } = await newPanel(p, 'Stolen');
-    const pin = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'sync list', pin: randomPin() } }));
-    await eventually(async () => (await call<WithSync<DeliveryPin>>('GET', `/properties/${p.id}/delivery-pins/${pin.body.id}`, { token: p.tokens.admin })).body.sync.panels.some((x) => x.panelId === panel.id));
+    const pin = await expectOk(
+      call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'sync list', pin: randomPin() } }),
+    );
+    await eventually(async () =>
+      (await call<WithSync<DeliveryPin>>('GET', `/properties/${p.id}/delivery-pins/${pin.body.id}`, { token: p.tokens.admin })).body.sync.panels.some(
+        (x) => x.panelId === panel.id,
+      ),
+    );
     const closed = new Promise<void>((resolve) => raw.client.once('close', () => resolve()));
     expect((await call('DELETE', `/properties/${p.id}/panels/${panel.id}`, { token: p.tokens.staff })).status).toBe(403);
     expect((await call('DELETE', `/properties/${p.id}/panels/${panel.id}`, { token: p.tokens.admin })).status).toBe(204);
     await closed;
     // A new connection with the same certificate is refused (CONNACK "not authorized").
     const { connection } = panel;
-    await expect(mqtt.connectAsync(connection.mqttUrl, { clientId: connection.clientId, cert: connection.certificatePem, key: connection.privateKeyPem, ca: connection.caPem, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 5_000 }))
-      .rejects.toThrow(/Not authorized|not authorized/i);
+    await expect(
+      mqtt.connectAsync(connection.mqttUrl, {
+        clientId: connection.clientId,
+        cert: connection.certificatePem,
+        key: connection.privateKeyPem,
+        ca: connection.caPem,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+        connectTimeout: 5_000,
+      }),
+    ).rejects.toThrow(/Not authorized|not authorized/i);
     // Positive control: another panel's certificate still connects.
     const { raw: other } = await newPanel(p, 'Still here');
     expect(other.client.connected).toBe(true);

@@ -15,11 +15,15 @@ const panels: RawPanel[] = [];
 beforeAll(async () => {
   p = await newProperty();
   for (let i = 0; i < 5; i++) {
-    const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: `Door ${i}`, kind: i === 4 ? 'package-room' : 'entrance' } }));
+    const created = await expectOk(
+      call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: `Door ${i}`, kind: i === 4 ? 'package-room' : 'entrance' } }),
+    );
     panels.push(await connectRawPanel(created.body.connection));
   }
 });
-afterAll(async () => { await Promise.all(panels.map((panel) => panel.close())); });
+afterAll(async () => {
+  await Promise.all(panels.map((panel) => panel.close()));
+});
 
 const claim = (panel: RawPanel, credentialId: string, attemptId = randomUUID(), extra: Record<string, unknown> = {}) =>
   panel.request<ClaimReply>({ op: 'pass.claim', attemptId, credentialId, eventId: ulid(), at: new Date().toISOString(), ...extra }, 20_000);
@@ -82,7 +86,7 @@ describe('single-use pass redemption', () => {
     }
   });
 
-  it('a panel of another property cannot claim this property\'s pass', async () => {
+  it("a panel of another property cannot claim this property's pass", async () => {
     const q = await newProperty('Elsewhere');
     const door = await expectOk(call<CreatedPanel>('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Their door', kind: 'entrance' } }));
     const stranger = await connectRawPanel(door.body.connection);

@@ -30,15 +30,28 @@ describe('IoT-rule shell: domain refusals', () => {
     ['forbidden', forbidden('not yours')],
   ])('%s is dropped (the invocation succeeds: no retry)', async (_kind, error) => {
     let ran = false;
-    await expect(run(async () => { ran = true; throw error; })).resolves.toBeUndefined();
+    await expect(
+      run(async () => {
+        ran = true;
+        throw error;
+      }),
+    ).resolves.toBeUndefined();
     expect(ran).toBe(true);
   });
 
   it('a conflict is thrown, so IoT retries it', async () => {
-    await expect(run(async () => { throw conflict('The pass changed meanwhile; try again'); })).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      run(async () => {
+        throw conflict('The pass changed meanwhile; try again');
+      }),
+    ).rejects.toBeInstanceOf(DomainError);
   });
 
   it('any other error is thrown', async () => {
-    await expect(run(async () => { throw new Error('table unreachable'); })).rejects.toThrow('table unreachable');
+    await expect(
+      run(async () => {
+        throw new Error('table unreachable');
+      }),
+    ).rejects.toThrow('table unreachable');
   });
 });

@@ -43,7 +43,16 @@ let sequence = 10n ** 20n;
 function pinRecord(propertyId: string): DynamoDBRecord {
   const id = `pin_synthetic${(sequence % 100000n).toString()}`;
   sequence += 1n;
-  const item = { pk: `PROP#${propertyId}`, sk: `PIN#${id}`, id, type: 'delivery-pin', description: 'synthetic', sealedPin: stores.vault.encrypt(randomPin()), codeKey: 'synthetic', pinHint: '**00' };
+  const item = {
+    pk: `PROP#${propertyId}`,
+    sk: `PIN#${id}`,
+    id,
+    type: 'delivery-pin',
+    description: 'synthetic',
+    sealedPin: stores.vault.encrypt(randomPin()),
+    codeKey: 'synthetic',
+    pinHint: '**00',
+  };
   return { eventName: 'INSERT', dynamodb: { SequenceNumber: sequence.toString(), NewImage: marshall(item) as StreamImage } };
 }
 
@@ -122,7 +131,12 @@ describe('a key rotation killed between its two writes', () => {
   it('leaves the head consistent under the current key; panels keep syncing by delta; running the rotation again completes it', async () => {
     const q = await newProperty();
     const door = (await expectOk(call<CreatedPanel>('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name: 'Rotating door', kind: 'entrance' } }))).body;
-    const pins = await Promise.all([0, 1, 2].map(async () => (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'rot', pin: randomPin() } }))).body));
+    const pins = await Promise.all(
+      [0, 1, 2].map(
+        async () =>
+          (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'rot', pin: randomPin() } }))).body,
+      ),
+    );
     await eventually(async () => {
       const [entries, head] = await Promise.all([currentEntries(stores, q.id, panelKeyFor(stores, q.id, 1)), loadSetHead(stores, q.id)]);
       return entries.length === 3 && setDigest(entries) === head.digest;
@@ -131,7 +145,9 @@ describe('a key rotation killed between its two writes', () => {
     // The state a kill -9 leaves: the next key's digests written, the head not yet switched.
     await writeNextKeyDigests(stores, q.id, head.keyVersion + 1, head.version + 1);
     // Changes keep coming through the stream under the current key.
-    const added = (await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }))).body;
+    const added = (
+      await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${q.id}/delivery-pins`, { token: q.tokens.admin, body: { description: 'after', pin: randomPin() } }))
+    ).body;
     expect((await call('DELETE', `/properties/${q.id}/delivery-pins/${pins[0].id}`, { token: q.tokens.admin })).status).toBe(204);
     // Both changes folded (the stream may fold them into one version or two).
     const after = await eventually(async () => {

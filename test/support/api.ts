@@ -6,10 +6,19 @@ import type { Property, Resident } from './contract.ts';
 
 export const stack = () => inject('stack');
 
-export interface Reply<T = unknown> { status: number; body: T; contentType: string; headers: Headers }
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  contentType: string;
+  headers: Headers;
+}
 
 /** A small HTTP client for the local API, as an admin tool or resident app would call it. */
-export async function call<T = unknown>(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+export async function call<T = unknown>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.rawBody;
@@ -57,7 +66,9 @@ export async function newProperty(name = 'Test Tower'): Promise<TestProperty> {
   const id = property.body.id;
   await expectOk(call('PUT', `/properties/${id}/members/${users.admin}`, { token: tokens.operator, body: { role: 'admin' } }));
   await expectOk(call('PUT', `/properties/${id}/members/${users.staff}`, { token: tokens.admin, body: { role: 'staff' } }));
-  const resident = await expectOk(call<Resident>('POST', `/properties/${id}/residents`, { token: tokens.admin, body: { userId: users.resident, name: 'Riley Resident', unit: '4B' } }));
+  const resident = await expectOk(
+    call<Resident>('POST', `/properties/${id}/residents`, { token: tokens.admin, body: { userId: users.resident, name: 'Riley Resident', unit: '4B' } }),
+  );
   return { id, tokens, users, residentId: resident.body.id };
 }
 

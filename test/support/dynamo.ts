@@ -8,7 +8,10 @@ import { stack } from './api.ts';
  * API call could set up.
  */
 let client: DynamoDBDocumentClient | undefined;
-const documents = () => (client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack().dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })));
+const documents = () =>
+  (client ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack().dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  ));
 
 /** An item as stored, its attributes unknown until a test checks them (the SDK would type them any). */
 export async function getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
@@ -19,11 +22,17 @@ export async function getItem(pk: string, sk: string): Promise<Record<string, un
 export async function setAttributes(pk: string, sk: string, values: Record<string, unknown>) {
   const names = Object.fromEntries(Object.keys(values).map((k, i) => [`#a${i}`, k]));
   const vals = Object.fromEntries(Object.values(values).map((v, i) => [`:v${i}`, v]));
-  await documents().send(new UpdateCommand({
-    TableName: stack().tables.lobby, Key: { pk, sk },
-    UpdateExpression: `SET ${Object.keys(values).map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
-    ExpressionAttributeNames: names, ExpressionAttributeValues: vals,
-  }));
+  await documents().send(
+    new UpdateCommand({
+      TableName: stack().tables.lobby,
+      Key: { pk, sk },
+      UpdateExpression: `SET ${Object.keys(values)
+        .map((_, i) => `#a${i} = :v${i}`)
+        .join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: vals,
+    }),
+  );
 }
 
 /** Deletes an item as DynamoDB's TTL sweeper would (the stream sees a REMOVE). */

@@ -31,9 +31,17 @@ export function useStackEnvironment() {
 export function lambdaContext(remainingMs: number): Context {
   const deadline = Date.now() + remainingMs;
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: 'lobby-test', functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:lobby-test', memoryLimitInMB: '512',
-    awsRequestId: `req-${Date.now()}`, logGroupName: '/aws/lambda/lobby-test', logStreamName: 'test',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done: () => {}, fail: () => {}, succeed: () => {},
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'lobby-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:lobby-test',
+    memoryLimitInMB: '512',
+    awsRequestId: `req-${Date.now()}`,
+    logGroupName: '/aws/lambda/lobby-test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
   };
 }

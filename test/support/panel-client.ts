@@ -21,8 +21,13 @@ const fields = (payload: unknown): Fields => (typeof payload === 'object' && pay
 
 export async function connectRawPanel(connection: { mqttUrl: string; clientId: string; certificatePem: string; privateKeyPem: string; caPem?: string }): Promise<RawPanel> {
   const client = await mqtt.connectAsync(connection.mqttUrl, {
-    clientId: connection.clientId, cert: connection.certificatePem, key: connection.privateKeyPem, ca: connection.caPem,
-    protocolVersion: 4, reconnectPeriod: 0, clean: true,
+    clientId: connection.clientId,
+    cert: connection.certificatePem,
+    key: connection.privateKeyPem,
+    ca: connection.caPem,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    clean: true,
   });
   // Without no-delay, Nagle adds ~40 ms to every small request/response exchange.
   (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
@@ -32,7 +37,11 @@ export async function connectRawPanel(connection: { mqttUrl: string; clientId: s
   const waiters: Array<{ topic: string; match: (p: Fields) => boolean; resolve: (p: unknown) => void }> = [];
   client.on('message', (topic, buf) => {
     let payload: unknown;
-    try { payload = JSON.parse(buf.toString()); } catch { payload = buf.toString(); }
+    try {
+      payload = JSON.parse(buf.toString());
+    } catch {
+      payload = buf.toString();
+    }
     messages.push({ topic, payload });
     const i = waiters.findIndex((w) => w.topic === topic && w.match(fields(payload)));
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(payload);
@@ -42,18 +51,32 @@ export async function connectRawPanel(connection: { mqttUrl: string; clientId: s
     if (seen) return Promise.resolve(seen.payload as T);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
-      waiters.push({ topic, match, resolve: (p) => { clearTimeout(timer); resolve(p as T); } });
+      waiters.push({
+        topic,
+        match,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p as T);
+        },
+      });
     });
   };
-  const publish = async (topic: string, payload: unknown) => { await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 }); };
+  const publish = async (topic: string, payload: unknown) => {
+    await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
+  };
   return {
-    client, messages, next, publish,
+    client,
+    messages,
+    next,
+    publish,
     async request<T = unknown>(payload: Record<string, unknown>, timeoutMs?: number) {
       const requestId = randomUUID();
       const reply = next<T>(`${base}/responses`, (p) => p.requestId === requestId, timeoutMs);
       await publish(`${base}/requests`, { requestId, ...payload });
       return reply;
     },
-    close: async () => { await client.endAsync(true); },
+    close: async () => {
+      await client.endAsync(true);
+    },
   };
 }

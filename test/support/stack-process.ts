@@ -62,7 +62,10 @@ export async function startStackProcess(opts: StackProcessOptions): Promise<Stac
   await new Promise<void>((ready, failed) => {
     const timer = setTimeout(() => failed(new Error(`local stack did not start in ${timeoutMs / 1000} s; see ${opts.logFile}`)), timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('local stack ready')) { clearTimeout(timer); ready(); }
+      if (chunk.toString().includes('local stack ready')) {
+        clearTimeout(timer);
+        ready();
+      }
     });
     child.once('exit', async (code) => {
       clearTimeout(timer);
@@ -75,7 +78,10 @@ export async function startStackProcess(opts: StackProcessOptions): Promise<Stac
   });
   const info = JSON.parse(await readFile(resolve(opts.home, 'local.json'), 'utf8')) as LocalStackInfo;
   return {
-    info, home: opts.home, logFile: opts.logFile, child,
+    info,
+    home: opts.home,
+    logFile: opts.logFile,
+    child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((done) => child.once('exit', done));

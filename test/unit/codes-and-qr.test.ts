@@ -8,8 +8,14 @@ import type { CredentialEntry } from '../../iot/protocol/messages.ts';
 
 describe('keypad code rules', () => {
   it.each([
-    ['480213', 6, undefined], ['04821', 5, undefined], ['111111', 6, 'one digit'], ['123456', 6, 'straight run'],
-    ['654321', 6, 'straight run'], ['01234', 5, 'straight run'], ['48021', 6, 'exactly 6'], ['48a213', 6, 'digits only'],
+    ['480213', 6, undefined],
+    ['04821', 5, undefined],
+    ['111111', 6, 'one digit'],
+    ['123456', 6, 'straight run'],
+    ['654321', 6, 'straight run'],
+    ['01234', 5, 'straight run'],
+    ['48021', 6, 'exactly 6'],
+    ['48a213', 6, 'digits only'],
   ])('%s (length %i)', (code, length, problem) => {
     const found = codeProblem(code as string, length as number);
     if (problem === undefined) expect(found).toBeUndefined();

@@ -6,24 +6,37 @@ import { stageFromTemplate } from '../../bench/cost/stage.ts';
 // The arithmetic of `npm run cost` (bench/cost/model.ts): pure, no stack.
 
 const stage: StageResources = {
-  alarms: 20, dashboards: 1, customMetrics: 10, secrets: 1, kmsKeys: 0,
-  memoryMb: { 'panel-messages': 512 }, defaultMemoryMb: 1024,
+  alarms: 20,
+  dashboards: 1,
+  customMetrics: 10,
+  secrets: 1,
+  kmsKeys: 0,
+  memoryMb: { 'panel-messages': 512 },
+  defaultMemoryMb: 1024,
   tracing: { active: false, reservoirPerSecond: 1, fixedRate: 0.05 },
   cognitoPlan: 'essentials',
 };
 
 const emptyDay: MeasuredDay = {
-  panels: 0, apiRequests: 0, lambda: {},
+  panels: 0,
+  apiRequests: 0,
+  lambda: {},
   iot: { messageUnits: 0, pubacks: 0, shadowOpUnits: 0, ruleUnits: 0 },
   dynamodb: { readUnits: 0, writeUnits: 0, storageBytesAdded: 0 },
-  s3: { puts: 0, gets: 0, bytesAdded: 0 }, logBytes: 0, secretsCalls: 0,
+  s3: { puts: 0, gets: 0, bytesAdded: 0 },
+  logBytes: 0,
+  secretsCalls: 0,
 };
 const noUsers = { mauPerBuilding: 0, photoRetentionDays: 90, tableRetentionDays: 400, platformLogBytesPerInvocation: 0, logRetentionMonths: 3 };
 const line = (r: ReturnType<typeof fleetCost>, what: string) => r.lines.find((l) => `${l.service}: ${l.item}` === what)!.usdPerBuilding;
 
 describe('cost model', () => {
   it('prices tiers cumulatively', () => {
-    const tiers = [{ upTo: 10, usd: 0 }, { upTo: 100, usd: 1 }, { upTo: Infinity, usd: 0.5 }];
+    const tiers = [
+      { upTo: 10, usd: 0 },
+      { upTo: 100, usd: 1 },
+      { upTo: Infinity, usd: 0.5 },
+    ];
     expect(tiered(5, tiers)).toBe(0);
     expect(tiered(50, tiers)).toBe(40);
     expect(tiered(300, tiers)).toBe(90 + 100);
@@ -44,8 +57,13 @@ describe('cost model', () => {
     expect(tracesRecorded(secondsPerMonth + 2000, { active: true, reservoirPerSecond: 1, fixedRate: 0.05 })).toBeCloseTo(secondsPerMonth + 100, 6);
   });
 
-  it('scales a day to a month, bills Lambda per ms rounded up per invocation at each function\'s memory', () => {
-    const day: MeasuredDay = { ...emptyDay, panels: 4, lambda: { 'panel-messages': { invocations: 4, ms: 10 }, passes: { invocations: 1, ms: 100 } }, iot: { messageUnits: 10, pubacks: 2, shadowOpUnits: 3, ruleUnits: 4 } };
+  it("scales a day to a month, bills Lambda per ms rounded up per invocation at each function's memory", () => {
+    const day: MeasuredDay = {
+      ...emptyDay,
+      panels: 4,
+      lambda: { 'panel-messages': { invocations: 4, ms: 10 }, passes: { invocations: 1, ms: 100 } },
+      iot: { messageUnits: 10, pubacks: 2, shadowOpUnits: 3, ruleUnits: 4 },
+    };
     const m = buildingMonth(day, stage, noUsers);
     expect(m.lambdaRequests).toBeCloseTo(5 * DAYS_PER_MONTH, 9);
     // panel-messages: 2.5 ms -> 3 ms x 4 at 0.5 GB; passes: 100 ms at 1 GB
@@ -71,24 +89,39 @@ describe('cost model', () => {
   });
 
   it('usage-priced lines cost the same per building at any fleet size once past free allowances', () => {
-    const day: MeasuredDay = { ...emptyDay, panels: 4, iot: { messageUnits: 40_000, pubacks: 0, shadowOpUnits: 0, ruleUnits: 0 }, dynamodb: { readUnits: 1e5, writeUnits: 1e5, storageBytesAdded: 0 } };
+    const day: MeasuredDay = {
+      ...emptyDay,
+      panels: 4,
+      iot: { messageUnits: 40_000, pubacks: 0, shadowOpUnits: 0, ruleUnits: 0 },
+      dynamodb: { readUnits: 1e5, writeUnits: 1e5, storageBytesAdded: 0 },
+    };
     const m = buildingMonth(day, stage, noUsers);
     const one = fleetCost(m, stage, 1);
     const fleet = fleetCost(m, stage, 1000);
-    expect(line(one, 'IoT Core: messages')).toBeCloseTo((40_000 * DAYS_PER_MONTH / 1e6) * prices.iot.messagesPerMillion.usd, 9);
+    expect(line(one, 'IoT Core: messages')).toBeCloseTo(((40_000 * DAYS_PER_MONTH) / 1e6) * prices.iot.messagesPerMillion.usd, 9);
     expect(line(fleet, 'IoT Core: messages')).toBeCloseTo(line(one, 'IoT Core: messages'), 9);
-    expect(line(fleet, 'DynamoDB: write request units')).toBeCloseTo((1e5 * DAYS_PER_MONTH / 1e6) * prices.dynamodb.writeRequestUnitsPerMillion.usd, 9);
+    expect(line(fleet, 'DynamoDB: write request units')).toBeCloseTo(((1e5 * DAYS_PER_MONTH) / 1e6) * prices.dynamodb.writeRequestUnitsPerMillion.usd, 9);
     expect(topDrivers(one, 2).map((l) => l.item)).toEqual(['write request units', 'messages']);
   });
 
   it('reads the fixed resources from a synthesized template', () => {
-    const fn = (logs: string, memory: number, tracing = true) => ({ Type: 'AWS::Lambda::Function', Properties: { MemorySize: memory, LoggingConfig: { LogGroup: { Ref: logs } }, ...(tracing ? { TracingConfig: { Mode: 'Active' } } : {}) } });
-    const s = stageFromTemplate({
-      a: { Type: 'AWS::CloudWatch::Alarm' }, b: { Type: 'AWS::CloudWatch::Alarm' }, d: { Type: 'AWS::CloudWatch::Dashboard' },
-      s: { Type: 'AWS::SecretsManager::Secret' }, u: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolTier: 'LITE' } },
-      x: { Type: 'AWS::XRay::SamplingRule', Properties: { SamplingRule: { FixedRate: 0.01, ReservoirSize: 0 } } },
-      f1: fn('PanelsPanelMessagesLogsCC0961BD', 256), f2: fn('ApiAccessEventsLogsC57104CC', 1024, false),
-    }, 5);
+    const fn = (logs: string, memory: number, tracing = true) => ({
+      Type: 'AWS::Lambda::Function',
+      Properties: { MemorySize: memory, LoggingConfig: { LogGroup: { Ref: logs } }, ...(tracing ? { TracingConfig: { Mode: 'Active' } } : {}) },
+    });
+    const s = stageFromTemplate(
+      {
+        a: { Type: 'AWS::CloudWatch::Alarm' },
+        b: { Type: 'AWS::CloudWatch::Alarm' },
+        d: { Type: 'AWS::CloudWatch::Dashboard' },
+        s: { Type: 'AWS::SecretsManager::Secret' },
+        u: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolTier: 'LITE' } },
+        x: { Type: 'AWS::XRay::SamplingRule', Properties: { SamplingRule: { FixedRate: 0.01, ReservoirSize: 0 } } },
+        f1: fn('PanelsPanelMessagesLogsCC0961BD', 256),
+        f2: fn('ApiAccessEventsLogsC57104CC', 1024, false),
+      },
+      5,
+    );
     expect(s).toMatchObject({ alarms: 2, dashboards: 1, secrets: 1, customMetrics: 7, cognitoPlan: 'lite', defaultMemoryMb: 1024 });
     expect(s.memoryMb).toEqual({ 'panel-messages': 256, 'access-events': 1024 });
     expect(s.tracing).toEqual({ active: true, reservoirPerSecond: 0, fixedRate: 0.01 });

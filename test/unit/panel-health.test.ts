@@ -18,7 +18,7 @@ describe('panelHealth (the PanelsOffline / PanelsSetVersionLagging gauges)', () 
     expect(panelHealth(panels, 7, now, FIFTEEN_MINUTES)).toEqual({ offline: 1, lagging: 0 });
   });
 
-  it('counts online panels behind the property\'s version as lagging (an offline one counts as offline only)', () => {
+  it("counts online panels behind the property's version as lagging (an offline one counts as offline only)", () => {
     const panels = [
       panel('behind', { lastSeenAt: ago(HEARTBEAT_SECONDS), reportedVersion: 6 }),
       panel('never-reported', { lastSeenAt: ago(HEARTBEAT_SECONDS) }),

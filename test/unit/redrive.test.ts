@@ -26,7 +26,10 @@ class FakeQueue implements QueueClient {
     switch (command.constructor.name) {
       case 'ReceiveMessageCommand': {
         const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, input.MaxNumberOfMessages ?? 1);
-        for (const m of batch) { m.visibleAt = now + (input.VisibilityTimeout ?? 30) * 1000; m.ReceiptHandle = randomUUID(); }
+        for (const m of batch) {
+          m.visibleAt = now + (input.VisibilityTimeout ?? 30) * 1000;
+          m.ReceiptHandle = randomUUID();
+        }
         return { Messages: batch.map(({ MessageId, Body, ReceiptHandle }) => ({ MessageId, Body, ReceiptHandle })) };
       }
       case 'DeleteMessageCommand': {
@@ -41,10 +44,13 @@ class FakeQueue implements QueueClient {
         if (m) m.visibleAt = now + (input.VisibilityTimeout ?? 0) * 1000;
         return {};
       }
-      default: throw new Error(`unexpected ${command.constructor.name}`);
+      default:
+        throw new Error(`unexpected ${command.constructor.name}`);
     }
   }
-  visible() { return this.messages.filter((m) => m.visibleAt <= Date.now()).length; }
+  visible() {
+    return this.messages.filter((m) => m.visibleAt <= Date.now()).length;
+  }
 }
 
 const commands = { Receive: ReceiveMessageCommand, Delete: DeleteMessageCommand, ChangeVisibility: ChangeMessageVisibilityCommand };
@@ -52,8 +58,14 @@ const commands = { Receive: ReceiveMessageCommand, Delete: DeleteMessageCommand,
 /** What Lambda writes to an on-failure destination after the async retries of an IoT-rule invocation. */
 function destinationRecord(fn: string, requestPayload: unknown) {
   return JSON.stringify({
-    version: '1.0', timestamp: new Date().toISOString(),
-    requestContext: { requestId: randomUUID(), functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
     requestPayload,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' },
@@ -61,7 +73,8 @@ function destinationRecord(fn: string, requestPayload: unknown) {
 }
 
 const heartbeatEvent = (panelId: string, at: string) => ({
-  panelId, channel: 'heartbeat',
+  panelId,
+  channel: 'heartbeat',
   payload: Buffer.from(JSON.stringify({ at, credentials: { version: 0, digest: '' } })).toString('base64'),
 });
 
@@ -73,14 +86,18 @@ beforeAll(async () => {
   ({ invokeLambda } = await import('../../local/lambda-runtime.ts'));
 });
 
-const newPanel = async () => (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Redrive door', kind: 'entrance' } }))).body.id as string;
+const newPanel = async () =>
+  (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Redrive door', kind: 'entrance' } }))).body.id as string;
 const lastSeen = async (panelId: string) => (await expectOk(call<Panel>('GET', `/properties/${p.id}/panels/${panelId}`, { token: p.tokens.admin }))).body.credentials.lastSeenAt;
 
 describe('redrive: Lambda on-failure records', () => {
   it('reads the function and the original event; refuses what is not such a record', () => {
     const event = heartbeatEvent('p1', '2026-11-30T10:00:00.000Z');
     expect(parseFailureRecord(destinationRecord('lobby-panel-messages', event))).toEqual({
-      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:lobby-panel-messages:$LATEST', functionName: 'lobby-panel-messages', condition: 'RetriesExhausted', payload: event,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:lobby-panel-messages:$LATEST',
+      functionName: 'lobby-panel-messages',
+      condition: 'RetriesExhausted',
+      payload: event,
     });
     expect(parseFailureRecord('{oops')).toEqual({ error: 'not JSON' });
     expect(parseFailureRecord(JSON.stringify({ requestPayload: {} }))).toEqual({ error: 'no requestContext.functionArn' });
@@ -88,11 +105,13 @@ describe('redrive: Lambda on-failure records', () => {
   });
 
   it('takes the queue URLs from the stack outputs named *FailureQueueUrl', () => {
-    expect(failureQueueUrls([
-      { OutputKey: 'ApiUrl', OutputValue: 'https://api' },
-      { OutputKey: 'PanelMessagesFailureQueueUrl', OutputValue: 'https://sqs/q1' },
-      { OutputKey: 'PanelRequestsFailureQueueUrl', OutputValue: 'https://sqs/q2' },
-    ])).toEqual(['https://sqs/q1', 'https://sqs/q2']);
+    expect(
+      failureQueueUrls([
+        { OutputKey: 'ApiUrl', OutputValue: 'https://api' },
+        { OutputKey: 'PanelMessagesFailureQueueUrl', OutputValue: 'https://sqs/q1' },
+        { OutputKey: 'PanelRequestsFailureQueueUrl', OutputValue: 'https://sqs/q2' },
+      ]),
+    ).toEqual(['https://sqs/q1', 'https://sqs/q2']);
   });
 });
 

@@ -39,12 +39,26 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Writes a saved credential set into a state dir, as a previous run of the panel would have. */
-export async function seedCredentials(stateDir: string, panelKey: string, entries: CredentialEntry[], meta: { version?: number; timezone?: string; offlinePassPolicy?: OfflinePassPolicy } = {}) {
+export async function seedCredentials(
+  stateDir: string,
+  panelKey: string,
+  entries: CredentialEntry[],
+  meta: { version?: number; timezone?: string; offlinePassPolicy?: OfflinePassPolicy } = {},
+) {
   const store = await CredentialStore.open({ stateDir });
   store.applyFull(
     {
-      requestId: 'seed', ok: true, kind: 'full', version: meta.version ?? 7, keyVersion: 1, digest: setDigest(entries), panelKey,
-      timezone: meta.timezone ?? 'America/New_York', offlinePassPolicy: meta.offlinePassPolicy ?? 'deny', url: '', bytes: 0,
+      requestId: 'seed',
+      ok: true,
+      kind: 'full',
+      version: meta.version ?? 7,
+      keyVersion: 1,
+      digest: setDigest(entries),
+      panelKey,
+      timezone: meta.timezone ?? 'America/New_York',
+      offlinePassPolicy: meta.offlinePassPolicy ?? 'deny',
+      url: '',
+      bytes: 0,
     },
     entries,
   );

@@ -83,8 +83,16 @@ export async function startFakeCloud(): Promise<FakeCloud> {
         const body = gzipSync(JSON.stringify({ entries: [...entries.values()] }));
         sets.set(name, body);
         return {
-          ...base, kind: 'full', version, keyVersion: 1, digest: setDigest(entries.values()), panelKey: cloud.panelKey,
-          timezone: cloud.timezone, offlinePassPolicy: cloud.offlinePassPolicy, url: `${baseUrl}/sets/${name}`, bytes: body.length,
+          ...base,
+          kind: 'full',
+          version,
+          keyVersion: 1,
+          digest: setDigest(entries.values()),
+          panelKey: cloud.panelKey,
+          timezone: cloud.timezone,
+          offlinePassPolicy: cloud.offlinePassPolicy,
+          url: `${baseUrl}/sets/${name}`,
+          bytes: body.length,
         };
       }
       case 'photo.upload-url': {
