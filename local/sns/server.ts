@@ -4,13 +4,16 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { listen } from '../listen.ts';
+import { type Credentials, LOCAL_CREDENTIALS, type SigV4Refusal, SigV4Verifier } from '../sigv4.ts';
 
 /**
  * A stand-in for Amazon SNS mobile push that @aws-sdk/client-sns drives unmodified: the awsQuery
  * protocol (form-encoded POST, XML replies, <ErrorResponse> errors) for CreatePlatformEndpoint,
  * DeleteEndpoint, Publish (to an endpoint) and Get/SetEndpointAttributes. As strict as SNS where
  * the app's code could go wrong: an unknown platform application or endpoint is NotFound, a
- * malformed device token or message is InvalidParameter, a disabled endpoint is EndpointDisabled.
+ * malformed device token or message is InvalidParameter, a disabled endpoint is EndpointDisabled,
+ * and a request not signed (SigV4, service "sns") with the local key pair is refused as SNS refuses it.
  * Each delivered push is appended to a JSON-lines log (never the device token).
  */
 export type SnsPlatform = 'APNS_VOIP' | 'APNS_VOIP_SANDBOX' | 'GCM';
@@ -51,6 +54,16 @@ class SnsError extends Error {
     super(message);
   }
 }
+/** A SigV4 refusal as SNS (awsQuery) words it. */
+function snsRefusal(refusal: SigV4Refusal): SnsError {
+  switch (refusal.reason) {
+    case 'missing': return new SnsError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token');
+    case 'malformed':
+    case 'no-date': return new SnsError('IncompleteSignature', 400, refusal.message);
+    case 'unknown-key': return new SnsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    default: return new SnsError('SignatureDoesNotMatch', 403, refusal.message);
+  }
+}
 const invalidParameter = (message: string) => new SnsError('InvalidParameter', 400, `Invalid parameter: ${message}`);
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -75,7 +88,7 @@ function queryMap(form: URLSearchParams, name: string): Record<string, string> {
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -83,7 +96,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > 2 * MAX_MESSAGE_BYTES) throw new SnsError('RequestEntityTooLarge', 413, 'Request body too large');
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export interface LocalSns {
@@ -102,7 +115,10 @@ export async function startLocalSns(opts: {
   stateFile: string;
   logFile: string;
   onPush?: (entry: PushLogEntry) => void;
+  /** the key pair requests must be signed with (the local stack's, by default) */
+  credentials?: Credentials;
 }): Promise<LocalSns> {
+  const verifier = new SigV4Verifier({ service: 'sns', credentials: opts.credentials ?? LOCAL_CREDENTIALS, refuse: snsRefusal });
   const applicationArn = (platform: SnsPlatform, name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:app/${platform}/${name}`;
   const applications = { apns: applicationArn('APNS_VOIP', 'lobby-local-voip'), fcm: applicationArn('GCM', 'lobby-local-fcm') };
   const platformOfApplication = new Map<string, SnsPlatform>([[applications.apns, 'APNS_VOIP'], [applications.fcm, 'GCM']]);
@@ -214,12 +230,10 @@ export async function startLocalSns(opts: {
     void (async () => {
       try {
         if (req.method !== 'POST') throw new SnsError('InvalidAction', 400, 'SNS takes POST requests');
-        // The SDK always signs; an unsigned request is refused as SNS refuses it.
-        const auth = req.headers.authorization ?? '';
-        if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[\w-]+\/sns\/aws4_request,/.test(auth)) {
-          throw new SnsError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token');
-        }
-        const form = new URLSearchParams(await readBody(req));
+        const body = await readBody(req);
+        // The whole signature, body included, as SNS checks it: the SDK signs every request.
+        await verifier.verifyIncoming(req, body);
+        const form = new URLSearchParams(body.toString('utf8'));
         const action = form.get('Action') ?? '';
         const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
         if (!run) throw new SnsError('InvalidAction', 400, `The action ${action || '(none)'} is not valid for this endpoint.`);
@@ -229,10 +243,7 @@ export async function startLocalSns(opts: {
       }
     })();
   });
-  await new Promise<void>((ready, failed) => {
-    server.once('error', failed);
-    server.listen(opts.port, '127.0.0.1', () => ready());
-  });
+  await listen(server, opts.port, 'SNS push stand-in');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
