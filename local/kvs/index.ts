@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { listen } from '../listen.ts';
-import { AwsError, parseQuery, SigV4Verifier, type QueryParameterBag } from '../sigv4.ts';
+import { AwsError, headersOf, parseQuery, SigV4Verifier, type QueryParameterBag } from '../sigv4.ts';
 
 /**
  * The local Kinesis Video Streams signaling stand-in, on two ports of 127.0.0.1:
@@ -47,12 +47,6 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 const awsError = (res: ServerResponse, error: AwsError): void => void json(res, error.status, { message: error.message }, { 'x-amzn-errortype': error.code });
 const invalid = (message: string) => new AwsError(400, 'InvalidArgumentException', message);
 const notFound = () => new AwsError(404, 'ResourceNotFoundException', 'The requested channel is not found or not active.');
-
-function headersOf(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  return headers;
-}
 
 function splitUrl(raw: string): { path: string; query: QueryParameterBag } {
   const q = raw.indexOf('?');
