@@ -5,8 +5,6 @@ import S3rver from 's3rver';
 import { listen } from './listen.ts';
 import { headersOf, LOCAL_CREDENTIALS, parseQuery, type QueryParameterBag, sha256Hex, SigV4Refusal, SigV4Verifier } from './sigv4.ts';
 
-/** The one key pair the local S3 accepts (what the handlers get as AWS_ACCESS_KEY_ID/SECRET). */
-export const LOCAL_S3_CREDENTIALS = LOCAL_CREDENTIALS;
 export const LOCAL_S3_REGION = 'us-east-1';
 /** S3 refuses a header-signed request whose x-amz-date is further than this from its clock. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -14,27 +12,43 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Refusals come back as they are: S3's wording depends on the form (header or query) too. */
-const verifier = new SigV4Verifier({ service: 's3', credentials: LOCAL_S3_CREDENTIALS, maxSkewMs: MAX_SKEW_MS, uriEscapePath: false, refuse: (refusal) => refusal });
+const verifier = new SigV4Verifier({ service: 's3', credentials: LOCAL_CREDENTIALS, maxSkewMs: MAX_SKEW_MS, uriEscapePath: false, refuse: (refusal) => refusal });
 
 class S3Error extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A SigV4 refusal as S3 words it (its XML error codes, not the JSON services' ones). */
 function s3Refusal(refusal: SigV4Refusal, presigned: boolean): S3Error {
   switch (refusal.reason) {
-    case 'missing': return new S3Error(403, 'AccessDenied', 'Access Denied');
-    case 'malformed': return presigned
-      ? new S3Error(400, 'AuthorizationQueryParametersError', refusal.message)
-      : new S3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
-    case 'no-date': return new S3Error(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
-    case 'skewed': return new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
-    case 'unknown-key': return new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-    case 'bad-scope': return new S3Error(403, 'AuthorizationQueryParametersError', 'The credential scope is malformed or does not match the request date.');
-    case 'host-unsigned': return new S3Error(403, 'AccessDenied', 'Host must be a signed header.');
-    case 'expired': return new S3Error(403, 'AccessDenied', 'Request has expired');
-    case 'not-yet-valid': return new S3Error(403, 'AccessDenied', 'Request is not valid yet');
-    case 'mismatch': return new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    case 'missing':
+      return new S3Error(403, 'AccessDenied', 'Access Denied');
+    case 'malformed':
+      return presigned
+        ? new S3Error(400, 'AuthorizationQueryParametersError', refusal.message)
+        : new S3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
+    case 'no-date':
+      return new S3Error(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+    case 'skewed':
+      return new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+    case 'unknown-key':
+      return new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+    case 'bad-scope':
+      return new S3Error(403, 'AuthorizationQueryParametersError', 'The credential scope is malformed or does not match the request date.');
+    case 'host-unsigned':
+      return new S3Error(403, 'AccessDenied', 'Host must be a signed header.');
+    case 'expired':
+      return new S3Error(403, 'AccessDenied', 'Request has expired');
+    case 'not-yet-valid':
+      return new S3Error(403, 'AccessDenied', 'Request is not valid yet');
+    case 'mismatch':
+      return new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
   }
 }
 
@@ -47,7 +61,11 @@ async function verifyS3Request(req: IncomingMessage, body: Buffer): Promise<void
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   let query: QueryParameterBag;
-  try { query = parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)); } catch { throw new S3Error(400, 'InvalidArgument', 'Malformed query string.'); }
+  try {
+    query = parseQuery(q < 0 ? '' : rawUrl.slice(q + 1));
+  } catch {
+    throw new S3Error(400, 'InvalidArgument', 'Malformed query string.');
+  }
   const headers = headersOf(req);
   const request = { method: (req.method ?? 'GET').toUpperCase(), path: q < 0 ? rawUrl : rawUrl.slice(0, q), query, headers };
   const presigned = headers.authorization === undefined;
@@ -107,11 +125,17 @@ export async function startS3(opts: { port: number; directory: string; buckets: 
       if (req.method !== 'OPTIONS') await verifyS3Request(req, body);
       // The body is buffered: forward it with its length, not the client's framing.
       const { 'transfer-encoding': _framing, expect: _expect, ...headers } = req.headers;
-      const upstream = httpRequest({ host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: { ...headers, 'content-length': String(body.length) } }, (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(res);
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: { ...headers, 'content-length': String(body.length) } },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        if (!res.headersSent) s3ErrorReply(res, new S3Error(503, 'ServiceUnavailable', 'Please reduce your request rate.'), req.url ?? '/');
+        else res.destroy();
       });
-      upstream.on('error', () => { if (!res.headersSent) s3ErrorReply(res, new S3Error(503, 'ServiceUnavailable', 'Please reduce your request rate.'), req.url ?? '/'); else res.destroy(); });
       upstream.end(body);
     } catch (error) {
       if (error instanceof S3Error) return s3ErrorReply(res, error, (req.url ?? '/').split('?')[0]!);
@@ -129,7 +153,10 @@ export async function startS3(opts: { port: number; directory: string; buckets: 
     endpoint: `http://127.0.0.1:${opts.port}`,
     server,
     stop: async () => {
-      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
       await backend.close();
     },
   };

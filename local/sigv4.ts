@@ -4,7 +4,10 @@ import { getCanonicalHeaders, getSigningKey, SignatureV4Base, type SignatureV4Cr
 
 type HttpRequest = Parameters<typeof getCanonicalHeaders>[0];
 export type QueryParameterBag = Record<string, string | string[] | null>;
-export interface Credentials { accessKeyId: string; secretAccessKey: string }
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 /**
  * The one key pair every local stand-in accepts (S3, SNS, Chime SDK Voice, Kinesis Video):
@@ -14,7 +17,13 @@ export const LOCAL_CREDENTIALS: Credentials = { accessKeyId: 'S3RVER', secretAcc
 
 /** A refusal in the service's terms: the HTTP status and the error type the SDK maps to an exception. */
 export class AwsError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Why a signature was refused; each stand-in turns this into its own service's error (`refuse`). */
@@ -31,17 +40,26 @@ export type SigV4Reason =
   | 'mismatch'; // the signature is not the one the secret gives
 
 export class SigV4Refusal extends Error {
-  constructor(readonly reason: SigV4Reason, message: string) { super(message); }
+  constructor(
+    readonly reason: SigV4Reason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The errors AWS's JSON-protocol endpoints give (what Kinesis Video answers). */
 export function commonAwsError(refusal: SigV4Refusal): AwsError {
   switch (refusal.reason) {
-    case 'missing': return new AwsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    case 'missing':
+      return new AwsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     case 'malformed':
-    case 'no-date': return new AwsError(403, 'IncompleteSignatureException', refusal.message);
-    case 'unknown-key': return new AwsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    default: return new AwsError(403, 'InvalidSignatureException', refusal.message);
+    case 'no-date':
+      return new AwsError(403, 'IncompleteSignatureException', refusal.message);
+    case 'unknown-key':
+      return new AwsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    default:
+      return new AwsError(403, 'InvalidSignatureException', refusal.message);
   }
 }
 
@@ -51,8 +69,12 @@ class Sha256 {
   constructor(secret?: string | Uint8Array) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? Buffer.from(secret) : secret);
   }
-  update(data: Uint8Array) { this.hash.update(data); }
-  async digest() { return new Uint8Array(this.hash.digest()); }
+  update(data: Uint8Array) {
+    this.hash.update(data);
+  }
+  async digest() {
+    return new Uint8Array(this.hash.digest());
+  }
 }
 
 /** Header-signed requests may be this far from the service's clock (SigV4's 5 minutes; S3 allows 15). */
@@ -91,9 +113,15 @@ const equalHex = (a: string, b: string) => a.length === b.length && timingSafeEq
 export const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 const EMPTY_SHA256 = sha256Hex('');
 const refused = (reason: SigV4Reason, message: string) => new SigV4Refusal(reason, message);
-const notMatching = () => refused('mismatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+const notMatching = () =>
+  refused('mismatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
 
-export interface SignedRequest { method: string; path: string; query: QueryParameterBag; headers: Record<string, string> }
+export interface SignedRequest {
+  method: string;
+  path: string;
+  query: QueryParameterBag;
+  headers: Record<string, string>;
+}
 
 export interface SigV4VerifierOptions {
   /** The signing name in the credential scope: s3, sns, chime, kinesisvideo. */
@@ -119,8 +147,11 @@ export class SigV4Verifier extends SignatureV4Base {
 
   constructor(private readonly opts: SigV4VerifierOptions) {
     super({
-      service: opts.service, region: 'us-east-1', credentials: opts.credentials,
-      sha256: Sha256 as unknown as SignatureV4CryptoInit['sha256'], uriEscapePath: opts.uriEscapePath ?? true,
+      service: opts.service,
+      region: 'us-east-1',
+      credentials: opts.credentials,
+      sha256: Sha256 as unknown as SignatureV4CryptoInit['sha256'],
+      uriEscapePath: opts.uriEscapePath ?? true,
     });
     this.refuse = opts.refuse ?? commonAwsError;
     this.maxSkewMs = opts.maxSkewMs ?? MAX_SKEW_MS;
@@ -141,10 +172,10 @@ export class SigV4Verifier extends SignatureV4Base {
       const authorization = req.headers.authorization;
       if (authorization === undefined) throw refused('missing', 'Missing Authentication Token');
       const m = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(authorization.trim());
-      if (!m) throw refused('malformed', 'Authorization header requires \'Credential\', \'SignedHeaders\' and \'Signature\' parameters.');
+      if (!m) throw refused('malformed', "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.");
       const longDate = req.headers['x-amz-date'] ?? '';
       const date = parseAmzDate(longDate);
-      if (!date) throw refused('no-date', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+      if (!date) throw refused('no-date', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
       if (Math.abs(now.getTime() - date.getTime()) > this.maxSkewMs) {
         throw refused('skewed', `Signature expired: ${longDate} is too far from the server time (${this.maxSkewMs / 60_000} min.).`);
       }
@@ -176,7 +207,10 @@ export class SigV4Verifier extends SignatureV4Base {
   async verifyPresigned(req: Omit<SignedRequest, 'method'> & { method?: string }, opts: { payloadHash?: string; now?: Date } = {}): Promise<void> {
     const now = opts.now ?? new Date();
     try {
-      const one = (name: string) => { const v = req.query[name]; return typeof v === 'string' ? v : undefined; };
+      const one = (name: string) => {
+        const v = req.query[name];
+        return typeof v === 'string' ? v : undefined;
+      };
       const algorithm = one('X-Amz-Algorithm');
       if (algorithm === undefined) throw refused('missing', 'Missing Authentication Token');
       if (algorithm !== 'AWS4-HMAC-SHA256') throw refused('malformed', 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256".');
@@ -186,7 +220,10 @@ export class SigV4Verifier extends SignatureV4Base {
       const signature = one('X-Amz-Signature') ?? '';
       const signedHeaderList = one('X-Amz-SignedHeaders');
       if (!date || !Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGNED_SECONDS || !signedHeaderList || !/^[0-9a-f]{64}$/.test(signature)) {
-        throw refused('malformed', 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+        throw refused(
+          'malformed',
+          'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+        );
       }
       const region = this.region(one('X-Amz-Credential'), longDate);
       if (now.getTime() > date.getTime() + expires * 1000) throw refused('expired', 'Signature expired.');

@@ -9,7 +9,8 @@ import { startApiGateway } from './api-gateway.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { localIssuer } from './jwt.ts';
 import { layout, portsFrom, type Ports } from './paths.ts';
-import { LOCAL_S3_CREDENTIALS, startS3 } from './s3.ts';
+import { startS3 } from './s3.ts';
+import { LOCAL_CREDENTIALS } from './sigv4.ts';
 import { demoTokens, seedDemoProperty, type DemoTokens } from './seed.ts';
 import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
@@ -77,9 +78,10 @@ function handlerEnvironment(home: ReturnType<typeof layout>, endpoints: { dynamo
     AWS_REGION: 'us-east-1',
     // The local stack runs on this machine's Node 20; Lambda runs Node 22.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The local S3 verifies SigV4 with its one key pair; DynamoDB Local and the IoT stand-in accept any.
-    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    // The local S3, KVS, SNS and PSTN stand-ins verify SigV4 with this one key pair (local/sigv4.ts);
+    // DynamoDB Local and the IoT stand-in accept any.
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
@@ -150,9 +152,9 @@ export async function startLocalStack(opts: {
     stops.push(() => sns.stop());
     const pstn = await startPstnSimulator({ port: 0, invoke: (event) => invokeLambda('phone-call', event), onCall: opts.onPhoneCall });
     stops.push(() => pstn.stop());
-    // The signaling stand-in checks SigV4 with the same local key pair as S3; its WSS uses the IoT CA's server certificate.
+    // The signaling stand-in's WSS uses the IoT CA's server certificate.
     const ca = await openLocalCa(paths.iot);
-    const kvs = await startLocalKvs({ port: ports.kvs, wssPort: ports.kvsWss, dataDir: paths.kvs, credentials: LOCAL_S3_CREDENTIALS, tls: ca.server });
+    const kvs = await startLocalKvs({ port: ports.kvs, wssPort: ports.kvsWss, dataDir: paths.kvs, credentials: LOCAL_CREDENTIALS, tls: ca.server });
     stops.push(() => kvs.stop());
 
     handlerEnvironment(paths, { dynamodb: dynamodb.endpoint, s3: s3.endpoint, iotData: mqtt.dataPlaneEndpoint, mqtt: mqtt.mqttUrl, kvs: kvs.endpoint });

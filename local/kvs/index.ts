@@ -31,8 +31,18 @@ const ACTIONS = new Set(['SDP_OFFER', 'SDP_ANSWER', 'ICE_CANDIDATE']);
 /** How long the TURN credentials from GetIceServerConfig live (KVS: 300 s). */
 const ICE_TTL_SECONDS = 300;
 
-interface Channel { name: string; arn: string; type: 'SINGLE_MASTER'; createdAt: string; version: string; messageTtlSeconds: number }
-interface Peers { master?: WebSocket; viewers: Map<string, WebSocket> }
+interface Channel {
+  name: string;
+  arn: string;
+  type: 'SINGLE_MASTER';
+  createdAt: string;
+  version: string;
+  messageTtlSeconds: number;
+}
+interface Peers {
+  master?: WebSocket;
+  viewers: Map<string, WebSocket>;
+}
 
 export interface LocalKvs {
   /** The control plane and GetIceServerConfig (http://127.0.0.1:port), for AWS_ENDPOINT_URL_KINESIS_VIDEO(_SIGNALING). */
@@ -69,14 +79,15 @@ async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buff
 }
 
 export async function startLocalKvs(opts: {
-  port: number; wssPort: number; dataDir: string; credentials: { accessKeyId: string; secretAccessKey: string };
+  port: number;
+  wssPort: number;
+  dataDir: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
   tls: { keyPem: string; certificatePem: string };
 }): Promise<LocalKvs> {
   await mkdir(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, 'channels.json');
-  const channels = new Map<string, Channel>(
-    (JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as Channel[]).map((c) => [c.name, c]),
-  );
+  const channels = new Map<string, Channel>((JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as Channel[]).map((c) => [c.name, c]));
   const save = async () => {
     await writeFile(`${file}.tmp`, JSON.stringify([...channels.values()], null, 2));
     await rename(`${file}.tmp`, file);
@@ -91,8 +102,13 @@ export async function startLocalKvs(opts: {
     return undefined;
   };
   const described = (c: Channel) => ({
-    ChannelName: c.name, ChannelARN: c.arn, ChannelType: c.type, ChannelStatus: 'ACTIVE', CreationTime: Date.parse(c.createdAt) / 1000,
-    SingleMasterConfiguration: { MessageTtlSeconds: c.messageTtlSeconds }, Version: c.version,
+    ChannelName: c.name,
+    ChannelARN: c.arn,
+    ChannelType: c.type,
+    ChannelStatus: 'ACTIVE',
+    CreationTime: Date.parse(c.createdAt) / 1000,
+    SingleMasterConfiguration: { MessageTtlSeconds: c.messageTtlSeconds },
+    Version: c.version,
   });
   const closeChannelPeers = (arn: string) => {
     const p = peers.get(arn);
@@ -112,7 +128,14 @@ export async function startLocalKvs(opts: {
       const ttl = (input.SingleMasterConfiguration as { MessageTtlSeconds?: number } | undefined)?.MessageTtlSeconds ?? 60;
       if (!Number.isInteger(ttl) || ttl < 5 || ttl > 120) throw invalid('MessageTtlSeconds must be 5-120.');
       const now = new Date();
-      const channel: Channel = { name, arn: `arn:aws:kinesisvideo:${KVS_REGION}:${ACCOUNT}:channel/${name}/${now.getTime()}`, type: 'SINGLE_MASTER', createdAt: now.toISOString(), version: randomBytes(10).toString('hex'), messageTtlSeconds: ttl };
+      const channel: Channel = {
+        name,
+        arn: `arn:aws:kinesisvideo:${KVS_REGION}:${ACCOUNT}:channel/${name}/${now.getTime()}`,
+        type: 'SINGLE_MASTER',
+        createdAt: now.toISOString(),
+        version: randomBytes(10).toString('hex'),
+        messageTtlSeconds: ttl,
+      };
       channels.set(name, channel);
       await save();
       return { ChannelARN: channel.arn };
@@ -125,7 +148,8 @@ export async function startLocalKvs(opts: {
     '/deleteSignalingChannel': async (input) => {
       const channel = byArn(input.ChannelARN);
       if (!channel) throw notFound();
-      if (input.CurrentVersion !== undefined && input.CurrentVersion !== channel.version) throw new AwsError(400, 'VersionMismatchException', 'The channel version does not match.');
+      if (input.CurrentVersion !== undefined && input.CurrentVersion !== channel.version)
+        throw new AwsError(400, 'VersionMismatchException', 'The channel version does not match.');
       channels.delete(channel.name);
       await save();
       closeChannelPeers(channel.arn);
@@ -144,7 +168,8 @@ export async function startLocalKvs(opts: {
     '/v1/get-ice-server-config': async (input) => {
       const channel = byArn(input.ChannelARN);
       if (!channel) throw notFound();
-      if (input.ClientId !== undefined && (typeof input.ClientId !== 'string' || !CLIENT_ID.test(input.ClientId))) throw invalid('ClientId must be 1-256 characters of [a-zA-Z0-9_.-].');
+      if (input.ClientId !== undefined && (typeof input.ClientId !== 'string' || !CLIENT_ID.test(input.ClientId)))
+        throw invalid('ClientId must be 1-256 characters of [a-zA-Z0-9_.-].');
       if ((input.Service ?? 'TURN') !== 'TURN') throw invalid('Service must be TURN.');
       // AWS's shape with short-lived credentials; no TURN server runs here (local clients use host candidates).
       const server = () => ({
@@ -211,7 +236,8 @@ export async function startLocalKvs(opts: {
       here.viewers.set(clientId, ws);
     }
     const status = (correlationId: unknown, errorType: string, description: string) => {
-      if (typeof correlationId === 'string') ws.send(JSON.stringify({ messageType: 'STATUS_RESPONSE', statusResponse: { correlationId, errorType, statusCode: '400', description } }));
+      if (typeof correlationId === 'string')
+        ws.send(JSON.stringify({ messageType: 'STATUS_RESPONSE', statusResponse: { correlationId, errorType, statusCode: '400', description } }));
     };
     ws.on('message', (data, isBinary) => {
       let message: { action?: unknown; messagePayload?: unknown; recipientClientId?: unknown; correlationId?: unknown };
@@ -222,7 +248,8 @@ export async function startLocalKvs(opts: {
       }
       const { action, messagePayload, recipientClientId, correlationId } = message;
       if (typeof action !== 'string' || !ACTIONS.has(action)) return status(correlationId, 'InvalidArgumentException', 'action must be SDP_OFFER, SDP_ANSWER or ICE_CANDIDATE');
-      if (typeof messagePayload !== 'string' || !messagePayload || !/^[A-Za-z0-9+/=]+$/.test(messagePayload)) return status(correlationId, 'InvalidArgumentException', 'messagePayload must be base64');
+      if (typeof messagePayload !== 'string' || !messagePayload || !/^[A-Za-z0-9+/=]+$/.test(messagePayload))
+        return status(correlationId, 'InvalidArgumentException', 'messagePayload must be base64');
       if (clientId === undefined) {
         // The master answers one viewer at a time: it must say which.
         const viewer = typeof recipientClientId === 'string' ? here.viewers.get(recipientClientId) : undefined;
@@ -244,13 +271,18 @@ export async function startLocalKvs(opts: {
 
   const tlsServer = createHttpsServer({ key: opts.tls.keyPem, cert: opts.tls.certificatePem }, handleHttp);
   tlsServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    admit(req).then(({ channel, clientId }) => {
-      wss.handleUpgrade(req, socket, head, (ws) => connected(ws, channel, clientId));
-    }, (error: unknown) => {
-      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalFailure', 'Internal failure.');
-      const body = JSON.stringify({ message: e.message });
-      socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-    });
+    admit(req).then(
+      ({ channel, clientId }) => {
+        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, channel, clientId));
+      },
+      (error: unknown) => {
+        const e = error instanceof AwsError ? error : new AwsError(500, 'InternalFailure', 'Internal failure.');
+        const body = JSON.stringify({ message: e.message });
+        socket.end(
+          `HTTP/1.1 ${e.status} ${e.code}\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      },
+    );
   });
   const httpServer = createHttpServer(handleHttp);
   await listen(httpServer, opts.port, 'Kinesis Video signaling API');

@@ -50,7 +50,11 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 
 class VoiceError extends Error {
-  constructor(readonly type: string, readonly status: number, message: string) {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -61,8 +65,10 @@ function voiceRefusal(refusal: SigV4Refusal): VoiceError {
     case 'missing':
     case 'malformed':
     case 'no-date':
-    case 'unknown-key': return new VoiceError('UnauthorizedClientException', 401, refusal.message);
-    default: return new VoiceError('ForbiddenException', 403, refusal.message);
+    case 'unknown-key':
+      return new VoiceError('UnauthorizedClientException', 401, refusal.message);
+    default:
+      return new VoiceError('ForbiddenException', 403, refusal.message);
   }
 }
 
@@ -127,8 +133,15 @@ export async function startPstnSimulator(opts: {
   const phoneNumber = opts.phoneNumber ?? '+15555550100';
   const transactions: Transaction[] = [];
 
-  const publicView = (t: Transaction): SimulatedCall =>
-    ({ transactionId: t.transactionId, from: t.from, to: t.to, state: t.state, heard: [...t.heard], events: [...t.events], startedAt: t.startedAt });
+  const publicView = (t: Transaction): SimulatedCall => ({
+    transactionId: t.transactionId,
+    from: t.from,
+    to: t.to,
+    state: t.state,
+    heard: [...t.heard],
+    events: [...t.events],
+    startedAt: t.startedAt,
+  });
 
   const event = (t: Transaction, type: string, actionData?: Record<string, unknown>) => {
     t.events.push(type);
@@ -143,11 +156,17 @@ export async function startPstnSimulator(opts: {
         AwsAccountId: ACCOUNT,
         AwsRegion: REGION,
         SipMediaApplicationId: t.sipMediaApplicationId,
-        Participants: [{
-          CallId: t.legCallId, ParticipantTag: 'LEG-A', To: t.to, From: t.from, Direction: 'Outbound',
-          StartTimeInMilliseconds: String(Date.parse(t.startedAt)),
-          ...(t.state === 'ringing' ? {} : { Status: t.state === 'ended' ? 'Disconnected' : 'Connected' }),
-        }],
+        Participants: [
+          {
+            CallId: t.legCallId,
+            ParticipantTag: 'LEG-A',
+            To: t.to,
+            From: t.from,
+            Direction: 'Outbound',
+            StartTimeInMilliseconds: String(Date.parse(t.startedAt)),
+            ...(t.state === 'ringing' ? {} : { Status: t.state === 'ended' ? 'Disconnected' : 'Connected' }),
+          },
+        ],
       },
     };
   };
@@ -209,9 +228,7 @@ export async function startPstnSimulator(opts: {
   }
 
   const pick = (transactionId?: string) => {
-    const t = transactionId
-      ? transactions.find((x) => x.transactionId === transactionId)
-      : transactions.findLast((x) => x.state !== 'ended');
+    const t = transactionId ? transactions.find((x) => x.transactionId === transactionId) : transactions.findLast((x) => x.state !== 'ended');
     if (!t) throw new VoiceError('NotFoundException', 404, transactionId ? 'No such call' : 'No phone is ringing');
     return t;
   };
@@ -235,9 +252,12 @@ export async function startPstnSimulator(opts: {
       t.collecting = undefined;
       const { ok, received } = digitsResult(collect, digits);
       const actionData = { Type: collect.Type, Parameters: collect.Parameters };
-      await run(t, ok
-        ? await invoke(t, 'ACTION_SUCCESSFUL', { ...actionData, ReceivedDigits: received })
-        : await invoke(t, 'ACTION_FAILED', { ...actionData, ErrorType: 'InvalidDigitsReceived', ErrorMessage: 'Invalid digits received' }));
+      await run(
+        t,
+        ok
+          ? await invoke(t, 'ACTION_SUCCESSFUL', { ...actionData, ReceivedDigits: received })
+          : await invoke(t, 'ACTION_FAILED', { ...actionData, ErrorType: 'InvalidDigitsReceived', ErrorMessage: 'Invalid digits received' }),
+      );
     }
     // Keys pressed with nothing collecting them are dropped, as the service drops them.
     return publicView(t);
@@ -267,8 +287,19 @@ export async function startPstnSimulator(opts: {
     const headers = stringMap(b.SipHeaders, 'SipHeaders', 20);
     if (Object.keys(headers).some((h) => !/^x-/i.test(h))) throw new VoiceError('BadRequestException', 400, 'SipHeaders must start with x-');
     const t: Transaction = {
-      transactionId: randomUUID(), from, to, state: 'ringing', heard: [], events: [], startedAt: new Date().toISOString(),
-      sipMediaApplicationId, legCallId: randomUUID(), arguments: args, attributes: {}, sequence: 0, ready: Promise.resolve(),
+      transactionId: randomUUID(),
+      from,
+      to,
+      state: 'ringing',
+      heard: [],
+      events: [],
+      startedAt: new Date().toISOString(),
+      sipMediaApplicationId,
+      legCallId: randomUUID(),
+      arguments: args,
+      attributes: {},
+      sequence: 0,
+      ready: Promise.resolve(),
     };
     transactions.push(t);
     if (transactions.length > 200) transactions.shift();

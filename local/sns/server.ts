@@ -50,18 +50,27 @@ const TOKEN_RULES: Record<SnsPlatform, { pattern: RegExp; reason: string }> = {
 };
 
 class SnsError extends Error {
-  constructor(readonly code: string, readonly status: number, message: string, readonly type: 'Sender' | 'Receiver' = 'Sender') {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly type: 'Sender' | 'Receiver' = 'Sender',
+  ) {
     super(message);
   }
 }
 /** A SigV4 refusal as SNS (awsQuery) words it. */
 function snsRefusal(refusal: SigV4Refusal): SnsError {
   switch (refusal.reason) {
-    case 'missing': return new SnsError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token');
+    case 'missing':
+      return new SnsError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token');
     case 'malformed':
-    case 'no-date': return new SnsError('IncompleteSignature', 400, refusal.message);
-    case 'unknown-key': return new SnsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
-    default: return new SnsError('SignatureDoesNotMatch', 403, refusal.message);
+    case 'no-date':
+      return new SnsError('IncompleteSignature', 400, refusal.message);
+    case 'unknown-key':
+      return new SnsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    default:
+      return new SnsError('SignatureDoesNotMatch', 403, refusal.message);
   }
 }
 const invalidParameter = (message: string) => new SnsError('InvalidParameter', 400, `Invalid parameter: ${message}`);
@@ -121,7 +130,10 @@ export async function startLocalSns(opts: {
   const verifier = new SigV4Verifier({ service: 'sns', credentials: opts.credentials ?? LOCAL_CREDENTIALS, refuse: snsRefusal });
   const applicationArn = (platform: SnsPlatform, name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:app/${platform}/${name}`;
   const applications = { apns: applicationArn('APNS_VOIP', 'lobby-local-voip'), fcm: applicationArn('GCM', 'lobby-local-fcm') };
-  const platformOfApplication = new Map<string, SnsPlatform>([[applications.apns, 'APNS_VOIP'], [applications.fcm, 'GCM']]);
+  const platformOfApplication = new Map<string, SnsPlatform>([
+    [applications.apns, 'APNS_VOIP'],
+    [applications.fcm, 'GCM'],
+  ]);
   const endpoints = new Map<string, Endpoint>();
   if (existsSync(opts.stateFile)) {
     for (const e of JSON.parse(await readFile(opts.stateFile, 'utf8')) as Endpoint[]) endpoints.set(e.arn, e);
@@ -169,7 +181,9 @@ export async function startLocalSns(opts: {
     async GetEndpointAttributes(form) {
       const e = endpointOf(form.get('EndpointArn'));
       const entries = { Enabled: String(e.enabled), Token: e.token, CustomUserData: e.customUserData };
-      return `<Attributes>${Object.entries(entries).map(([k, v]) => `<entry><key>${k}</key><value>${xmlEscape(v)}</value></entry>`).join('')}</Attributes>`;
+      return `<Attributes>${Object.entries(entries)
+        .map(([k, v]) => `<entry><key>${k}</key><value>${xmlEscape(v)}</value></entry>`)
+        .join('')}</Attributes>`;
     },
     async SetEndpointAttributes(form) {
       const e = endpointOf(form.get('EndpointArn'));
@@ -218,7 +232,12 @@ export async function startLocalSns(opts: {
       }
       const messageId = randomUUID();
       const entry: PushLogEntry = {
-        at: new Date().toISOString(), messageId, endpointArn: e.arn, platform: e.platform, payload, attributes: queryMap(form, 'MessageAttributes'),
+        at: new Date().toISOString(),
+        messageId,
+        endpointArn: e.arn,
+        platform: e.platform,
+        payload,
+        attributes: queryMap(form, 'MessageAttributes'),
       };
       await appendFile(opts.logFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
       opts.onPush?.(entry);
@@ -263,5 +282,8 @@ export async function startLocalSns(opts: {
 /** The pushes logged so far (tests, `npm start`). */
 export async function readPushLog(logFile: string): Promise<PushLogEntry[]> {
   if (!existsSync(logFile)) return [];
-  return (await readFile(logFile, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as PushLogEntry);
+  return (await readFile(logFile, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PushLogEntry);
 }

@@ -6,7 +6,7 @@ import { kvsMediaAdapter } from '../../functions/adapters/kvs-media.ts';
 import type { CallMedia } from '../../functions/domain/call-ports.ts';
 import { joinCallMedia, type PanelCallMedia } from '../../iot/panel/call-media.ts';
 import { joinAsViewer, type ResidentCall } from '../../local/resident/client.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 import { call, expectOk, newProperty, stack, type TestProperty } from '../support/api.ts';
 import type { CreatedPanel } from '../support/contract.ts';
 
@@ -17,7 +17,7 @@ import type { CreatedPanel } from '../support/contract.ts';
  * message flows each way. The stand-in relays only SDP and ICE, so a message arriving proves
  * the peer connection (ICE, DTLS, SCTP) is up, not just that signaling worked.
  */
-const kv = new KinesisVideoClient({ endpoint: stack().kvsEndpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, maxAttempts: 1 });
+const kv = new KinesisVideoClient({ endpoint: stack().kvsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
 const ca = () => readFileSync(stack().localCaFile, 'utf8');
 let p: TestProperty;
 let media: CallMedia;

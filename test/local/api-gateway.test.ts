@@ -24,8 +24,15 @@ const now = () => Math.floor(Date.now() / 1000);
 /** A Cognito-style access token for the property's admin; `claims` and `header` override or (undefined) remove fields. */
 async function mint(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
   const payload: Record<string, unknown> = {
-    sub: p.users.admin, iss: LOCAL_ISSUER, client_id: LOCAL_AUDIENCE, token_use: 'access', scope: 'aws.cognito.signin.user.admin',
-    username: p.users.admin, iat: now(), exp: now() + 3600, ...claims,
+    sub: p.users.admin,
+    iss: LOCAL_ISSUER,
+    client_id: LOCAL_AUDIENCE,
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+    username: p.users.admin,
+    iat: now(),
+    exp: now() + 3600,
+    ...claims,
   };
   for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
   const protectedHeader: Record<string, unknown> = { alg: 'RS256', kid: jwk.kid, ...header };
@@ -34,8 +41,7 @@ async function mint(claims: Record<string, unknown> = {}, header: Record<string,
   return new SignJWT(payload as JWTPayload).setProtectedHeader(protectedHeader as { alg: string }).sign(key);
 }
 
-const getProperty = (authorization: string | undefined) =>
-  call('GET', `/properties/${p.id}`, { headers: authorization === undefined ? {} : { authorization } });
+const getProperty = (authorization: string | undefined) => call('GET', `/properties/${p.id}`, { headers: authorization === undefined ? {} : { authorization } });
 
 async function expectStatus(authorization: string, status: number) {
   const reply = await getProperty(authorization);
@@ -103,7 +109,8 @@ describe('local JWT authorizer', () => {
 
   it('rejects a wrong alg: HS256 and none', async () => {
     const hs = await new SignJWT({ sub: p.users.admin, iss: LOCAL_ISSUER, client_id: LOCAL_AUDIENCE, token_use: 'access', iat: now(), exp: now() + 3600 })
-      .setProtectedHeader({ alg: 'HS256', kid: jwk.kid }).sign(randomBytes(32));
+      .setProtectedHeader({ alg: 'HS256', kid: jwk.kid })
+      .sign(randomBytes(32));
     await expectOnlyDefectRefused(hs);
     const valid = await mint();
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: jwk.kid })).toString('base64url')}.${valid.split('.')[1]}.`;

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { kvsMediaAdapter, SIGNALING_URL_SECONDS, withSignalingChannel } from '../../functions/adapters/kvs-media.ts';
 import type { PanelProvisioner } from '../../functions/domain/panel-provisioner.ts';
 import type { CallMedia } from '../../functions/domain/call-ports.ts';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 import { stack } from '../support/api.ts';
 
 /**
@@ -17,12 +17,15 @@ import { stack } from '../support/api.ts';
  * channel and role by the local key pair. AWS's own WebRTC SDK (SignalingClient, with its own
  * SigV4 signer) connects as MASTER and VIEWER and relays offer, answer and candidates.
  */
-const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_S3_CREDENTIALS) => new KinesisVideoClient({ endpoint: stack().kvsEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS) =>
+  new KinesisVideoClient({ endpoint: stack().kvsEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 const kv = clientWith();
 const ca = () => readFileSync(stack().localCaFile, 'utf8');
 const panelId = () => `panel-${randomUUID().slice(0, 8)}`;
 let media: CallMedia;
-beforeAll(async () => { media = await kvsMediaAdapter({ client: kv, stage: 'test' }); });
+beforeAll(async () => {
+  media = await kvsMediaAdapter({ client: kv, stage: 'test' });
+});
 afterAll(() => kv.destroy());
 
 /** Opens a WebSocket to the URL; resolves 'open' or the HTTP status the upgrade was refused with. */
@@ -30,7 +33,11 @@ function connect(url: string): Promise<{ ws?: WebSocket; status: number | 'open'
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { ca: ca() });
     ws.once('open', () => resolve({ ws, status: 'open' }));
-    ws.once('unexpected-response', (_req, res) => { resolve({ status: res.statusCode ?? 0 }); res.resume(); ws.terminate(); });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+      ws.terminate();
+    });
     ws.once('error', () => resolve({ status: 0 }));
   });
 }
@@ -39,8 +46,11 @@ type Candidate = Parameters<SignalingClient['sendIceCandidate']>[0];
 /** Presigns a signaling URL like KVS clients do (what the adapter does, with any query). */
 async function presign(origin: string, query: Record<string, string>) {
   const url = new URL(origin);
-  const signer = new SignatureV4({ service: 'kinesisvideo', region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS, sha256: kv.config.sha256 });
-  const signed = await signer.presign({ method: 'GET', protocol: 'wss:', hostname: url.hostname, port: Number(url.port), path: '/', query, headers: { host: url.host } }, { expiresIn: 60 });
+  const signer = new SignatureV4({ service: 'kinesisvideo', region: 'us-east-1', credentials: LOCAL_CREDENTIALS, sha256: kv.config.sha256 });
+  const signed = await signer.presign(
+    { method: 'GET', protocol: 'wss:', hostname: url.hostname, port: Number(url.port), path: '/', query, headers: { host: url.host } },
+    { expiresIn: 60 },
+  );
   return `${origin}/?${new URLSearchParams(signed.query as Record<string, string>).toString()}`;
 }
 const withQuery = (url: string, edit: (q: URLSearchParams) => void) => {
@@ -64,7 +74,7 @@ describe('KVS control plane (the SDK against the stand-in)', () => {
     expect((bad as Error).name).toBe('InvalidArgumentException');
     const missing = await kv.send(new DescribeSignalingChannelCommand({ ChannelName: `lobby-test-${panelId()}` })).catch((e: Error) => e);
     expect((missing as Error).name).toBe('ResourceNotFoundException');
-    const wrong = clientWith({ accessKeyId: LOCAL_S3_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' });
+    const wrong = clientWith({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' });
     const denied = await wrong.send(new DescribeSignalingChannelCommand({ ChannelName: 'x' })).catch((e: Error) => e);
     wrong.destroy();
     expect((denied as Error).name).toBe('InvalidSignatureException');
@@ -80,12 +90,17 @@ describe('KVS control plane (the SDK against the stand-in)', () => {
   });
 });
 
-describe('the channel comes and goes with the panel\'s identity (withSignalingChannel)', () => {
+describe("the channel comes and goes with the panel's identity (withSignalingChannel)", () => {
   const recording = () => {
     const calls: string[] = [];
     const provisioner: PanelProvisioner = {
-      provision: async (id) => { calls.push(`provision ${id}`); return { connection: { mqttUrl: 'mqtts://x', clientId: id, certificatePem: '', privateKeyPem: '' }, certificate: { certificateId: `cert-${id}` } }; },
-      decommission: async (id, cert) => { calls.push(`decommission ${id} ${cert?.certificateId}`); },
+      provision: async (id) => {
+        calls.push(`provision ${id}`);
+        return { connection: { mqttUrl: 'mqtts://x', clientId: id, certificatePem: '', privateKeyPem: '' }, certificate: { certificateId: `cert-${id}` } };
+      },
+      decommission: async (id, cert) => {
+        calls.push(`decommission ${id} ${cert?.certificateId}`);
+      },
     };
     return { calls, provisioner };
   };
@@ -107,7 +122,9 @@ describe('the channel comes and goes with the panel\'s identity (withSignalingCh
     const id = panelId();
     // Not a valid channel name (KVS allows no space): openChannel fails.
     const refusing = await kvsMediaAdapter({ client: kv, stage: 'no such' });
-    const error = await withSignalingChannel(provisioner, refusing).provision(id, 'prop-1').catch((e: Error) => e);
+    const error = await withSignalingChannel(provisioner, refusing)
+      .provision(id, 'prop-1')
+      .catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect(calls).toEqual([`provision ${id}`, `decommission ${id} cert-${id}`]);
   });
@@ -126,11 +143,21 @@ describe('presigned signaling URLs', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(SIGNALING_URL_SECONDS));
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/\/us-east-1\/kinesisvideo\/aws4_request$/);
     // Nothing but the signature's own parameters, the channel and the client id.
-    expect([...url.searchParams.keys()].sort()).toEqual(['X-Amz-Algorithm', 'X-Amz-ChannelARN', 'X-Amz-ClientId', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-Signature', 'X-Amz-SignedHeaders']);
+    expect([...url.searchParams.keys()].sort()).toEqual([
+      'X-Amz-Algorithm',
+      'X-Amz-ChannelARN',
+      'X-Amz-ClientId',
+      'X-Amz-Credential',
+      'X-Amz-Date',
+      'X-Amz-Expires',
+      'X-Amz-Signature',
+      'X-Amz-SignedHeaders',
+    ]);
     expect(Date.parse(session.expiresAt) - Date.now()).toBeLessThanOrEqual(SIGNALING_URL_SECONDS * 1000);
     expect(session.iceServers[0]?.urls).toEqual(['stun:stun.kinesisvideo.us-east-1.amazonaws.com:443']);
     expect(session.iceServers.slice(1).length).toBeGreaterThan(0);
-    for (const turn of session.iceServers.slice(1)) expect(turn).toMatchObject({ urls: expect.arrayContaining([expect.stringMatching(/^turns?:/)]), username: expect.any(String), credential: expect.any(String) });
+    for (const turn of session.iceServers.slice(1))
+      expect(turn).toMatchObject({ urls: expect.arrayContaining([expect.stringMatching(/^turns?:/)]), username: expect.any(String), credential: expect.any(String) });
     const master = await media.session(id, 'MASTER');
     expect(master.clientId).toBeUndefined();
     expect(new URL(master.signalingUrl).searchParams.has('X-Amz-ClientId')).toBe(false);
@@ -160,7 +187,15 @@ describe('presigned signaling URLs', () => {
     expect((await connect(withQuery(viewer.signalingUrl, (q) => q.delete('X-Amz-ClientId')))).status).toBe(403);
     expect((await connect(withQuery(viewer.signalingUrl, (q) => q.set('X-Amz-ClientId', 'someone-else')))).status).toBe(403);
     expect((await connect(withQuery(viewer.signalingUrl, (q) => q.set('X-Amz-Signature', '0'.repeat(64))))).status).toBe(403);
-    expect((await connect(withQuery(viewer.signalingUrl, (q) => { for (const k of [...q.keys()]) if (k !== 'X-Amz-ChannelARN' && k !== 'X-Amz-ClientId') q.delete(k); }))).status).toBe(403);
+    expect(
+      (
+        await connect(
+          withQuery(viewer.signalingUrl, (q) => {
+            for (const k of [...q.keys()]) if (k !== 'X-Amz-ChannelARN' && k !== 'X-Amz-ClientId') q.delete(k);
+          }),
+        )
+      ).status,
+    ).toBe(403);
     // An empty client id is no viewer (KVS: 1-256 characters), even correctly signed; GetIceServerConfig says so too.
     expect((await connect(await presign(new URL(viewer.signalingUrl).origin, { 'X-Amz-ChannelARN': viewer.channelArn, 'X-Amz-ClientId': '' }))).status).toBe(400);
     expect(((await media.session(id, 'VIEWER', '').catch((e: Error) => e)) as Error).name).toBe('InvalidArgumentException');
@@ -181,12 +216,20 @@ describe('AWS SignalingClient (amazon-kinesis-video-streams-webrtc) through the 
     const endpoint = new URL((await media.session(id, 'MASTER')).signalingUrl).origin;
     // The SDK uses the global WebSocket (browsers); on Node 20 that is ws, trusting the local CA like a browser trusts AWS's.
     const localCa = ca();
-    (globalThis as { WebSocket?: unknown }).WebSocket = class extends WebSocket { constructor(url: string) { super(url, { ca: localCa }); } };
-    const config = { channelARN: arn, channelEndpoint: endpoint, region: 'us-east-1', credentials: { ...LOCAL_S3_CREDENTIALS }, systemClockOffset: 0 };
+    (globalThis as { WebSocket?: unknown }).WebSocket = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { ca: localCa });
+      }
+    };
+    const config = { channelARN: arn, channelEndpoint: endpoint, region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS }, systemClockOffset: 0 };
     const master = new SignalingClient({ ...config, role: Role.MASTER });
     const viewer = new SignalingClient({ ...config, role: Role.VIEWER, clientId: 'resident-app-1' });
     try {
-      const opened = (c: SignalingClient) => new Promise<void>((resolve, reject) => { c.once('open', resolve); c.once('error', reject); });
+      const opened = (c: SignalingClient) =>
+        new Promise<void>((resolve, reject) => {
+          c.once('open', resolve);
+          c.once('error', reject);
+        });
       const masterOpen = opened(master);
       master.open();
       await masterOpen;

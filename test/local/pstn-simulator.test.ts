@@ -12,7 +12,12 @@ import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
  * script that records what it got (the real handler runs in test/e2e/phone-call.test.ts).
  */
 const TO = '+15555550123';
-type Event = { InvocationEventType: string; Sequence: number; ActionData?: { Type: string; ReceivedDigits?: string; Parameters?: { Arguments?: Record<string, string> } }; CallDetails: { TransactionId: string; TransactionAttributes?: Record<string, string>; Participants: Array<{ CallId: string }> } };
+type Event = {
+  InvocationEventType: string;
+  Sequence: number;
+  ActionData?: { Type: string; ReceivedDigits?: string; Parameters?: { Arguments?: Record<string, string> } };
+  CallDetails: { TransactionId: string; TransactionAttributes?: Record<string, string>; Participants: Array<{ CallId: string }> };
+};
 
 let sim: PstnSimulator;
 let received: Event[] = [];
@@ -22,8 +27,13 @@ let voice: ChimeSDKVoiceClient;
 const collect = (callId: string) => ({
   Type: 'SpeakAndGetDigits',
   Parameters: {
-    CallId: callId, InputDigitsRegex: '^[0-9]$', MinNumberOfDigits: 1, MaxNumberOfDigits: 1, RepeatDurationInMilliseconds: 5000,
-    SpeechParameters: { Text: 'Press 9 to open the door.' }, FailureSpeechParameters: { Text: 'Sorry.' },
+    CallId: callId,
+    InputDigitsRegex: '^[0-9]$',
+    MinNumberOfDigits: 1,
+    MaxNumberOfDigits: 1,
+    RepeatDurationInMilliseconds: 5000,
+    SpeechParameters: { Text: 'Press 9 to open the door.' },
+    FailureSpeechParameters: { Text: 'Sorry.' },
   },
 });
 
@@ -37,7 +47,12 @@ beforeAll(async () => {
       return script(event as Event);
     },
   });
-  Object.assign(process.env, { AWS_ENDPOINT_URL_CHIME_SDK_VOICE: sim.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_CHIME_SDK_VOICE: sim.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  });
   voice = new ChimeSDKVoiceClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {
@@ -54,14 +69,23 @@ describe('local PSTN audio simulator', () => {
     script = (e) => {
       const leg = e.CallDetails.Participants[0]?.CallId ?? '';
       switch (e.InvocationEventType) {
-        case 'NEW_OUTBOUND_CALL': return { SchemaVersion: '1.0', Actions: [], TransactionAttributes: { ...e.ActionData?.Parameters?.Arguments } };
-        case 'CALL_ANSWERED': return { SchemaVersion: '1.0', Actions: [collect(leg)] };
+        case 'NEW_OUTBOUND_CALL':
+          return { SchemaVersion: '1.0', Actions: [], TransactionAttributes: { ...e.ActionData?.Parameters?.Arguments } };
+        case 'CALL_ANSWERED':
+          return { SchemaVersion: '1.0', Actions: [collect(leg)] };
         case 'ACTION_SUCCESSFUL':
           if (e.ActionData?.Type === 'SpeakAndGetDigits') {
-            return { SchemaVersion: '1.0', Actions: [{ Type: 'Speak', Parameters: { CallId: leg, Text: `got ${e.ActionData.ReceivedDigits}` } }, { Type: 'Hangup', Parameters: { CallId: leg, SipResponseCode: '0' } }] };
+            return {
+              SchemaVersion: '1.0',
+              Actions: [
+                { Type: 'Speak', Parameters: { CallId: leg, Text: `got ${e.ActionData.ReceivedDigits}` } },
+                { Type: 'Hangup', Parameters: { CallId: leg, SipResponseCode: '0' } },
+              ],
+            };
           }
           return { SchemaVersion: '1.0', Actions: [] };
-        default: return { SchemaVersion: '1.0', Actions: [] };
+        default:
+          return { SchemaVersion: '1.0', Actions: [] };
       }
     };
     const transactionId = await dialer().dial({ propertyId: 'prop_1', callId: 'call_1', residentId: 'res_1', to: TO });
@@ -88,7 +112,10 @@ describe('local PSTN audio simulator', () => {
 
   it('an invalid Lambda response -> INVALID_LAMBDA_RESPONSE and the call is torn down', async () => {
     received = [];
-    script = (e) => (e.InvocationEventType === 'CALL_ANSWERED' ? { SchemaVersion: '1.0', Actions: [{ Type: 'Speak', Parameters: { Text: 'no call id' } }] } : { SchemaVersion: '1.0', Actions: [] });
+    script = (e) =>
+      e.InvocationEventType === 'CALL_ANSWERED'
+        ? { SchemaVersion: '1.0', Actions: [{ Type: 'Speak', Parameters: { Text: 'no call id' } }] }
+        : { SchemaVersion: '1.0', Actions: [] };
     const transactionId = await dialer().dial({ propertyId: 'p', callId: 'c', residentId: 'r', to: TO });
     const call = await sim.press('9', transactionId);
     expect(types().slice(-2)).toEqual(['CALL_ANSWERED', 'INVALID_LAMBDA_RESPONSE']);
@@ -106,8 +133,9 @@ describe('local PSTN audio simulator', () => {
   });
 
   it('the dialer refuses when the phone path is off, and a number not in E.164 form before calling AWS', async () => {
-    await expect(chimePhoneDialer({}).dial({ propertyId: 'p', callId: 'c', residentId: 'r', to: TO }))
-      .rejects.toSatisfy((e) => e instanceof DomainError && e.slug === 'phone-not-configured');
+    await expect(chimePhoneDialer({}).dial({ propertyId: 'p', callId: 'c', residentId: 'r', to: TO })).rejects.toSatisfy(
+      (e) => e instanceof DomainError && e.slug === 'phone-not-configured',
+    );
     const before = sim.calls().length;
     await expect(dialer().dial({ propertyId: 'p', callId: 'c', residentId: 'r', to: '5550123' })).rejects.toSatisfy((e) => e instanceof DomainError && e.kind === 'invalid');
     expect(sim.calls().length).toBe(before);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 import { stack } from '../support/api.ts';
 
 /**
@@ -10,11 +10,17 @@ import { stack } from '../support/api.ts';
  * header-signed or presigned (unexpired, for exactly this method, path and signed
  * headers), reach the bucket; everything else gets S3's 403 XML error and writes nothing.
  */
-const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string }) => new S3Client({
-  endpoint: stack().s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials,
-  requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', maxAttempts: 1,
-});
-const s3 = clientWith(LOCAL_S3_CREDENTIALS);
+const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+  new S3Client({
+    endpoint: stack().s3Endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });
+const s3 = clientWith(LOCAL_CREDENTIALS);
 afterAll(() => s3.destroy());
 
 const bucket = () => stack().photosBucket;
@@ -23,10 +29,13 @@ const objectUrl = (key: string) => `${stack().s3Endpoint}/${bucket()}/${key}`;
 const jpeg = () => new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
 
 async function exists(key: string) {
-  return s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: key })).then(() => true, (e: { name?: string }) => {
-    if (e.name === 'NotFound') return false;
-    throw e;
-  });
+  return s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: key })).then(
+    () => true,
+    (e: { name?: string }) => {
+      if (e.name === 'NotFound') return false;
+      throw e;
+    },
+  );
 }
 
 const presignPut = (key: string, opts: { expiresIn?: number; signingDate?: Date } = {}) =>
@@ -55,9 +64,12 @@ describe('local S3 signature checks', () => {
     const key = photoKey('panel-a');
     await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: Buffer.from('ok') }));
     expect(await exists(key)).toBe(true);
-    const wrong = clientWith({ accessKeyId: LOCAL_S3_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' });
+    const wrong = clientWith({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' });
     const other = photoKey('panel-b');
-    const error = await wrong.send(new PutObjectCommand({ Bucket: bucket(), Key: other, Body: Buffer.from('x') })).then(() => undefined, (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e);
+    const error = await wrong.send(new PutObjectCommand({ Bucket: bucket(), Key: other, Body: Buffer.from('x') })).then(
+      () => undefined,
+      (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e,
+    );
     wrong.destroy();
     expect(error?.$metadata?.httpStatusCode).toBe(403);
     expect(error?.name).toBe('SignatureDoesNotMatch');
@@ -72,13 +84,13 @@ describe('local S3 signature checks', () => {
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
   });
 
-  it('an unsigned PUT into another panel\'s photo prefix gets 403 AccessDenied', async () => {
+  it("an unsigned PUT into another panel's photo prefix gets 403 AccessDenied", async () => {
     const key = photoKey('panel-b');
     await expectS3Error(await fetch(objectUrl(key), { method: 'PUT', body: jpeg(), headers: { 'content-type': 'image/jpeg' } }), 'AccessDenied');
     expect(await exists(key)).toBe(false);
   });
 
-  it('a presigned PUT URL for panel A\'s key used for another key gets 403', async () => {
+  it("a presigned PUT URL for panel A's key used for another key gets 403", async () => {
     const mine = photoKey('panel-a');
     const theirs = mine.replace('/panel-a/', '/panel-b/');
     const url = (await presignPut(mine)).replace(mine, theirs);

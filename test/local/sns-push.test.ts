@@ -1,9 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  EndpointDisabledException, InvalidParameterException, NotFoundException, PublishCommand, SetEndpointAttributesCommand, SNSClient,
-} from '@aws-sdk/client-sns';
+import { EndpointDisabledException, InvalidParameterException, NotFoundException, PublishCommand, SetEndpointAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsPushSender } from '../../functions/adapters/sns-push.ts';
 import { DomainError } from '../../functions/domain/errors.ts';
@@ -25,7 +23,12 @@ let raw: SNSClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lobby-sns-'));
   sns = await startLocalSns({ port: 0, stateFile: join(dir, 'sns', 'endpoints.json'), logFile: join(dir, 'pushes.jsonl') });
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  });
   raw = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {

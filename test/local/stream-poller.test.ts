@@ -13,7 +13,10 @@ import { stack } from '../support/api.ts';
  * The local event source mapping against the suite's DynamoDB Local, on a table of
  * its own, with a recording `invoke` in place of the Lambda handler.
  */
-interface Delivery { keys: string[]; sequenceNumbers: string[] }
+interface Delivery {
+  keys: string[];
+  sequenceNumbers: string[];
+}
 type StreamEvent = { Records: Array<{ dynamodb: { Keys: { pk: { S: string } }; SequenceNumber: string } }> };
 
 let client: DynamoDBClient;
@@ -32,12 +35,15 @@ afterAll(async () => {
 
 async function newTable(): Promise<string> {
   const TableName = `stream-test-${randomUUID().slice(0, 8)}`;
-  await client.send(new CreateTableCommand({
-    TableName, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
+  await client.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
   tables.push(TableName);
   return TableName;
 }
@@ -49,7 +55,11 @@ async function poller(tableName: string, checkpointFile: string, respond: (event
   const deliveries: Delivery[] = [];
   const errors: unknown[] = [];
   const started = await startStreamPoller({
-    endpoint: stack().dynamodbEndpoint, tableName, fn: 'test-fn', checkpointFile, intervalMs: 20,
+    endpoint: stack().dynamodbEndpoint,
+    tableName,
+    fn: 'test-fn',
+    checkpointFile,
+    intervalMs: 20,
     onError: (error) => errors.push(error),
     invoke: async (_fn, event) => {
       const { Records } = event as StreamEvent;
@@ -149,7 +159,12 @@ describe('local stream poller', () => {
     const deliveries: string[][] = [];
     let poison = '';
     const p = await startStreamPoller({
-      endpoint: stack().dynamodbEndpoint, tableName: table, fn: 'test-fn', checkpointFile: join(dir, `${table}.json`), intervalMs: 20, retryAttempts: 2,
+      endpoint: stack().dynamodbEndpoint,
+      tableName: table,
+      fn: 'test-fn',
+      checkpointFile: join(dir, `${table}.json`),
+      intervalMs: 20,
+      retryAttempts: 2,
       onDiscard: (sequenceNumber, attempts) => discarded.push([sequenceNumber, attempts]),
       invoke: async (_fn, event) => {
         const { Records } = event as StreamEvent;
