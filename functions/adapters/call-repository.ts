@@ -1,12 +1,13 @@
 import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository, QueuedNotification } from '../domain/call-records.ts';
 import type { LobbyTable } from './lobby-table.ts';
+import { queuedNotificationItem } from './notification-repository.ts';
 import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
 /*
  * Calls in the Lobby table, under their property:
  *   CALL#<callId>                 the call (ids are ULIDs: newest first is a reverse query)
  *   RINGING#<ringUntil>#<callId>  while it rings: what the missed-call sweep reads (a few items, not every call)
- *   NOTIF#<id>                    notification records (issue 11 delivers them)
+ *   NOTIF#<id>                    notification records (notification-repository.ts; the outbox worker delivers them)
  *   DEVICE#<userId>#<deviceId>    app push devices
  * Transitions return writes (the domain commits them with what goes with them, e.g. the
  * unlock a call opens, through domain/transactions.ts `attempt`).
@@ -17,7 +18,7 @@ const RINGING_INDEX = 'CALLS#RINGING';
 const callKey = (ref: CallRef) => ({ pk: pk(ref.propertyId), sk: `CALL#${ref.id}` });
 const ringingKey = (call: Pick<Call, 'propertyId' | 'id' | 'ringUntil'>) => ({ pk: pk(call.propertyId), sk: `RINGING#${call.ringUntil}#${call.id}` });
 const deviceKey = (propertyId: string, userId: string, deviceId: string) => ({ pk: pk(propertyId), sk: `DEVICE#${userId}#${deviceId}` });
-/** Calls and their notifications are kept a year. */
+/** Calls are kept a year. */
 const CALL_KEEP_SECONDS = 365 * 86400;
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -112,9 +113,7 @@ export function callRepository(table: LobbyTable): CallRepository {
           },
         },
         { Delete: { Key: ringingKey(call) } },
-        ...notifications.map((n: QueuedNotification) => ({
-          Put: { Item: { pk: pk(n.propertyId), sk: `NOTIF#${n.id}`, type: 'notification', ...n, expiresAtEpoch: epoch(n.createdAt) + CALL_KEEP_SECONDS } },
-        })),
+        ...notifications.map((n: QueuedNotification) => ({ Put: { Item: queuedNotificationItem(n) } })),
       ].map(asWrite);
     },
     openDoor(call, answeredBy, commandId, at) {
@@ -138,17 +137,6 @@ export function callRepository(table: LobbyTable): CallRepository {
         limit: 100,
       });
       return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId: i.propertyId, id: i.callId }));
-    },
-    async notifications(propertyId, query) {
-      const page = await table.query({
-        pk: pk(propertyId),
-        skPrefix: 'NOTIF#',
-        limit: query.limit,
-        cursor: query.cursor,
-        newestFirst: true,
-        filter: query.residentId !== undefined ? { expression: 'residentId = :r', values: { ':r': query.residentId } } : undefined,
-      });
-      return { items: page.items.map((raw) => withoutKeys(raw) as unknown as QueuedNotification), nextCursor: page.nextCursor };
     },
   };
 }

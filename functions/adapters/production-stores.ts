@@ -16,6 +16,7 @@ import { deliveryPinRepository } from './delivery-pin-repository.ts';
 import { memberRepository } from './member-repository.ts';
 import { panelRepository } from './panel-repository.ts';
 import { calleeDirectory, callRepository, deviceRepository } from './call-repository.ts';
+import { notificationRepository } from './notification-repository.ts';
 import { passRepository } from './pass-repository.ts';
 import { propertyRepository } from './property-repository.ts';
 import { residentRepository } from './resident-repository.ts';
@@ -41,6 +42,7 @@ export function tableStores(table: LobbyTable): Omit<Stores, 'vault' | 'photos' 
     calls: callRepository(table),
     callees: calleeDirectory(table),
     devices: deviceRepository(table),
+    notifications: notificationRepository(table),
   };
 }
 

@@ -91,7 +91,6 @@ export interface CallRepository {
   openDoor(call: Call, answeredBy: string, commandId: string, at: string): Write;
   /** Ringing calls, of every property, whose ring time is over by `at` (the first 100; the next sweep takes more). */
   overdue(at: string): Promise<CallRef[]>;
-  notifications(propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<QueuedNotification>>;
 }
 
 /** A resident as a call sees them. */

@@ -308,16 +308,18 @@ export async function listNotifications(
   if (membership.role === 'resident' && query.residentId !== undefined && query.residentId !== membership.residentId) throw forbidden('Residents see their own notifications');
   if (!managers.includes(membership.role) && !membership.residentId) throw invalid('No resident record');
   const residentId = membership.role === 'resident' ? membership.residentId : query.residentId;
-  const page = await stores.calls.notifications(propertyId, { residentId, limit: query.limit, cursor: query.cursor });
+  const page = await stores.notifications.page(propertyId, { residentId, limit: query.limit, cursor: query.cursor });
   return {
     items: page.items.map((n) => ({
       id: n.id,
       kind: n.kind,
       channel: n.channel,
       to: maskedTo(n),
-      status: n.status,
+      // A record being handed to its provider is still queued as far as the contract goes.
+      status: n.status === 'sending' ? 'queued' : n.status,
       attempts: n.attempts,
       createdAt: n.createdAt,
+      ...(n.sentAt ? { sentAt: n.sentAt } : {}),
       residentId: n.residentId,
     })),
     nextCursor: page.nextCursor,

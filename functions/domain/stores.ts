@@ -2,6 +2,7 @@ import type { PhoneDialer, PushSender } from './call-ports.ts';
 import type { Write } from './records.ts';
 import type { CallMedia } from './call-ports.ts';
 import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
+import type { NotificationRepository } from './notifications.ts';
 import type {
   AccessEventRepository,
   AuditRepository,
@@ -54,9 +55,11 @@ export interface Stores {
   throttles: ThrottleRepository;
   /** Panel records (adapters/panel-repository.ts). */
   panelRecords: PanelRepository;
-  /** Calls, their notification records, the residents a call rings, app push devices (adapters/call-repository.ts). */
+  /** Calls, the residents a call rings, app push devices (adapters/call-repository.ts). */
   calls: CallRepository;
   callees: CalleeDirectory;
+  /** The notifications outbox: records written with what caused them, delivered by notifications.ts (adapters/notification-repository.ts). */
+  notifications: NotificationRepository;
   devices: DeviceRepository;
   /** WebRTC media of calls through KVS signaling (call-ports.ts; H3's adapter). */
   media: CallMedia;

@@ -1,0 +1,162 @@
+import type { QueuedNotification } from './call-records.ts';
+import type { Page } from './records.ts';
+
+/*
+ * The notifications outbox worker. A notification is a record written in the same transaction
+ * as what caused it (calls.ts markMissed writes `call-missed`); this delivers one record:
+ *   claim (conditional write: queued and due, attempts + 1, status `sending` with a lease)
+ *   -> the channel's sender -> `sent` with the provider's message id,
+ *      or back to `queued` with a backoff, or `failed` after MAX_ATTEMPTS or a permanent refusal.
+ * Only the claimer sends, so two workers (the stream trigger and the retry schedule) never both do.
+ * A provider that may have accepted (a timeout after the request went out) is not sent to again
+ * unless its API takes the record id as an idempotency token: a lost notification is the lesser
+ * harm than a doubled one, and the record says `unconfirmed`.
+ */
+
+export type NotificationChannel = QueuedNotification['channel'];
+export type NotificationStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** The stored record: what calls.ts queues, plus the worker's state. */
+export interface NotificationRecord extends Omit<QueuedNotification, 'status'> {
+  status: NotificationStatus;
+  /** While `sending`: when the claim lapses (a worker that died mid-send). */
+  claimedUntil?: string;
+  /** While `queued` after a failed attempt: not before this. */
+  nextAttemptAt?: string;
+  sentAt?: string;
+  providerMessageId?: string;
+  /** The provider may have taken it but never said so (see above). */
+  unconfirmed?: boolean;
+  /** Why the last attempt failed: an error name or a short reason, never the address or the text. */
+  lastError?: string;
+}
+
+/** The message a sender delivers: the texts come from notification-templates in this file. */
+export interface OutgoingMessage {
+  /** The record id: the provider's idempotency token where its API has one. */
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * A channel's sender (adapters: ses-email.ts, ...). Throws NotificationSendError to say what
+ * became of a failed send; any other error counts as `unavailable` (nothing was sent).
+ */
+export interface NotificationSender {
+  /** True when the provider takes `id` as an idempotency token, so resending after a timeout is safe. */
+  readonly idempotent: boolean;
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}
+
+export type NotificationSenders = Partial<Record<NotificationChannel, NotificationSender>>;
+
+/** `refused`: permanent (bad address, channel off): failed now. `unavailable`: nothing sent, retry. `unknown`: may have been sent. */
+export class NotificationSendError extends Error {
+  constructor(
+    readonly outcome: 'refused' | 'unavailable' | 'unknown',
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'NotificationSendError';
+  }
+}
+
+export interface NotificationRepository {
+  get(propertyId: string, id: string): Promise<NotificationRecord | undefined>;
+  /** Newest first; `residentId` narrows to one resident's. */
+  page(propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<NotificationRecord>>;
+  /**
+   * queued and due (or `sending` with a lapsed claim) -> sending until `leaseUntil`, attempts + 1;
+   * the record as claimed, or undefined when someone else has it or it is done.
+   */
+  claim(ref: NotificationRef, at: string, leaseUntil: string): Promise<NotificationRecord | undefined>;
+  /** sending (this claim: `attempts`) -> sent; false when the claim was lost. */
+  sent(claimed: NotificationRecord, at: string, result: { providerMessageId?: string; unconfirmed?: boolean }): Promise<boolean>;
+  /** sending (this claim) -> queued, not before `nextAttemptAt`. */
+  retryLater(claimed: NotificationRecord, nextAttemptAt: string, lastError: string): Promise<boolean>;
+  /** sending (this claim) -> failed. */
+  failed(claimed: NotificationRecord, at: string, lastError: string): Promise<boolean>;
+  /** Records, of every property, queued for a retry due by `at` or with a lapsed claim (the first 100; the next run takes more). */
+  due(at: string): Promise<NotificationRef[]>;
+}
+
+export type NotificationRef = Pick<NotificationRecord, 'propertyId' | 'id'>;
+
+/** What the worker needs: the records, the senders, the property's name for the text, a clock. */
+export interface NotificationStores {
+  notifications: NotificationRepository;
+  senders: NotificationSenders;
+  propertyName(propertyId: string): Promise<string>;
+  now(): Date;
+}
+
+export const MAX_ATTEMPTS = 5;
+/** How long a claim holds: longer than any send (the SDK's own timeouts are shorter). */
+export const CLAIM_SECONDS = 120;
+/** 30 s, 1 min, 2 min, 4 min ... capped at an hour. */
+export const backoffSeconds = (attempts: number) => Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+
+// ---- templates: every text a resident gets, in one place ----------------------------------
+
+/** Short, plain, naming the property; no codes, no links with secrets. */
+export function notificationText(record: Pick<NotificationRecord, 'kind'>, propertyName: string): { subject: string; text: string } {
+  switch (record.kind) {
+    case 'call-missed':
+      return {
+        subject: `${propertyName}: missed call at the door`,
+        text: `Someone called your unit from the door at ${propertyName} and nobody answered.`,
+      };
+  }
+}
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
+
+const plus = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
+const errorName = (error: unknown) => (error instanceof NotificationSendError ? error.reason : ((error as Error)?.name ?? 'Error'));
+
+/** Delivers one record if it is queued and due (or its claim lapsed); idempotent per record. */
+export async function deliverNotification(stores: NotificationStores, ref: NotificationRef): Promise<DeliveryOutcome> {
+  const now = stores.now();
+  const before = await stores.notifications.get(ref.propertyId, ref.id);
+  if (!before) return 'skipped';
+  const claimed = await stores.notifications.claim(ref, now.toISOString(), plus(now, CLAIM_SECONDS));
+  if (!claimed) return 'skipped';
+  const sender = stores.senders[claimed.channel];
+  if (!sender) {
+    await stores.notifications.failed(claimed, now.toISOString(), `channel not configured: ${claimed.channel}`);
+    return 'failed';
+  }
+  // A lapsed claim: the worker before may have handed it over. Only an idempotent provider may be asked again.
+  if (before.status === 'sending' && !sender.idempotent) {
+    await stores.notifications.sent(claimed, now.toISOString(), { unconfirmed: true });
+    return 'sent';
+  }
+  const { subject, text } = notificationText(claimed, await stores.propertyName(claimed.propertyId));
+  try {
+    const { messageId } = await sender.send({ id: claimed.id, to: claimed.to, subject, text });
+    await stores.notifications.sent(claimed, stores.now().toISOString(), { providerMessageId: messageId });
+    return 'sent';
+  } catch (error) {
+    const outcome = error instanceof NotificationSendError ? error.outcome : 'unavailable';
+    const at = stores.now();
+    if (outcome === 'unknown' && !sender.idempotent) {
+      await stores.notifications.sent(claimed, at.toISOString(), { unconfirmed: true });
+      return 'sent';
+    }
+    if (outcome === 'refused' || claimed.attempts >= MAX_ATTEMPTS) {
+      await stores.notifications.failed(claimed, at.toISOString(), errorName(error));
+      return 'failed';
+    }
+    await stores.notifications.retryLater(claimed, plus(at, backoffSeconds(claimed.attempts)), errorName(error));
+    return 'retry';
+  }
+}
+
+/** The schedule: every record whose retry is due or whose claim lapsed. */
+export async function deliverDue(stores: NotificationStores): Promise<Record<DeliveryOutcome, number>> {
+  const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
+  for (const ref of await stores.notifications.due(stores.now().toISOString())) counts[await deliverNotification(stores, ref)]++;
+  return counts;
+}

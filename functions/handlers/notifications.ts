@@ -1,0 +1,55 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
+import { loadStores } from '../adapters/stores.ts';
+import { count, logger, metrics } from '../http/observability.ts';
+import { deliverDue, deliverNotification, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
+import type { Stores } from '../domain/stores.ts';
+
+/**
+ * The notifications outbox worker (domain/notifications.ts). Two triggers, one handler:
+ * the table's stream (new NOTIF# items: delivered as soon as they are committed; per-record
+ * failures reported, ReportBatchItemFailures) and the schedule (retries whose backoff is over,
+ * claims that lapsed, anything the stream missed).
+ */
+const senders: NotificationSenders = {};
+
+export function workerStores(stores: Stores, channels: NotificationSenders = senders): NotificationStores {
+  return {
+    notifications: stores.notifications,
+    senders: channels,
+    propertyName: async (propertyId) => (await stores.properties.get(propertyId))?.name ?? 'your building',
+    now: () => stores.now(),
+  };
+}
+
+const isStream = (event: DynamoDBStreamEvent | ScheduledEvent): event is DynamoDBStreamEvent => Array.isArray((event as DynamoDBStreamEvent).Records);
+
+export const handler = middy<DynamoDBStreamEvent | ScheduledEvent, DynamoDBBatchResponse | Record<string, number>, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (event) => {
+    const worker = workerStores(await loadStores());
+    if (!isStream(event)) {
+      const counts = await deliverDue(worker);
+      logger.info('notifications due', counts);
+      for (const [outcome, n] of Object.entries(counts)) if (n > 0) count(`Notifications_${outcome}`, n);
+      return counts;
+    }
+    const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const item = record.dynamodb?.NewImage;
+      if (record.eventName !== 'INSERT' || item?.type?.S !== 'notification' || !item.propertyId?.S || !item.id?.S) continue;
+      try {
+        const outcome = await deliverNotification(worker, { propertyId: item.propertyId.S, id: item.id.S });
+        count(`Notifications_${outcome}`);
+      } catch (error) {
+        // Ids only: the record holds an address.
+        logger.error('notification delivery failed', { errorName: (error as Error)?.name, notificationId: item.id.S });
+        batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+        break;
+      }
+    }
+    return { batchItemFailures };
+  });
