@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
+import { fromEmailFromEnv, sesEmailSender } from '../adapters/ses-email.ts';
 import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
 import { deliverDue, deliverNotification, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
@@ -13,7 +14,9 @@ import type { Stores } from '../domain/stores.ts';
  * failures reported, ReportBatchItemFailures) and the schedule (retries whose backoff is over,
  * claims that lapsed, anything the stream missed).
  */
-const senders: NotificationSenders = {};
+const from = fromEmailFromEnv();
+// A channel without a sender fails its records with "channel not configured" (SMS: the next slice).
+const senders: NotificationSenders = from ? { email: sesEmailSender(from) } : {};
 
 export function workerStores(stores: Stores, channels: NotificationSenders = senders): NotificationStores {
   return {
