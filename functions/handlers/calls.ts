@@ -1,7 +1,8 @@
 import { httpHandler } from '../http/handler.ts';
+import { callsRoutes } from '../http/routes/calls.ts';
 import { acceptCall, declineCall, getCall, listCalls, listNotifications, openDoor } from '../domain/calls.ts';
 
-export const handler = httpHandler('calls', {
+export const handler = httpHandler('calls', callsRoutes, {
   listCalls: async ({ stores, caller, params, query }) => ({ status: 200, body: await listCalls(stores, caller, params.propertyId, query) }),
   getCall: async ({ stores, caller, params }) => ({ status: 200, body: await getCall(stores, caller, params.propertyId, params.callId) }),
   acceptCall: async ({ stores, caller, params }) => ({

@@ -1,8 +1,9 @@
 import { httpHandler } from '../http/handler.ts';
+import { meRoutes } from '../http/routes/me.ts';
 import { deleteDevice, registerDevice } from '../domain/devices.ts';
 import { getMe, patchMe } from '../domain/residents-me.ts';
 
-export const handler = httpHandler('me', {
+export const handler = httpHandler('me', meRoutes, {
   getMe: async ({ stores, caller, params }) => ({ status: 200, body: await getMe(stores, caller, params.propertyId) }),
   patchMe: async ({ stores, caller, params, body }) => ({ status: 200, body: await patchMe(stores, caller, params.propertyId, body) }),
   registerDevice: async ({ stores, caller, params, body }) => ({ status: 201, body: await registerDevice(stores, caller, params.propertyId, body) }),

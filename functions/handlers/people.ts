@@ -1,7 +1,8 @@
 import { httpHandler } from '../http/handler.ts';
+import { peopleRoutes } from '../http/routes/people.ts';
 import { deleteMember, listMembers, listResidents, moveIn, moveOut, putMember, searchDirectory } from '../domain/people.ts';
 
-export const handler = httpHandler('people', {
+export const handler = httpHandler('people', peopleRoutes, {
   listMembers: async ({ stores, caller, params, query }) => ({ status: 200, body: await listMembers(stores, caller, params.propertyId, query.limit, query.cursor) }),
   putMember: async ({ stores, caller, params, body }) => ({ status: 200, body: await putMember(stores, caller, params.propertyId, params.userId, body.role) }),
   deleteMember: async ({ stores, caller, params }) => {

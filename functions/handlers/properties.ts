@@ -1,9 +1,10 @@
 import { httpHandler } from '../http/handler.ts';
+import { propertiesRoutes } from '../http/routes/properties.ts';
 import { createProperty, getProperty, patchSettings } from '../domain/properties.ts';
 import { listAudit } from '../domain/audit.ts';
 import { adminsOnly, requireRole } from '../domain/access.ts';
 
-export const handler = httpHandler('properties', {
+export const handler = httpHandler('properties', propertiesRoutes, {
   createProperty: async ({ stores, caller, body }) => ({ status: 201, body: await createProperty(stores, caller, body) }),
   getProperty: async ({ stores, caller, params }) => ({ status: 200, body: await getProperty(stores, caller, params.propertyId) }),
   patchSettings: async ({ stores, caller, params, body }) => ({ status: 200, body: await patchSettings(stores, caller, params.propertyId, body) }),

@@ -10,7 +10,9 @@ import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { count, logger, metrics } from './observability.ts';
 import { badRequest, knownProblem, Problem, unauthorized } from './problem.ts';
-import { findRoute, pathParamNames, type BodyOf, type FunctionName, type PathParams, type QueryOf, type Route, type RoutesOf } from './routes.ts';
+import { pathParamNames, routeKey, type BodyOf, type FunctionName, type PathParams, type QueryOf, type Route } from './route.ts';
+// Types only: the table's values (every function's schemas) are not loaded by a Lambda.
+import type { RoutesOf } from './routes.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -190,12 +192,12 @@ async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, 
  * operation (idempotently for creates with an Idempotency-Key), and render the
  * result or an RFC 9457 problem.
  */
-export function httpHandler<F extends FunctionName>(fn: F, typedOperations: NoInfer<Operations<F>>) {
+export function httpHandler<F extends FunctionName>(fn: F, ownRoutes: readonly NoInfer<RoutesOf<F>>[], typedOperations: NoInfer<Operations<F>>) {
   // Erased once here: the route found at run time picks the operation (see ShellRequest).
   const operations = typedOperations as Record<string, ShellOperation | PublicOperation | undefined>;
   const run = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const started = Date.now();
-    const route = findRoute(event.routeKey);
+    const route: Route | undefined = ownRoutes.find((r) => routeKey(r) === event.routeKey);
     let status = 500;
     try {
       if (!route || route.fn !== fn) throw new Problem(404, 'no-route', 'Not found', 'No such route');

@@ -5,13 +5,17 @@
  * Only types are imported, so nothing here runs or loads a handler.
  */
 import type { httpHandler as HttpHandler } from '../../functions/http/handler.ts';
+import type { passesRoutes } from '../../functions/http/routes/passes.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 declare function expectType<T extends true>(): void;
 
 // Never called: its body only has to compile.
-export function typedOperations(httpHandler: typeof HttpHandler) {
-  httpHandler('passes', {
+export function typedOperations(httpHandler: typeof HttpHandler, passes: typeof passesRoutes) {
+  // A function is given its own routes (what its Lambda loads), never another's.
+  // @ts-expect-error the passes routes do not belong to the openapi function
+  httpHandler('openapi', passes, { getOpenApi: async () => ({ status: 200 }) });
+  httpHandler('passes', [], {
     createDeliveryPass: async ({ params, body, query }) => {
       expectType<Equal<typeof params, { propertyId: string }>>();
       expectType<Equal<typeof body, { note?: string | undefined; validHours?: number | undefined }>>();
@@ -41,7 +45,7 @@ export function typedOperations(httpHandler: typeof HttpHandler) {
     revokeVisitorPass: async () => ({ status: 204 }),
   });
 
-  httpHandler('people', {
+  httpHandler('people', [], {
     listMembers: async () => ({ status: 200 }),
     putMember: async ({ params, body }) => {
       expectType<Equal<typeof params, { propertyId: string; userId: string }>>();
@@ -61,7 +65,7 @@ export function typedOperations(httpHandler: typeof HttpHandler) {
     },
   });
 
-  httpHandler('panels', {
+  httpHandler('panels', [], {
     createPanel: async () => ({ status: 201 }),
     listPanels: async () => ({ status: 200 }),
     getPanel: async () => ({ status: 200 }),
@@ -76,15 +80,15 @@ export function typedOperations(httpHandler: typeof HttpHandler) {
 
   // A function's map must name every operation of its routes...
   // @ts-expect-error listAccessEvents is missing
-  httpHandler('access-events', {});
+  httpHandler('access-events', [], {});
   // ...and no other.
-  httpHandler('access-events', {
+  httpHandler('access-events', [], {
     listAccessEvents: async () => ({ status: 200 }),
     // @ts-expect-error getOpenApi belongs to the openapi function
     getOpenApi: async () => ({ status: 200 }),
   });
   // A public route's operation gets no request.
-  httpHandler('openapi', {
+  httpHandler('openapi', [], {
     // @ts-expect-error auth: 'none' routes take no arguments
     getOpenApi: async (_request: { params: object }) => ({ status: 200 }),
   });

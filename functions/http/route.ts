@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+
+/**
+ * What a route is (the table itself: routes.ts, one module per function under routes/).
+ * This module imports no schema, so a Lambda that reads only its own routes builds only
+ * its own schemas at cold start.
+ */
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'openapi';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  fn: FunctionName;
+  operationId: string;
+  summary: string;
+  /** 'jwt': the API's JWT authorizer must pass. 'none': public. */
+  auth: 'jwt' | 'none';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Honors the Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Success status for the OpenAPI document. */
+  status: 200 | 201 | 202 | 204;
+}
+
+/** Keeps each entry's literal types (path, fn, operationId, schemas): handlers are typed from them. */
+export const r = <const R extends Route>(route: R) => route;
+
+/** The `{name}` segments of a path, in order: '/a/{x}/b/{y}' -> ['x', 'y']. */
+export const pathParamNames = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]));
+
+/** The same at the type level: '/a/{x}/b/{y}' -> 'x' | 'y'. */
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+/** The path parameters of a route: exactly its `{names}`, each validated by the shell. */
+export type PathParams<P extends string> = { [K in ParamNames<P>]: string };
+/** The validated body: the output of the route's body schema (none: undefined). */
+export type BodyOf<R extends Route> = R extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
+/** The validated query: the output of the route's query schema (none: an empty object). */
+export type QueryOf<R extends Route> = R extends { query: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -1,0 +1,45 @@
+import { patchMeBody, registerDeviceBody } from '../../schemas/calls.ts';
+import { r, type Route } from '../route.ts';
+
+/** The me function's routes (the whole table: ../routes.ts). */
+export const meRoutes = [
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}/me',
+    fn: 'me',
+    operationId: 'getMe',
+    summary: "The resident's own record: name, unit, contact, how they are told of deliveries and calls (resident)",
+    auth: 'jwt',
+    status: 200,
+  }),
+  r({
+    method: 'PATCH',
+    path: '/properties/{propertyId}/me',
+    fn: 'me',
+    operationId: 'patchMe',
+    summary: 'Change name, contact or notification channels (resident)',
+    auth: 'jwt',
+    body: patchMeBody,
+    status: 200,
+  }),
+  r({
+    method: 'POST',
+    path: '/properties/{propertyId}/me/devices',
+    fn: 'me',
+    operationId: 'registerDevice',
+    summary: 'Register a phone for app pushes (call rings): APNs VoIP or FCM token (resident, staff)',
+    auth: 'jwt',
+    body: registerDeviceBody,
+    idempotent: true,
+    status: 201,
+  }),
+  r({
+    method: 'DELETE',
+    path: '/properties/{propertyId}/me/devices/{deviceId}',
+    fn: 'me',
+    operationId: 'deleteDevice',
+    summary: 'Stop app pushes to a phone (resident, staff)',
+    auth: 'jwt',
+    status: 204,
+  }),
+] as const satisfies readonly Route[];

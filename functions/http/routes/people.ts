@@ -1,0 +1,76 @@
+import { listQuery } from '../../schemas/common.ts';
+import { directoryQuery, moveInBody, putMemberBody } from '../../schemas/people.ts';
+import { r, type Route } from '../route.ts';
+
+/** The people function's routes (the whole table: ../routes.ts). */
+export const peopleRoutes = [
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}/members',
+    fn: 'people',
+    operationId: 'listMembers',
+    summary: 'Admins and staff (admin)',
+    auth: 'jwt',
+    query: listQuery,
+    status: 200,
+  }),
+  r({
+    method: 'PUT',
+    path: '/properties/{propertyId}/members/{userId}',
+    fn: 'people',
+    operationId: 'putMember',
+    summary: 'Make a user admin or staff (admin; operator for the first admin)',
+    auth: 'jwt',
+    body: putMemberBody,
+    status: 200,
+  }),
+  r({
+    method: 'DELETE',
+    path: '/properties/{propertyId}/members/{userId}',
+    fn: 'people',
+    operationId: 'deleteMember',
+    summary: 'Remove an admin or staff member (admin)',
+    auth: 'jwt',
+    status: 204,
+  }),
+  r({
+    method: 'POST',
+    path: '/properties/{propertyId}/residents',
+    fn: 'people',
+    operationId: 'moveIn',
+    summary: 'Move a resident in (admin, staff)',
+    auth: 'jwt',
+    body: moveInBody,
+    idempotent: true,
+    status: 201,
+  }),
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}/residents',
+    fn: 'people',
+    operationId: 'listResidents',
+    summary: 'Residents (admin, staff)',
+    auth: 'jwt',
+    query: listQuery,
+    status: 200,
+  }),
+  r({
+    method: 'DELETE',
+    path: '/properties/{propertyId}/residents/{residentId}',
+    fn: 'people',
+    operationId: 'moveOut',
+    summary: 'Move a resident out: revokes their credentials and membership at once (admin, staff)',
+    auth: 'jwt',
+    status: 204,
+  }),
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}/directory',
+    fn: 'people',
+    operationId: 'searchDirectory',
+    summary: 'Directory: display name and unit, searchable (members)',
+    auth: 'jwt',
+    query: directoryQuery,
+    status: 200,
+  }),
+] as const satisfies readonly Route[];

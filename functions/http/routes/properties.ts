@@ -1,0 +1,47 @@
+import { listQuery } from '../../schemas/common.ts';
+import { createPropertyBody, patchSettingsBody } from '../../schemas/properties.ts';
+import { r, type Route } from '../route.ts';
+
+/** The properties function's routes (the whole table: ../routes.ts). */
+export const propertiesRoutes = [
+  r({
+    method: 'POST',
+    path: '/properties',
+    fn: 'properties',
+    operationId: 'createProperty',
+    summary: 'Create a property (operator)',
+    auth: 'jwt',
+    body: createPropertyBody,
+    idempotent: true,
+    status: 201,
+  }),
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}',
+    fn: 'properties',
+    operationId: 'getProperty',
+    summary: 'A property with its settings (any member)',
+    auth: 'jwt',
+    status: 200,
+  }),
+  r({
+    method: 'PATCH',
+    path: '/properties/{propertyId}/settings',
+    fn: 'properties',
+    operationId: 'patchSettings',
+    summary: 'Change property settings (admin)',
+    auth: 'jwt',
+    body: patchSettingsBody,
+    status: 200,
+  }),
+  r({
+    method: 'GET',
+    path: '/properties/{propertyId}/audit',
+    fn: 'properties',
+    operationId: 'listAudit',
+    summary: 'The audit trail, newest first (admin)',
+    auth: 'jwt',
+    query: listQuery,
+    status: 200,
+  }),
+] as const satisfies readonly Route[];
