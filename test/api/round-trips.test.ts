@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, tokenFor, type TestProperty } from '../support/api.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
 import type { Stores } from '../../functions/domain/stores.ts';
+import { recordRoundTrips } from '../support/round-trips.ts';
 
 /**
  * Issue 9, hot paths: a visitor-pass create and a move-out run their independent reads
@@ -16,33 +17,12 @@ const { moveOut } = await import('../../functions/domain/people.ts');
 
 let stores: Stores;
 let p: TestProperty;
-const calls: Array<{ start: number; end: number }> = [];
-
-/** The longest chain of calls each started after the one before had answered. */
-function serialRoundTrips(list: Array<{ start: number; end: number }>) {
-  let chain = 0;
-  let lastEnd = Number.NEGATIVE_INFINITY;
-  for (const c of [...list].sort((a, b) => a.end - b.end))
-    if (c.start >= lastEnd) {
-      chain++;
-      lastEnd = c.end;
-    }
-  return chain;
-}
+let roundTrips: ReturnType<typeof recordRoundTrips>;
 
 beforeAll(async () => {
   stores = await loadStores();
-  documents().middlewareStack.add(
-    (next) => async (args) => {
-      const start = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        calls.push({ start, end: performance.now() });
-      }
-    },
-    { step: 'initialize', name: 'createRoundTrips' },
-  );
+  // The one DynamoDB client of the process, which the stores' table sends through.
+  roundTrips = recordRoundTrips(documents(), 'createRoundTrips');
   p = await newProperty();
 });
 
@@ -55,15 +35,15 @@ describe('create and move-out hot paths', () => {
     const caller = { userId, operator: false };
     const now = Date.now();
 
-    calls.length = 0;
+    roundTrips.reset();
     // Membership, property and set head together; the resident's pass cap (both kinds together); the write.
     const pass = await createVisitorPass(stores, caller, p.id, { visitorName: 'Vera', startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3600_000).toISOString() });
-    expect(serialRoundTrips(calls)).toBe(3);
+    expect(roundTrips.serial()).toBe(3);
 
-    calls.length = 0;
+    roundTrips.reset();
     // Access, resident and property together; membership; fence; the passes made; the pass revoked; the removal.
     await moveOut(stores, { userId: p.users.admin, operator: false }, p.id, resident.id);
-    expect(serialRoundTrips(calls)).toBe(6);
+    expect(roundTrips.serial()).toBe(6);
     // And the move-out did its job: the pass is revoked.
     expect((await getVisitorPass(stores, { userId: p.users.admin, operator: false }, p.id, pass.id)).status).toBe('revoked');
   });

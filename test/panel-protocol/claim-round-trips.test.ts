@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
 import type { Stores } from '../../functions/domain/stores.ts';
+import { recordRoundTrips } from '../support/round-trips.ts';
 
 /**
  * Issue 9, hot paths: a pass claim reads everything it needs at once, then redeems (two
@@ -19,41 +20,19 @@ const { panelRefById } = await import('../../functions/domain/panels.ts');
 
 let stores: Stores;
 let p: TestProperty;
-const calls: Array<{ start: number; end: number }> = [];
-
-/** The longest chain of calls each started after the one before had answered. */
-function serialRoundTrips(list: Array<{ start: number; end: number }>) {
-  let chain = 0;
-  let lastEnd = Number.NEGATIVE_INFINITY;
-  for (const c of [...list].sort((a, b) => a.end - b.end))
-    if (c.start >= lastEnd) {
-      chain++;
-      lastEnd = c.end;
-    }
-  return chain;
-}
+let roundTrips: ReturnType<typeof recordRoundTrips>;
 
 const pass = async () => (await expectOk(call<{ id: string; code: string }>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.admin, body: { note: 'rt' } }))).body;
 const claim = async (panelId: string, what: { credentialId?: string; code?: string }) => {
   const ref = (await panelRefById(stores, panelId))!;
-  calls.length = 0;
+  roundTrips.reset();
   return claimPass(stores, ref, { op: 'pass.claim', attemptId: randomUUID(), eventId: ulid(), at: new Date().toISOString(), ...what } as Parameters<typeof claimPass>[2]);
 };
 
 beforeAll(async () => {
   stores = await loadStores();
   // The one DynamoDB client of the process, which the stores' table sends through.
-  documents().middlewareStack.add(
-    (next) => async (args) => {
-      const start = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        calls.push({ start, end: performance.now() });
-      }
-    },
-    { step: 'initialize', name: 'claimRoundTrips' },
-  );
+  roundTrips = recordRoundTrips(documents(), 'claimRoundTrips');
   p = await newProperty();
 });
 
@@ -62,10 +41,10 @@ describe('pass claim hot path', () => {
     const panel = (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'RT', kind: 'entrance' } }))).body;
     const byId = await pass();
     expect(await claim(panel.id, { credentialId: byId.id })).toMatchObject({ decision: 'granted' });
-    expect(serialRoundTrips(calls)).toBe(2);
+    expect(roundTrips.serial()).toBe(2);
     const byCode = await pass();
     expect(await claim(panel.id, { code: byCode.code })).toMatchObject({ decision: 'granted', credentialId: byCode.id });
-    expect(serialRoundTrips(calls)).toBe(2);
+    expect(roundTrips.serial()).toBe(2);
     // The grant gave the unknown-code slot back in the same write.
     expect(await claim(panel.id, { code: byCode.code })).toMatchObject({ decision: 'denied', reason: 'already-used' });
   });
