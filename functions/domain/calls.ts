@@ -24,22 +24,13 @@ export type { Answerer } from './call-records.ts';
 /** Staff appear in the directory with a target id of this form (residents: their resident id). */
 export const STAFF_TARGET = 'staff:';
 
-export interface CallView {
-  id: string;
-  panelId: string;
+/** A call as the API shows it: the record without its routing details (who was rung, the target). */
+export type CallView = Pick<Call, 'id' | 'panelId' | 'status' | 'startedAt' | 'ringUntil' | 'answeredAt' | 'endedAt' | 'answeredBy' | 'doorOpened' | 'commandId'> & {
   unit: string | null;
   staff: boolean;
-  status: CallStatus;
-  startedAt: string;
-  ringUntil: string;
-  answeredAt?: string;
-  endedAt?: string;
-  answeredBy?: string;
-  doorOpened: boolean;
-  commandId?: string;
   accessEventId?: string;
   media?: MediaSession;
-}
+};
 
 /** Past ringUntil a ringing call reads as missed, even before the sweep or the panel wrote it. */
 const statusAt = (call: Call, now: Date): CallStatus => (call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil) ? 'missed' : call.status);
