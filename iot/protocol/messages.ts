@@ -25,6 +25,14 @@ export {
   type CredentialSnapshot,
 } from './credential-entry.ts';
 
+const unitNumber = z.string().min(1).max(20);
+/** One recipient of a package-room delivery: the unit, the directory line picked (if by name), the count. */
+export const packageRecipient = z.object({
+  unit: unitNumber,
+  targetId: z.string().max(160).optional(),
+  count: z.number().int().min(1).max(99),
+});
+
 /** panel -> cloud, on `events` (QoS 1, recorded once per eventId). */
 export const accessEvent = z.object({
   protocolVersion,
@@ -39,6 +47,13 @@ export const accessEvent = z.object({
   photoKey: z.string().max(256).optional(),
   /** Decided while the panel had no connection; uploaded later. */
   offline: z.boolean().optional(),
+  /**
+   * A package-room delivery's Finish (1.2): who the packages are for and how many. The cloud
+   * writes one package record per recipient with the event, exactly once per eventId.
+   */
+  delivery: z.object({ recipients: z.array(packageRecipient).min(1).max(10) }).optional(),
+  /** A package-room pickup (1.2): the unit whose waiting packages were handed over. */
+  pickup: z.object({ unit: unitNumber }).optional(),
 });
 export type AccessEvent = z.input<typeof accessEvent>;
 

@@ -8,8 +8,12 @@ import * as z from 'zod';
  * error, ignores the message (it keeps deciding from the set it holds) and shows the refused
  * version in its status. A message without the field predates versioning: it is 1.0.
  */
-export const PROTOCOL_VERSION = '1.1';
-/** 1.1 added calls (call.start, call.timeout, call.end, directory.sync, call state, an unlock's callId). */
+export const PROTOCOL_VERSION = '1.2';
+/**
+ * 1.1 added calls (call.start, call.timeout, call.end, directory.sync, call state, an unlock's callId).
+ * 1.2 adds the package room: an access event's `delivery` and `pickup`; resident door PINs and
+ * per-door limits in the credential set.
+ */
 const UNVERSIONED = '1.0';
 const VERSION_FORMAT = /^(\d{1,4})\.(\d{1,4})$/;
 

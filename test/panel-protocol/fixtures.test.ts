@@ -19,6 +19,8 @@ const cloudSchemas = {
   'request-pass-claim-by-code': panelRequest,
   'request-pass-claim-offline': panelRequest,
   'event-access': panelMessages.events,
+  'event-package-delivery': panelMessages.events,
+  'event-package-pickup': panelMessages.events,
   'ack-command': panelMessages.acks,
   heartbeat: panelMessages.heartbeat,
   // written by the cloud: what it sends must satisfy the schema the panel reads it with
