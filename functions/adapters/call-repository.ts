@@ -1,6 +1,5 @@
-import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository, QueuedNotification } from '../domain/call-records.ts';
+import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository } from '../domain/call-records.ts';
 import type { LobbyTable } from './lobby-table.ts';
-import { queuedNotificationItem } from './notification-repository.ts';
 import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
 /*
@@ -101,7 +100,7 @@ export function callRepository(table: LobbyTable): CallRepository {
         { Delete: { Key: ringingKey(call) } },
       ].map(asWrite);
     },
-    miss(call, at, notifications) {
+    miss(call, at) {
       return [
         {
           Update: {
@@ -113,7 +112,6 @@ export function callRepository(table: LobbyTable): CallRepository {
           },
         },
         { Delete: { Key: ringingKey(call) } },
-        ...notifications.map((n: QueuedNotification) => ({ Put: { Item: queuedNotificationItem(n) } })),
       ].map(asWrite);
     },
     openDoor(call, answeredBy, commandId, at) {

@@ -1,7 +1,6 @@
-import type { QueuedNotification } from '../domain/call-records.ts';
-import type { NotificationRecord, NotificationRepository } from '../domain/notifications.ts';
+import type { NotificationRecord, NotificationRepository, QueuedNotification } from '../domain/notifications.ts';
 import type { LobbyTable } from './lobby-table.ts';
-import { keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
+import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
 /*
  * Notification records in the Lobby table, under their property: NOTIF#<id> (ids are ULIDs:
@@ -41,6 +40,7 @@ export function notificationRepository(table: LobbyTable): NotificationRepositor
       }),
     );
   return {
+    queue: (n) => asWrite({ Put: { Item: queuedNotificationItem(n) } }),
     async get(propertyId, id) {
       const raw = await table.get(notifKey(propertyId, id).pk, notifKey(propertyId, id).sk);
       return raw && toRecord(raw);

@@ -48,33 +48,6 @@ export interface Call {
 
 export type CallRef = Pick<Call, 'propertyId' | 'id'>;
 
-/** A record for the notification worker (issue 11): queued here, delivered there. */
-export interface QueuedNotification {
-  id: string;
-  propertyId: string;
-  residentId: string;
-  kind: 'call-missed';
-  channel: 'app' | 'sms' | 'email';
-  /** Where it goes (unmasked; views mask it). */
-  to: string;
-  status: 'queued';
-  attempts: number;
-  createdAt: string;
-  callId: string;
-}
-
-export interface NotificationView {
-  id: string;
-  kind: string;
-  channel: string;
-  to: string;
-  status: string;
-  attempts: number;
-  createdAt: string;
-  sentAt?: string;
-  residentId: string;
-}
-
 export interface CallRepository {
   get(ref: CallRef): Promise<Call | undefined>;
   /** Newest first; `unit` narrows to one unit's calls, `status` to one status. */
@@ -86,7 +59,7 @@ export interface CallRepository {
   /** ringing|accepted -> declined|ended by whoever may; false if the call had already moved on. */
   finish(call: Call, from: 'ringing' | 'accepted', to: 'declined' | 'ended', at: string, answeredBy?: string): Write[];
   /** ringing -> missed, only once `at` is past ringUntil, with its notifications (first write: the call's condition). */
-  miss(call: Call, at: string, notifications: QueuedNotification[]): Write[];
+  miss(call: Call, at: string): Write[];
   /** accepted (by `answeredBy`) -> ended with the door opened by `commandId` (commit it with the command's record). */
   openDoor(call: Call, answeredBy: string, commandId: string, at: string): Write;
   /** Ringing calls, of every property, whose ring time is over by `at` (the first 100; the next sweep takes more). */

@@ -1,11 +1,12 @@
 import { ulid } from 'ulid';
 import { panelTopics } from '../../iot/protocol/topics.ts';
 import type { CallState } from '../../iot/protocol/calls.ts';
-import { managers, requireRole } from './access.ts';
+import { requireRole } from './access.ts';
 import type { Caller } from './caller.ts';
 import type { MediaSession } from './call-ports.ts';
-import type { Answerer, Call, CallRef, CallStatus, CallTarget, Callee, NotificationView, QueuedNotification, RungDevice } from './call-records.ts';
-import { conflict, forbidden, invalid, notFound } from './errors.ts';
+import type { Answerer, Call, CallRef, CallStatus, CallTarget, Callee, RungDevice } from './call-records.ts';
+import { notificationsFor } from './notifications.ts';
+import { conflict, forbidden, notFound } from './errors.ts';
 import { loadProperty } from './property-record.ts';
 import type { Page, PanelRef } from './records.ts';
 import type { Stores } from './stores.ts';
@@ -218,22 +219,9 @@ export async function endCallAtPanel(stores: Stores, panel: PanelRef, callId: st
 async function markMissed(stores: Stores, call: Call): Promise<boolean> {
   const now = stores.now();
   const callees = call.target.kind === 'unit' ? await stores.callees.ofUnit(call.propertyId, call.target.unit) : [];
-  const notifications: QueuedNotification[] = callees.map((c) => {
-    const channel = c.deliveries.includes('sms') && c.phone ? 'sms' : c.deliveries.includes('email') && c.email ? 'email' : 'app';
-    return {
-      id: `ntf_${ulid(now.getTime())}`,
-      propertyId: call.propertyId,
-      residentId: c.residentId,
-      kind: 'call-missed',
-      channel,
-      to: channel === 'sms' ? (c.phone ?? '') : channel === 'email' ? (c.email ?? '') : c.residentId,
-      status: 'queued',
-      attempts: 0,
-      createdAt: now.toISOString(),
-      callId: call.id,
-    };
-  });
-  if ((await attempt(() => stores.table.transact(stores.calls.miss(call, now.toISOString(), notifications)))) >= 0) return false;
+  const notifications = callees.flatMap((c) => notificationsFor(call.propertyId, c, 'call-missed', { callId: call.id }, now));
+  const writes = [...stores.calls.miss(call, now.toISOString()), ...notifications.map((n) => stores.notifications.queue(n))];
+  if ((await attempt(() => stores.table.transact(writes))) >= 0) return false;
   const missed: Call = { ...call, status: 'missed', endedAt: now.toISOString() };
   await Promise.all([tellPanel(stores, missed, 'missed'), tellDevices(stores, missed)]);
   return true;
@@ -276,43 +264,4 @@ export async function getCall(stores: Stores, caller: Caller, propertyId: string
   // The answerer re-joins the media with a fresh session while the call is up.
   const media = call.status === 'accepted' && call.answeredBy === caller.userId ? await stores.media.session(call.panelId, 'VIEWER', `${call.id}.viewer`) : undefined;
   return view(stores, call, media ? { media } : {});
-}
-
-/** `to` masked: the last 4 digits of a phone, the first letter and domain of an e-mail, "app" for app pushes. */
-export function maskedTo(n: Pick<QueuedNotification, 'channel' | 'to'>): string {
-  if (n.channel === 'sms') return `${n.to.slice(0, 2)}${'*'.repeat(Math.max(0, n.to.length - 6))}${n.to.slice(-4)}`;
-  if (n.channel === 'email') {
-    const [local = '', domain = ''] = n.to.split('@');
-    return `${local.slice(0, 1)}***@${domain}`;
-  }
-  return 'app';
-}
-
-/** Notification records (admin, staff; a resident sees their own), `to` masked. */
-export async function listNotifications(
-  stores: Stores,
-  caller: Caller,
-  propertyId: string,
-  query: { residentId?: string; limit: number; cursor?: string },
-): Promise<Page<NotificationView>> {
-  const membership = await requireRole(stores, caller, propertyId, ['admin', 'staff', 'resident']);
-  if (membership.role === 'resident' && query.residentId !== undefined && query.residentId !== membership.residentId) throw forbidden('Residents see their own notifications');
-  if (!managers.includes(membership.role) && !membership.residentId) throw invalid('No resident record');
-  const residentId = membership.role === 'resident' ? membership.residentId : query.residentId;
-  const page = await stores.notifications.page(propertyId, { residentId, limit: query.limit, cursor: query.cursor });
-  return {
-    items: page.items.map((n) => ({
-      id: n.id,
-      kind: n.kind,
-      channel: n.channel,
-      to: maskedTo(n),
-      // A record being handed to its provider is still queued as far as the contract goes.
-      status: n.status === 'sending' ? 'queued' : n.status,
-      attempts: n.attempts,
-      createdAt: n.createdAt,
-      ...(n.sentAt ? { sentAt: n.sentAt } : {}),
-      residentId: n.residentId,
-    })),
-    nextCursor: page.nextCursor,
-  };
 }

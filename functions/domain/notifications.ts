@@ -1,5 +1,5 @@
-import type { QueuedNotification } from './call-records.ts';
-import type { Page } from './records.ts';
+import { ulid } from 'ulid';
+import type { Page, Write } from './records.ts';
 
 /*
  * The notifications outbox worker. A notification is a record written in the same transaction
@@ -13,7 +13,64 @@ import type { Page } from './records.ts';
  * harm than a doubled one, and the record says `unconfirmed`.
  */
 
-export type NotificationChannel = QueuedNotification['channel'];
+export type NotificationKind = 'package-delivered' | 'package-reminder' | 'pass-used' | 'visitor-arrived' | 'call-missed' | 'visitor-invitation';
+export type NotificationChannel = 'app' | 'sms' | 'email';
+
+/** A new record, written in the same transaction as what caused it (NotificationRepository.queue). */
+export interface QueuedNotification {
+  id: string;
+  propertyId: string;
+  /** Whose notification it is (a visitor invitation: the inviting resident's). */
+  residentId: string;
+  kind: NotificationKind;
+  channel: NotificationChannel;
+  /** Where it goes (unmasked; views mask it): an address, a phone number, or the resident id for app push. */
+  to: string;
+  status: 'queued';
+  attempts: number;
+  createdAt: string;
+  /** What it is about, for the text and for the reader of GET .../notifications. */
+  callId?: string;
+  packageIds?: string[];
+  passId?: string;
+  accessEventId?: string;
+}
+
+/** Who is notified and how they asked to be (a resident's `notify.deliveries` and contact). */
+export interface NotifiedResident {
+  residentId: string;
+  email?: string;
+  phone?: string;
+  deliveries: ReadonlyArray<NotificationChannel>;
+}
+
+type About = Pick<QueuedNotification, 'callId' | 'packageIds' | 'passId' | 'accessEventId'>;
+
+/**
+ * One queued record per channel the resident chose and can be reached on (sms needs a phone,
+ * e-mail an address; app push goes to their registered devices). Ids are ULIDs of `now`.
+ */
+export function notificationsFor(propertyId: string, resident: NotifiedResident, kind: NotificationKind, about: About, now: Date): QueuedNotification[] {
+  const reachable = (channel: NotificationChannel): string | undefined => (channel === 'sms' ? resident.phone : channel === 'email' ? resident.email : resident.residentId);
+  return [...new Set(resident.deliveries)].flatMap((channel) => {
+    const to = reachable(channel);
+    if (!to) return [];
+    return [
+      {
+        id: `ntf_${ulid(now.getTime())}`,
+        propertyId,
+        residentId: resident.residentId,
+        kind,
+        channel,
+        to,
+        status: 'queued' as const,
+        attempts: 0,
+        createdAt: now.toISOString(),
+        ...about,
+      },
+    ];
+  });
+}
 export type NotificationStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** The stored record: what calls.ts queues, plus the worker's state. */
@@ -64,6 +121,8 @@ export class NotificationSendError extends Error {
 }
 
 export interface NotificationRepository {
+  /** A new queued record: commit it with what caused it (stores.table.transact). */
+  queue(notification: QueuedNotification): Write;
   get(propertyId: string, id: string): Promise<NotificationRecord | undefined>;
   /** Newest first; `residentId` narrows to one resident's. */
   page(propertyId: string, query: { residentId?: string; limit: number; cursor?: string }): Promise<Page<NotificationRecord>>;
@@ -101,13 +160,23 @@ export const backoffSeconds = (attempts: number) => Math.min(3600, 30 * 2 ** Mat
 // ---- templates: every text a resident gets, in one place ----------------------------------
 
 /** Short, plain, naming the property; no codes, no links with secrets. */
-export function notificationText(record: Pick<NotificationRecord, 'kind'>, propertyName: string): { subject: string; text: string } {
+export function notificationText(record: Pick<NotificationRecord, 'kind' | 'packageIds'>, propertyName: string): { subject: string; text: string } {
   switch (record.kind) {
     case 'call-missed':
       return {
         subject: `${propertyName}: missed call at the door`,
         text: `Someone called your unit from the door at ${propertyName} and nobody answered.`,
       };
+    case 'package-delivered':
+      return { subject: `${propertyName}: a delivery for you`, text: `A delivery for you was left in the package room at ${propertyName}.` };
+    case 'package-reminder':
+      return { subject: `${propertyName}: a package is waiting`, text: `A package for you is still waiting in the package room at ${propertyName}.` };
+    case 'pass-used':
+      return { subject: `${propertyName}: your delivery pass was used`, text: `Your delivery pass was just used at the door of ${propertyName}.` };
+    case 'visitor-arrived':
+      return { subject: `${propertyName}: your visitor is here`, text: `Your visitor just came in at ${propertyName}.` };
+    case 'visitor-invitation':
+      return { subject: `${propertyName}: you are invited`, text: `You are invited to ${propertyName}.` };
   }
 }
 

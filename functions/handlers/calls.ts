@@ -1,6 +1,7 @@
 import { httpHandler } from '../http/handler.ts';
 import { callsRoutes } from '../http/routes/calls.ts';
-import { acceptCall, declineCall, getCall, listCalls, listNotifications, openDoor } from '../domain/calls.ts';
+import { acceptCall, declineCall, getCall, listCalls, openDoor } from '../domain/calls.ts';
+import { listNotifications } from '../domain/notification-views.ts';
 
 export const handler = httpHandler('calls', callsRoutes, {
   listCalls: async ({ stores, caller, params, query }) => ({ status: 200, body: await listCalls(stores, caller, params.propertyId, query) }),

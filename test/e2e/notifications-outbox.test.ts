@@ -4,7 +4,7 @@ import { call, expectOk, newProperty, type TestProperty } from '../support/api.t
 import { useStackEnvironment } from '../support/in-process.ts';
 import type { Stores } from '../../functions/domain/stores.ts';
 import type { NotificationSender, OutgoingMessage } from '../../functions/domain/notifications.ts';
-import type { QueuedNotification } from '../../functions/domain/call-records.ts';
+import type { QueuedNotification } from '../../functions/domain/notifications.ts';
 
 /**
  * The outbox worker (functions/domain/notifications.ts) on the suite's DynamoDB Local: records

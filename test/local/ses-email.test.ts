@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import { newProperty, type TestProperty } from '../support/api.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
-import type { QueuedNotification } from '../../functions/domain/call-records.ts';
+import type { QueuedNotification } from '../../functions/domain/notifications.ts';
 import type { Stores } from '../../functions/domain/stores.ts';
 
 /**
