@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../protocol/credential-hash.ts';
+import { codeHash, EMPTY_DIGEST, entryDigest, residentPinHash, setDigest, xorDigest } from '../protocol/credential-hash.ts';
 import { snapshotDownload, type CredentialEntry, type SyncResponse } from '../protocol/messages.ts';
 import { readJson, writeJsonAtomic } from './files.ts';
 
@@ -119,6 +119,12 @@ export class CredentialStore {
   lookupCode(code: string): CredentialEntry | undefined {
     if (!this.meta.panelKey) return undefined;
     return this.byHash.get(codeHash(this.meta.panelKey, code));
+  }
+
+  /** A resident's door PIN: hashed with the unit, so the PIN alone matches nothing. */
+  lookupResidentPin(unit: string, pin: string): CredentialEntry | undefined {
+    if (!this.meta.panelKey) return undefined;
+    return this.byHash.get(residentPinHash(this.meta.panelKey, unit, pin));
   }
 
   lookupHash(hash: string): CredentialEntry | undefined {

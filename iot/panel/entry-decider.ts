@@ -1,3 +1,4 @@
+import { entryOpens } from '../protocol/credential-entry.ts';
 import type { AccessMethod, CredentialEntry } from '../protocol/messages.ts';
 import { scheduleAllows } from '../protocol/schedule.ts';
 import { verifyVisitorQr } from '../protocol/visitor-qr.ts';
@@ -10,6 +11,8 @@ import { verifyVisitorQr } from '../protocol/visitor-qr.ts';
  */
 export interface HeldSet {
   lookupCode(code: string): CredentialEntry | undefined;
+  /** A resident's door PIN, looked up together with the unit typed before it. */
+  lookupResidentPin?(unit: string, pin: string): CredentialEntry | undefined;
   byCredentialId(id: string): CredentialEntry | undefined;
   readonly timezone: string;
   readonly offlinePassPolicy: 'deny' | 'allow-once-and-reconcile';
@@ -22,6 +25,8 @@ export interface DoorContext {
   keypadLocked: boolean;
   /** the panel has a connection (a cloud claim can be tried) */
   online: boolean;
+  /** this panel (its id and kind, from its identity): credentials limited to other doors are refused */
+  panel?: { id: string; kind: string };
 }
 
 export type EntryDecision =
@@ -37,7 +42,12 @@ const METHOD_OF: Record<CredentialEntry['type'], AccessMethod> = {
   'delivery-pin': 'delivery-pin',
   'delivery-pass': 'delivery-pass',
   'visitor-pass': 'visitor',
+  // At an entrance (if the property allows it); at a package room the method is resident-pickup.
+  'resident-door-pin': 'resident-door-pin',
 };
+
+/** A credential limited to other doors (1.2 `doors`): the cloud should not have given it to this panel. */
+const notForThisDoor = (entry: CredentialEntry, door: DoorContext) => entry.doors !== undefined && (door.panel === undefined || !entryOpens(entry.doors, door.panel));
 
 /** Why a held credential does not open the door at `at`, if it does not. */
 export function invalidReason(entry: CredentialEntry, at: Date, timezone: string): string | undefined {
@@ -52,16 +62,37 @@ export function invalidReason(entry: CredentialEntry, at: Date, timezone: string
 export function decideCode(code: string, source: 'keypad' | 'qr', door: DoorContext): EntryDecision {
   const unknownMethod: AccessMethod = source === 'qr' ? 'visitor' : 'delivery-pin';
   if (door.keypadLocked) return { action: 'deny', method: unknownMethod, reason: 'keypad-locked' };
-  const entry = door.set.lookupCode(code);
+  const found = door.set.lookupCode(code);
+  // A door PIN is only ever matched together with its unit (decideResidentPin).
+  const entry = found?.type === 'resident-door-pin' ? undefined : found;
   if (!entry) {
     // Under the deny policy the panel holds no single-use passes: only the cloud can tell.
     if (source === 'keypad' && door.online && door.set.offlinePassPolicy !== 'allow-once-and-reconcile') return { action: 'claim-code', method: 'delivery-pass' };
     return unknownCode(source);
   }
   const method = METHOD_OF[entry.type] ?? unknownMethod;
+  if (notForThisDoor(entry, door)) return { action: 'deny', method, reason: 'not-for-this-door', credentialId: entry.id };
   const invalid = invalidReason(entry, door.at, door.set.timezone);
   if (invalid) return { action: 'deny', method, reason: invalid, credentialId: entry.id };
   if (entry.singleUse) return { action: 'claim-pass', method, credentialId: entry.id };
+  return { action: 'grant', method, credentialId: entry.id };
+}
+
+/**
+ * A resident's unit and door PIN ("Resident" -> unit -> PIN at a package room; at an entrance
+ * only when the property allows door PINs there, in which case the cloud puts them in the
+ * entrance's set). Decided locally, online or not. A unit and PIN that match nothing are a
+ * wrong code (counted by the keypad throttle): 4B's PIN typed with unit 5C matches nothing.
+ * The method is `resident-pickup` at a package room, `resident-door-pin` elsewhere.
+ */
+export function decideResidentPin(unit: string, pin: string, door: DoorContext): EntryDecision {
+  const method: AccessMethod = door.panel?.kind === 'package-room' ? 'resident-pickup' : 'resident-door-pin';
+  if (door.keypadLocked) return { action: 'deny', method, reason: 'keypad-locked' };
+  const entry = unit.trim() !== '' && /^[0-9]{1,12}$/.test(pin) ? door.set.lookupResidentPin?.(unit, pin) : undefined;
+  if (entry?.type !== 'resident-door-pin') return { action: 'deny', method, reason: 'unknown-pin', wrongCode: true };
+  if (notForThisDoor(entry, door)) return { action: 'deny', method, reason: 'not-for-this-door', credentialId: entry.id };
+  const invalid = invalidReason(entry, door.at, door.set.timezone);
+  if (invalid) return { action: 'deny', method, reason: invalid, credentialId: entry.id };
   return { action: 'grant', method, credentialId: entry.id };
 }
 

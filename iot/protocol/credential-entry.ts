@@ -2,15 +2,42 @@ import * as z from 'zod';
 import { schedule } from './schedule.ts';
 
 /** The building blocks of the panel protocol's messages: access methods, ids, times, credential entries. */
-export const accessMethod = z.enum(['delivery-pin', 'delivery-pass', 'visitor', 'call', 'remote-unlock', 'resident-pickup']);
+export const accessMethod = z.enum(['delivery-pin', 'delivery-pass', 'visitor', 'call', 'remote-unlock', 'resident-pickup', 'resident-door-pin']);
 export type AccessMethod = z.infer<typeof accessMethod>;
 
 export const ulidString = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 export const isoTime = z.iso.datetime({ offset: true });
 
+/** The kinds of door panel (a property's entrances and package rooms). */
+export const panelKind = z.enum(['entrance', 'package-room']);
+export type PanelKind = z.infer<typeof panelKind>;
+
+/**
+ * 1.2: the doors a credential opens, when not all of them: panels of the listed kinds and the
+ * listed panels (either list may be absent). The cloud leaves the entry out of every other panel's
+ * set; a panel that holds it anyway refuses it (entryOpens).
+ */
+export const doorLimits = z.strictObject({
+  kinds: z.array(panelKind).min(1).max(2).optional(),
+  panelIds: z.array(z.string().max(128)).min(1).max(50).optional(),
+});
+export type DoorLimits = z.infer<typeof doorLimits>;
+
+/** Whether a credential limited to `doors` (absent: every door) opens this panel. */
+export function entryOpens(doors: DoorLimits | undefined, panel: { id: string; kind: string }): boolean {
+  if (!doors || (doors.kinds === undefined && doors.panelIds === undefined)) return true;
+  return (doors.kinds?.includes(panel.kind as PanelKind) ?? false) || (doors.panelIds?.includes(panel.id) ?? false);
+}
+
+/**
+ * Entry types. 1.2 adds `resident-door-pin`: a resident's own PIN, whose hash binds the unit
+ * (residentPinHash in credential-hash.ts), so the PIN alone matches nothing.
+ */
+export const credentialEntryType = z.enum(['delivery-pin', 'delivery-pass', 'visitor-pass', 'resident-door-pin']);
+
 const entryShape = {
   id: z.string().max(64),
-  type: z.enum(['delivery-pin', 'delivery-pass', 'visitor-pass']),
+  type: credentialEntryType,
   hash: z.string().max(64),
   schedule: schedule.optional(),
   validFrom: isoTime.optional(),
@@ -19,6 +46,8 @@ const entryShape = {
   singleUse: z.boolean().optional(),
   /** A revoked visitor pass: its keypad code is gone (empty hash) and its QR token must be refused. */
   revoked: z.boolean().optional(),
+  /** 1.2: only these doors (absent: every door of the property). */
+  doors: doorLimits.optional(),
 };
 /** One entry of a credential set, as the cloud builds it. `hash` is HMAC-SHA256(panelKey, code), truncated: never the code. */
 export const credentialEntry = z.strictObject(entryShape);

@@ -45,3 +45,15 @@ export function setDigest(entries: Iterable<CredentialEntry>): string {
 }
 
 export const EMPTY_DIGEST = ZERO;
+
+/** A unit as typed on a panel or stored by the cloud: "4b " and "4B" are one unit. */
+export const unitKey = (unit: string) => unit.trim().toUpperCase();
+
+/**
+ * A resident's door PIN binds their unit: HMAC(panelKey, unit + "#" + pin). A keypad code is
+ * digits only, so no code alone ever hashes to it, and the same digits in two units are two
+ * different entries.
+ */
+export function residentPinHash(panelKey: string, unit: string, pin: string): string {
+  return codeHash(panelKey, `${unitKey(unit)}#${pin}`);
+}
