@@ -185,7 +185,7 @@ async function consumedCapacity(ctx: BenchContext, propertyId: string, panelId: 
     photos: { put: unusable, exists: unusable, delete: unusable, presignGet: unusable, presignPut: unusable },
     panels: { setDesired: unusable, publish: unusable },
     media: { openChannel: unusable, closeChannel: unusable, session: unusable },
-    push: { register: unusable, unregister: unusable, sendCallPush: unusable },
+    push: { register: unusable, unregister: unusable, sendCallPush: unusable, sendNotificationPush: unusable },
     phone: { dial: unusable },
     now: () => new Date(),
   };

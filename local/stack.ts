@@ -16,6 +16,8 @@ import { ensureTables } from './tables.ts';
 import { startLocalIot } from './iot.ts';
 import { invokeLambda } from './lambda-runtime.ts';
 import { type PushLogEntry, startLocalSns } from './sns/server.ts';
+import { startLocalSes } from './ses.ts';
+import { type SmsLogEntry, startLocalSms } from './sms/server.ts';
 import { type SimulatedCall, startPstnSimulator } from './pstn/simulator.ts';
 import { startLocalKvs } from './kvs/index.ts';
 import { openLocalCa } from '../iot/local-core/local-ca.ts';
@@ -46,6 +48,11 @@ export interface LocalStackInfo {
   pushLog: string;
   /** The Chime SDK PSTN audio stand-in; `npm run phone` plays the callee through it. */
   pstnEndpoint: string;
+  /** The SES v2 stand-in (notification e-mails; its web page, mailUrl, shows them) and the SMS stand-in, whose texts are lines of smsLog (JSON). */
+  sesEndpoint: string;
+  mailUrl: string;
+  smsEndpoint: string;
+  smsLog: string;
   /** The Kinesis Video signaling stand-in (control plane, GetIceServerConfig; WSS on the same port). */
   kvsEndpoint: string;
   /** The local CA that signs the stand-ins' TLS certificates (MQTT, KVS WSS): what a local resident client trusts. */
@@ -118,6 +125,8 @@ export async function startLocalStack(opts: {
   onChildDied?: (message: string) => void;
   /** an app push was delivered / a phone call changed (npm start prints them) */
   onPush?: (push: PushLogEntry) => void;
+  /** a text was sent through the SMS stand-in (npm start prints it) */
+  onText?: (text: SmsLogEntry) => void;
   onPhoneCall?: (call: SimulatedCall, what: string) => void;
 }): Promise<LocalStack> {
   const paths = layout(opts.home);
@@ -150,6 +159,11 @@ export async function startLocalStack(opts: {
     // App push and the phone path: stand-ins on ports of their own choosing (local.json says which).
     const sns = await startLocalSns({ port: 0, stateFile: `${paths.home}/sns/endpoints.json`, logFile: `${paths.home}/pushes.jsonl`, onPush: opts.onPush });
     stops.push(() => sns.stop());
+    // Notifications: SES v2 (e-mail) and End User Messaging SMS stand-ins, SigV4-checked like the others.
+    const ses = await startLocalSes({ port: 0 });
+    stops.push(() => ses.stop());
+    const sms = await startLocalSms({ port: 0, logFile: `${paths.home}/sms.jsonl`, onText: opts.onText });
+    stops.push(() => sms.stop());
     const pstn = await startPstnSimulator({ port: 0, invoke: (event) => invokeLambda('phone-call', event), onCall: opts.onPhoneCall });
     stops.push(() => pstn.stop());
     // The signaling stand-in's WSS uses the IoT CA's server certificate.
@@ -166,6 +180,12 @@ export async function startLocalStack(opts: {
       AWS_ENDPOINT_URL_CHIME_SDK_VOICE: pstn.endpoint,
       LOBBY_SIP_MEDIA_APPLICATION_ID: pstn.sipMediaApplicationId,
       LOBBY_PHONE_NUMBER: pstn.phoneNumber,
+      // The notifications function's: the SES identity (context lobby:fromEmail), the SMS origination identity and configuration set.
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      LOBBY_FROM_EMAIL: 'Lobby <no-reply@lobby.local>',
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
+      LOBBY_SMS_ORIGINATION_IDENTITY: sms.originationIdentity.arn,
+      LOBBY_SMS_CONFIGURATION_SET: sms.configurationSet,
     });
     // The local stack's composition root: the handlers run in this process and create panels with the local CA.
     injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
@@ -182,6 +202,18 @@ export async function startLocalStack(opts: {
         process.stderr.write(`stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),
     });
     stops.push(() => poller.stop());
+    // The notifications worker's own stream mapping (lib/notifications.ts), with its filter: new notification records only.
+    const notificationPoller = await startStreamPoller({
+      endpoint: dynamodb.endpoint,
+      tableName: LOBBY_TABLE,
+      fn: 'notifications',
+      checkpointFile: join(paths.home, 'notification-stream-checkpoint.json'),
+      filter: (r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.type?.S === 'notification',
+      onError: (error) => process.stderr.write(`notifications stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
+      onDiscard: (sequenceNumber, attempts) =>
+        process.stderr.write(`notifications stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),
+    });
+    stops.push(() => notificationPoller.stop());
 
     const issuer = await localIssuer(paths.jwtPrivateKey);
     const api = await startApiGateway({ port: ports.api, issuer });
@@ -191,6 +223,8 @@ export async function startLocalStack(opts: {
     const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
     const schedules = startSchedules({
       everySeconds: Number(process.env.LOBBY_RECONCILE_SECONDS ?? 60),
+      // The outbox's retries and lapsed claims (every minute in AWS; sooner here, so a retry is seen soon).
+      also: [{ fn: 'notifications', everySeconds: Number(process.env.LOBBY_NOTIFY_SECONDS ?? 10) }],
       onError: (fn, error) => process.stderr.write(`schedule: ${fn} failed: ${(error as Error).name}: ${(error as Error).message}\n`),
     });
     stops.push(() => schedules.stop());
@@ -204,6 +238,10 @@ export async function startLocalStack(opts: {
       snsEndpoint: sns.endpoint,
       pushLog: sns.logFile,
       pstnEndpoint: pstn.endpoint,
+      sesEndpoint: ses.endpoint,
+      mailUrl: ses.webUrl,
+      smsEndpoint: sms.endpoint,
+      smsLog: sms.logFile,
       kvsEndpoint: kvs.endpoint,
       localCaFile: join(ca.dir, 'ca.cert.pem'),
       photosBucket: PHOTOS_BUCKET,

@@ -38,6 +38,8 @@ try {
     onChildDied: childDied,
     // What a phone would get: the call id only (never the device token); the callee's number to its last 4 digits.
     onPush: values.quiet ? undefined : (p) => process.stdout.write(`push   ${p.platform} ${JSON.stringify(p.payload)} -> ${p.endpointArn.split('/').at(-1)}\n`),
+    // A text as the phone would show it, to the number's last 4 digits.
+    onText: values.quiet ? undefined : (t) => process.stdout.write(`sms    ...${t.to.slice(-4)} ${JSON.stringify(t.body)}\n`),
     onPhoneCall: values.quiet
       ? undefined
       : (c, what) => process.stdout.write(`phone  ...${c.to.slice(-4)} ${what}${c.heard.length ? `; heard: ${c.heard.map((h) => `"${h}"`).join(' ')}` : ''}\n`),
@@ -70,6 +72,8 @@ Lobby local stack is up in ${seconds}s (state in ${home}; Ctrl-C stops everythin
   IoT data   ${info.iotDataEndpoint}
   SNS push   ${info.snsEndpoint}       (pushes: ${info.pushLog})
   PSTN       ${info.pstnEndpoint}       (npm run phone -- press 9 | press 5 | hangup)
+  E-mail     ${info.mailUrl}       (SES v2 stand-in: the notification mails)
+  SMS        ${info.smsEndpoint}       (texts: ${info.smsLog})
   Property   ${info.propertyId}  (Demo Tower; admin, staff, resident in unit 4B)
   Details    ${layout(home).localJson}  (URLs, ids and tokens for operator/admin/staff/resident)
 

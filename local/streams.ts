@@ -88,6 +88,8 @@ export async function startStreamPoller(opts: {
   retryAttempts?: number;
   /** a record given up after its retries (in AWS it goes to the on-failure queue) */
   onDiscard?: (sequenceNumber: string, attempts: number) => void;
+  /** the mapping's filter criteria: records it rejects are passed over, never delivered (as Lambda drops them) */
+  filter?: (record: StreamRecord) => boolean;
 }) {
   const retryAttempts = opts.retryAttempts ?? 5;
   const invoke = opts.invoke ?? invokeLambda;
@@ -201,10 +203,11 @@ export async function startStreamPoller(opts: {
         for (const [shardId, iterator] of iterators) {
           if (!iterator || !running) continue;
           const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize.get(shardId) ?? 100 }));
-          const records = out.Records ?? [];
+          const read = out.Records ?? [];
+          const records = opts.filter ? read.filter(opts.filter) : read;
           // A skipped record set the iterator just past itself: the rest of this batch is read again from there.
           if (records.length && (await deliver(shardId, records)) === 'skipped') continue;
-          if (records.length) await commit(shardId, records.at(-1)!.dynamodb!.SequenceNumber!);
+          if (read.length) await commit(shardId, read.at(-1)!.dynamodb!.SequenceNumber!);
           iterators.set(shardId, out.NextShardIterator);
         }
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { NotificationSendError, type NotificationSender, type OutgoingMessage } from '../domain/notifications.ts';
 import { onFirstUse } from './on-first-use.ts';
+import { providerSendError } from './send-errors.ts';
 
 /**
  * E-mail notifications through Amazon SES v2 SendEmail (locally: the aws-ses-v2-local stand-in,
@@ -19,20 +20,7 @@ const REFUSED = new Set([
   'BadRequestException',
   'NotFoundException',
 ]);
-/** Failures before the request reached SES: nothing can have been sent. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'TooManyRequestsException', 'LimitExceededException', 'CredentialsProviderError']);
-
-export function sendErrorOf(error: unknown): NotificationSendError {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e?.name ?? 'Error';
-  const code = e?.code ?? '';
-  if (REFUSED.has(name)) return new NotificationSendError('refused', name);
-  if (NOT_SENT.has(name) || NOT_SENT.has(code)) return new NotificationSendError('unavailable', name);
-  // SES answered with an error: it did not take the message.
-  if (typeof e?.$metadata?.httpStatusCode === 'number') return new NotificationSendError('unavailable', name);
-  // A timeout or a dropped connection after the request went out: SES may have taken it.
-  return new NotificationSendError('unknown', name);
-}
+export const sendErrorOf = (error: unknown): NotificationSendError => providerSendError(error, REFUSED);
 
 let client: SESv2Client | undefined;
 
@@ -57,7 +45,7 @@ export function sesEmailSender(from: string): NotificationSender {
             if (!out.MessageId) throw new NotificationSendError('unknown', 'NoMessageId');
             return { messageId: out.MessageId };
           } catch (error) {
-            throw error instanceof NotificationSendError ? error : sendErrorOf(error);
+            throw sendErrorOf(error);
           }
         },
       };

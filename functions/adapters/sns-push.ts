@@ -2,6 +2,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { PushPlatform, PushSender } from '../domain/call-ports.ts';
 import { conflict } from '../domain/errors.ts';
 import { onFirstUse } from './on-first-use.ts';
+import { providerSendError } from './send-errors.ts';
 
 /**
  * App pushes through Amazon SNS mobile push: one platform application per platform (APNs VoIP,
@@ -30,8 +31,22 @@ export function callPushMessage(callId: string): string {
   });
 }
 
+/** A notification as an alert: APNs `aps.alert`, an FCM v1 `notification`; the app gets the record id to open it. */
+export function notificationPushMessage(push: { notificationId: string; title: string; body: string }): string {
+  const apns = JSON.stringify({ aps: { alert: { title: push.title, body: push.body } }, notificationId: push.notificationId });
+  return JSON.stringify({
+    default: push.body,
+    APNS: apns,
+    APNS_SANDBOX: apns,
+    GCM: JSON.stringify({ fcmV1Message: { message: { notification: { title: push.title, body: push.body }, data: { notificationId: push.notificationId } } } }),
+  });
+}
+
 /** The platform named in an endpoint ARN: arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<app>/<id>. */
 const platformOf = (endpointArn: string) => endpointArn.split(':').at(-1)?.split('/')[1] ?? '';
+
+/** SNS refusals another try will not change. */
+const SNS_REFUSED = new Set(['InvalidParameterException', 'InvalidParameter', 'AuthorizationErrorException', 'PlatformApplicationDisabledException']);
 
 let client: SNSClient | undefined;
 
@@ -83,9 +98,22 @@ async function snsOperations(applications: PushApplications): Promise<PushSender
         throw error;
       }
     },
+    async sendNotificationPush(endpoint: string, push: { notificationId: string; title: string; body: string }) {
+      // A VoIP token must be answered with CallKit: iOS takes no alerts on it.
+      if (platformOf(endpoint).startsWith('APNS_VOIP')) return 'unsupported' as const;
+      try {
+        const out = await c.send(new sns.PublishCommand({ TargetArn: endpoint, MessageStructure: 'json', Message: notificationPushMessage(push) }));
+        if (!out.MessageId) throw new Error('SNS Publish returned no MessageId');
+        return { messageId: out.MessageId };
+      } catch (error) {
+        if (error instanceof sns.EndpointDisabledException || error instanceof sns.NotFoundException) return 'gone' as const;
+        // Sent, not sent or maybe sent: the outbox must not push twice after a timeout.
+        throw providerSendError(error, SNS_REFUSED);
+      }
+    },
   };
 }
 
 export function snsPushSender(applications: PushApplications = pushApplicationsFromEnv()): PushSender {
-  return onFirstUse(() => snsOperations(applications), { register: true, unregister: true, sendCallPush: true });
+  return onFirstUse(() => snsOperations(applications), { register: true, unregister: true, sendCallPush: true, sendNotificationPush: true });
 }

@@ -38,6 +38,11 @@ export interface PushSender {
    * only; the app reads the rest over the API. 'gone' means the endpoint is disabled: drop the device.
    */
   sendCallPush(endpoint: string, push: { callId: string; propertyId: string }): Promise<'sent' | 'gone'>;
+  /**
+   * A notification (domain/notifications.ts) as an ordinary alert push: its title and text, and its id for the app.
+   * 'unsupported': the endpoint takes call pushes only (an APNs VoIP token); 'gone' as above.
+   */
+  sendNotificationPush(endpoint: string, push: { notificationId: string; title: string; body: string }): Promise<{ messageId: string } | 'gone' | 'unsupported'>;
 }
 
 export interface PhoneDialer {

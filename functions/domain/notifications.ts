@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { Page, Write } from './records.ts';
+import type { Stores } from './stores.ts';
 
 /*
  * The notifications outbox worker. A notification is a record written in the same transaction
@@ -92,6 +93,7 @@ export interface NotificationRecord extends Omit<QueuedNotification, 'status'> {
 export interface OutgoingMessage {
   /** The record id: the provider's idempotency token where its API has one. */
   id: string;
+  propertyId: string;
   to: string;
   subject: string;
   text: string;
@@ -108,6 +110,40 @@ export interface NotificationSender {
 }
 
 export type NotificationSenders = Partial<Record<NotificationChannel, NotificationSender>>;
+
+/**
+ * The app channel: `to` is the resident id; every device they registered (POST .../me/devices)
+ * gets an alert push through stores.push (SNS mobile push). Sent when one device took it (a
+ * device that is gone is dropped, as calls do); none registered, or none that takes alerts:
+ * refused "no devices". SNS Publish has no idempotency token, so this is not idempotent.
+ */
+export function appPushSender(stores: Pick<Stores, 'residents' | 'devices' | 'push'>): NotificationSender {
+  return {
+    idempotent: false,
+    async send(message) {
+      const resident = await stores.residents.get(message.propertyId, message.to);
+      const devices = resident ? await stores.devices.ofUser(message.propertyId, resident.userId) : [];
+      const results = await Promise.allSettled(
+        devices.map((d) => stores.push.sendNotificationPush(d.endpoint, { notificationId: message.id, title: message.subject, body: message.text })),
+      );
+      const messageIds: string[] = [];
+      const errors: unknown[] = [];
+      await Promise.all(
+        devices.map(async (device, i) => {
+          const r = results[i];
+          if (r?.status === 'rejected') errors.push(r.reason);
+          else if (r?.value === 'gone') await stores.devices.remove(message.propertyId, device.userId, device.id);
+          else if (r?.value && r.value !== 'unsupported') messageIds.push(r.value.messageId);
+        }),
+      );
+      // One device took it: sent (retrying would push the others' devices twice).
+      if (messageIds.length) return { messageId: messageIds.join(',') };
+      // A device that may have taken it counts over one that surely did not (not resent).
+      if (errors.length) throw errors.find((e) => e instanceof NotificationSendError && e.outcome === 'unknown') ?? errors[0];
+      throw new NotificationSendError('refused', 'no devices');
+    },
+  };
+}
 
 /** `refused`: permanent (bad address, channel off): failed now. `unavailable`: nothing sent, retry. `unknown`: may have been sent. */
 export class NotificationSendError extends Error {
@@ -204,7 +240,7 @@ export async function deliverNotification(stores: NotificationStores, ref: Notif
   }
   const { subject, text } = notificationText(claimed, await stores.propertyName(claimed.propertyId));
   try {
-    const { messageId } = await sender.send({ id: claimed.id, to: claimed.to, subject, text });
+    const { messageId } = await sender.send({ id: claimed.id, propertyId: claimed.propertyId, to: claimed.to, subject, text });
     await stores.notifications.sent(claimed, stores.now().toISOString(), { providerMessageId: messageId });
     return 'sent';
   } catch (error) {

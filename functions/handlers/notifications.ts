@@ -3,9 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { fromEmailFromEnv, sesEmailSender } from '../adapters/ses-email.ts';
+import { smsSettingsFromEnv, smsTextSender } from '../adapters/sms-text.ts';
 import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
-import { deliverDue, deliverNotification, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
+import { appPushSender, deliverDue, deliverNotification, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
 import type { Stores } from '../domain/stores.ts';
 
 /**
@@ -15,10 +16,14 @@ import type { Stores } from '../domain/stores.ts';
  * claims that lapsed, anything the stream missed).
  */
 const from = fromEmailFromEnv();
-// A channel without a sender fails its records with "channel not configured" (SMS: the next slice).
-const senders: NotificationSenders = from ? { email: sesEmailSender(from) } : {};
+const sms = smsSettingsFromEnv();
+// A channel this deployment has not set up (no From address, no origination identity) fails its records with "channel not configured".
+const configured: NotificationSenders = { ...(from ? { email: sesEmailSender(from) } : {}), ...(sms ? { sms: smsTextSender(sms) } : {}) };
 
-export function workerStores(stores: Stores, channels: NotificationSenders = senders): NotificationStores {
+/** Every channel's sender: e-mail (SES v2) and SMS (End User Messaging SMS) as configured, app push through the stores' SNS. */
+export const channelSenders = (stores: Stores): NotificationSenders => ({ ...configured, app: appPushSender(stores) });
+
+export function workerStores(stores: Stores, channels: NotificationSenders = channelSenders(stores)): NotificationStores {
   return {
     notifications: stores.notifications,
     senders: channels,

@@ -30,6 +30,10 @@ interface CallView {
   unit: string | null;
   status: string;
   answeredBy?: string;
+  answeredAt?: string;
+  declinedByYou?: boolean;
+  talkUntil?: string;
+  staff?: boolean;
   doorOpened: boolean;
   commandId?: string;
   accessEventId?: string;
@@ -70,6 +74,7 @@ let panelId: string;
 let panel: RawPanel;
 const users = { roommate: '', neighbour: '' };
 const tokens = { roommate: '', neighbour: '' };
+const devices = { resident: '', roommate: '' };
 const topic = (leaf: string) => `lobby/panels/${panelId}/${leaf}`;
 const apnsToken = () => randomBytes(32).toString('hex');
 
@@ -108,8 +113,8 @@ beforeAll(async () => {
   const neighbour = await moveIn(p, 'Nico Neighbour', '5C');
   Object.assign(users, { roommate: roommate.userId, neighbour: neighbour.userId });
   Object.assign(tokens, { roommate: roommate.token, neighbour: neighbour.token });
-  await registerPhone(p.id, p.tokens.resident);
-  await registerPhone(p.id, tokens.roommate);
+  devices.resident = await registerPhone(p.id, p.tokens.resident);
+  devices.roommate = await registerPhone(p.id, tokens.roommate);
 });
 afterAll(async () => {
   await panel?.close();
@@ -204,8 +209,13 @@ describe('a call from the panel', () => {
 
     const accepted = await call<CallView>('POST', callPath(started.callId, '/accept'), { token: p.tokens.resident });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ id: started.callId, status: 'accepted', answeredBy: p.users.resident, media: { role: 'VIEWER' } });
+    expect(accepted.body).toMatchObject({ id: started.callId, status: 'accepted', answeredBy: 'you', media: { role: 'VIEWER' } });
     await stateOf(started.callId, 'accepted');
+    // Who answered: managers see the user id, the other residents of the unit only that another resident did.
+    expect((await call<CallView>('GET', callPath(started.callId), { token: p.tokens.admin })).body.answeredBy).toBe(p.users.resident);
+    const seen = (await call<CallView>('GET', callPath(started.callId), { token: tokens.roommate })).body;
+    expect(seen.answeredBy).toBe('another resident');
+    expect(JSON.stringify(seen)).not.toContain(p.users.resident);
     // The roommate's phone is told the call was taken (a second push to it).
     await eventually(async () => (await pushesFor(started.callId)).length >= 3);
     // The roommate did not accept: no door for them; the neighbour's open is not even a call they can see.
@@ -253,14 +263,29 @@ describe('a call from the panel', () => {
       const replies = await Promise.all([p.tokens.resident, tokens.roommate].map((token) => call<CallView>('POST', callPath(started.callId, '/accept'), { token })));
       expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
       const winner = replies.find((r) => r.status === 200);
-      expect((await call<CallView>('GET', callPath(started.callId), { token: p.tokens.admin })).body.answeredBy).toBe(winner?.body.answeredBy);
+      expect(winner?.body.answeredBy).toBe('you');
+      expect((await call<CallView>('GET', callPath(started.callId), { token: p.tokens.admin })).body.answeredBy).toBe(winner === replies[0] ? p.users.resident : users.roommate);
       await expectOk(call('POST', callPath(started.callId, '/decline'), { token: winner === replies[0] ? p.tokens.resident : tokens.roommate })); // hang up
     }
   });
 
-  it('decline: the panel is told, and the visitor may call again', async () => {
+  it("one resident's decline stops only their ringing; when every rung resident declined, the panel is told and the visitor may call again", async () => {
     const first = await startCall({ unit: '4B' });
-    const declined = await call<CallView>('POST', callPath(first.callId, '/decline'), { token: tokens.roommate });
+    await eventually(async () => (await pushesFor(first.callId)).length >= 2);
+    const mine = await call<CallView>('POST', callPath(first.callId, '/decline'), { token: tokens.roommate });
+    expect(mine).toMatchObject({ status: 200, body: { status: 'ringing', declinedByYou: true } });
+    // Only the roommate's phone is told (it stops ringing); the resident's keeps ringing.
+    const roommateEndpoint = String(present(await getItem(`PROP#${p.id}`, `DEVICE#${users.roommate}#${devices.roommate}`), 'device').endpoint);
+    const told = await eventually(async () => {
+      const found = await pushesFor(first.callId);
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(told.slice(2).map((push) => push.endpointArn)).toEqual([roommateEndpoint]);
+    // Declining again changes nothing; the call still rings the resident.
+    expect((await call<CallView>('POST', callPath(first.callId, '/decline'), { token: tokens.roommate })).body).toMatchObject({ status: 'ringing', declinedByYou: true });
+    expect((await call<CallView>('GET', callPath(first.callId), { token: p.tokens.resident })).body).toMatchObject({ status: 'ringing' });
+    expect((await call<CallView>('GET', callPath(first.callId), { token: p.tokens.resident })).body.declinedByYou).toBeUndefined();
+    const declined = await call<CallView>('POST', callPath(first.callId, '/decline'), { token: p.tokens.resident });
     expect(declined).toMatchObject({ status: 200, body: { status: 'declined' } });
     await stateOf(first.callId, 'declined');
     expect((await call('POST', callPath(first.callId, '/accept'), { token: p.tokens.resident })).status).toBe(409);
@@ -282,7 +307,8 @@ describe('a call from the panel', () => {
       await stateOf(started.callId, 'missed');
       expect((await call('POST', callPath(started.callId, '/accept'), { token: p.tokens.resident })).status).toBe(409);
       const notes = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.resident })).body.items;
-      expect(notes).toEqual([expect.objectContaining({ kind: 'call-missed', status: 'queued', residentId: p.residentId, to: 'app' })]);
+      // The stack's outbox worker may already have taken it (test/e2e/notifications-wiring.test.ts follows it to the provider).
+      expect(notes).toEqual([expect.objectContaining({ kind: 'call-missed', residentId: p.residentId, to: 'app' })]);
       const all = (await call<Page<Notification>>('GET', `/properties/${p.id}/notifications`, { token: p.tokens.staff })).body.items;
       expect(
         all
@@ -320,6 +346,107 @@ describe('a call from the panel', () => {
     expect(bad.contentType).toContain('application/problem+json');
     expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls?limit=100`, { token: p.tokens.admin })).body.items.length).toBe(before);
     expect((await call('POST', callPath('call_nope', '/accept'), { token: p.tokens.resident })).status).toBe(404);
+  });
+});
+
+describe('hardening', () => {
+  it('an accepted call ends at its talk deadline (callTalkSeconds): no door after it, the sweep ends it and tells the panel', async () => {
+    expect((await call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callTalkSeconds: 5 } })).status).toBe(400);
+    await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callTalkSeconds: 10 } }));
+    try {
+      const started = await startCall({ unit: '4B' });
+      const accepted = await expectOk(call<CallView>('POST', callPath(started.callId, '/accept'), { token: p.tokens.resident }));
+      const talkUntil = Date.parse(present(accepted.body.talkUntil, 'talkUntil'));
+      expect(talkUntil - Date.parse(present(accepted.body.answeredAt, 'answeredAt'))).toBe(10_000);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, talkUntil - Date.now()) + 200));
+      // Over, whether or not the sweep has written it yet: no door, no media.
+      expect((await call<Problem>('POST', callPath(started.callId, '/open-door'), { token: p.tokens.resident })).body).toMatchObject({ status: 409 });
+      const after = (await call<CallView>('GET', callPath(started.callId), { token: p.tokens.resident })).body;
+      expect(after).toMatchObject({ status: 'ended', doorOpened: false });
+      expect(after.media).toBeUndefined();
+      await stateOf(started.callId, 'ended', 30_000);
+      expect(await getItem(`PROP#${p.id}`, `CALL#${started.callId}`)).toMatchObject({ status: 'ended', doorOpened: false });
+    } finally {
+      await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { callTalkSeconds: 180 } }));
+    }
+  }, 40_000);
+
+  it('call.start: one ringing call per panel; per-panel and per-unit counts per 10 minutes; refusals say why and start nothing', async () => {
+    const q = await newProperty('Limits Tower');
+    await moveIn(q, 'Cora Corner', '5C');
+    await expectOk(call('PATCH', `/properties/${q.id}/settings`, { token: q.tokens.admin, body: { maxCallsPerPanel: 3, maxCallsPerUnit: 2 } }));
+    const panels: RawPanel[] = [];
+    try {
+      for (const name of ['Door A', 'Door B']) {
+        const created = await expectOk(call<CreatedPanel>('POST', `/properties/${q.id}/panels`, { token: q.tokens.admin, body: { name, kind: 'entrance' } }));
+        panels.push(await connectRawPanel(created.body.connection));
+      }
+      const [a, b] = panels as [RawPanel, RawPanel];
+      const start = (on: RawPanel, unit: string) => on.request<CallStart>({ op: 'call.start', target: { unit } });
+      const end = (on: RawPanel, callId: string) => on.request({ op: 'call.end', callId });
+      const calls = async () => (await call<Page<CallView>>('GET', `/properties/${q.id}/calls?limit=100`, { token: q.tokens.admin })).body.items.length;
+
+      // One ringing call per panel: a second is refused until the first is over; another panel may ring meanwhile.
+      const first = await start(a, '4B');
+      expect(first.ok).toBe(true);
+      expect(await start(a, '5C')).toMatchObject({ ok: false, error: 'call-in-progress' });
+      const elsewhere = await start(b, '5C');
+      expect(elsewhere.ok).toBe(true);
+      await end(b, elsewhere.callId);
+      // Accepted is no longer ringing: the panel may call again.
+      await expectOk(call('POST', `/properties/${q.id}/calls/${first.callId}/accept`, { token: q.tokens.resident }));
+      const second = await start(a, '4B');
+      expect(second.ok).toBe(true);
+      await end(a, second.callId);
+      // 4B has been rung twice in this window (maxCallsPerUnit 2): a third is refused, from either panel.
+      const before = await calls();
+      expect(await start(a, '4b')).toMatchObject({ ok: false, error: 'call-rate-limited' });
+      expect(await start(b, '4B')).toMatchObject({ ok: false, error: 'call-rate-limited' });
+      // Panel A has started 2 calls (refusals do not count): one more (3) is allowed, then it is refused.
+      const third = await start(a, '5C');
+      expect(third.ok).toBe(true);
+      await end(a, third.callId);
+      expect(await start(a, '5C')).toMatchObject({ ok: false, error: 'call-rate-limited' });
+      expect(await calls()).toBe(before + 1);
+    } finally {
+      await Promise.all(panels.map((x) => x.close()));
+    }
+  });
+
+  it('staff are called by an opaque target id; a resident cannot read a call to staff', async () => {
+    const directory = await panel.request<{ ok: boolean; entries: Array<{ targetId: string; name: string; unit: string | null }> }>({ op: 'directory.sync' });
+    expect(JSON.stringify(directory)).not.toContain(p.users.staff);
+    const staff = present(
+      directory.entries.find((e) => e.unit === null),
+      'a staff entry',
+    );
+    expect(staff.targetId).toMatch(/^stf_[A-Za-z0-9_-]{16,64}$/);
+    // A user id is not a target (the 1.1 form is refused).
+    expect(await startCall({ targetId: `staff:${p.users.staff}` })).toMatchObject({ ok: false, error: 'not-found' });
+    const started = await startCall({ targetId: staff.targetId });
+    expect(started.ok).toBe(true);
+    try {
+      expect((await call<CallView>('GET', callPath(started.callId), { token: p.tokens.staff })).body).toMatchObject({ staff: true, status: 'ringing' });
+      for (const token of [p.tokens.resident, tokens.roommate, tokens.neighbour]) expect((await call('GET', callPath(started.callId), { token })).status).toBe(404);
+      expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls?limit=100`, { token: p.tokens.resident })).body.items.map((c) => c.id)).not.toContain(started.callId);
+    } finally {
+      await panel.request({ op: 'call.end', callId: started.callId });
+    }
+  });
+
+  it('units compare as typed ("6d" and "6D" are one unit) for ringing, reading and answering alike', async () => {
+    const lower = await moveIn(p, 'Pat Lower', '6d');
+    const upper = await moveIn(p, 'Quinn Upper', '6D');
+    const started = await startCall({ unit: ' 6D ' });
+    expect(started.ok).toBe(true);
+    for (const who of [lower, upper]) {
+      expect((await call('GET', callPath(started.callId), { token: who.token })).status).toBe(200);
+      expect((await call<Page<CallView>>('GET', `/properties/${p.id}/calls`, { token: who.token })).body.items.map((c) => c.id)).toContain(started.callId);
+    }
+    // Whichever spelling the call was rung under, both may take it: one wins.
+    const replies = await Promise.all([lower, upper].map((who) => call('POST', callPath(started.callId, '/accept'), { token: who.token })));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    await expectOk(call('POST', callPath(started.callId, '/decline'), { token: replies[0]?.status === 200 ? lower.token : upper.token }));
   });
 });
 
