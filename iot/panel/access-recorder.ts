@@ -16,6 +16,10 @@ export interface Decided {
   commandId?: string;
   /** decided without the cloud; also set whenever the panel is offline */
   offline?: boolean;
+  /** package room (1.2): a Finish's recipients, carried by its event */
+  delivery?: AccessEvent['delivery'];
+  /** package room (1.2): the unit of a pickup */
+  pickup?: AccessEvent['pickup'];
 }
 
 /**
@@ -51,6 +55,8 @@ export class AccessRecorder {
       ...(d.credentialId !== undefined && { credentialId: d.credentialId }),
       ...(d.commandId !== undefined && { commandId: d.commandId }),
       ...(offline && { offline: true }),
+      ...(d.delivery !== undefined && { delivery: d.delivery }),
+      ...(d.pickup !== undefined && { pickup: d.pickup }),
     };
     let photo: Buffer | undefined;
     if (d.decision === 'granted') {

@@ -20,6 +20,7 @@ import { OutboxPump } from './outbox-pump.ts';
 import { PassClaims } from './pass-claims.ts';
 import { RemoteUnlock } from './remote-unlock.ts';
 import { PanelCalls } from './calls.ts';
+import { PackageRoom, type DeliveryResult, type PickupResult, type RecipientPick } from './package-room.ts';
 import { ShadowSync } from './shadow-sync.ts';
 import { SyncLoop } from './sync-loop.ts';
 import { sleep } from './timing.ts';
@@ -66,6 +67,7 @@ interface Parts {
   entries: EntryFlow;
   unlock: RemoteUnlock;
   calls: PanelCalls;
+  packageRoom: PackageRoom;
 }
 
 export class PanelAgent extends EventEmitter<AgentEvents> {
@@ -217,11 +219,13 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
       newEventId,
       qrKeys: () => shadow.qrKeys,
       propertyId: this.identity.propertyId,
+      panel: { id: this.identity.panelId, kind: this.identity.kind },
       keypadLocked: () => heartbeat.send(),
     });
     const unlock = new RemoteUnlock({ ledger: commandLedger, recorder, pump, events: this, log, now, newEventId, refusedVersion });
     const calls = new PanelCalls({ connection, stateDir, events: this, log, joinMedia: this.options.joinMedia });
-    return { store, throttle, claimLedger, pump, claims, shadow, syncLoop, heartbeat, entries, unlock, calls };
+    const packageRoom = new PackageRoom({ kind: this.identity.kind, stateDir, entries, calls, log });
+    return { store, throttle, claimLedger, pump, claims, shadow, syncLoop, heartbeat, entries, unlock, calls, packageRoom };
   }
 
   /** Goes offline for good and stops the timers. */
@@ -318,6 +322,46 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     const result = await p.entries.enter(code, options.source ?? 'keypad');
     this.emit('decision', result);
     return result;
+  }
+
+  /**
+   * A resident's unit and door PIN at the keypad (a package room's "Resident" screen, or an
+   * entrance where the property allows door PINs): decided from the held set, counted by the
+   * keypad throttle when wrong.
+   */
+  async enterResidentPin(unit: string, pin: string): Promise<EntryResult> {
+    const p = this.requireStarted();
+    await this.settleSync(p);
+    const result = await p.entries.enterResidentPin(unit, pin);
+    this.emit('decision', result);
+    return result;
+  }
+
+  /**
+   * Package room, "Finish delivery": the code decided like at an entrance (delivery PINs and
+   * passes only), recipients from the directory copy; a grant records one event with the delivery.
+   * Throws PackageRoomError (nothing recorded) for a recipient the directory does not have.
+   */
+  async deliver(code: string, recipients: RecipientPick[]): Promise<DeliveryResult> {
+    const p = this.requireStarted();
+    await this.settleSync(p);
+    const result = await p.packageRoom.deliver(code, recipients);
+    this.emit('decision', result);
+    return result;
+  }
+
+  /** Package room, "Resident": unit and door PIN; a grant records the pickup (see package-room.ts for `packages`). */
+  async pickup(unit: string, pin: string): Promise<PickupResult> {
+    const p = this.requireStarted();
+    await this.settleSync(p);
+    const result = await p.packageRoom.pickup(unit, pin);
+    this.emit('decision', result);
+    return result;
+  }
+
+  /** The package room's screens (directory for recipients, the panel's tally of packages delivered here). */
+  get packageRoom(): PackageRoom {
+    return this.requireStarted().packageRoom;
   }
 
   /** The directory from the cloud, kept on disk (offline: the last copy). */

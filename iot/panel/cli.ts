@@ -6,6 +6,8 @@ import type { CallUpdate, DoorRelease } from './agent-types.ts';
 import type { MediaSessionMessage } from '../protocol/messages.ts';
 import { defaultStateDir, identityPath, loadIdentity, lobbyHome } from './identity.ts';
 import { errorText, stderrLogger } from './log.ts';
+import { PackageRoomError, type RecipientPick } from './package-room.ts';
+import { PackageRoomScreens } from './package-room-screens.ts';
 
 /**
  * The panel simulator.
@@ -16,21 +18,37 @@ import { errorText, stderrLogger } from './log.ts';
  *   npm run -s panel -- directory <query>          directory matches, one JSON line each (offline: the saved copy)
  *   npm run -s panel -- call <unit|targetId> [--wait S]   one JSON line per call state; exit 0 when the call is over
  *
+ * A package-room panel (kind package-room):
+ *   npm run -s panel -- --panel <id> deliver --code <c|-> --unit <u> --count <n> [--unit <u> --count <n> ...]
+ *       -> {"decision":"granted","deliveryIds":[<eventId>],"recipients":[{"unit":"4B","count":3}]}
+ *   npm run -s panel -- --panel <id> pickup --unit <u> --pin <p|->
+ *       -> {"decision":"granted","packages":<n>,"eventId":...}
+ *   Denied: {"decision":"denied","reason":...} and exit 1 (a recipient the panel's directory does not
+ *   have is refused before the code is tried: nothing is recorded). `deliveryIds` are the access
+ *   event's id: the cloud writes the packages with that event (their `deliveryEventId`) and does not
+ *   answer a panel's events, so that is the id the panel can honestly give, offline too. `packages` is
+ *   what this panel delivered to the unit since its last pickup here (package-room.ts); the cloud's
+ *   list (GET .../packages?unit=) also has front-desk packages. Both decide offline from the saved
+ *   set; the event then stays queued (`"offline":true`, exit 3) and goes out with the next connection.
+ *
  * `-s` keeps npm's own banner (which echoes the command line, code included) off stdout.
  *
  * Options: --home <dir> (default LOBBY_HOME or .lobby), --panel <id>, --identity <file>
  * (default <home>/panels/<id>/identity.json), --state <dir> (default <home>/panels/<id>/state),
- * --timeout <ms> for the one-shot delivery (default 30000).
+ * --timeout <ms> for the one-shot event delivery (default 30000).
  * Logs go to stderr (PANEL_LOG_LEVEL=debug|info|warn|error); codes and keys are never logged.
  */
-const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [--timeout MS] [enter CODE|- | scan TOKEN|- | status | directory QUERY | call UNIT|TARGETID [--wait S]]
-interactive commands: enter <code> | scan <qr> | directory <query> | call <unit|targetId> | hangup | offline | online | status | sync | help | quit`;
+const USAGE = `usage: npm run -s panel -- [--home DIR] [--panel ID] [--identity FILE] [--state DIR] [--timeout MS] [enter CODE|- | scan TOKEN|- | status | directory QUERY | call UNIT|TARGETID [--wait S]
+       | deliver --code CODE|- --unit UNIT --count N [--unit UNIT --count N ...] | pickup --unit UNIT --pin PIN|-]
+interactive commands: enter <code> | scan <qr> | directory <query> | call <unit|targetId> | hangup | delivery | resident | offline | online | status | sync | help | quit`;
 
 const HELP = `  enter <code>   type a code on the keypad
   scan <qr>      present a visitor QR token (verified offline with the property's keys)
   directory <q>  search the directory by name or unit (offline: the saved copy)
   call <unit|id> ring a unit or a directory target; its states show as they come
   hangup         end the call in progress
+  delivery       package room: delivery PIN or pass -> recipients by name or unit -> counts -> Finish
+  resident       package room: unit -> door PIN (pickup)
   offline        drop the connection (decisions continue from the saved set, events queue up)
   online         reconnect (sync first, then the queued events go out)
   status         credential set version/digest, connection, outbox, keypad lock
@@ -47,6 +65,10 @@ async function main(): Promise<number> {
       state: { type: 'string' },
       timeout: { type: 'string' },
       wait: { type: 'string' },
+      code: { type: 'string' },
+      unit: { type: 'string', multiple: true },
+      count: { type: 'string', multiple: true },
+      pin: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -69,7 +91,7 @@ async function main(): Promise<number> {
 
   const [command, ...args] = positionals;
   if (command === undefined) return interactive(agent);
-  if (!['enter', 'scan', 'status', 'directory', 'call'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['enter', 'scan', 'status', 'directory', 'call', 'deliver', 'pickup'].includes(command)) throw new UsageError(`unknown command '${command}'`);
 
   await agent.start();
   try {
@@ -93,6 +115,9 @@ async function main(): Promise<number> {
         process.stdout.write(`${JSON.stringify(oneLine(result))}\n`);
         return delivered ? 0 : 3;
       }
+      case 'deliver':
+      case 'pickup':
+        return await packageRoomOnce(agent, command, values, Number(values.timeout ?? 30_000), log);
       case 'status':
         process.stdout.write(`${JSON.stringify(agent.status())}\n`);
         return 0;
@@ -115,8 +140,8 @@ async function main(): Promise<number> {
   }
 }
 
-/** A directory target id (a resident id, or staff:<userId>); anything else is a unit as typed. */
-const callTarget = (arg: string) => (/^(res_|staff:)/.test(arg) ? { targetId: arg } : { unit: arg });
+/** A directory target id (a resident id, or stf_<opaque> for staff); anything else is a unit as typed. */
+const callTarget = (arg: string) => (/^(res_|stf_|staff:)/.test(arg) ? { targetId: arg } : { unit: arg });
 
 /** The call's media on this machine: H3's WebRTC master (werift), loaded only when a call starts. */
 async function joinMedia(session: MediaSessionMessage, identity: { mqttUrl: string; caPem?: string }) {
@@ -162,6 +187,59 @@ async function callOnce(agent: PanelAgent, arg: string, waitMs: number): Promise
   return code;
 }
 
+/** `deliver` / `pickup` at a package-room panel: one JSON line; exit 0 granted and reported, 1 denied, 3 granted but still queued. */
+async function packageRoomOnce(
+  agent: PanelAgent,
+  command: 'deliver' | 'pickup',
+  values: { code?: string; unit?: string[]; count?: string[]; pin?: string },
+  timeoutMs: number,
+  log: ReturnType<typeof stderrLogger>,
+): Promise<number> {
+  const units = values.unit ?? [];
+  // '-' reads the code or PIN from stdin (not in the process list, not in npm's echo).
+  const secret = async (value: string | undefined, what: string) => {
+    if (!value) throw new UsageError(`${command} needs --${what}`);
+    const read = value === '-' ? await readStdinLine() : value;
+    if (!read) throw new UsageError(`${command} --${what} -: nothing on stdin`);
+    return read;
+  };
+  const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  let result: Awaited<ReturnType<PanelAgent['deliver']>> | Awaited<ReturnType<PanelAgent['pickup']>>;
+  try {
+    if (command === 'deliver') {
+      const counts = values.count ?? [];
+      if (units.length === 0) throw new UsageError('deliver needs --unit (and --count) for each recipient');
+      if (counts.length > 0 && counts.length !== units.length) throw new UsageError('deliver: one --count per --unit');
+      const picks: RecipientPick[] = units.map((unit, i) => ({ unit, count: Number(counts[i] ?? 1) }));
+      result = await agent.deliver(await secret(values.code, 'code'), picks);
+    } else {
+      if (units.length !== 1 || !units[0]) throw new UsageError('pickup needs exactly one --unit');
+      result = await agent.pickup(units[0], await secret(values.pin, 'pin'));
+    }
+  } catch (error) {
+    if (!(error instanceof PackageRoomError)) throw error;
+    print({ decision: 'denied', reason: error.reason });
+    return 1;
+  }
+  let reported = agent.connected;
+  if (reported) {
+    try {
+      await agent.drain(timeoutMs);
+    } catch (error) {
+      reported = false;
+      log.error('access event not delivered (it stays queued and goes out with the next connection)', { error: errorText(error) });
+    }
+  } else log.warn('offline: decided from the saved set; the event stays queued and goes out with the next connection');
+  const offline = result.offline === true || !reported ? { offline: true } : {};
+  if (result.decision !== 'granted') {
+    print({ decision: 'denied', reason: result.reason, eventId: result.eventId, ...offline });
+    return 1;
+  }
+  if ('recipients' in result) print({ decision: 'granted', deliveryIds: [result.eventId], recipients: result.recipients, ...offline });
+  else print({ decision: 'granted', packages: result.packages ?? 0, unit: result.unit, eventId: result.eventId, ...offline });
+  return reported ? 0 : 3;
+}
+
 /** Exactly what the one-shot promises on stdout. */
 function oneLine(result: EntryResult) {
   return { decision: result.decision, method: result.method, ...(result.reason !== undefined && { reason: result.reason }), eventId: result.eventId };
@@ -189,6 +267,10 @@ async function interactive(agent: PanelAgent): Promise<number> {
     if (release.method === 'call') notice(`DOOR OPEN for the call  ${JSON.stringify({ door: 'granted', eventId: release.eventId })}`);
   });
 
+  const screens = new PackageRoomScreens(agent, out);
+  const packageRoom = agent.identity.kind === 'package-room';
+  if (packageRoom) out("Package room: 'delivery', 'resident', or 'directory <name or unit>' then 'call'.");
+
   let closing = false;
   const finish = async () => {
     if (closing) return;
@@ -201,9 +283,24 @@ async function interactive(agent: PanelAgent): Promise<number> {
 
   rl.prompt();
   for await (const line of rl) {
+    if (screens.active) {
+      await screens.input(line);
+      rl.setPrompt(screens.prompt);
+      rl.prompt();
+      continue;
+    }
     const [command, ...args] = line.trim().split(/\s+/).filter(Boolean);
     try {
       switch (command) {
+        case 'delivery':
+        case 'resident':
+          if (!packageRoom) {
+            out(`'${command}' is a package-room screen; this panel is ${agent.identity.kind}`);
+            break;
+          }
+          if (command === 'delivery') await screens.delivery();
+          else screens.resident();
+          break;
         case undefined:
           break;
         case 'enter':
@@ -271,7 +368,10 @@ async function interactive(agent: PanelAgent): Promise<number> {
     } catch (error) {
       out(`error: ${errorText(error)}`);
     }
-    if (!closing) rl.prompt();
+    if (!closing) {
+      rl.setPrompt(screens.prompt);
+      rl.prompt();
+    }
   }
   await finish();
   return 0;
