@@ -79,6 +79,8 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   calls: [...data, 'publish-calls', 'publish-commands', 'push', 'media-sessions'],
   // The resident's record and push devices.
   me: [...data, 'idempotency', 'push'],
+  // Packages: the table only (notifications are records in it).
+  packages: [...data, 'idempotency'],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.

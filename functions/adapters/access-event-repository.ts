@@ -1,7 +1,7 @@
 import type { AccessEventRecord } from '../domain/access-events.ts';
 import type { AccessEventRepository } from '../domain/repositories.ts';
 import type { LobbyTable } from './lobby-table.ts';
-import { keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
+import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
 /** Access events: PROP#<propertyId> / EVENT#<eventId> (a ULID, so the sort key orders them by time); expire by TTL. */
 export function accessEventRepository(table: LobbyTable): AccessEventRepository {
@@ -10,6 +10,14 @@ export function accessEventRepository(table: LobbyTable): AccessEventRepository 
       return unlessConditionFails(
         table.put({ pk: keys.property(propertyId), sk: keys.event(event.id), type: 'access-event', ...event, expiresAtEpoch: keepUntil }, 'attribute_not_exists(sk)'),
       );
+    },
+    record(propertyId, event, keepUntil) {
+      return asWrite({
+        Put: {
+          Item: { pk: keys.property(propertyId), sk: keys.event(event.id), type: 'access-event', ...event, expiresAtEpoch: keepUntil },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      });
     },
     async page(propertyId, { fromId, toId, panelId, limit, cursor }) {
       const page = await table.query({

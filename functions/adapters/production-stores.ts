@@ -17,6 +17,7 @@ import { memberRepository } from './member-repository.ts';
 import { panelRepository } from './panel-repository.ts';
 import { calleeDirectory, callRepository, deviceRepository } from './call-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
+import { packageRepository } from './package-repository.ts';
 import { passRepository } from './pass-repository.ts';
 import { propertyRepository } from './property-repository.ts';
 import { residentRepository } from './resident-repository.ts';
@@ -43,6 +44,7 @@ export function tableStores(table: LobbyTable): Omit<Stores, 'vault' | 'photos' 
     callees: calleeDirectory(table),
     devices: deviceRepository(table),
     notifications: notificationRepository(table),
+    packages: packageRepository(table),
   };
 }
 

@@ -38,6 +38,9 @@ export const keys = {
   snapshot: (keyVersion: number, version: number) => `SNAPSHOT#k${keyVersion}#v${version}`,
   event: (eventId: string) => `EVENT#${eventId}`,
   command: (commandId: string) => `CMD#${commandId}`,
+  package: (packageId: string) => `PKG#${packageId}`,
+  /** One per waiting package, under its unit (adapters/package-repository.ts); the unit key is URI-encoded so no '#' splits it. */
+  packageWaiting: (unitKey: string, packageId: string) => `PKGWAIT#${encodeURIComponent(unitKey)}#${packageId}`,
   claimThrottle: (panelId: string, minute: number) => `THROTTLE#${panelId}#${minute}`,
   unknownCodeThrottle: (panelId: string, window: number) => `THROTTLE#${panelId}#unknown#${window}`,
   /** The byOwner index: a member's passes at a property. */

@@ -7,6 +7,8 @@ import { loadProperty } from './property-record.ts';
 import type { Panel } from './panels.ts';
 import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
+import { packageWritesFor, type Warn } from './packages.ts';
+import { attempt } from './transactions.ts';
 
 export interface AccessEventView {
   id: string;
@@ -46,7 +48,7 @@ export type Recorded = 'recorded' | 'duplicate' | 'rejected';
  * re-sends after a lost PUBACK or a crash does not count twice. Kept for the
  * property's photo retention (DynamoDB TTL; the photo goes with it).
  */
-export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventRecord) => Promise<void>): Promise<Recorded> {
+export async function recordAccessEvent(stores: Stores, panel: Panel, event: AccessEvent, onRecorded?: (item: AccessEventRecord) => Promise<void>, warn?: Warn): Promise<Recorded> {
   // A panel may only point at the photo it was given an upload URL for.
   if (event.photoKey !== undefined && event.photoKey !== photoKeyFor(panel, event.eventId)) return 'rejected';
   const { settings } = await loadProperty(stores, panel.propertyId);
@@ -70,9 +72,26 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
   // Retention counts from when the cloud received the event, never from the panel's
   // clock: a panel reset to 2000 must not write events (and photos) TTL deletes at once.
   const expiresAtEpoch = Math.floor(received.getTime() / 1000) + settings.photoRetentionDays * 86400;
-  if (!(await stores.accessEvents.add(panel.propertyId, item, expiresAtEpoch))) return 'duplicate';
+  if (!(await commitEvent(stores, panel, event, item, expiresAtEpoch, warn))) return 'duplicate';
   await onRecorded?.(item);
   return 'recorded';
+}
+
+/**
+ * The event and what it causes, in ONE transaction, so a replay (the same event id) causes nothing
+ * twice: a package-room delivery or pickup (packages.ts). An event that causes nothing is a single
+ * conditional put. False when an event with its id was recorded already.
+ */
+async function commitEvent(stores: Stores, panel: Panel, event: AccessEvent, item: AccessEventRecord, keepUntil: number, warn?: Warn): Promise<boolean> {
+  for (let tries = 1; ; tries++) {
+    const effects = await packageWritesFor(stores, panel, event, item, warn);
+    if (effects.length === 0) return stores.accessEvents.add(panel.propertyId, item, keepUntil);
+    const failed = await attempt(() => stores.table.transact([stores.accessEvents.record(panel.propertyId, item, keepUntil), ...effects]));
+    if (failed < 0) return true;
+    if (failed === 0) return false;
+    // A package changed meanwhile (handed over at the desk): read again. The IoT rule retries a throw.
+    if (tries >= 3) throw new Error('access event: its package writes kept conflicting');
+  }
 }
 
 const isoOrUndefined = (value: string | undefined, field: string) => {

@@ -128,6 +128,8 @@ export interface CredentialSetRepository {
 export interface AccessEventRepository {
   /** Stores the event once; false when an event with its id is recorded already. */
   add(propertyId: string, event: AccessEventRecord, keepUntil: number): Promise<boolean>;
+  /** The same as a write, to commit with what the event causes (its condition fails when the id is recorded already). */
+  record(propertyId: string, event: AccessEventRecord, keepUntil: number): Write;
   /** Newest first, event ids between `fromId` and `toId` (inclusive), optionally only one panel's. */
   page(propertyId: string, opts: { fromId: string; toId: string; panelId?: string; limit: number; cursor?: string }): Promise<Page<AccessEventRecord>>;
 }

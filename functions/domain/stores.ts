@@ -3,6 +3,7 @@ import type { Write } from './records.ts';
 import type { CallMedia } from './call-ports.ts';
 import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
 import type { NotificationRepository } from './notifications.ts';
+import type { PackageRepository } from './package-records.ts';
 import type {
   AccessEventRepository,
   AuditRepository,
@@ -60,6 +61,8 @@ export interface Stores {
   callees: CalleeDirectory;
   /** The notifications outbox: records written with what caused them, delivered by notifications.ts (adapters/notification-repository.ts). */
   notifications: NotificationRepository;
+  /** Packages in the package room and at the front desk (adapters/package-repository.ts). */
+  packages: PackageRepository;
   devices: DeviceRepository;
   /** WebRTC media of calls through KVS signaling (call-ports.ts; H3's adapter). */
   media: CallMedia;

@@ -12,7 +12,7 @@ export const handler = panelMessageHandler('panel-messages', async ({ stores, re
   if (channel === 'events') {
     const read = readMessage(panelMessages.events, message);
     if (!read.ok) return dropped(panel.id, channel, read);
-    const outcome = await recordAccessEvent(stores, panel, read.message);
+    const outcome = await recordAccessEvent(stores, panel, read.message, undefined, (message, detail) => logger.warn(message, detail));
     logger.info('access event', { panelId: panel.id, outcome });
     count(outcome === 'recorded' ? 'AccessEventRecorded' : outcome === 'duplicate' ? 'AccessEventDuplicate' : 'AccessEventRejected');
   } else if (channel === 'acks') {

@@ -6,6 +6,7 @@ import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics, reportPanelHealth } from '../http/observability.ts';
 import { reconcileAll } from '../domain/reconcile.ts';
 import { sweepMissedCalls } from '../domain/calls.ts';
+import { sendPackageReminders } from '../domain/packages.ts';
 
 /**
  * Scheduled reconciliation of every property's credential set (see
@@ -24,6 +25,9 @@ export const handler = middy<ScheduledEvent, { properties: number; announced: nu
     // Calls whose ring ran out with no panel left to report it (the panel's own timer is the usual way).
     const missedCalls = await sweepMissedCalls(stores);
     if (missedCalls > 0) count('CallsMissedBySweep', missedCalls);
+    // Packages waiting past the property's packageReminderHours: one reminder each.
+    const reminders = await sendPackageReminders(stores);
+    if (reminders > 0) count('PackageReminders', reminders);
     // Every run reports the gauges, zeros included, so the offline and lagging alarms always have data.
     reportPanelHealth(result.health);
     logger.info('reconciled', { properties: result.properties, announced: result.announced, repaired: result.repaired, failed: result.failed.length, ...result.health });

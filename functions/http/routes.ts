@@ -7,6 +7,7 @@ import { panelsRoutes } from './routes/panels.ts';
 import { accessEventsRoutes } from './routes/access-events.ts';
 import { callsRoutes } from './routes/calls.ts';
 import { meRoutes } from './routes/me.ts';
+import { packagesRoutes } from './routes/packages.ts';
 import { type FunctionName, type Route, routeKey } from './route.ts';
 
 export { type BodyOf, type FunctionName, type PathParams, pathParamNames, type QueryOf, type Route, routeKey } from './route.ts';
@@ -26,6 +27,7 @@ const table = [
   ...accessEventsRoutes,
   ...callsRoutes,
   ...meRoutes,
+  ...packagesRoutes,
 ] as const satisfies readonly Route[];
 
 /** The table as plain `Route`s, for CDK, the local gateway and the OpenAPI document. */

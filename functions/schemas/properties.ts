@@ -25,6 +25,12 @@ export const propertySettings = z.strictObject({
   auditRetentionDays: z.number().int().min(30).max(3650),
   /** How long a call from a panel rings before it is missed. */
   callRingSeconds: z.number().int().min(10).max(120),
+  /** A package waiting this long gets one reminder (domain/packages.ts). */
+  packageReminderHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
 });
 export type PropertySettings = z.infer<typeof propertySettings>;
 
@@ -39,6 +45,7 @@ export const defaultSettings: PropertySettings = {
   maxActivePassesPerResident: 50,
   auditRetentionDays: 400,
   callRingSeconds: 30,
+  packageReminderHours: 48,
 };
 
 export const patchSettingsBody = propertySettings.partial().refine((s) => Object.keys(s).length > 0, 'at least one setting is required');
