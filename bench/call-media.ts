@@ -20,6 +20,8 @@ export async function callMediaBench(ctx: BenchContext, opts: { calls?: number }
   const userId = `bench-media-${property.id}`;
   await ctx.expect(201, 'POST', `/properties/${property.id}/residents`, { token: property.tokens.admin, body: { userId, name: 'Media Resident', unit: '9A' } });
   const token = await ctx.token(userId);
+  // More calls to one unit than the default call.start limits allow in 10 minutes (maxCallsPerUnit, maxCallsPerPanel).
+  await ctx.expect(200, 'PATCH', `/properties/${property.id}/settings`, { token: property.tokens.admin, body: { maxCallsPerUnit: 1000, maxCallsPerPanel: 1000 } });
   const created = await ctx.newPanel(property, 'Bench media panel');
   const ca = created.connection.caPem;
   const panel = await connectRawPanel({ ...created.connection, clientId: created.id });

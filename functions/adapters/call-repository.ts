@@ -1,4 +1,4 @@
-import type { Call, CalleeDirectory, CallRef, CallRepository, Callee, Device, DeviceRepository } from '../domain/call-records.ts';
+import { unitKey, type Call, type CalleeDirectory, type CallRef, type CallRepository, type Callee, type Device, type DeviceRepository } from '../domain/call-records.ts';
 import type { LobbyTable } from './lobby-table.ts';
 import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
@@ -6,6 +6,10 @@ import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.t
  * Calls in the Lobby table, under their property:
  *   CALL#<callId>                 the call (ids are ULIDs: newest first is a reverse query)
  *   RINGING#<ringUntil>#<callId>  while it rings: what the missed-call sweep reads (a few items, not every call)
+ *   TALKING#<talkUntil>#<callId>  while it is accepted: what the talk-deadline sweep reads
+ *   CALLING#<panelId>             the panel's ringing call (one at a time): taken at start unless the last ring is over
+ *   CALLCOUNT#panel#<panelId>#<w> calls a panel started in 10-minute window w (conditional counter, TTL)
+ *   CALLCOUNT#to#<target>#<w>     calls a unit (unitKey) or staff member (staff#<userId>) got in window w, from any panel
  *   NOTIF#<id>                    notification records (notification-repository.ts; the outbox worker delivers them)
  *   DEVICE#<userId>#<deviceId>    app push devices
  * Transitions return writes (the domain commits them with what goes with them, e.g. the
@@ -14,8 +18,21 @@ import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.t
 const pk = keys.property;
 /** The byOwner partition of every property's ringing calls. */
 const RINGING_INDEX = 'CALLS#RINGING';
+/** The byOwner partition of every property's accepted calls (the talk-deadline sweep). */
+const TALKING_INDEX = 'CALLS#TALKING';
 const callKey = (ref: CallRef) => ({ pk: pk(ref.propertyId), sk: `CALL#${ref.id}` });
 const ringingKey = (call: Pick<Call, 'propertyId' | 'id' | 'ringUntil'>) => ({ pk: pk(call.propertyId), sk: `RINGING#${call.ringUntil}#${call.id}` });
+const talkingKey = (call: Pick<Call, 'propertyId' | 'id'>, talkUntil: string) => ({ pk: pk(call.propertyId), sk: `TALKING#${talkUntil}#${call.id}` });
+const panelLockKey = (call: Pick<Call, 'propertyId' | 'panelId'>) => ({ pk: pk(call.propertyId), sk: `CALLING#${call.panelId}` });
+/** Takes one of `max` starts in a window: refused (condition) once they are used up. */
+const countUp = (Key: { pk: string; sk: string }, max: number, keepUntil: number) => ({
+  Update: {
+    Key,
+    UpdateExpression: 'ADD calls :one SET expiresAtEpoch = :ttl',
+    ConditionExpression: 'attribute_not_exists(calls) OR calls < :max',
+    ExpressionAttributeValues: { ':one': 1, ':ttl': keepUntil, ':max': max },
+  },
+});
 const deviceKey = (propertyId: string, userId: string, deviceId: string) => ({ pk: pk(propertyId), sk: `DEVICE#${userId}#${deviceId}` });
 /** Calls are kept a year. */
 const CALL_KEEP_SECONDS = 365 * 86400;
@@ -38,9 +55,11 @@ export function callRepository(table: LobbyTable): CallRepository {
         values[':status'] = query.status;
       }
       if (query.unit !== undefined) {
-        filters.push('#unit = :unit');
+        // Calls before unitKey existed carry the unit as the resident's record spells it.
+        filters.push('(unitKey = :unitKey OR #unit = :unit)');
         names['#unit'] = 'unit';
         values[':unit'] = query.unit;
+        values[':unitKey'] = unitKey(query.unit);
       }
       const page = await table.query({
         pk: pk(propertyId),
@@ -52,7 +71,7 @@ export function callRepository(table: LobbyTable): CallRepository {
       });
       return { items: page.items.map(toCall), nextCursor: page.nextCursor };
     },
-    start(call) {
+    start(call, guard) {
       return [
         { Put: { Item: { ...callKey(call), type: 'call', ...call, expiresAtEpoch: epoch(call.startedAt) + CALL_KEEP_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
         {
@@ -69,35 +88,80 @@ export function callRepository(table: LobbyTable): CallRepository {
             },
           },
         },
+        // One ringing call per panel: the lock is free once its call moved on (deleted) or its ring is over.
+        {
+          Put: {
+            Item: { ...panelLockKey(call), type: 'call-lock', callId: call.id, ringUntil: call.ringUntil, expiresAtEpoch: epoch(call.ringUntil) + 3600 },
+            ConditionExpression: 'attribute_not_exists(pk) OR ringUntil <= :now',
+            ExpressionAttributeValues: { ':now': guard.now },
+          },
+        },
+        countUp({ pk: pk(call.propertyId), sk: `CALLCOUNT#panel#${call.panelId}#${guard.window}` }, guard.maxPerPanel, guard.keepUntil),
+        countUp({ pk: pk(call.propertyId), sk: `CALLCOUNT#to#${guard.targetKey}#${guard.window}` }, guard.maxPerTarget, guard.keepUntil),
       ].map(asWrite);
     },
-    async accept(call, answeredBy, at) {
-      // One conditional update: only one can see `ringing`, the race's loser gets false.
-      const won = await unlessConditionFails(
-        table.update({
+    accept(call, answeredBy, at, talkUntil) {
+      // Only one can see `ringing`: the race's loser's condition fails. While the call rings (before ringUntil) the
+      // panel's lock is this call's, so it is released without a condition; the call moves to the talking list.
+      return [
+        {
+          Update: {
+            Key: callKey(call),
+            UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by, talkUntil = :talkUntil',
+            ConditionExpression: '#status = :ringing AND ringUntil > :at',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy, ':talkUntil': talkUntil },
+          },
+        },
+        { Delete: { Key: ringingKey(call) } },
+        { Delete: { Key: panelLockKey(call) } },
+        {
+          Put: {
+            Item: {
+              ...talkingKey(call, talkUntil),
+              type: 'call-talking',
+              callId: call.id,
+              propertyId: call.propertyId,
+              talkUntil,
+              gsi1pk: TALKING_INDEX,
+              gsi1sk: `${talkUntil}#${call.propertyId}#${call.id}`,
+              expiresAtEpoch: epoch(talkUntil) + CALL_KEEP_SECONDS,
+            },
+          },
+        },
+      ].map(asWrite);
+    },
+    async declineBy(call, who, at) {
+      const out = await table
+        .update({
           Key: callKey(call),
-          UpdateExpression: 'SET #status = :accepted, answeredAt = :at, answeredBy = :by',
-          ConditionExpression: '#status = :ringing AND ringUntil > :at',
+          UpdateExpression: 'SET declinedBy = list_append(if_not_exists(declinedBy, :none), :who)',
+          ConditionExpression: '#status = :ringing AND ringUntil > :at AND NOT contains(declinedBy, :one)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':accepted': 'accepted', ':ringing': 'ringing', ':at': at, ':by': answeredBy },
-        }),
-      );
-      // Off the ringing list (the sweep would find the call accepted and leave it anyway).
-      if (won) await table.delete(ringingKey(call).pk, ringingKey(call).sk);
-      return won;
+          ExpressionAttributeValues: { ':none': [], ':who': [who], ':one': who, ':ringing': 'ringing', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        })
+        .catch((error: Error) => {
+          if (error.name === 'ConditionalCheckFailedException') return undefined;
+          throw error;
+        });
+      return out?.Attributes ? toCall(out.Attributes) : undefined;
     },
     finish(call, from, to, at, answeredBy) {
+      // A ring that ran out is missed, not declined or ended: and before ringUntil the panel's lock is this call's.
+      const condition = from === 'ringing' ? '#status = :from AND ringUntil > :at' : '#status = :from';
       return [
         {
           Update: {
             Key: callKey(call),
             UpdateExpression: 'SET #status = :to, endedAt = :at',
-            ConditionExpression: answeredBy === undefined ? '#status = :from' : '#status = :from AND answeredBy = :by',
+            ConditionExpression: answeredBy === undefined ? condition : `${condition} AND answeredBy = :by`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ...(answeredBy === undefined ? {} : { ':by': answeredBy }) },
           },
         },
-        { Delete: { Key: ringingKey(call) } },
+        ...(from === 'ringing' ? [{ Delete: { Key: ringingKey(call) } }, { Delete: { Key: panelLockKey(call) } }] : []),
+        ...(from === 'accepted' && call.talkUntil ? [{ Delete: { Key: talkingKey(call, call.talkUntil) } }] : []),
       ].map(asWrite);
     },
     miss(call, at) {
@@ -115,15 +179,33 @@ export function callRepository(table: LobbyTable): CallRepository {
       ].map(asWrite);
     },
     openDoor(call, answeredBy, commandId, at) {
-      return asWrite({
-        Update: {
-          Key: callKey(call),
-          UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
-          ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': commandId },
+      return [
+        {
+          Update: {
+            Key: callKey(call),
+            UpdateExpression: 'SET #status = :ended, endedAt = :at, doorOpened = :true, commandId = :command',
+            // Past the talk deadline the call is over: no door.
+            ConditionExpression: '#status = :accepted AND answeredBy = :by AND doorOpened = :false AND (attribute_not_exists(talkUntil) OR talkUntil > :at)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':by': answeredBy, ':at': at, ':true': true, ':false': false, ':command': commandId },
+          },
         },
-      });
+        ...(call.talkUntil ? [{ Delete: { Key: talkingKey(call, call.talkUntil) } }] : []),
+      ].map(asWrite);
+    },
+    endTalk(call, at) {
+      return [
+        {
+          Update: {
+            Key: callKey(call),
+            UpdateExpression: 'SET #status = :ended, endedAt = :at',
+            ConditionExpression: '#status = :accepted AND talkUntil <= :at',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':ended': 'ended', ':accepted': 'accepted', ':at': at },
+          },
+        },
+        ...(call.talkUntil ? [{ Delete: { Key: talkingKey(call, call.talkUntil) } }] : []),
+      ].map(asWrite);
     },
     async overdue(at) {
       // The ringing entries carry a sparse byOwner index over every property, by ring end: one query finds them all.
@@ -135,6 +217,16 @@ export function callRepository(table: LobbyTable): CallRepository {
         limit: 100,
       });
       return page.items.filter((i) => i.ringUntil <= at).map((i) => ({ propertyId: i.propertyId, id: i.callId }));
+    },
+    async overdueTalks(at) {
+      const page = await table.query<{ callId: string; propertyId: string; talkUntil: string; pk: string; sk: string }>({
+        pk: TALKING_INDEX,
+        skPrefix: '',
+        skBetween: ['0', `${at}~`],
+        index: { name: 'byOwner', partitionKey: 'gsi1pk' },
+        limit: 100,
+      });
+      return page.items.filter((i) => i.talkUntil <= at).map((i) => ({ propertyId: i.propertyId, id: i.callId }));
     },
   };
 }
@@ -162,8 +254,7 @@ const toCallee = (r: ResidentItem): Callee => ({
   deliveries: r.notify ?? ['app'],
 });
 
-/** Units are matched as people type them: case and surrounding space do not matter. */
-const sameUnit = (a: string, b: string) => a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
+const sameUnit = (a: string, b: string) => unitKey(a) === unitKey(b);
 
 /** The resident records (people.ts's layout, RESIDENT#<id>) as calls and the `me` routes read and change them. */
 export function calleeDirectory(table: LobbyTable): CalleeDirectory {
@@ -231,7 +322,8 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
 export function deviceRepository(table: LobbyTable): DeviceRepository {
   return {
     async add(device) {
-      await table.put({ ...deviceKey(device.propertyId, device.userId, device.id), type: 'device', ...device }, 'attribute_not_exists(pk)');
+      // The id is a digest of the token: the same phone registering twice at once is one device (the first write stays).
+      await unlessConditionFails(table.put({ ...deviceKey(device.propertyId, device.userId, device.id), type: 'device', ...device }, 'attribute_not_exists(pk)'));
     },
     async get(propertyId, userId, deviceId) {
       const raw = await table.get(deviceKey(propertyId, userId, deviceId).pk, deviceKey(propertyId, userId, deviceId).sk);

@@ -4,7 +4,8 @@ import type { CallState } from '../../iot/protocol/calls.ts';
 import { requireRole } from './access.ts';
 import type { Caller } from './caller.ts';
 import type { MediaSession } from './call-ports.ts';
-import type { Answerer, Call, CallRef, CallStatus, CallTarget, Callee, RungDevice } from './call-records.ts';
+import { unitKey, type Answerer, type Call, type CallRef, type CallStatus, type CallTarget, type Callee, type RungDevice } from './call-records.ts';
+import { defaultSettings } from '../schemas/properties.ts';
 import { notificationsFor } from './notifications.ts';
 import { conflict, forbidden, notFound } from './errors.ts';
 import { loadProperty } from './property-record.ts';
@@ -22,22 +23,45 @@ import { newUnlock, sendUnlock } from './commands.ts';
 
 export type { Answerer } from './call-records.ts';
 
-/** Staff appear in the directory with a target id of this form (residents: their resident id). */
-export const STAFF_TARGET = 'staff:';
+/** Staff appear in the directory as `stf_<keyed digest of the user id>` (residents: their resident id): no user id reaches a panel. */
+export const STAFF_TARGET = 'stf_';
+export const staffTargetId = (stores: Stores, propertyId: string, userId: string) =>
+  `${STAFF_TARGET}${stores.vault.keyedDigest('staff-call-target', `${propertyId}\n${userId}`).slice(0, 32)}`;
+
+/** The window the call.start counters count in (maxCallsPerPanel, maxCallsPerUnit). */
+const CALL_WINDOW_SECONDS = 600;
 
 /** A call as the API shows it: the record without its routing details (who was rung, the target). */
-export type CallView = Pick<Call, 'id' | 'panelId' | 'status' | 'startedAt' | 'ringUntil' | 'answeredAt' | 'endedAt' | 'answeredBy' | 'doorOpened' | 'commandId'> & {
+export type CallView = Pick<Call, 'id' | 'panelId' | 'status' | 'startedAt' | 'ringUntil' | 'talkUntil' | 'answeredAt' | 'endedAt' | 'answeredBy' | 'doorOpened' | 'commandId'> & {
   unit: string | null;
   staff: boolean;
+  /** This resident declined (the call may still ring the unit's other residents). */
+  declinedByYou?: true;
   accessEventId?: string;
   media?: MediaSession;
 };
 
-/** Past ringUntil a ringing call reads as missed, even before the sweep or the panel wrote it. */
-const statusAt = (call: Call, now: Date): CallStatus => (call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil) ? 'missed' : call.status);
+/** Past ringUntil a ringing call reads as missed, past talkUntil an accepted one as ended, even before the sweep or the panel wrote it. */
+function statusAt(call: Call, now: Date): CallStatus {
+  if (call.status === 'ringing' && now.getTime() >= Date.parse(call.ringUntil)) return 'missed';
+  if (call.status === 'accepted' && call.talkUntil && now.getTime() >= Date.parse(call.talkUntil)) return 'ended';
+  return call.status;
+}
 
-async function view(stores: Stores, call: Call, extra: { media?: MediaSession } = {}): Promise<CallView> {
+/**
+ * Who answered, as this viewer may know it: managers see the answerer's id; a resident sees "you",
+ * "phone" (answered on a phone call) or "another resident", never another person's user id.
+ */
+export type Viewer = { kind: 'manager' } | { kind: 'member'; userId: string; residentId?: string };
+function answeredByFor(call: Call, viewer: Viewer): string | undefined {
+  if (!call.answeredBy || viewer.kind === 'manager') return call.answeredBy;
+  if (call.answeredBy === viewer.userId || (viewer.residentId && call.answeredBy === `phone:${viewer.residentId}`)) return 'you';
+  return call.answeredBy.startsWith('phone:') ? 'phone' : 'another resident';
+}
+
+async function view(stores: Stores, call: Call, viewer: Viewer, extra: { media?: MediaSession } = {}): Promise<CallView> {
   const accessEventId = call.commandId ? (await stores.commands.get(call.propertyId, call.commandId))?.eventId : undefined;
+  const declined = viewer.kind === 'member' && (call.declinedBy ?? []).includes(viewer.residentId ?? viewer.userId);
   return {
     id: call.id,
     panelId: call.panelId,
@@ -46,9 +70,11 @@ async function view(stores: Stores, call: Call, extra: { media?: MediaSession } 
     status: statusAt(call, stores.now()),
     startedAt: call.startedAt,
     ringUntil: call.ringUntil,
+    talkUntil: call.talkUntil,
     answeredAt: call.answeredAt,
     endedAt: call.endedAt,
-    answeredBy: call.answeredBy,
+    answeredBy: answeredByFor(call, viewer),
+    ...(declined ? { declinedByYou: true } : {}),
     doorOpened: call.doorOpened,
     commandId: call.commandId,
     accessEventId,
@@ -62,11 +88,11 @@ async function tellPanel(stores: Stores, call: Call, status: CallStatus, extra: 
   await stores.panels.publish(panelTopics(call.panelId).calls, state);
 }
 
-/** Tells every device the call rang that it changed (taken elsewhere, over): the push carries the call id only. */
-async function tellDevices(stores: Stores, call: Call, except?: string) {
+/** Tells the devices the call rang (all but `except`'s, or only `only`'s) that it changed (taken elsewhere, over): the push carries the call id only. */
+async function tellDevices(stores: Stores, call: Call, except?: string, only?: string) {
   await Promise.allSettled(
     call.rung
-      .filter((d) => d.userId !== except)
+      .filter((d) => d.userId !== except && (only === undefined || d.userId === only))
       .map(async (d) => {
         if ((await stores.push.sendCallPush(d.endpoint, { callId: call.id, propertyId: call.propertyId })) === 'gone')
           await stores.devices.remove(call.propertyId, d.userId, d.deviceId);
@@ -78,11 +104,12 @@ async function tellDevices(stores: Stores, call: Call, except?: string) {
 export type CallRequestTarget = { unit: string } | { targetId: string };
 
 async function resolveTarget(stores: Stores, propertyId: string, asked: CallRequestTarget): Promise<{ target: CallTarget; callees: Callee[] }> {
-  if ('targetId' in asked && asked.targetId.startsWith(STAFF_TARGET)) {
-    const userId = asked.targetId.slice(STAFF_TARGET.length);
-    const membership = await stores.members.get(propertyId, userId);
-    if (!membership || membership.leaving || membership.role === 'resident') throw notFound('No such staff member');
-    return { target: { kind: 'staff', userId }, callees: [] };
+  if ('targetId' in asked && !asked.targetId.startsWith('res_')) {
+    // A staff target is a keyed digest: the staff member whose digest it is (a handful per property).
+    const staff = asked.targetId.startsWith(STAFF_TARGET) ? (await stores.members.all(propertyId)).filter((m) => m.role === 'staff' && !m.leaving) : [];
+    const member = staff.find((m) => staffTargetId(stores, propertyId, m.userId) === asked.targetId);
+    if (!member) throw notFound('No such staff member');
+    return { target: { kind: 'staff', userId: member.userId }, callees: [] };
   }
   let unit: string | undefined;
   if ('targetId' in asked) unit = (await stores.callees.get(propertyId, asked.targetId))?.unit;
@@ -106,22 +133,42 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
   const phones = resolved.callees.filter((c) => c.calls.includes('phone') && c.phone);
   const devices = (await Promise.all(appUsers.map((userId) => stores.devices.ofUser(panel.propertyId, userId)))).flat();
   const rung: RungDevice[] = devices.map((d) => ({ deviceId: d.id, userId: d.userId, endpoint: d.endpoint }));
+  const target = resolved.target;
+  // Whom it rings, by resident id (a staff member by user id): the call is declined once all of them declined.
+  const rungResidents =
+    target.kind === 'staff' ? [target.userId] : resolved.callees.filter((c) => phones.includes(c) || rung.some((d) => d.userId === c.userId)).map((c) => c.residentId);
   const call: Call = {
     id,
     propertyId: panel.propertyId,
     panelId: panel.id,
-    target: resolved.target,
-    ...(resolved.target.kind === 'unit' ? { unit: resolved.target.unit } : {}),
+    target,
+    ...(target.kind === 'unit' ? { unit: target.unit, unitKey: unitKey(target.unit) } : {}),
     status: 'ringing',
     startedAt: now.toISOString(),
     ringUntil: new Date(now.getTime() + settings.callRingSeconds * 1000).toISOString(),
+    talkSeconds: settings.callTalkSeconds,
     doorOpened: false,
     rung,
     dialed: phones.map((c) => c.residentId),
+    rungResidents,
   };
   // The media session first: no call rings that the panel could not show.
   const media = await masterSession(stores, panel.id);
-  await stores.table.transact(stores.calls.start(call));
+  // One ringing call per panel, and so many starts per panel and per unit in 10 minutes: a stolen panel cannot ring a unit forever.
+  const window = Math.floor(now.getTime() / (CALL_WINDOW_SECONDS * 1000));
+  const guard = {
+    now: now.toISOString(),
+    window,
+    keepUntil: (window + 2) * CALL_WINDOW_SECONDS,
+    maxPerPanel: settings.maxCallsPerPanel,
+    maxPerTarget: settings.maxCallsPerUnit,
+    targetKey: target.kind === 'unit' ? unitKey(target.unit) : `staff#${target.userId}`,
+  };
+  const refused = await attempt(() => stores.table.transact(stores.calls.start(call, guard)));
+  if (refused === 2) throw conflict('A call from this panel is still ringing: end it first', 'call-in-progress');
+  if (refused === 3) throw conflict('This panel has started too many calls: try again in a few minutes', 'call-rate-limited');
+  if (refused === 4) throw conflict('This unit has been called too often: try again in a few minutes', 'call-rate-limited');
+  if (refused >= 0) throw conflict('The call could not start', 'call-not-started');
   // A device or a phone that cannot be reached does not stop the others ringing.
   await Promise.allSettled([
     tellDevices(stores, call),
@@ -140,53 +187,95 @@ async function masterSession(stores: Stores, panelId: string): Promise<MediaSess
   }
 }
 
-/** The call, for someone who may act on it: its answerer id (a user id, or `phone:<residentId>`). */
-async function callFor(stores: Stores, answerer: Answerer, propertyId: string, callId: string): Promise<{ call: Call; who: string }> {
+/** The call's unit, if it rang a unit, compared as units are (unitKey). */
+const isUnitCall = (call: Call, unit: string | undefined) => call.target.kind === 'unit' && unit !== undefined && (call.unitKey ?? unitKey(call.target.unit)) === unitKey(unit);
+
+/**
+ * The call, for someone who may act on it: its answerer id (a user id, or `phone:<residentId>`), who they are
+ * among those rung (a resident id; the staff member's user id), their user id (their app devices) and how they see the call.
+ */
+async function callFor(
+  stores: Stores,
+  answerer: Answerer,
+  propertyId: string,
+  callId: string,
+): Promise<{ call: Call; who: string; rungAs: string; userId?: string; viewer: Viewer }> {
   if (answerer.kind === 'phone') {
     const [call, callee] = await Promise.all([stores.calls.get({ propertyId, id: callId }), stores.callees.get(propertyId, answerer.residentId)]);
     if (!call) throw notFound('No such call');
-    if (!callee || call.unit !== callee.unit || !call.dialed.includes(answerer.residentId)) throw forbidden('This call did not ring this phone');
-    return { call, who: `phone:${answerer.residentId}` };
+    if (!callee || !isUnitCall(call, callee.unit) || !call.dialed.includes(answerer.residentId)) throw forbidden('This call did not ring this phone');
+    return {
+      call,
+      who: `phone:${answerer.residentId}`,
+      rungAs: answerer.residentId,
+      userId: callee.userId,
+      viewer: { kind: 'member', userId: callee.userId, residentId: callee.residentId },
+    };
   }
   const [membership, call] = await Promise.all([stores.members.get(propertyId, answerer.userId), stores.calls.get({ propertyId, id: callId })]);
   if (!membership || membership.leaving) throw notFound('No such property');
-  const called = call && (call.target.kind === 'unit' ? membership.role === 'resident' && membership.unit === call.unit : call.target.userId === answerer.userId);
+  const called = call && (call.target.kind === 'unit' ? membership.role === 'resident' && isUnitCall(call, membership.unit) : call.target.userId === answerer.userId);
   if (!call || (!called && membership.role === 'resident')) throw notFound('No such call');
   if (!called) throw forbidden("Only the called unit's residents (or the called staff member) answer this call");
-  return { call, who: answerer.userId };
+  const viewer: Viewer = { kind: 'member', userId: answerer.userId, ...(membership.residentId ? { residentId: membership.residentId } : {}) };
+  return { call, who: answerer.userId, rungAs: membership.residentId ?? answerer.userId, userId: answerer.userId, viewer };
 }
 
 /** After a failed transition: why, as the caller should hear it (a ring that ran out is written as missed here). */
 async function refusal(stores: Stores, ref: CallRef): Promise<Error> {
   const call = await stores.calls.get(ref);
   if (call && statusAt(call, stores.now()) === 'missed' && call.status === 'ringing') await markMissed(stores, call);
+  if (call && statusAt(call, stores.now()) === 'ended' && call.status === 'accepted') await endTalk(stores, call);
   const status = call ? statusAt(call, stores.now()) : 'ended';
   return conflict(`The call is ${status === 'accepted' ? 'already taken' : status}`, `call-${status}`);
 }
 
 /** Exactly one answer wins; the others' devices are told the call was taken. The winner gets the VIEWER media session. */
 export async function acceptCall(stores: Stores, answerer: Answerer, propertyId: string, callId: string): Promise<CallView> {
-  const { call, who } = await callFor(stores, answerer, propertyId, callId);
-  const at = stores.now().toISOString();
-  if (!(await stores.calls.accept(call, who, at))) throw await refusal(stores, call);
-  const accepted: Call = { ...call, status: 'accepted', answeredAt: at, answeredBy: who };
+  const { call, who, viewer } = await callFor(stores, answerer, propertyId, callId);
+  const now = stores.now();
+  const at = now.toISOString();
+  // The talk deadline: past it the call is ended (no door), by the sweep if nobody hangs up.
+  const talkUntil = new Date(now.getTime() + (call.talkSeconds ?? defaultSettings.callTalkSeconds) * 1000).toISOString();
+  if ((await attempt(() => stores.table.transact(stores.calls.accept(call, who, at, talkUntil)))) >= 0) throw await refusal(stores, call);
+  const accepted: Call = { ...call, status: 'accepted', answeredAt: at, answeredBy: who, talkUntil };
   // A phone answerer hears the caller through the phone network, not WebRTC.
   const media = answerer.kind === 'resident' ? await stores.media.session(call.panelId, 'VIEWER', `${call.id}.viewer`) : undefined;
   await Promise.all([tellPanel(stores, accepted, 'accepted'), tellDevices(stores, accepted, who)]);
-  return view(stores, accepted, media ? { media } : {});
+  return view(stores, accepted, viewer, media ? { media } : {});
 }
 
-/** A ringing call declined (the caller may call again), or an accepted one hung up by its answerer. */
+/**
+ * An accepted call hung up by its answerer, or a ringing call declined by one of those it rang: their
+ * ringing stops (their devices are told), the others' goes on; once every one rung declined, the call is
+ * declined (the panel is told; the caller may call again). Declining twice changes nothing.
+ */
 export async function declineCall(stores: Stores, answerer: Answerer, propertyId: string, callId: string): Promise<CallView> {
-  const { call, who } = await callFor(stores, answerer, propertyId, callId);
+  const { call, who, rungAs, userId, viewer } = await callFor(stores, answerer, propertyId, callId);
   const at = stores.now().toISOString();
-  const hangUp = call.status === 'accepted' && call.answeredBy === who;
-  const writes = hangUp ? stores.calls.finish(call, 'accepted', 'ended', at, who) : stores.calls.finish(call, 'ringing', 'declined', at);
-  if ((await attempt(() => stores.table.transact(writes))) >= 0) throw await refusal(stores, call);
-  const status = hangUp ? 'ended' : 'declined';
-  const after: Call = { ...call, status, endedAt: at };
-  await Promise.all([tellPanel(stores, after, status), tellDevices(stores, after)]);
-  return view(stores, after);
+  if (call.status === 'accepted' && call.answeredBy === who) {
+    if ((await attempt(() => stores.table.transact(stores.calls.finish(call, 'accepted', 'ended', at, who)))) >= 0) throw await refusal(stores, call);
+    const ended: Call = { ...call, status: 'ended', endedAt: at };
+    await Promise.all([tellPanel(stores, ended, 'ended'), tellDevices(stores, ended)]);
+    return view(stores, ended, viewer);
+  }
+  if (call.status === 'ringing' && call.declinedBy?.includes(rungAs) && statusAt(call, stores.now()) === 'ringing') return view(stores, call, viewer);
+  const after = await stores.calls.declineBy(call, rungAs, at);
+  if (!after) throw await refusal(stores, call);
+  // Calls from before rungResidents: one decline declines them, as it did.
+  if (!(after.rungResidents ?? []).every((r) => after.declinedBy?.includes(r))) {
+    if (userId) await tellDevices(stores, after, undefined, userId);
+    return view(stores, after, viewer);
+  }
+  if ((await attempt(() => stores.table.transact(stores.calls.finish(after, 'ringing', 'declined', at)))) >= 0) {
+    // Two last declines at once: the other one wrote it; anything else (taken, missed) is a refusal.
+    const now = await stores.calls.get(call);
+    if (now?.status === 'declined') return view(stores, now, viewer);
+    throw await refusal(stores, call);
+  }
+  const declined: Call = { ...after, status: 'declined', endedAt: at };
+  await Promise.all([tellPanel(stores, declined, 'declined'), tellDevices(stores, declined)]);
+  return view(stores, declined, viewer);
 }
 
 /**
@@ -197,7 +286,7 @@ export async function openDoor(stores: Stores, answerer: Answerer, propertyId: s
   const { call, who } = await callFor(stores, answerer, propertyId, callId);
   if (call.status === 'accepted' && call.answeredBy !== who) throw forbidden('Only whoever accepted the call opens the door');
   const { command, record } = newUnlock(stores, propertyId, call.panelId, who, call.id);
-  if ((await attempt(() => stores.table.transact([stores.calls.openDoor(call, who, command.commandId, command.issuedAt), record]))) >= 0) throw await refusal(stores, call);
+  if ((await attempt(() => stores.table.transact([...stores.calls.openDoor(call, who, command.commandId, command.issuedAt), record]))) >= 0) throw await refusal(stores, call);
   await sendUnlock(stores, call.panelId, command);
   await tellPanel(stores, { ...call, status: 'ended' }, 'ended', { doorOpened: true, commandId: command.commandId });
   return { commandId: command.commandId, expiresAt: command.expiresAt };
@@ -227,6 +316,15 @@ async function markMissed(stores: Stores, call: Call): Promise<boolean> {
   return true;
 }
 
+/** accepted -> ended past the talk deadline; the panel (it stops its media) and the devices are told. */
+async function endTalk(stores: Stores, call: Call): Promise<boolean> {
+  const at = stores.now().toISOString();
+  if ((await attempt(() => stores.table.transact(stores.calls.endTalk(call, at)))) >= 0) return false;
+  const ended: Call = { ...call, status: 'ended', endedAt: at };
+  await Promise.all([tellPanel(stores, ended, 'ended'), tellDevices(stores, ended)]);
+  return true;
+}
+
 /**
  * The panel's ring timer ran out: the cloud checks its own clock (a panel cannot cut a ring
  * short) and writes the call missed if it is. Returns the call's status after.
@@ -238,13 +336,21 @@ export async function reportRingTimeout(stores: Stores, panel: PanelRef, callId:
   return statusAt((await stores.calls.get(call)) ?? call, stores.now());
 }
 
-/** The scheduled sweep (reconcile), over every property: calls whose ring ran out with no panel to report it. */
+/**
+ * The scheduled sweep (reconcile), over every property: calls whose ring ran out with no panel to report it
+ * (missed; their number is returned), and accepted calls past their talk deadline (ended).
+ */
 export async function sweepMissedCalls(stores: Stores): Promise<number> {
-  const overdue = await stores.calls.overdue(stores.now().toISOString());
+  const at = stores.now().toISOString();
+  const [overdue, talks] = await Promise.all([stores.calls.overdue(at), stores.calls.overdueTalks(at)]);
   let missed = 0;
   for (const ref of overdue) {
     const call = await stores.calls.get(ref);
     if (call?.status === 'ringing' && (await markMissed(stores, call))) missed++;
+  }
+  for (const ref of talks) {
+    const call = await stores.calls.get(ref);
+    if (call?.status === 'accepted') await endTalk(stores, call);
   }
   return missed;
 }
@@ -254,14 +360,20 @@ export async function listCalls(stores: Stores, caller: Caller, propertyId: stri
   const membership = await requireRole(stores, caller, propertyId, ['admin', 'staff', 'resident']);
   const unit = membership.role === 'resident' ? (membership.unit ?? '') : undefined;
   const page = await stores.calls.page(propertyId, { ...query, unit });
-  return { items: await Promise.all(page.items.map((c) => view(stores, c))), nextCursor: page.nextCursor };
+  return { items: await Promise.all(page.items.map((c) => view(stores, c, viewerOf(membership)))), nextCursor: page.nextCursor };
 }
 
 export async function getCall(stores: Stores, caller: Caller, propertyId: string, callId: string): Promise<CallView> {
   const membership = await requireRole(stores, caller, propertyId, ['admin', 'staff', 'resident']);
   const call = await stores.calls.get({ propertyId, id: callId });
-  if (!call || (membership.role === 'resident' && call.unit !== membership.unit)) throw notFound('No such call');
+  // A resident reads the calls to their unit only (a call to a staff member has no unit of theirs).
+  if (!call || (membership.role === 'resident' && !isUnitCall(call, membership.unit))) throw notFound('No such call');
   // The answerer re-joins the media with a fresh session while the call is up.
-  const media = call.status === 'accepted' && call.answeredBy === caller.userId ? await stores.media.session(call.panelId, 'VIEWER', `${call.id}.viewer`) : undefined;
-  return view(stores, call, media ? { media } : {});
+  const up = statusAt(call, stores.now()) === 'accepted' && call.answeredBy === caller.userId;
+  const media = up ? await stores.media.session(call.panelId, 'VIEWER', `${call.id}.viewer`) : undefined;
+  return view(stores, call, viewerOf(membership), media ? { media } : {});
 }
+
+/** Admins and staff manage calls (they see who answered); a resident sees the calls of their unit. */
+const viewerOf = (m: { role: string; userId: string; residentId?: string }): Viewer =>
+  m.role === 'resident' ? { kind: 'member', userId: m.userId, ...(m.residentId ? { residentId: m.residentId } : {}) } : { kind: 'manager' };

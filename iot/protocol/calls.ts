@@ -13,8 +13,12 @@ import { protocolVersion } from './version.ts';
 
 const requestId = z.string().max(64);
 const callId = z.string().regex(/^call_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a call id');
-/** A directory target id: a resident id (rings their unit) or `staff:<userId>`. */
-export const targetId = z.string().regex(/^(res_[0-9A-HJKMNP-TV-Z]{26}|staff:[A-Za-z0-9._:@+-]{1,128})$/, 'must be a directory target id');
+/**
+ * A directory target id: a resident id (rings their unit) or, from 1.2, `stf_<opaque>` for a staff member (a keyed
+ * digest the cloud resolves; no user id reaches a panel). A 1.1 panel's cached `staff:<userId>` still parses but
+ * is refused as not-found: the panel syncs its directory again.
+ */
+export const targetId = z.string().regex(/^(res_[0-9A-HJKMNP-TV-Z]{26}|stf_[A-Za-z0-9_-]{16,64}|staff:[A-Za-z0-9._:@+-]{1,128})$/, 'must be a directory target id');
 
 /** panel -> cloud: the directory, unless the panel already holds this version. */
 export const directorySyncRequest = z.object({ protocolVersion, requestId, op: z.literal('directory.sync'), haveVersion: z.string().max(64).optional() });

@@ -56,8 +56,13 @@ const commandOf = async (p: TestProperty) =>
 const newPanelOf = async (p: TestProperty) =>
   (await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Doomed door', kind: 'entrance' } }))).body.id;
 
-/** A call ringing unit 4B (the property's resident), started by the matrix panel; or one the resident accepted. */
-const callOf = async () => (await panel.request<{ callId: string }>({ op: 'call.start', target: { unit: '4B' } })).callId;
+/** A call ringing unit 4B (the property's resident), started by the matrix panel; or one the resident accepted. A panel rings one call at a time: the last one ends first. */
+let lastCall: string | undefined;
+const callOf = async () => {
+  if (lastCall) await panel.request({ op: 'call.end', callId: lastCall });
+  lastCall = (await panel.request<{ callId: string }>({ op: 'call.start', target: { unit: '4B' } })).callId;
+  return lastCall;
+};
 const acceptedCallOf = async (p: TestProperty) => {
   const callId = await callOf();
   await expectOk(call('POST', `/properties/${p.id}/calls/${callId}/accept`, { token: p.tokens.resident }));
@@ -69,6 +74,10 @@ const deviceOf = async (p: TestProperty) =>
       call<{ id: string }>('POST', `/properties/${p.id}/me/devices`, { token: p.tokens.resident, body: { platform: 'fcm', token: `fcm-${randomUUID()}-${randomUUID()}` } }),
     )
   ).body.id;
+
+/** A package waiting for 4B, logged at the front desk. */
+const packageOf = async (p: TestProperty) =>
+  (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/packages`, { token: p.tokens.staff, body: { unit: '4B', carrier: 'UPS' } }))).body.id;
 
 const memberOnly = { operator: 404, otherAdmin: 404 };
 const adminOnly = (ok: number) => ({ admin: ok, staff: 403, resident: 403, ...memberOnly });
@@ -185,6 +194,13 @@ const cases: Record<string, Case> = {
     request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/me/devices`, body: { platform: 'fcm', token: `fcm-${randomUUID()}-${randomUUID()}` } }),
     expect: { admin: 403, staff: 201, resident: 201, ...memberOnly },
   },
+  // Packages: staff and admins log and hand over; a resident lists their unit's.
+  [`GET ${props}/packages`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/packages` }), expect: anyMember(200) },
+  [`POST ${props}/packages`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/packages`, body: { unit: '4B', count: 2 } }), expect: managersOnly(201) },
+  [`POST ${props}/packages/{packageId}/picked-up`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/packages/${await packageOf(p)}/picked-up` }),
+    expect: managersOnly(200),
+  },
   // A device is its owner's: staff asking for the resident's device find none.
   [`DELETE ${props}/me/devices/{deviceId}`]: {
     request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/me/devices/${await deviceOf(p)}` }),
@@ -201,6 +217,8 @@ beforeAll(async () => {
   const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Matrix door', kind: 'entrance' } }));
   panelId = created.body.id;
   panel = await connectRawPanel(created.body.connection);
+  // The matrix rings 4B once per caller and call route: more than the default calls per unit in 10 minutes.
+  await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { maxCallsPerUnit: 200, maxCallsPerPanel: 200 } }));
 });
 afterAll(async () => {
   await panel?.close();
