@@ -25,6 +25,12 @@ export const propertySettings = z.strictObject({
   auditRetentionDays: z.number().int().min(30).max(3650),
   /** How long a call from a panel rings before it is missed. */
   callRingSeconds: z.number().int().min(10).max(120),
+  /** A package waiting this long gets one reminder (domain/packages.ts). */
+  packageReminderHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
   /** How long an accepted call may last before it ends by itself (a forgotten call cannot open the door hours later). */
   callTalkSeconds: z.number().int().min(10).max(1800),
   /** Calls a panel may start in 10 minutes, and calls one unit (or staff member) may be rung in 10 minutes, from every panel. */
@@ -44,6 +50,7 @@ export const defaultSettings: PropertySettings = {
   maxActivePassesPerResident: 50,
   auditRetentionDays: 400,
   callRingSeconds: 30,
+  packageReminderHours: 48,
   callTalkSeconds: 180,
   maxCallsPerPanel: 30,
   maxCallsPerUnit: 10,
