@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CredentialItem, CredentialRecord, SetChange, SetHead, Snapshot } from '../domain/credential-sets.ts';
 import type { CredentialSetRepository } from '../domain/repositories.ts';
+import { DOOR_PIN_PREFIX } from './door-pin-repository.ts';
 import type { LobbyTable } from './lobby-table.ts';
 import { asWrite, keys, propertyIdOf, unlessConditionFails, withoutKeys, type Item } from './table-keys.ts';
 
@@ -16,7 +17,9 @@ const recordKey = (propertyId: string, credentialId: string) => ({ pk: keys.prop
 const digestAttribute = (keyVersion: number) => `digestK${keyVersion}`;
 const DIGEST_ATTRIBUTE = /^digestK([0-9]+)$/;
 /** Sort-key prefixes of the credential types (functions/shared CREDENTIAL_TYPES) in a property's partition. */
-const CREDENTIAL_PREFIXES = [keys.deliveryPin(''), keys.deliveryPass(''), keys.visitorPass('')];
+const CREDENTIAL_PREFIXES = [keys.deliveryPin(''), keys.deliveryPass(''), keys.visitorPass(''), DOOR_PIN_PREFIX];
+/** A snapshot's sort key: the whole set, or (`variant`) a per-door subset of it. */
+const snapshotKey = (keyVersion: number, version: number, variant?: string) => (variant ? `${keys.snapshot(keyVersion, version)}#${variant}` : keys.snapshot(keyVersion, version));
 
 function toRecord(item: Item): CredentialRecord {
   const digests: Record<number, string | null> = {};
@@ -24,7 +27,7 @@ function toRecord(item: Item): CredentialRecord {
     const match = DIGEST_ATTRIBUTE.exec(name);
     if (match) digests[Number(match[1])] = value as string | null;
   }
-  const { version, op, changedAt, entryDigest } = item as Item & Partial<CredentialRecord> & { entryDigest?: string | null };
+  const { version, op, changedAt, entryDigest, audience } = item as Item & Partial<CredentialRecord> & { entryDigest?: string | null };
   return {
     credentialId: item.sk.slice(keys.credentialVersion('').length),
     version: version as number,
@@ -32,6 +35,7 @@ function toRecord(item: Item): CredentialRecord {
     changedAt,
     digests,
     legacyDigest: entryDigest,
+    ...(audience !== undefined && { audience }),
   };
 }
 
@@ -39,18 +43,19 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
   return {
     async head(propertyId) {
       const head = await table.get<SetHead & Item>(headKey(propertyId).pk, headKey(propertyId).sk);
-      return head && { version: head.version, digest: head.digest, keyVersion: head.keyVersion };
+      return head && { version: head.version, digest: head.digest, keyVersion: head.keyVersion, audiences: head.audiences ?? {} };
     },
     commitHead(propertyId, from, to) {
       return asWrite({
         Update: {
           Key: headKey(propertyId),
-          UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #t = :type, gsi1pk = :heads, gsi1sk = :property',
+          UpdateExpression: 'SET #v = :next, #d = :digest, #k = :key, #a = :audiences, #t = :type, gsi1pk = :heads, gsi1sk = :property',
           ConditionExpression: 'attribute_not_exists(pk) OR (#v = :current AND #k = :currentKey)',
-          ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#t': 'type' },
+          ExpressionAttributeNames: { '#v': 'version', '#d': 'digest', '#k': 'keyVersion', '#a': 'audiences', '#t': 'type' },
           ExpressionAttributeValues: {
             ':next': to.version,
             ':digest': to.digest,
+            ':audiences': to.audiences ?? {},
             ':key': to.keyVersion,
             ':current': from.version,
             ':currentKey': from.keyVersion,
@@ -85,6 +90,7 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
             [digestAttribute(record.keyVersion)]: record.digest,
             op: record.op,
             changedAt: record.changedAt,
+            ...(record.audience !== undefined && { audience: record.audience }),
           },
         },
       });
@@ -105,12 +111,12 @@ export function credentialSetRepository(table: LobbyTable): CredentialSetReposit
       const lists = await Promise.all(CREDENTIAL_PREFIXES.map((prefix) => table.queryAll(keys.property(propertyId), prefix)));
       return lists.flat().map((item) => withoutKeys(item) as unknown as CredentialItem);
     },
-    async snapshot(propertyId, keyVersion, version) {
-      const known = await table.get<Snapshot & Item & { expiresAtEpoch: number }>(keys.property(propertyId), keys.snapshot(keyVersion, version));
+    async snapshot(propertyId, keyVersion, version, variant) {
+      const known = await table.get<Snapshot & Item & { expiresAtEpoch: number }>(keys.property(propertyId), snapshotKey(keyVersion, version, variant));
       return known && { key: known.key, digest: known.digest, bytes: known.bytes, keepUntil: known.expiresAtEpoch };
     },
-    async saveSnapshot(propertyId, keyVersion, version, snapshot, keepUntil) {
-      await table.put({ pk: keys.property(propertyId), sk: keys.snapshot(keyVersion, version), type: 'credential-snapshot', ...snapshot, expiresAtEpoch: keepUntil });
+    async saveSnapshot(propertyId, keyVersion, version, snapshot, keepUntil, variant) {
+      await table.put({ pk: keys.property(propertyId), sk: snapshotKey(keyVersion, version, variant), type: 'credential-snapshot', ...snapshot, expiresAtEpoch: keepUntil });
     },
     claimRepair(propertyId, now, since) {
       return unlessConditionFails(

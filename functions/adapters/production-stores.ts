@@ -13,6 +13,7 @@ import { codeRepository } from './code-repository.ts';
 import { commandRepository } from './command-repository.ts';
 import { credentialSetRepository } from './credential-set-repository.ts';
 import { deliveryPinRepository } from './delivery-pin-repository.ts';
+import { doorPinRepository } from './door-pin-repository.ts';
 import { memberRepository } from './member-repository.ts';
 import { panelRepository } from './panel-repository.ts';
 import { calleeDirectory, callRepository, deviceRepository } from './call-repository.ts';
@@ -34,6 +35,7 @@ export function tableStores(table: LobbyTable): Omit<Stores, 'vault' | 'photos' 
     audit: auditRepository(table),
     codes: codeRepository(table),
     deliveryPins: deliveryPinRepository(table),
+    doorPins: doorPinRepository(table),
     passes: passRepository(table),
     credentialSets: credentialSetRepository(table),
     accessEvents: accessEventRepository(table),

@@ -3,7 +3,7 @@ import { invalid } from './errors.ts';
 import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
-export type CredentialType = 'delivery-pin' | 'delivery-pass' | 'visitor-pass';
+export type CredentialType = 'delivery-pin' | 'delivery-pass' | 'visitor-pass' | 'resident-door-pin';
 
 /**
  * Why a keypad code is refused, or undefined when it is acceptable: exactly

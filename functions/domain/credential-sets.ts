@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { ulid } from 'ulid';
-import { codeHash, EMPTY_DIGEST, entryDigest, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
+import { createHash } from 'node:crypto';
+import { codeHash, EMPTY_DIGEST, entryDigest, residentPinHash, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
+import { entryOpens, type DoorLimits } from '../../iot/protocol/credential-entry.ts';
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
@@ -20,8 +22,21 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
  */
 export interface SetHead {
   version: number;
+  /** The XOR of every entry's digest: the whole property's set. */
   digest: string;
   keyVersion: number;
+  /**
+   * Entries limited to some doors (`doors`), by audience (audienceOf): the XOR of their digests.
+   * A panel holds the property's set minus the audiences that exclude it, so its digest is
+   * `digest` XOR those audiences' digests (panelDigest). Absent or empty: no entry is limited.
+   */
+  audiences?: Record<string, string>;
+}
+
+/** A panel as far as its set is concerned: which doors it is. */
+export interface SetPanel {
+  id: string;
+  kind: string;
 }
 
 /** Deltas cover at most this many versions; older panels resync in full. */
@@ -41,14 +56,86 @@ export interface CredentialItem {
   validUntil?: string;
   singleUse?: boolean;
   graceUntil?: string;
+  /** a resident's door PIN: the unit its hash binds */
+  unit?: string;
+  /** a delivery PIN limited to some doors (null or absent: every door) */
+  doors?: DoorLimits | null;
+}
+
+/** What of the property's settings shapes its set. */
+export interface SetPolicy {
+  /** single-use passes go to panels (offline policy allow-once-and-reconcile) */
+  holdsPasses: boolean;
+  /** residents' door PINs open entrances too, not only package rooms */
+  doorPinsAtEntrances: boolean;
 }
 
 /** Whether the property's panels are given single-use passes (to decide them offline). */
 export const panelsHoldPasses = (settings: Pick<PropertySettings, 'offlinePassPolicy'>) => settings.offlinePassPolicy === 'allow-once-and-reconcile';
 
+export const setPolicy = (settings: Pick<PropertySettings, 'offlinePassPolicy'> & { residentDoorPinsAtEntrances?: boolean }): SetPolicy => ({
+  holdsPasses: panelsHoldPasses(settings),
+  doorPinsAtEntrances: settings.residentDoorPinsAtEntrances === true,
+});
+
+/** Door limits in one spelling (kinds, then panel ids, each sorted), or undefined for every door. */
+export function canonicalDoors(doors: DoorLimits | null | undefined): DoorLimits | undefined {
+  if (!doors) return undefined;
+  const kinds = doors.kinds && doors.kinds.length > 0 ? [...new Set(doors.kinds)].sort() : undefined;
+  const panelIds = doors.panelIds && doors.panelIds.length > 0 ? [...new Set(doors.panelIds)].sort() : undefined;
+  if (!kinds && !panelIds) return undefined;
+  return { ...(kinds && { kinds }), ...(panelIds && { panelIds }) };
+}
+
+/** The audience of an entry limited to some doors: its limits, canonical, as a string; undefined for every door. */
+export function audienceOf(entry: Pick<CredentialEntry, 'doors'>): string | undefined {
+  const doors = canonicalDoors(entry.doors);
+  return doors && JSON.stringify(doors);
+}
+
+const doorsOfAudience = (audience: string) => JSON.parse(audience) as DoorLimits;
+
+/** Whether a panel's set holds this entry. */
+export const panelHolds = (entry: Pick<CredentialEntry, 'doors'>, panel: SetPanel) => entryOpens(entry.doors, panel);
+
+/** A panel's set digest: the property's, less the audiences that exclude the panel. */
+export function panelDigest(head: SetHead, panel: SetPanel): string {
+  let digest = head.digest;
+  for (const [audience, d] of Object.entries(head.audiences ?? {})) if (!entryOpens(doorsOfAudience(audience), panel)) digest = xorDigest(digest, d);
+  return digest;
+}
+
+function toggleAudience(audiences: Record<string, string>, audience: string, digest: string) {
+  const next = xorDigest(audiences[audience] ?? EMPTY_DIGEST, digest);
+  if (next === EMPTY_DIGEST) delete audiences[audience];
+  else audiences[audience] = next;
+}
+
+/** A head's digests from scratch (key rotation, repair): entry digests with their audiences. */
+export function digestsOf(entries: Iterable<{ digest: string | null; audience?: string }>): Pick<SetHead, 'digest' | 'audiences'> {
+  let digest = EMPTY_DIGEST;
+  const audiences: Record<string, string> = {};
+  for (const entry of entries) {
+    if (!entry.digest) continue;
+    digest = xorDigest(digest, entry.digest);
+    if (entry.audience) toggleAudience(audiences, entry.audience, entry.digest);
+  }
+  return { digest, audiences };
+}
+
+/** digestsOf for panel entries. */
+export const entriesDigests = (entries: CredentialEntry[]) => digestsOf(entries.map((e) => ({ digest: entryDigest(e), audience: audienceOf(e) })));
+
+/** Whether two heads' digests agree (whole set and every audience). */
+export function sameDigests(a: Pick<SetHead, 'digest' | 'audiences'>, b: Pick<SetHead, 'digest' | 'audiences'>): boolean {
+  const x = a.audiences ?? {};
+  const y = b.audiences ?? {};
+  return a.digest === b.digest && Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([k, v]) => y[k] === v);
+}
+
 export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
   const head = await stores.credentialSets.head(propertyId);
-  return { version: head?.version ?? 0, digest: head?.digest ?? EMPTY_DIGEST, keyVersion: head?.keyVersion ?? 1 };
+  return { version: head?.version ?? 0, digest: head?.digest ?? EMPTY_DIGEST, keyVersion: head?.keyVersion ?? 1, audiences: head?.audiences ?? {} };
 }
 
 /** The key a property's panels hash codes with; derived from the code secret, so it rotates with keyVersion. */
@@ -60,9 +147,18 @@ export const panelKeyFor = (stores: Stores, propertyId: string, keyVersion: numb
  * grace); a revoked visitor pass stays as a revocation so its QR token is refused.
  * Panels hold single-use passes only under the offline policy that needs them
  * (`holdsPasses`); otherwise they claim a code they do not know in the cloud.
+ * A resident's door PIN is hashed with its unit and goes to package rooms (and entrances,
+ * if the property allows it); a delivery PIN limited to some doors carries its `doors`.
  */
-export function entryFor(stores: Stores, item: CredentialItem, panelKey: string, holdsPasses: boolean): CredentialEntry | undefined {
+export function entryFor(stores: Stores, item: CredentialItem, panelKey: string, policy: SetPolicy | boolean): CredentialEntry | undefined {
   if (!CREDENTIAL_TYPES.has(item.type)) return undefined;
+  const { holdsPasses, doorPinsAtEntrances } = typeof policy === 'boolean' ? { holdsPasses: policy, doorPinsAtEntrances: false } : policy;
+  if (item.type === 'resident-door-pin') {
+    if (!item.sealedPin || !item.unit) return undefined;
+    const entry: CredentialEntry = { id: item.id, type: 'resident-door-pin', hash: residentPinHash(panelKey, item.unit, stores.vault.decrypt(item.sealedPin)) };
+    if (!doorPinsAtEntrances) entry.doors = { kinds: ['package-room'] };
+    return entry;
+  }
   // Single-use passes go to panels only when they may decide them offline: a stolen
   // panel must not yield pass codes that would work at the other doors.
   if (item.singleUse && !holdsPasses) return undefined;
@@ -76,6 +172,8 @@ export function entryFor(stores: Stores, item: CredentialItem, panelKey: string,
   if (item.validFrom) entry.validFrom = item.validFrom;
   if (item.validUntil) entry.validUntil = item.validUntil;
   if (item.singleUse) entry.singleUse = true;
+  const doors = canonicalDoors(item.doors);
+  if (doors) entry.doors = doors;
   return entry;
 }
 
@@ -95,6 +193,8 @@ export interface CredentialRecord {
   digests: Record<number, string | null>;
   /** Records written before digests were kept per key version: the digest under the key of that time. */
   legacyDigest?: string | null;
+  /** The entry's audience (audienceOf), when it is limited to some doors. */
+  audience?: string;
 }
 
 /** One set version's change, which deltas are built from. */
@@ -141,22 +241,29 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
     // Read on every try: a policy change commits through the same head lock (repairDigests).
     const [head, { settings }] = await Promise.all([loadSetHead(stores, propertyId), loadProperty(stores, propertyId)]);
     const panelKey = panelKeyFor(stores, propertyId, head.keyVersion);
-    const holdsPasses = panelsHoldPasses(settings);
+    const policy = setPolicy(settings);
     const next = head.version + 1;
     let digest = head.digest;
+    const audiences = { ...(head.audiences ?? {}) };
     const upserts: CredentialEntry[] = [];
     const removals: string[] = [];
     const versionItems: Write[] = [];
     // One read per changed credential, all at once (a bulk import changes thousands).
     const previousVersions = await Promise.all(changed.map(({ id }) => stores.credentialSets.record(propertyId, id)));
     for (const [index, { id, item }] of changed.entries()) {
-      const previousDigest = recordedDigest(previousVersions[index], head.keyVersion);
-      const entry = item ? entryFor(stores, item, panelKey, holdsPasses) : undefined;
+      const previous = previousVersions[index];
+      const previousDigest = recordedDigest(previous, head.keyVersion);
+      const entry = item ? entryFor(stores, item, panelKey, policy) : undefined;
       const newDigest = entry ? entryDigest(entry) : null;
+      const audience = entry ? audienceOf(entry) : undefined;
       if (previousDigest === newDigest) continue;
-      if (previousDigest) digest = xorDigest(digest, previousDigest);
+      if (previousDigest) {
+        digest = xorDigest(digest, previousDigest);
+        if (previous?.audience) toggleAudience(audiences, previous.audience, previousDigest);
+      }
       if (entry && newDigest) {
         digest = xorDigest(digest, newDigest);
+        if (audience) toggleAudience(audiences, audience, newDigest);
         upserts.push(entry);
       } else {
         removals.push(id);
@@ -170,11 +277,12 @@ async function applyChunk(stores: Stores, propertyId: string, changed: Array<{ i
           digest: newDigest,
           op: entry && !entry.revoked ? 'set' : 'removed',
           changedAt: stores.now().toISOString(),
+          ...(newDigest && audience && { audience }),
         }),
       );
     }
     if (versionItems.length === 0) return undefined;
-    const committed = { version: next, digest, keyVersion: head.keyVersion };
+    const committed: SetHead = { version: next, digest, keyVersion: head.keyVersion, audiences };
     const failed = await attempt(() =>
       stores.table.transact([commitHead(stores, propertyId, head, committed), changeRecord(stores, propertyId, next, { upserts, removals }), ...versionItems]),
     );
@@ -228,24 +336,29 @@ export async function announce(stores: Stores, propertyId: string, head?: SetHea
 }
 
 /** Every active credential of the property as panel entries. */
-export async function currentEntries(stores: Stores, propertyId: string, panelKey: string, known?: Pick<PropertySettings, 'offlinePassPolicy'>): Promise<CredentialEntry[]> {
+export async function currentEntries(
+  stores: Stores,
+  propertyId: string,
+  panelKey: string,
+  known?: Pick<PropertySettings, 'offlinePassPolicy'> & { residentDoorPinsAtEntrances?: boolean },
+): Promise<CredentialEntry[]> {
   const entries: CredentialEntry[] = [];
   // Callers that already hold the settings pass them: one read less.
   const [items, settings] = await Promise.all([credentialItems(stores, propertyId), known ?? loadProperty(stores, propertyId).then((p) => p.settings)]);
   for (const item of items) {
-    const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
+    const entry = entryFor(stores, item, panelKey, setPolicy(settings));
     if (entry) entries.push(entry);
   }
   return entries;
 }
 
-/** Every keypad credential item of the property (PINs, delivery passes, visitor passes), the three queried together. */
+/** Every keypad credential item of the property (PINs, delivery passes, visitor passes, residents' door PINs), queried together. */
 export const credentialItems = (stores: Stores, propertyId: string): Promise<CredentialItem[]> => stores.credentialSets.credentials(propertyId);
 
 /** Every per-credential record of the property. */
 export const credentialRecords = (stores: Stores, propertyId: string) => stores.credentialSets.records(propertyId);
 
-async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead) {
+async function deltaSince(stores: Stores, propertyId: string, haveVersion: number, head: SetHead, panel?: SetPanel) {
   if (head.version - haveVersion > MAX_DELTA_VERSIONS) return undefined;
   const changes = await stores.credentialSets.changes(propertyId, haveVersion + 1, head.version, MAX_DELTA_VERSIONS);
   if (changes.length !== head.version - haveVersion) return undefined; // a change record expired: resync in full
@@ -261,6 +374,13 @@ async function deltaSince(stores: Stores, propertyId: string, haveVersion: numbe
       removals.add(id);
     }
   }
+  // A panel's delta: an entry limited to other doors is a removal for it (it may have held it before a change of doors).
+  for (const entry of upserts.values()) {
+    if (panel && !panelHolds(entry, panel)) {
+      upserts.delete(entry.id);
+      removals.add(entry.id);
+    }
+  }
   const delta = { upserts: [...upserts.values()], removals: [...removals] };
   return JSON.stringify(delta).length <= MAX_DELTA_BYTES ? delta : undefined;
 }
@@ -268,20 +388,27 @@ async function deltaSince(stores: Stores, propertyId: string, haveVersion: numbe
 /**
  * Answers a panel's sync request: nothing new, a delta from the version it holds,
  * or the full set as a gzip snapshot in S3 behind a short-lived URL (10,000 codes
- * are far over the 8 KB shadow and the 128 KB MQTT limits).
+ * are far over the 8 KB shadow and the 128 KB MQTT limits). With `panel`, the panel's own
+ * subset: entries limited to other doors are left out (deltas, snapshot and digest alike).
  */
-export async function syncFor(stores: Stores, propertyId: string, request: { requestId: string; haveVersion: number; haveKeyVersion: number }): Promise<SyncResponse> {
+export async function syncFor(
+  stores: Stores,
+  propertyId: string,
+  request: { requestId: string; haveVersion: number; haveKeyVersion: number },
+  panel?: SetPanel,
+): Promise<SyncResponse> {
   const head = await loadSetHead(stores, propertyId);
   const base = { requestId: request.requestId, ok: true as const };
+  const digest = panel ? panelDigest(head, panel) : head.digest;
   if (request.haveKeyVersion === head.keyVersion) {
-    if (request.haveVersion === head.version) return { ...base, kind: 'current', version: head.version, digest: head.digest };
+    if (request.haveVersion === head.version) return { ...base, kind: 'current', version: head.version, digest };
     if (request.haveVersion < head.version) {
-      const delta = await deltaSince(stores, propertyId, request.haveVersion, head);
-      if (delta) return { ...base, kind: 'delta', fromVersion: request.haveVersion, version: head.version, digest: head.digest, ...delta };
+      const delta = await deltaSince(stores, propertyId, request.haveVersion, head, panel);
+      if (delta) return { ...base, kind: 'delta', fromVersion: request.haveVersion, version: head.version, digest, ...delta };
     }
   }
   const property = await loadProperty(stores, propertyId);
-  const snapshot = await snapshotFor(stores, propertyId, head, property.settings);
+  const snapshot = await snapshotFor(stores, propertyId, head, property.settings, panel);
   return {
     ...base,
     kind: 'full',
@@ -302,17 +429,26 @@ export async function syncFor(stores: Stores, propertyId: string, request: { req
  * the table as it is now and labelled with the head read before: it can only be
  * ahead of that version, and the deltas that follow set the same state.
  */
-async function snapshotFor(stores: Stores, propertyId: string, head: SetHead, settings: PropertySettings): Promise<Snapshot> {
-  const known = await stores.credentialSets.snapshot(propertyId, head.keyVersion, head.version);
+async function snapshotFor(stores: Stores, propertyId: string, head: SetHead, settings: PropertySettings, panel?: SetPanel): Promise<Snapshot> {
+  // Panels of one kind share a subset, unless some entry is limited to particular panels.
+  const byPanel = (audiences: Iterable<string>) => [...audiences].some((a) => doorsOfAudience(a).panelIds !== undefined);
+  const variantFor = (audiences: Iterable<string>) => (panel ? (byPanel(audiences) ? `p-${shortHash(panel.id)}` : `k-${panel.kind}`) : undefined);
+  const variant = variantFor(Object.keys(head.audiences ?? {}));
+  const known = await stores.credentialSets.snapshot(propertyId, head.keyVersion, head.version, variant);
   // TTL deletes late, and the object itself is gone after a day: honour the expiry ourselves.
   if (known && known.keepUntil > stores.now().getTime() / 1000) return { key: known.key, digest: known.digest, bytes: known.bytes };
-  const entries = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion), settings);
+  const all = await currentEntries(stores, propertyId, panelKeyFor(stores, propertyId, head.keyVersion), settings);
+  const entries = panel ? all.filter((entry) => panelHolds(entry, panel)) : all;
   const body = gzipSync(JSON.stringify({ entries }));
   // Each build gets its own object, so a URL always serves the content its digest describes.
   const snapshot: Snapshot = { key: `credential-sets/${propertyId}/k${head.keyVersion}/v${head.version}-${ulid()}.json.gz`, digest: setDigest(entries), bytes: body.length };
   await stores.photos.put(snapshot.key, body, 'application/gzip');
   // Two panels racing here build the same version twice; the last record wins and both are valid.
-  // Expires with the bucket's one-day lifecycle rule for credential-sets/.
-  await stores.credentialSets.saveSnapshot(propertyId, head.keyVersion, head.version, snapshot, Math.floor(stores.now().getTime() / 1000) + 20 * 3600);
+  // Expires with the bucket's one-day lifecycle rule for credential-sets/. Built from the table as it
+  // is now: if it meanwhile holds an entry limited to particular panels, it is this panel's alone.
+  const saveAs = variantFor(all.flatMap((e) => audienceOf(e) ?? []));
+  await stores.credentialSets.saveSnapshot(propertyId, head.keyVersion, head.version, snapshot, Math.floor(stores.now().getTime() / 1000) + 20 * 3600, saveAs);
   return snapshot;
 }
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);

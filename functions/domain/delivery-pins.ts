@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
-import { conflict, notFound } from './errors.ts';
+import { conflict, invalid, notFound } from './errors.ts';
+import type { DoorLimits } from '../../iot/protocol/credential-entry.ts';
 import type { Caller } from './caller.ts';
 import type { Schedule } from '../schemas/common.ts';
 import { adminsOnly, requireRole } from './access.ts';
@@ -7,6 +8,7 @@ import { auditEntry } from './audit.ts';
 import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from './codes.ts';
 import { loadProperty } from './property-record.ts';
 import { credentialSync } from './panels.ts';
+import { canonicalDoors } from './credential-sets.ts';
 import { attempt } from './transactions.ts';
 import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
@@ -17,6 +19,8 @@ export interface DeliveryPin {
   description: string;
   pinHint: string;
   schedule: Schedule | null;
+  /** the doors it opens; null: every door */
+  doors: DoorLimits | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,11 +31,12 @@ export interface DeliveryPinItem extends DeliveryPin {
   codeKey: string;
 }
 
-const view = ({ id, description, pinHint, schedule, createdAt, updatedAt }: DeliveryPinItem): DeliveryPin => ({
+const view = ({ id, description, pinHint, schedule, doors, createdAt, updatedAt }: DeliveryPinItem): DeliveryPin => ({
   id,
   description,
   pinHint,
   schedule: schedule ?? null,
+  doors: doors ?? null,
   createdAt,
   updatedAt,
 });
@@ -44,16 +49,33 @@ async function loadPin(stores: Stores, propertyId: string, pinId: string): Promi
   return item;
 }
 
-export async function createDeliveryPin(stores: Stores, caller: Caller, propertyId: string, input: { description: string; pin: string; schedule?: Schedule }) {
+/**
+ * Door limits as stored: canonical, and only panels of this property (else 400). A panel
+ * decommissioned later simply stops being one of the doors.
+ */
+async function checkedDoors(stores: Stores, propertyId: string, doors: DoorLimits | null | undefined): Promise<DoorLimits | null> {
+  const limits = canonicalDoors(doors);
+  if (!limits) return null;
+  if (limits.panelIds) {
+    const ours = new Set((await stores.panelRecords.all(propertyId)).map((p) => p.id));
+    const errors = limits.panelIds.flatMap((id, i) => (ours.has(id) ? [] : [{ path: `doors.panelIds.${i}`, message: 'is not a panel of this property' }]));
+    if (errors.length > 0) throw invalid('doors names a panel this property does not have', errors);
+  }
+  return limits;
+}
+
+export async function createDeliveryPin(stores: Stores, caller: Caller, propertyId: string, input: { description: string; pin: string; schedule?: Schedule; doors?: DoorLimits }) {
   // Membership and settings together: one round trip (a non-member still learns nothing, requireRole throws first).
   const [, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, adminsOnly), loadProperty(stores, propertyId)]);
   assertAcceptableCode(input.pin, settings.codeLength, 'pin');
+  const doors = await checkedDoors(stores, propertyId, input.doors);
   const now = stores.now().toISOString();
   const item: DeliveryPinItem = {
     id: `pin_${ulid()}`,
     description: input.description,
     pinHint: codeHint(input.pin),
     schedule: input.schedule ?? null,
+    doors,
     createdAt: now,
     updatedAt: now,
     sealedPin: stores.vault.encrypt(input.pin),
@@ -81,7 +103,7 @@ export async function listDeliveryPins(stores: Stores, caller: Caller, propertyI
 export async function getDeliveryPin(stores: Stores, caller: Caller, propertyId: string, pinId: string) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const pin = view(await loadPin(stores, propertyId, pinId));
-  return { ...pin, sync: await credentialSync(stores, propertyId, pinId, true) };
+  return { ...pin, sync: await credentialSync(stores, propertyId, pinId, true, { doors: pin.doors ?? undefined }) };
 }
 
 export async function patchDeliveryPin(
@@ -89,7 +111,7 @@ export async function patchDeliveryPin(
   caller: Caller,
   propertyId: string,
   pinId: string,
-  patch: { description?: string; pin?: string; schedule?: Schedule | null },
+  patch: { description?: string; pin?: string; schedule?: Schedule | null; doors?: DoorLimits | null },
 ) {
   await requireRole(stores, caller, propertyId, adminsOnly);
   const current = await loadPin(stores, propertyId, pinId);
@@ -97,6 +119,7 @@ export async function patchDeliveryPin(
     ...current,
     description: patch.description ?? current.description,
     schedule: patch.schedule === undefined ? (current.schedule ?? null) : patch.schedule,
+    doors: patch.doors === undefined ? (current.doors ?? null) : await checkedDoors(stores, propertyId, patch.doors),
     updatedAt: stores.now().toISOString(),
   };
   const newPin = patch.pin !== undefined && stores.vault.codeKey(propertyId, patch.pin) !== current.codeKey ? patch.pin : undefined;

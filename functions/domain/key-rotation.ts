@@ -1,9 +1,9 @@
 import { conflict } from './errors.ts';
 import type { Caller } from './caller.ts';
-import { entryDigest, setDigest } from '../../iot/protocol/credential-hash.ts';
+import { entryDigest } from '../../iot/protocol/credential-hash.ts';
 import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
-import { announce, changeRecord, commitHead, currentEntries, loadSetHead, panelKeyFor } from './credential-sets.ts';
+import { announce, changeRecord, commitHead, currentEntries, entriesDigests, loadSetHead, panelKeyFor, type SetHead } from './credential-sets.ts';
 import { inBatches } from './concurrency.ts';
 import { attempt } from './transactions.ts';
 import type { Stores } from './stores.ts';
@@ -27,7 +27,8 @@ export async function rotatePanelKeys(stores: Stores, caller: Caller, propertyId
     const keyVersion = head.keyVersion + 1;
     const version = head.version + 1;
     const entries = await writeNextKeyDigests(stores, propertyId, keyVersion, version);
-    const rotated = { version, keyVersion, digest: setDigest(entries) };
+    // The whole set's digest and each door-limited audience's (panels' digests are made of them).
+    const rotated: SetHead = { version, keyVersion, ...entriesDigests(entries) };
     const failed = await attempt(() =>
       stores.table.transact([
         commitHead(stores, propertyId, head, rotated),

@@ -1,3 +1,4 @@
+import { entryOpens, type DoorLimits } from '../../iot/protocol/credential-entry.ts';
 import { ulid } from 'ulid';
 import { BoundedCache } from './bounded-cache.ts';
 import type { PanelProvisioner } from './panel-provisioner.ts';
@@ -164,7 +165,7 @@ async function noteOfflineGap(stores: Stores, panel: Panel) {
 export type SyncState = 'setting' | 'set' | 'removing' | 'removed';
 
 /** "Is this code on that door yet?", from the version that last changed the credential and each panel's reported version. */
-export async function credentialSync(stores: Stores, propertyId: string, credentialId: string, active: boolean, opts: { claimedInCloud?: boolean } = {}) {
+export async function credentialSync(stores: Stores, propertyId: string, credentialId: string, active: boolean, opts: { claimedInCloud?: boolean; doors?: DoorLimits } = {}) {
   // A single-use pass the panels do not hold (offline policy deny) works, or stops working,
   // at every connected door the moment it is committed: each door asks the cloud.
   if (opts.claimedInCloud) {
@@ -175,16 +176,19 @@ export async function credentialSync(stores: Stores, propertyId: string, credent
   }
   const [changed, panels] = await Promise.all([stores.credentialSets.record(propertyId, credentialId), stores.panelRecords.all(propertyId)]);
   const now = stores.now();
-  const pending: SyncState = active ? 'setting' : 'removing';
-  const done: SyncState = active ? 'set' : 'removed';
   // The last change, if it is the one asked about (set vs removed).
   const settled = changed !== undefined && (changed.op === 'set') === active ? changed : undefined;
   const states = panels.map((panel) => {
+    // A credential limited to other doors is to be removed from (or never reach) this panel: removing, then removed.
+    const here = active && entryOpens(opts.doors, panel);
+    const pending: SyncState = here ? 'setting' : 'removing';
+    const done: SyncState = here ? 'set' : 'removed';
     const reached = settled !== undefined && (panel.reportedVersion ?? -1) >= settled.version;
     const state = !isOnline(panel, now) ? 'offline' : reached ? done : pending;
     // `since`: when the change was made, or (once reached) the heartbeat that confirmed it.
     return { panelId: panel.id, state, since: reached ? (panel.lastSeenAt ?? null) : settled ? settled.changedAt : null };
   });
   const online = states.filter((s) => s.state !== 'offline');
-  return { state: online.length > 0 && online.every((s) => s.state === done) ? done : pending, panels: states };
+  const done = active ? 'set' : 'removed';
+  return { state: online.length > 0 && online.every((s) => s.state === 'set' || s.state === 'removed') ? done : active ? 'setting' : 'removing', panels: states };
 }

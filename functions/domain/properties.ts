@@ -28,9 +28,9 @@ export async function patchSettings(stores: Stores, caller: Caller, propertyId: 
     stores.properties.patchSettings(propertyId, patch),
     auditEntry(stores, propertyId, caller.userId, 'property.settings-changed', { type: 'property', id: propertyId }),
   ]);
-  // Panels decide offline passes by this setting, and hold the passes only under it:
-  // give or withdraw the passes (a new set version) and tell them now.
-  if (patch.offlinePassPolicy !== undefined) {
+  // Panels decide offline passes by this setting, and hold the passes only under it; door PINs
+  // reach entrances only under the other: give or withdraw them (a new set version) and tell them now.
+  if (patch.offlinePassPolicy !== undefined || patch.residentDoorPinsAtEntrances !== undefined) {
     await repairDigests(stores, propertyId);
     await announce(stores, propertyId);
   }

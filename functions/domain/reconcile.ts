@@ -1,4 +1,4 @@
-import { entryDigest, xorDigest, EMPTY_DIGEST } from '../../iot/protocol/credential-hash.ts';
+import { entryDigest } from '../../iot/protocol/credential-hash.ts';
 import {
   announce,
   applyCredentialChanges,
@@ -6,11 +6,14 @@ import {
   commitHead,
   credentialItems,
   credentialRecords,
+  digestsOf,
   entryFor,
   loadSetHead,
+  panelDigest,
   panelKeyFor,
-  panelsHoldPasses,
   recordedDigest,
+  sameDigests,
+  setPolicy,
   type CredentialItem,
   type SetHead,
 } from './credential-sets.ts';
@@ -39,7 +42,7 @@ export async function reconcileProperty(stores: Stores, propertyId: string, opts
   // Read before this pass announces anything: what the panels report now.
   const health = panelHealth(panels, head.version, stores.now(), opts.offlineAfterMs ?? 15 * 60_000);
   // A panel at the head's version that computes another digest: the head or a record is wrong.
-  const disputed = panels.some((p) => p.reportedVersion === head.version && p.reportedDigest !== undefined && p.reportedDigest !== head.digest);
+  const disputed = panels.some((p) => p.reportedVersion === head.version && p.reportedDigest !== undefined && p.reportedDigest !== panelDigest(head, p));
   // A repair reads every credential: at most one per REPAIR_INTERVAL per property, however often a
   // (possibly hostile) panel keeps disputing the digest.
   const repaired = (opts.forceRepair || (disputed && (await repairDue(stores, propertyId)))) && (await repairDigests(stores, propertyId));
@@ -69,7 +72,7 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
   const recordOf = new Map(records.map((r) => [r.credentialId, r]));
   const changed: Array<{ id: string; item?: CredentialItem }> = [];
   for (const item of items) {
-    const entry = entryFor(stores, item, panelKey, panelsHoldPasses(settings));
+    const entry = entryFor(stores, item, panelKey, setPolicy(settings));
     if (recordedDigest(recordOf.get(item.id), head.keyVersion) !== (entry ? entryDigest(entry) : null)) changed.push({ id: item.id, item });
     recordOf.delete(item.id);
   }
@@ -78,12 +81,10 @@ export async function repairDigests(stores: Stores, propertyId: string): Promise
 
   for (let tryNo = 0; tryNo < 5; tryNo++) {
     const current = await loadSetHead(stores, propertyId);
-    const digest = (await credentialRecords(stores, propertyId)).reduce((d, r) => {
-      const entry = recordedDigest(r, current.keyVersion);
-      return entry ? xorDigest(d, entry) : d;
-    }, EMPTY_DIGEST);
-    if (digest === current.digest) return changed.length > 0;
-    const fixed: SetHead = { version: current.version + 1, digest, keyVersion: current.keyVersion };
+    const records = await credentialRecords(stores, propertyId);
+    const digests = digestsOf(records.map((r) => ({ digest: recordedDigest(r, current.keyVersion), audience: r.audience })));
+    if (sameDigests(digests, current)) return changed.length > 0;
+    const fixed: SetHead = { version: current.version + 1, keyVersion: current.keyVersion, ...digests };
     const failed = await attempt(() =>
       stores.table.transact([commitHead(stores, propertyId, current, fixed), changeRecord(stores, propertyId, fixed.version, { upserts: [], removals: [], repaired: true })]),
     );

@@ -1,3 +1,4 @@
+import type { DoorPinItem } from './door-pins.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import type { AccessEventRecord } from './access-events.ts';
 import type { Membership, Role } from './access.ts';
@@ -78,6 +79,14 @@ export interface DeliveryPinRepository {
   remove(propertyId: string, pinId: string, seenCodeKey: string): Write;
 }
 
+/** Residents' own door PINs (domain/door-pins.ts): at most one per resident, keyed by their user id. */
+export interface DoorPinRepository {
+  get(propertyId: string, userId: string): Promise<DoorPinItem | undefined>;
+  /** A new PIN, or with `seenCodeKey` over the PIN as read (changed by nobody meanwhile). */
+  put(propertyId: string, pin: DoorPinItem, seenCodeKey?: string): Write;
+  remove(propertyId: string, userId: string, seenCodeKey: string): Write;
+}
+
 export type PassKind = 'delivery-pass' | 'visitor-pass';
 export type PassOf<K extends PassKind> = K extends 'delivery-pass' ? DeliveryPassItem : VisitorPassItem;
 
@@ -110,13 +119,17 @@ export interface CredentialSetRepository {
   record(propertyId: string, credentialId: string): Promise<CredentialRecord | undefined>;
   records(propertyId: string): Promise<CredentialRecord[]>;
   /** Replaces the credential's record: digests under other key versions are dropped. */
-  putRecord(propertyId: string, record: { credentialId: string; version: number; keyVersion: number; digest: string | null; op: 'set' | 'removed'; changedAt: string }): Write;
+  putRecord(
+    propertyId: string,
+    record: { credentialId: string; version: number; keyVersion: number; digest: string | null; op: 'set' | 'removed'; changedAt: string; audience?: string },
+  ): Write;
   /** Adds the credential's digest under a key version not yet committed; nothing over a record changed at or after `version`. */
   addNextKeyDigest(propertyId: string, credentialId: string, keyVersion: number, digest: string, version: number): Promise<void>;
   /** Every keypad credential of the property (PINs, delivery passes, visitor passes). */
   credentials(propertyId: string): Promise<CredentialItem[]>;
-  snapshot(propertyId: string, keyVersion: number, version: number): Promise<(Snapshot & { keepUntil: number }) | undefined>;
-  saveSnapshot(propertyId: string, keyVersion: number, version: number, snapshot: Snapshot, keepUntil: number): Promise<void>;
+  /** `variant`: a per-door subset of the set (credential-sets.ts audiences); absent: the whole set. */
+  snapshot(propertyId: string, keyVersion: number, version: number, variant?: string): Promise<(Snapshot & { keepUntil: number }) | undefined>;
+  saveSnapshot(propertyId: string, keyVersion: number, version: number, snapshot: Snapshot, keepUntil: number, variant?: string): Promise<void>;
   /** Notes a digest repair at `now` unless one was noted at or after `since`; whether it was. */
   claimRepair(propertyId: string, now: string, since: string): Promise<boolean>;
   /** Every property that has a set. */

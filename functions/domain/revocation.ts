@@ -1,4 +1,5 @@
 import { settleAll } from './concurrency.ts';
+import { removeDoorPinOf } from './door-pins.ts';
 import { endGrace, ownedBy, retireCredential, type OwnedCredential } from './owned-credentials.ts';
 import { loadProperty } from './property-record.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
@@ -17,7 +18,7 @@ function retiredStatus(type: string): string {
 
 /**
  * Revokes everything a member made at the property: every active delivery and
- * visitor pass, and any grace re-entry still running. Never stops on one item:
+ * visitor pass, any grace re-entry still running, and their door PIN. Never stops on one item:
  * every credential is tried, then a failure is thrown, so the caller (move-out,
  * member removal) stays resumable and a retry finishes the job. Safe to run
  * again: what is already retired is skipped.
@@ -28,6 +29,8 @@ export async function revokeCredentialsOf(stores: Stores, propertyId: string, us
     Promise.all(PASS_KINDS.map((kind) => ownedBy(stores, propertyId, userId, kind))).then((lists) => lists.flat()),
     known ?? loadProperty(stores, propertyId).then((p) => p.settings),
   ]);
+  // The member's own door PIN goes too (the stream takes it off the panels).
+  const doorPin = removeDoorPinOf(stores, propertyId, userId, actor, settings.auditRetentionDays);
   const outcomes = await settleAll(owned, 8, async (credential) => {
     if (credential.status === 'active' && (await retireCredential(stores, propertyId, credential, retiredStatus(credential.type), actor, settings.auditRetentionDays))) return true;
     // Not active (any more): a pass claimed a moment ago may have a grace re-entry running. Read it as it is now.
@@ -35,7 +38,9 @@ export async function revokeCredentialsOf(stores: Stores, propertyId: string, us
     if (current) await endGrace(stores, propertyId, current);
     return false;
   });
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  const [pinOutcome] = await Promise.allSettled([doorPin]);
+  const failed = [...outcomes, pinOutcome].find((o): o is PromiseRejectedResult => o?.status === 'rejected');
   if (failed) throw failed.reason;
-  return { revoked: outcomes.filter((o) => o.status === 'fulfilled' && o.value === true).length };
+  const pinRemoved = pinOutcome?.status === 'fulfilled' && pinOutcome.value ? 1 : 0;
+  return { revoked: outcomes.filter((o) => o.status === 'fulfilled' && o.value === true).length + pinRemoved };
 }

@@ -11,6 +11,7 @@ import type {
   CommandRepository,
   CredentialSetRepository,
   DeliveryPinRepository,
+  DoorPinRepository,
   MemberRepository,
   PanelRepository,
   PassRepository,
@@ -49,6 +50,7 @@ export interface Stores {
   audit: AuditRepository;
   codes: CodeRepository;
   deliveryPins: DeliveryPinRepository;
+  doorPins: DoorPinRepository;
   passes: PassRepository;
   credentialSets: CredentialSetRepository;
   accessEvents: AccessEventRepository;

@@ -45,7 +45,8 @@ async function answer(
   const request = parsed.message;
   switch (request.op) {
     case 'credentials.sync':
-      return syncFor(stores, panel.propertyId, request);
+      // The panel's own subset (entries limited to other doors left out): it needs its kind.
+      return syncFor(stores, panel.propertyId, request, await record);
     case 'photo.upload-url': {
       const key = photoKeyFor(panel, request.eventId);
       const expiresAt = new Date(stores.now().getTime() + PHOTO_UPLOAD_SECONDS * 1000).toISOString();

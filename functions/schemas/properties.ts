@@ -19,6 +19,8 @@ export const propertySettings = z.strictObject({
     .max(24 * 30),
   passGraceMinutes: z.number().int().min(0).max(120),
   offlinePassPolicy: z.enum(['deny', 'allow-once-and-reconcile']),
+  /** Residents' own door PINs (unit + PIN) open entrances too, not only package rooms. */
+  residentDoorPinsAtEntrances: z.boolean(),
   /** How many delivery and visitor passes one resident may hold active at once (so one account cannot fill the set). */
   maxActivePassesPerResident: z.number().int().min(1).max(500),
   /** How long audit records are kept (DynamoDB TTL). */
@@ -31,11 +33,6 @@ export const propertySettings = z.strictObject({
     .int()
     .min(1)
     .max(24 * 30),
-  /** How long an accepted call may last before it ends by itself (a forgotten call cannot open the door hours later). */
-  callTalkSeconds: z.number().int().min(10).max(1800),
-  /** Calls a panel may start in 10 minutes, and calls one unit (or staff member) may be rung in 10 minutes, from every panel. */
-  maxCallsPerPanel: z.number().int().min(1).max(1000),
-  maxCallsPerUnit: z.number().int().min(1).max(1000),
 });
 export type PropertySettings = z.infer<typeof propertySettings>;
 
@@ -47,13 +44,11 @@ export const defaultSettings: PropertySettings = {
   passValidHours: 24,
   passGraceMinutes: 0,
   offlinePassPolicy: 'deny',
+  residentDoorPinsAtEntrances: false,
   maxActivePassesPerResident: 50,
   auditRetentionDays: 400,
   callRingSeconds: 30,
   packageReminderHours: 48,
-  callTalkSeconds: 180,
-  maxCallsPerPanel: 30,
-  maxCallsPerUnit: 10,
 };
 
 export const patchSettingsBody = propertySettings.partial().refine((s) => Object.keys(s).length > 0, 'at least one setting is required');

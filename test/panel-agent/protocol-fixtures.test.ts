@@ -20,6 +20,7 @@ import { RemoteUnlock } from '../../iot/panel/remote-unlock.ts';
 const panelReads = {
   'reply-sync-current': replyTo['credentials.sync'],
   'reply-sync-delta': replyTo['credentials.sync'],
+  'reply-sync-delta-doors': replyTo['credentials.sync'],
   'reply-sync-full': replyTo['credentials.sync'],
   'reply-photo-upload-url': replyTo['photo.upload-url'],
   'reply-pass-claim': replyTo['pass.claim'],

@@ -21,11 +21,13 @@ const cloudSchemas = {
   'event-access': panelMessages.events,
   'event-package-delivery': panelMessages.events,
   'event-package-pickup': panelMessages.events,
+  'event-access-resident-door-pin': panelMessages.events,
   'ack-command': panelMessages.acks,
   heartbeat: panelMessages.heartbeat,
   // written by the cloud: what it sends must satisfy the schema the panel reads it with
   'reply-sync-current': replyTo['credentials.sync'],
   'reply-sync-delta': replyTo['credentials.sync'],
+  'reply-sync-delta-doors': replyTo['credentials.sync'],
   'reply-sync-full': replyTo['credentials.sync'],
   'reply-photo-upload-url': replyTo['photo.upload-url'],
   'reply-pass-claim': replyTo['pass.claim'],

@@ -1,4 +1,5 @@
 import { patchMeBody, registerDeviceBody } from '../../schemas/calls.ts';
+import { doorPinBody } from '../../schemas/delivery-pins.ts';
 import { r, type Route } from '../route.ts';
 
 /** The me function's routes (the whole table: ../routes.ts). */
@@ -39,6 +40,25 @@ export const meRoutes = [
     fn: 'me',
     operationId: 'deleteDevice',
     summary: 'Stop app pushes to a phone (resident, staff)',
+    auth: 'jwt',
+    status: 204,
+  }),
+  r({
+    method: 'PUT',
+    path: '/properties/{propertyId}/me/door-pin',
+    fn: 'me',
+    operationId: 'putDoorPin',
+    summary: "Set or change the resident's own door PIN: with their unit number at package rooms (and entrances, if the property allows it) (resident)",
+    auth: 'jwt',
+    body: doorPinBody,
+    status: 204,
+  }),
+  r({
+    method: 'DELETE',
+    path: '/properties/{propertyId}/me/door-pin',
+    fn: 'me',
+    operationId: 'deleteDoorPin',
+    summary: "Remove the resident's own door PIN (resident)",
     auth: 'jwt',
     status: 204,
   }),
