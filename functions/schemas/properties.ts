@@ -33,6 +33,11 @@ export const propertySettings = z.strictObject({
     .int()
     .min(1)
     .max(24 * 30),
+  /** How long an accepted call may last before it ends by itself (a forgotten call cannot open the door hours later). */
+  callTalkSeconds: z.number().int().min(10).max(1800),
+  /** Calls a panel may start in 10 minutes, and calls one unit (or staff member) may be rung in 10 minutes, from every panel. */
+  maxCallsPerPanel: z.number().int().min(1).max(1000),
+  maxCallsPerUnit: z.number().int().min(1).max(1000),
 });
 export type PropertySettings = z.infer<typeof propertySettings>;
 
@@ -49,6 +54,9 @@ export const defaultSettings: PropertySettings = {
   auditRetentionDays: 400,
   callRingSeconds: 30,
   packageReminderHours: 48,
+  callTalkSeconds: 180,
+  maxCallsPerPanel: 30,
+  maxCallsPerUnit: 10,
 };
 
 export const patchSettingsBody = propertySettings.partial().refine((s) => Object.keys(s).length > 0, 'at least one setting is required');
