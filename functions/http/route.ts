@@ -7,7 +7,7 @@ import type { z } from 'zod';
  */
 export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi';
 
-export interface Route {
+interface RouteFields {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   fn: FunctionName;
@@ -19,9 +19,17 @@ export interface Route {
   query?: z.ZodType;
   /** Honors the Idempotency-Key header. */
   idempotent?: boolean;
-  /** Success status for the OpenAPI document. */
-  status: 200 | 201 | 202 | 204;
 }
+
+/**
+ * The success body's schema, built on first call (functions/schemas, common.ts `lazy`): a route
+ * only points at it, so a Lambda builds none at init. The OpenAPI document and the contract test
+ * (test/support/contract-check.ts) read it.
+ */
+export type ResponseSchema = () => z.ZodType;
+
+/** The success status, with the schema of its body (204: none). */
+export type Route = RouteFields & ({ status: 200 | 201 | 202; response: ResponseSchema } | { status: 204; response?: undefined });
 
 /** Keeps each entry's literal types (path, fn, operationId, schemas): handlers are typed from them. */
 export const r = <const R extends Route>(route: R) => route;

@@ -38,3 +38,49 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+/*
+ * Response schemas. Each route names its success body (routes/<fn>.ts `response`) as a schema
+ * built on first call: routes only point at it, so no Lambda builds one at init; the OpenAPI
+ * document (built at bundle time) and the contract test (test/support/contract-check.ts) call it.
+ * Strict objects: a field a handler sends but the schema lacks fails the contract test.
+ * `.meta({ id })` names a schema: it becomes #/components/schemas/<id> in the document.
+ */
+export function lazy<S extends z.ZodType>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => {
+    schema ??= build();
+    return schema;
+  };
+}
+
+/** A time the API writes (ISO-8601; the API's own clock writes UTC). Documented, not parsed: only the contract test checks it. */
+export const instant = () => z.string().meta({ format: 'date-time' });
+
+/** One page of a list: `nextCursor` goes back as `cursor` for the next page. */
+export const page = <S extends z.ZodType>(item: S, id: string) =>
+  z
+    .strictObject({
+      items: z.array(item),
+      nextCursor: z.string().nullable().describe('Opaque; send it back as `cursor` for the next page. null on the last page.'),
+    })
+    .meta({ id });
+
+const syncStates = ['setting', 'set', 'removing', 'removed'] as const;
+
+/** "Is it on the doors yet?", on every credential's GET. */
+export const credentialSync = lazy(() =>
+  z
+    .strictObject({
+      state: z.enum(syncStates),
+      claimedInCloud: z.boolean().optional().describe('A single-use code redeemed in the cloud: nothing left to send to panels.'),
+      panels: z.array(
+        z.strictObject({
+          panelId: z.string(),
+          state: z.enum([...syncStates, 'offline']),
+          since: instant().nullable().describe('When the change was made, or the heartbeat that confirmed it.'),
+        }),
+      ),
+    })
+    .meta({ id: 'CredentialSync' }),
+);

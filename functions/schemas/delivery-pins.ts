@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { displayText, keypadCode, schedule } from './common.ts';
+import { credentialSync, displayText, instant, keypadCode, lazy, page, schedule } from './common.ts';
 
 /**
  * Which doors a PIN opens (default: all): panels of these kinds and these panels. The panels
@@ -7,7 +7,11 @@ import { displayText, keypadCode, schedule } from './common.ts';
  */
 const doorLimits = z
   .strictObject({
-    kinds: z.array(z.enum(['entrance', 'package-room'])).min(1).max(2).optional(),
+    kinds: z
+      .array(z.enum(['entrance', 'package-room']))
+      .min(1)
+      .max(2)
+      .optional(),
     panelIds: z.array(z.string().min(1).max(128)).min(1).max(50).optional(),
   })
   .refine((d) => d.kinds !== undefined || d.panelIds !== undefined, 'give kinds, panelIds or both (null for every door)')
@@ -29,7 +33,31 @@ export const patchDeliveryPinBody = z
     /** null: every door again. */
     doors: doorLimits.nullable().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'at least one of description, pin, schedule, doors is required');
+  .refine((b) => Object.keys(b).length > 0, 'at least one of description, pin, schedule, doors is required')
+  // An empty patch is refused (400): the document says so.
+  .meta({ minProperties: 1 });
 
 /** PUT .../me/door-pin: a resident's own door PIN (the same rules as delivery PINs, checked in the domain). */
 export const doorPinBody = z.strictObject({ pin: keypadCode });
+
+// Responses (built on first use: common.ts `lazy`).
+const pinFields = () => ({
+  id: z.string(),
+  description: z.string(),
+  pinHint: z.string().describe('The last two digits, e.g. "**56".'),
+  schedule: schedule.nullable(),
+  doors: z
+    .strictObject({ kinds: z.array(z.enum(['entrance', 'package-room'])).optional(), panelIds: z.array(z.string()).optional() })
+    .nullable()
+    .describe('The doors it opens; null: every door.'),
+  createdAt: instant(),
+  updatedAt: instant(),
+});
+export const deliveryPinView = lazy(() => z.strictObject(pinFields()).meta({ id: 'DeliveryPin' }));
+export const deliveryPinsPage = lazy(() => page(deliveryPinView(), 'DeliveryPinPage'));
+/** POST: the PIN itself, once. */
+export const createdDeliveryPin = lazy(() => z.strictObject({ ...pinFields(), pin: z.string() }).meta({ id: 'CreatedDeliveryPin' }));
+/** PATCH: a new PIN is echoed once. */
+export const patchedDeliveryPin = lazy(() => z.strictObject({ ...pinFields(), pin: z.string().optional() }).meta({ id: 'PatchedDeliveryPin' }));
+export const deliveryPinWithSync = lazy(() => z.strictObject({ ...pinFields(), sync: credentialSync() }).meta({ id: 'DeliveryPinWithSync' }));
+export const revealedPin = lazy(() => z.strictObject({ pin: z.string() }).meta({ id: 'RevealedPin' }));

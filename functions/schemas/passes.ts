@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { displayText } from './common.ts';
+import { credentialSync, displayText, instant, lazy, page } from './common.ts';
 
 export const createDeliveryPassBody = z.strictObject({
   note: displayText(200).optional(),
@@ -19,3 +19,43 @@ export const createVisitorPassBody = z
     visitorEmail: z.email().max(254).optional(),
   })
   .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { message: 'must be after startsAt', path: ['endsAt'] });
+
+// Responses (built on first use: common.ts `lazy`).
+const deliveryPassFields = () => ({
+  id: z.string(),
+  status: z.enum(['active', 'used', 'cancelled', 'expired']),
+  codeHint: z.string(),
+  note: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: instant(),
+  expiresAt: instant(),
+  usedAt: instant().nullable(),
+  eventId: z.string().nullable(),
+});
+export const deliveryPassView = lazy(() => z.strictObject(deliveryPassFields()).meta({ id: 'DeliveryPass' }));
+export const deliveryPassesPage = lazy(() => page(deliveryPassView(), 'DeliveryPassPage'));
+/** POST: the code and the text to share it with, once. */
+export const createdDeliveryPass = lazy(() => z.strictObject({ ...deliveryPassFields(), code: z.string(), shareText: z.string() }).meta({ id: 'CreatedDeliveryPass' }));
+/** GET: the code only to whoever made it, while it is active. */
+export const deliveryPassWithSync = lazy(() =>
+  z.strictObject({ ...deliveryPassFields(), code: z.string().optional(), sync: credentialSync() }).meta({ id: 'DeliveryPassWithSync' }),
+);
+export const revealedPassCode = lazy(() => z.strictObject({ code: z.string() }).meta({ id: 'RevealedPassCode' }));
+
+const visitorPassFields = () => ({
+  id: z.string(),
+  status: z.enum(['scheduled', 'active', 'expired', 'revoked']),
+  visitorName: z.string(),
+  visitorEmail: z.string().nullable(),
+  codeHint: z.string(),
+  startsAt: instant(),
+  endsAt: instant(),
+  createdBy: z.string(),
+  createdAt: instant(),
+});
+export const visitorPassView = lazy(() => z.strictObject(visitorPassFields()).meta({ id: 'VisitorPass' }));
+export const visitorPassesPage = lazy(() => page(visitorPassView(), 'VisitorPassPage'));
+/** POST: the keypad code and the QR token. */
+export const createdVisitorPass = lazy(() => z.strictObject({ ...visitorPassFields(), code: z.string(), qr: z.string() }).meta({ id: 'CreatedVisitorPass' }));
+export const visitorPassWithSync = lazy(() => z.strictObject({ ...visitorPassFields(), sync: credentialSync() }).meta({ id: 'VisitorPassWithSync' }));
+export const revealedVisitorCode = lazy(() => z.strictObject({ code: z.string(), qr: z.string() }).meta({ id: 'RevealedVisitorCode' }));

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { displayText, userId } from './common.ts';
+import { displayText, instant, lazy, page, userId } from './common.ts';
 
 export const putMemberBody = z.strictObject({ role: z.enum(['admin', 'staff']) });
 
@@ -23,3 +23,26 @@ export const directoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+// Responses (built on first use: common.ts `lazy`).
+export const memberView = lazy(() => z.strictObject({ userId: z.string(), role: z.enum(['admin', 'staff', 'resident']), since: instant() }).meta({ id: 'Member' }));
+export const membersPage = lazy(() => page(memberView(), 'MemberPage'));
+
+export const residentView = lazy(() =>
+  z
+    .strictObject({
+      id: z.string(),
+      userId: z.string(),
+      name: z.string(),
+      unit: z.string(),
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      notify: z.array(z.enum(['app', 'sms', 'email'])),
+      movedInAt: instant(),
+      movedOutAt: instant().optional(),
+    })
+    .meta({ id: 'Resident' }),
+);
+export const residentsPage = lazy(() => page(residentView(), 'ResidentPage'));
+
+export const directoryPage = lazy(() => page(z.strictObject({ residentId: z.string(), name: z.string(), unit: z.string() }).meta({ id: 'DirectoryEntry' }), 'DirectoryPage'));

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { displayText, timezone } from './common.ts';
+import { displayText, instant, lazy, page, timezone } from './common.ts';
 
 export const createPropertyBody = z.strictObject({ name: displayText(120), timezone });
 
@@ -59,4 +59,23 @@ export const defaultSettings: PropertySettings = {
   maxCallsPerUnit: 10,
 };
 
-export const patchSettingsBody = propertySettings.partial().refine((s) => Object.keys(s).length > 0, 'at least one setting is required');
+// An empty patch is refused (400): the document says so (minProperties).
+export const patchSettingsBody = propertySettings
+  .partial()
+  .refine((s) => Object.keys(s).length > 0, 'at least one setting is required')
+  .meta({ minProperties: 1 });
+
+// Responses (built on first use: common.ts `lazy`).
+export const propertyView = lazy(() =>
+  z.strictObject({ id: z.string(), name: z.string(), timezone: z.string(), settings: propertySettings, createdAt: instant() }).meta({ id: 'Property' }),
+);
+
+/** One line of the audit trail: who did what to which thing, when. Never a code. */
+export const auditPage = lazy(() =>
+  page(
+    z
+      .strictObject({ id: z.string(), at: instant(), actor: z.string(), action: z.string(), target: z.strictObject({ type: z.string(), id: z.string() }) })
+      .meta({ id: 'AuditEntry' }),
+    'AuditPage',
+  ),
+);

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { localIssuer, type LocalIssuer } from '../../local/jwt.ts';
 import { layout } from '../../local/paths.ts';
 import type { Property, Resident } from './contract.ts';
+import { assertConforms } from './contract-check.ts';
 
 export const stack = () => inject('stack');
 
@@ -28,6 +29,8 @@ export async function call<T = unknown>(
   }
   const res = await fetch(`${stack().apiUrl}${path}`, { method, headers, body });
   const text = await res.text();
+  // The contract test: every response must be one the OpenAPI document describes (contract-check.ts).
+  assertConforms({ method, path, status: res.status, headers: res.headers, text });
   const contentType = res.headers.get('content-type') ?? '';
   return { status: res.status, body: text && contentType.includes('json') ? JSON.parse(text) : text, contentType, headers: res.headers };
 }

@@ -1,4 +1,4 @@
-import { accessEventsQuery } from '../../schemas/panels.ts';
+import { accessEventsPage, accessEventsQuery } from '../../schemas/panels.ts';
 import { r, type Route } from '../route.ts';
 
 /** The access-events function's routes (the whole table: ../routes.ts). */
@@ -12,5 +12,6 @@ export const accessEventsRoutes = [
     auth: 'jwt',
     query: accessEventsQuery,
     status: 200,
+    response: accessEventsPage,
   }),
 ] as const satisfies readonly Route[];

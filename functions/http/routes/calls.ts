@@ -1,4 +1,4 @@
-import { listCallsQuery, listNotificationsQuery } from '../../schemas/calls.ts';
+import { callDoorOpened, callsPage, callView, listCallsQuery, listNotificationsQuery, notificationsPage } from '../../schemas/calls.ts';
 import { r, type Route } from '../route.ts';
 
 /** The calls function's routes (the whole table: ../routes.ts). */
@@ -12,6 +12,7 @@ export const callsRoutes = [
     auth: 'jwt',
     query: listCallsQuery,
     status: 200,
+    response: callsPage,
   }),
   r({
     method: 'GET',
@@ -21,6 +22,7 @@ export const callsRoutes = [
     summary: 'A call: status, who answered, whether the door opened (the answerer also gets a fresh media session while it is up)',
     auth: 'jwt',
     status: 200,
+    response: callView,
   }),
   r({
     method: 'POST',
@@ -30,6 +32,7 @@ export const callsRoutes = [
     summary: 'Take a ringing call (a resident of the called unit, or the called staff member): one wins, the others stop ringing; returns the media session',
     auth: 'jwt',
     status: 200,
+    response: callView,
   }),
   r({
     method: 'POST',
@@ -39,6 +42,7 @@ export const callsRoutes = [
     summary: 'Decline a ringing call (the panel says so; the visitor may call again), or hang up one you accepted',
     auth: 'jwt',
     status: 200,
+    response: callView,
   }),
   r({
     method: 'POST',
@@ -48,6 +52,7 @@ export const callsRoutes = [
     summary: 'Open the door for the caller (whoever accepted, while the call is up): an expiring unlock, the access event has method "call"; the call ends',
     auth: 'jwt',
     status: 202,
+    response: callDoorOpened,
   }),
   r({
     method: 'GET',
@@ -58,5 +63,6 @@ export const callsRoutes = [
     auth: 'jwt',
     query: listNotificationsQuery,
     status: 200,
+    response: notificationsPage,
   }),
 ] as const satisfies readonly Route[];

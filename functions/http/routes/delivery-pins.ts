@@ -1,5 +1,13 @@
 import { listQuery } from '../../schemas/common.ts';
-import { createDeliveryPinBody, patchDeliveryPinBody } from '../../schemas/delivery-pins.ts';
+import {
+  createdDeliveryPin,
+  createDeliveryPinBody,
+  deliveryPinsPage,
+  deliveryPinWithSync,
+  patchDeliveryPinBody,
+  patchedDeliveryPin,
+  revealedPin,
+} from '../../schemas/delivery-pins.ts';
 import { r, type Route } from '../route.ts';
 
 /** The delivery-pins function's routes (the whole table: ../routes.ts). */
@@ -14,6 +22,7 @@ export const deliveryPinsRoutes = [
     body: createDeliveryPinBody,
     idempotent: true,
     status: 201,
+    response: createdDeliveryPin,
   }),
   r({
     method: 'GET',
@@ -24,6 +33,7 @@ export const deliveryPinsRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: deliveryPinsPage,
   }),
   r({
     method: 'GET',
@@ -33,6 +43,7 @@ export const deliveryPinsRoutes = [
     summary: 'A delivery PIN, masked (admin)',
     auth: 'jwt',
     status: 200,
+    response: deliveryPinWithSync,
   }),
   r({
     method: 'PATCH',
@@ -43,6 +54,7 @@ export const deliveryPinsRoutes = [
     auth: 'jwt',
     body: patchDeliveryPinBody,
     status: 200,
+    response: patchedDeliveryPin,
   }),
   r({
     method: 'DELETE',
@@ -61,5 +73,6 @@ export const deliveryPinsRoutes = [
     summary: 'Show the whole PIN; recorded in the audit trail (admin)',
     auth: 'jwt',
     status: 200,
+    response: revealedPin,
   }),
 ] as const satisfies readonly Route[];

@@ -1,4 +1,4 @@
-import { patchMeBody, registerDeviceBody } from '../../schemas/calls.ts';
+import { meView, patchMeBody, registerDeviceBody, registeredDevice } from '../../schemas/calls.ts';
 import { doorPinBody } from '../../schemas/delivery-pins.ts';
 import { r, type Route } from '../route.ts';
 
@@ -12,6 +12,7 @@ export const meRoutes = [
     summary: "The resident's own record: name, unit, contact, how they are told of deliveries and calls (resident)",
     auth: 'jwt',
     status: 200,
+    response: meView,
   }),
   r({
     method: 'PATCH',
@@ -22,6 +23,7 @@ export const meRoutes = [
     auth: 'jwt',
     body: patchMeBody,
     status: 200,
+    response: meView,
   }),
   r({
     method: 'POST',
@@ -33,6 +35,7 @@ export const meRoutes = [
     body: registerDeviceBody,
     idempotent: true,
     status: 201,
+    response: registeredDevice,
   }),
   r({
     method: 'DELETE',

@@ -1,5 +1,5 @@
 import { listQuery } from '../../schemas/common.ts';
-import { createPanelBody } from '../../schemas/panels.ts';
+import { commandView, createdPanel, createPanelBody, keyRotation, panelsPage, panelView, unlockAccepted } from '../../schemas/panels.ts';
 import { r, type Route } from '../route.ts';
 
 /** The panels function's routes (the whole table: ../routes.ts). */
@@ -14,6 +14,7 @@ export const panelsRoutes = [
     body: createPanelBody,
     idempotent: true,
     status: 201,
+    response: createdPanel,
   }),
   r({
     method: 'GET',
@@ -24,6 +25,7 @@ export const panelsRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: panelsPage,
   }),
   r({
     method: 'GET',
@@ -33,6 +35,7 @@ export const panelsRoutes = [
     summary: 'A panel: desired vs reported credential-set version, inSync, lastSeenAt (admin, staff)',
     auth: 'jwt',
     status: 200,
+    response: panelView,
   }),
   r({
     method: 'DELETE',
@@ -51,6 +54,7 @@ export const panelsRoutes = [
     summary: 'Send a remote unlock with an expiry (admin, staff, resident)',
     auth: 'jwt',
     status: 202,
+    response: unlockAccepted,
   }),
   r({
     method: 'GET',
@@ -60,6 +64,7 @@ export const panelsRoutes = [
     summary: 'Status of an unlock command: sent, executed or expired',
     auth: 'jwt',
     status: 200,
+    response: commandView,
   }),
   r({
     method: 'POST',
@@ -69,5 +74,6 @@ export const panelsRoutes = [
     summary: 'Rotate the panel code-hash key and the visitor QR signing key, e.g. after a panel was stolen (admin)',
     auth: 'jwt',
     status: 202,
+    response: keyRotation,
   }),
 ] as const satisfies readonly Route[];

@@ -1,5 +1,16 @@
 import { listQuery } from '../../schemas/common.ts';
-import { createDeliveryPassBody, createVisitorPassBody } from '../../schemas/passes.ts';
+import {
+  createdDeliveryPass,
+  createDeliveryPassBody,
+  createdVisitorPass,
+  createVisitorPassBody,
+  deliveryPassesPage,
+  deliveryPassWithSync,
+  revealedPassCode,
+  revealedVisitorCode,
+  visitorPassesPage,
+  visitorPassWithSync,
+} from '../../schemas/passes.ts';
 import { r, type Route } from '../route.ts';
 
 /** The passes function's routes (the whole table: ../routes.ts). */
@@ -14,6 +25,7 @@ export const passesRoutes = [
     body: createDeliveryPassBody,
     idempotent: true,
     status: 201,
+    response: createdDeliveryPass,
   }),
   r({
     method: 'GET',
@@ -24,6 +36,7 @@ export const passesRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: deliveryPassesPage,
   }),
   r({
     method: 'GET',
@@ -33,6 +46,7 @@ export const passesRoutes = [
     summary: 'A delivery pass with its status and whether the doors have it',
     auth: 'jwt',
     status: 200,
+    response: deliveryPassWithSync,
   }),
   r({
     method: 'POST',
@@ -42,6 +56,7 @@ export const passesRoutes = [
     summary: "Show an active pass's code to staff or admins (its maker sees it on GET); recorded in the audit trail",
     auth: 'jwt',
     status: 200,
+    response: revealedPassCode,
   }),
   r({
     method: 'DELETE',
@@ -62,6 +77,7 @@ export const passesRoutes = [
     body: createVisitorPassBody,
     idempotent: true,
     status: 201,
+    response: createdVisitorPass,
   }),
   r({
     method: 'GET',
@@ -72,6 +88,7 @@ export const passesRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: visitorPassesPage,
   }),
   r({
     method: 'GET',
@@ -81,6 +98,7 @@ export const passesRoutes = [
     summary: 'A visitor pass with its code, QR token and sync state',
     auth: 'jwt',
     status: 200,
+    response: visitorPassWithSync,
   }),
   r({
     method: 'POST',
@@ -90,6 +108,7 @@ export const passesRoutes = [
     summary: "Show a live visitor pass's code and QR token to staff or admins (its maker sees them on GET); recorded in the audit trail",
     auth: 'jwt',
     status: 200,
+    response: revealedVisitorCode,
   }),
   r({
     method: 'DELETE',

@@ -1,5 +1,5 @@
 import { listQuery } from '../../schemas/common.ts';
-import { directoryQuery, moveInBody, putMemberBody } from '../../schemas/people.ts';
+import { directoryPage, directoryQuery, membersPage, memberView, moveInBody, putMemberBody, residentsPage, residentView } from '../../schemas/people.ts';
 import { r, type Route } from '../route.ts';
 
 /** The people function's routes (the whole table: ../routes.ts). */
@@ -13,6 +13,7 @@ export const peopleRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: membersPage,
   }),
   r({
     method: 'PUT',
@@ -23,6 +24,7 @@ export const peopleRoutes = [
     auth: 'jwt',
     body: putMemberBody,
     status: 200,
+    response: memberView,
   }),
   r({
     method: 'DELETE',
@@ -43,6 +45,7 @@ export const peopleRoutes = [
     body: moveInBody,
     idempotent: true,
     status: 201,
+    response: residentView,
   }),
   r({
     method: 'GET',
@@ -53,6 +56,7 @@ export const peopleRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: residentsPage,
   }),
   r({
     method: 'DELETE',
@@ -72,5 +76,6 @@ export const peopleRoutes = [
     auth: 'jwt',
     query: directoryQuery,
     status: 200,
+    response: directoryPage,
   }),
 ] as const satisfies readonly Route[];

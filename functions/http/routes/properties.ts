@@ -1,5 +1,5 @@
 import { listQuery } from '../../schemas/common.ts';
-import { createPropertyBody, patchSettingsBody } from '../../schemas/properties.ts';
+import { auditPage, createPropertyBody, patchSettingsBody, propertyView } from '../../schemas/properties.ts';
 import { r, type Route } from '../route.ts';
 
 /** The properties function's routes (the whole table: ../routes.ts). */
@@ -14,6 +14,7 @@ export const propertiesRoutes = [
     body: createPropertyBody,
     idempotent: true,
     status: 201,
+    response: propertyView,
   }),
   r({
     method: 'GET',
@@ -23,6 +24,7 @@ export const propertiesRoutes = [
     summary: 'A property with its settings (any member)',
     auth: 'jwt',
     status: 200,
+    response: propertyView,
   }),
   r({
     method: 'PATCH',
@@ -33,6 +35,7 @@ export const propertiesRoutes = [
     auth: 'jwt',
     body: patchSettingsBody,
     status: 200,
+    response: propertyView,
   }),
   r({
     method: 'GET',
@@ -43,5 +46,6 @@ export const propertiesRoutes = [
     auth: 'jwt',
     query: listQuery,
     status: 200,
+    response: auditPage,
   }),
 ] as const satisfies readonly Route[];
