@@ -5,7 +5,7 @@ import { asWrite, keys, withoutKeys } from './table-keys.ts';
 /*
  * Packages in the Lobby table, under their property:
  * - PKG#<id>: the record (ids start with a ULID: newest first is a reverse query). `unitKey` (the
- *   unit as matched: NFC, trimmed, lower case) lets a list narrow to one unit. While it waits and
+ *   unit as matched: domain/call-records.ts unitKey) lets a list narrow to one unit. While it waits and
  *   has not been reminded it carries the sparse byOwner index entry PKGS#REMIND /
  *   <remindAt>#<propertyId>#<id>, which the reminder schedule reads. Picked up, it is kept a year.
  * - PKGWAIT#<unitKey>#<id>: one per package waiting, so a pickup finds the unit's waiting packages

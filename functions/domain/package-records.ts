@@ -39,8 +39,8 @@ export interface PackageRecord {
 export type PackageRef = Pick<PackageRecord, 'propertyId' | 'id'>;
 export type PackageView = Omit<PackageRecord, 'propertyId'>;
 
-/** Units are matched as people type them: case, Unicode form and surrounding space do not matter. */
-export const unitKey = (unit: string) => unit.normalize('NFC').trim().toLowerCase();
+/** Units are matched as people type them, as calls match them (call-records.ts). */
+export { unitKey } from './call-records.ts';
 
 export interface PackageRepository {
   get(propertyId: string, id: string): Promise<PackageRecord | undefined>;
