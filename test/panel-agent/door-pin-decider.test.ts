@@ -22,7 +22,14 @@ const set: HeldSet = {
 };
 const room = { id: 'panel_room', kind: 'package-room' };
 const front = { id: 'panel_front', kind: 'entrance' };
-const door = (panel: DoorContext['panel'], over: Partial<DoorContext> = {}): DoorContext => ({ set, at: new Date('2026-05-04T15:00:00Z'), keypadLocked: false, online: false, panel, ...over });
+const door = (panel: DoorContext['panel'], over: Partial<DoorContext> = {}): DoorContext => ({
+  set,
+  at: new Date('2026-05-04T15:00:00Z'),
+  keypadLocked: false,
+  online: false,
+  panel,
+  ...over,
+});
 
 describe('resident door PINs at the panel', () => {
   it('opens a package room with the unit and PIN (method resident-pickup); the same digits belong to each unit apart', () => {
