@@ -57,6 +57,9 @@ function firstCall(fn: string): FirstCall {
       };
     case 'reconcile':
       return { what: 'a scheduled pass over no properties (stores: code secret + DynamoDB, stubbed)', event: { 'detail-type': 'Scheduled Event', detail: {} }, stub: true };
+    case 'phone-call':
+      // Builds and runs the whole invocation-event schema, like any event, without AWS: the invocation fails by design.
+      return { what: 'a malformed SIP media application event -> refused (the invocation fails)', event: { SchemaVersion: '1.0', InvocationEventType: 'RINGING' } };
     // A handler this bench has no cheap event for yet: its import alone.
     default:
       return { what: 'none (import only)', event: null };
@@ -224,6 +227,7 @@ interface Target {
   assetBytes: number;
   initBytes: number;
   initFiles: number;
+  initInputs: Record<string, number>;
   buildMs: number;
 }
 
@@ -234,7 +238,29 @@ async function build(name: string, outdir: string, opts: { sourceMaps: boolean; 
   const init = loadedAtInit(meta);
   const js = Object.keys(meta.outputs).filter((f) => f.endsWith('.mjs'));
   const sizes = await Promise.all(js.map((f) => stat(resolve(projectRoot, f)).then((s) => s.size)));
-  return { name, dir: outdir, entry: join(outdir, ENTRY_FILE), meta, assetBytes: sizes.reduce((a, b) => a + b, 0), initBytes: init.bytes, initFiles: init.files.length, buildMs };
+  return {
+    name,
+    dir: outdir,
+    entry: join(outdir, ENTRY_FILE),
+    meta,
+    assetBytes: sizes.reduce((a, b) => a + b, 0),
+    initBytes: init.bytes,
+    initFiles: init.files.length,
+    initInputs: initInputs(meta, init.files),
+    buildMs,
+  };
+}
+
+/** What the init files hold, in KB of output by npm package (our own code by top folder), largest first. */
+function initInputs(meta: Metafile, files: string[]): Record<string, number> {
+  const bytes = new Map<string, number>();
+  for (const file of files) {
+    for (const [input, { bytesInOutput }] of Object.entries(meta.outputs[file]?.inputs ?? {})) {
+      const owner = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(owner, (bytes.get(owner) ?? 0) + bytesInOutput);
+    }
+  }
+  return Object.fromEntries([...bytes].sort((a, b) => b[1] - a[1]).map(([owner, b]) => [owner, ms(b / 1024, 1)]));
 }
 
 /**
@@ -294,6 +320,7 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
       return {
         initKB: ms(t.initBytes / 1024, 0),
         initFiles: t.initFiles,
+        initKBBySource: t.initInputs,
         assetKB: ms(t.assetBytes / 1024, 0),
         files: Object.keys(t.meta.outputs).filter((f) => f.endsWith('.mjs')).length,
         buildMs: ms(t.buildMs, 0),
@@ -331,6 +358,7 @@ export async function bundlesBench(opts: { runs?: number; keep?: boolean } = {})
       hello: row('hello'),
       details: {
         initKB: 'the entry and every chunk it imports statically, transitively (what Node reads before the handler exists); chunks behind import() are left out',
+        initKBBySource: 'the same, by npm package (our code by top folder): esbuild metafile bytesInOutput',
         importMs: 'performance.now() around `await import(entry)` in a fresh node process (Node of this machine, not the Lambda runtime); median of the runs',
         importAndFirstCallMs: 'import + the first event (firstCall) handled, per run, median; ratio to hello built and called the same way',
         cpu: 'the same spans in CPU time of the process (user + system): less disturbed than wall time when the machine is loaded',

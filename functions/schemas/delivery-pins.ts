@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { credentialSync, displayText, instant, keypadCode, lazy, page, schedule } from './common.ts';
+import { schedule } from '../../iot/protocol/schedule.ts';
+import { credentialSync, displayText, instant, keypadCode, lazy, page } from './common.ts';
 
 /**
  * Which doors a PIN opens (default: all): panels of these kinds and these panels. The panels
