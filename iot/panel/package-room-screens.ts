@@ -85,11 +85,13 @@ export class PackageRoomScreens {
             } else await this.finish(step.code, step.picks);
             break;
           }
-          this.choices(
-            step.code,
-            step.picks,
-            this.agent.packageRoom.search(text).filter((e) => e.unit !== null),
-          );
+          {
+            const matches = this.agent.packageRoom.search(text).filter((e) => e.unit !== null);
+            // A unit typed exactly is the whole unit (every resident there hears of it), not one person.
+            const unit = matches.find((e) => e.unit?.toLowerCase() === text.toLowerCase())?.unit;
+            if (unit) this.step = { screen: 'delivery', at: 'count', code: step.code, picks: step.picks, pick: { unit }, label: `unit ${unit}` };
+            else this.choices(step.code, step.picks, matches);
+          }
           break;
         case 'choose': {
           const picked = step.matches[Number(text) - 1];
