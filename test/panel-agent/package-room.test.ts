@@ -101,10 +101,11 @@ describe('package room, Delivery', () => {
 
   it('a recipient the directory copy does not have, a staff line or a bad count is refused before the door: nothing recorded or counted', async () => {
     const { agent, doors } = await offlineRoom();
-    const refused = (picks: Parameters<typeof agent.deliver>[1]) => agent.deliver('000000', picks).then(
-      () => 'recorded',
-      (error: unknown) => (error instanceof PackageRoomError ? error.reason : String(error)),
-    );
+    const refused = (picks: Parameters<typeof agent.deliver>[1]) =>
+      agent.deliver('000000', picks).then(
+        () => 'recorded',
+        (error: unknown) => (error instanceof PackageRoomError ? error.reason : String(error)),
+      );
     expect(await refused([{ unit: '9Z', count: 1 }])).toBe('unknown-unit');
     expect(await refused([{ targetId: 'stf_front-desk', count: 1 }])).toBe('no-unit');
     expect(await refused([{ targetId: 'res_01JD8X3Q5C9V2M4N6P8R0T1W99', count: 1 }])).toBe('unknown-recipient');
