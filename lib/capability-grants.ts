@@ -57,6 +57,34 @@ function grantSignaling(lambda: LobbyFunction, actions: string[]) {
   });
 }
 
+/** The variables adapters/ses-email.ts and adapters/sms-text.ts read. */
+export const NOTIFICATION_VARIABLES = {
+  fromEmail: 'LOBBY_FROM_EMAIL',
+  smsOriginationIdentity: 'LOBBY_SMS_ORIGINATION_IDENTITY',
+  smsConfigurationSet: 'LOBBY_SMS_CONFIGURATION_SET',
+} as const;
+
+/** ses:SendEmail on the deployment's identity only (the one Cognito sends from too); the function learns the From address. */
+function grantSendEmail(lambda: LobbyFunction) {
+  const settings = lobbySettings(lambda);
+  if (!settings.sesIdentityArn || !settings.fromEmail) return;
+  lambda.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [settings.sesIdentityArn] }));
+  lambda.function.addEnvironment(NOTIFICATION_VARIABLES.fromEmail, settings.fromEmail);
+}
+
+/** sms-voice:SendTextMessage from the configured origination identity (and through its configuration set) only. */
+function grantSendSms(lambda: LobbyFunction) {
+  const settings = lobbySettings(lambda);
+  const identity = settings.smsOriginationIdentity;
+  if (!identity) return;
+  const configurationSet = settings.smsConfigurationSet
+    ? Stack.of(lambda).formatArn({ service: 'sms-voice', resource: 'configuration-set', resourceName: settings.smsConfigurationSet, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })
+    : undefined;
+  lambda.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [identity, ...(configurationSet ? [configurationSet] : [])] }));
+  lambda.function.addEnvironment(NOTIFICATION_VARIABLES.smsOriginationIdentity, identity);
+  if (settings.smsConfigurationSet) lambda.function.addEnvironment(NOTIFICATION_VARIABLES.smsConfigurationSet, settings.smsConfigurationSet);
+}
+
 /**
  * Grants a function exactly its capabilities (functions/capabilities.ts), each with the
  * narrowest resource it can have, and gives the functions that talk to the IoT data plane
@@ -120,6 +148,12 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
         break;
       case 'media-sessions':
         grantSignaling(lambda, SESSION_ACTIONS);
+        break;
+      case 'send-email':
+        grantSendEmail(lambda);
+        break;
+      case 'send-sms':
+        grantSendSms(lambda);
         break;
       default:
         throw new Error(`capability ${capability satisfies never} has no grant`);

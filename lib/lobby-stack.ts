@@ -6,6 +6,7 @@ import { Api } from './api.ts';
 import { Auth } from './auth.ts';
 import { Data } from './data.ts';
 import { Observability } from './observability.ts';
+import { Notifications } from './notifications.ts';
 import { Panels } from './panels.ts';
 import { Photos } from './photos.ts';
 import { grantCapabilities } from './capability-grants.ts';
@@ -33,6 +34,7 @@ export class LobbyStack extends Stack {
   readonly panels: Panels;
   readonly observability: Observability;
   readonly telephony: Telephony;
+  readonly notifications: Notifications;
   readonly stage: string;
   /** The variables functions/adapters/config.ts reads, for every handler. */
   readonly functionEnvironment: Record<string, string>;
@@ -84,6 +86,8 @@ export class LobbyStack extends Stack {
     const grants = { data: this.data, photos: this.photos, iot: this.panels, telephony: this.telephony };
     for (const [fn, lambda] of this.api.functions) grantCapabilities(fn, lambda, grants);
     grantCapabilities('phone-call', this.telephony.phoneCall, grants);
+    // The notifications outbox: its worker on the table stream and a schedule, e-mail/SMS/push granted by the capability table.
+    this.notifications = new Notifications(this, 'Notifications', { ...grants, observability: this.observability, environment: this.functionEnvironment });
     this.observability.watchFunction('phone-call', this.telephony.phoneCall.function);
 
     this.observability.watchHttpApi('Api', this.api.httpApi);

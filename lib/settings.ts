@@ -20,6 +20,8 @@ export const CONTEXT = {
   pushApnsArn: 'lobby:pushApnsArn',
   pushFcmArn: 'lobby:pushFcmArn',
   phoneNumber: 'lobby:phoneNumber',
+  smsOriginationIdentity: 'lobby:smsOriginationIdentity',
+  smsConfigurationSet: 'lobby:smsConfigurationSet',
 } as const;
 
 export const DEFAULT_STAGE = 'dev';
@@ -44,6 +46,10 @@ export interface LobbySettings {
   pushFcmArn?: string;
   /** E.164 number in the account's Chime SDK inventory that phone calls come from; absent: the phone path is off. */
   phoneNumber?: string;
+  /** End User Messaging SMS: the origination identity (phone number, pool or sender id ARN) notifications are texted from; absent: SMS is off. */
+  smsOriginationIdentity?: string;
+  /** Its configuration set (event destinations, spend limits), by name; optional. */
+  smsConfigurationSet?: string;
 }
 
 const fail = (key: string, want: string, got: unknown): never => {
@@ -117,5 +123,12 @@ export function lobbySettings(scope: Construct): LobbySettings {
       'an SNS platform application ARN for FCM (arn:aws:sns:<region>:<account>:app/GCM/<name>)',
     ),
     phoneNumber: optional(get(CONTEXT.phoneNumber), CONTEXT.phoneNumber, /^\+[1-9]\d{1,14}$/, "an E.164 phone number (+15555550100) in the account's Chime SDK inventory"),
+    smsOriginationIdentity: optional(
+      get(CONTEXT.smsOriginationIdentity),
+      CONTEXT.smsOriginationIdentity,
+      /^arn:aws[\w-]*:sms-voice:[\w-]+:\d{12}:(phone-number|pool|sender-id)\/[\w.:-]{1,256}$/,
+      'an End User Messaging SMS origination identity ARN (arn:aws:sms-voice:<region>:<account>:phone-number/<id>, pool/<id> or sender-id/<id>)',
+    ),
+    smsConfigurationSet: optional(get(CONTEXT.smsConfigurationSet), CONTEXT.smsConfigurationSet, /^[\w-]{1,64}$/, 'an End User Messaging SMS configuration set name'),
   };
 }

@@ -30,7 +30,7 @@ const constructId = (fn: string) =>
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
 const apiFunctions = new Set<string>(routes.map((route) => route.fn));
-const scope = (fn: LambdaName) => (apiFunctions.has(fn) ? 'Api' : fn === 'phone-call' ? 'Telephony' : 'Panels');
+const scope = (fn: LambdaName) => (apiFunctions.has(fn) ? 'Api' : fn === 'phone-call' ? 'Telephony' : fn === 'notifications' ? 'Notifications' : 'Panels');
 
 function idAt(path: string): string {
   const found = Object.entries(resources).filter(([, r]) => r.Metadata?.['aws:cdk:path'] === `${STACK}/${path}`);
@@ -129,8 +129,12 @@ function statementsFor(capability: Capability): string[] {
         ...key(['iot:ListThingPrincipals', 'iot:DeleteThing', 'iot:DetachThingPrincipal'], iotArn('thing/*')),
         ...key(['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], '*'),
       ];
-    // Off without their context (this build has none): test/cdk/telephony.test.ts checks them on.
+    // Off without their context (this build has none): test/cdk/telephony.test.ts and notifications.test.ts check them on.
     case 'push':
+      return [];
+    case 'send-email':
+      return [];
+    case 'send-sms':
       return [];
     case 'dial-phone':
       return [];
@@ -170,6 +174,14 @@ function baseline(fn: LambdaName): string[] {
       key('s3:ListBucket', failures),
     );
   }
+  if (fn === 'notifications') {
+    // The stream mapping (on-failure destination) and asynchronous invocations (on-failure destination) send to its failure queue.
+    trigger.push(
+      key(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], { 'Fn::GetAtt': [idAt('Data/LobbyTable/Resource'), 'StreamArn'] }),
+      key('dynamodb:ListStreams', '*'),
+      key(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], arn(idAt('Notifications/Failures/Resource'))),
+    );
+  }
   return [...logs, ...xray, ...trigger.flat()];
 }
 
@@ -178,7 +190,7 @@ const allFunctions = Object.keys(capabilities) as LambdaName[];
 describe('capabilities: the table and the stack agree', () => {
   it('the table names every Lambda function of the stack, and nothing else', () => {
     const deployed = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function' && /\/(Api|Panels|Telephony)\/[A-Za-z]+\/Function\/Resource$/.test(r.Metadata['aws:cdk:path']))
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && /\/(Api|Panels|Telephony|Notifications)\/[A-Za-z]+\/Function\/Resource$/.test(r.Metadata['aws:cdk:path']))
       .map((r) => r.Metadata['aws:cdk:path'].split('/').at(-3));
     expect(deployed.sort()).toEqual(allFunctions.map(constructId).sort());
   });
