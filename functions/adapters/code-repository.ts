@@ -10,7 +10,14 @@ export function codeRepository(table: LobbyTable): CodeRepository {
     claim(propertyId, codeKey, credential, nowEpoch) {
       return asWrite({
         Put: {
-          Item: { ...key(propertyId, codeKey), type: 'code', credentialType: credential.type, credentialId: credential.id, expiresAtEpoch: credential.expiresAtEpoch },
+          Item: {
+            ...key(propertyId, codeKey),
+            type: 'code',
+            credentialType: credential.type,
+            credentialId: credential.id,
+            expiresAtEpoch: credential.expiresAtEpoch,
+            ownerResidentId: credential.ownerResidentId,
+          },
           // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :nowEpoch',
           ExpressionAttributeValues: { ':nowEpoch': nowEpoch },
@@ -23,8 +30,11 @@ export function codeRepository(table: LobbyTable): CodeRepository {
       });
     },
     async holder(propertyId, codeKey) {
-      const sentinel = await table.get<{ credentialType: string; credentialId: string; pk: string; sk: string }>(key(propertyId, codeKey).pk, key(propertyId, codeKey).sk);
-      return sentinel && { credentialType: sentinel.credentialType, credentialId: sentinel.credentialId };
+      const sentinel = await table.get<{ credentialType: string; credentialId: string; ownerResidentId?: string; pk: string; sk: string }>(
+        key(propertyId, codeKey).pk,
+        key(propertyId, codeKey).sk,
+      );
+      return sentinel && { credentialType: sentinel.credentialType, credentialId: sentinel.credentialId, ownerResidentId: sentinel.ownerResidentId };
     },
   };
 }

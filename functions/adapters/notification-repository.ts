@@ -87,7 +87,8 @@ export function notificationRepository(table: LobbyTable): NotificationRepositor
         claimed,
         ['#status = :sent', 'sentAt = :at', ...(result.providerMessageId ? ['providerMessageId = :mid'] : []), ...(result.unconfirmed ? ['unconfirmed = :true'] : [])].join(', '),
         { ':sent': 'sent', ':at': at, ...(result.providerMessageId ? { ':mid': result.providerMessageId } : {}), ...(result.unconfirmed ? { ':true': true } : {}) },
-        'claimedUntil, dueAt, gsi1pk, gsi1sk',
+        // Secrets (`sealed`) are not kept once the record is done.
+        'claimedUntil, dueAt, gsi1pk, gsi1sk, sealed',
       );
     },
     retryLater(claimed, nextAttemptAt, lastError) {
@@ -100,7 +101,7 @@ export function notificationRepository(table: LobbyTable): NotificationRepositor
       );
     },
     failed(claimed, _at, lastError) {
-      return finishClaim(claimed, '#status = :failed, lastError = :error', { ':failed': 'failed', ':error': lastError }, 'claimedUntil, dueAt, gsi1pk, gsi1sk');
+      return finishClaim(claimed, '#status = :failed, lastError = :error', { ':failed': 'failed', ':error': lastError }, 'claimedUntil, dueAt, gsi1pk, gsi1sk, sealed');
     },
     async due(at) {
       const page = await table.query<{ propertyId: string; id: string; dueAt: string; pk: string; sk: string }>({

@@ -113,5 +113,16 @@ export function passRepository(table: LobbyTable): PassRepository {
         },
       });
     },
+    markArrived(propertyId, passId, at, eventId) {
+      return asWrite({
+        Update: {
+          Key: key(propertyId, 'visitor-pass', passId),
+          UpdateExpression: 'SET arrivedAt = :at, arrivedEventId = :eventId',
+          ConditionExpression: '#t = :visitor AND attribute_not_exists(arrivedAt)',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':at': at, ':eventId': eventId, ':visitor': 'visitor-pass' },
+        },
+      });
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';
 import { packageWritesFor, type Warn } from './packages.ts';
 import { attempt } from './transactions.ts';
+import { visitorArrival } from './visitor-passes.ts';
 
 export interface AccessEventView {
   id: string;
@@ -79,17 +80,18 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
 
 /**
  * The event and what it causes, in ONE transaction, so a replay (the same event id) causes nothing
- * twice: a package-room delivery or pickup (packages.ts). An event that causes nothing is a single
+ * twice: a package-room delivery or pickup (packages.ts), a visitor's first entry (visitor-passes.ts
+ * visitorArrival: the inviting resident is told). An event that causes nothing is a single
  * conditional put. False when an event with its id was recorded already.
  */
 async function commitEvent(stores: Stores, panel: Panel, event: AccessEvent, item: AccessEventRecord, keepUntil: number, warn?: Warn): Promise<boolean> {
   for (let tries = 1; ; tries++) {
-    const effects = await packageWritesFor(stores, panel, event, item, warn);
+    const effects = (await Promise.all([packageWritesFor(stores, panel, event, item, warn), visitorArrival(stores, panel.propertyId, event)])).flat();
     if (effects.length === 0) return stores.accessEvents.add(panel.propertyId, item, keepUntil);
     const failed = await attempt(() => stores.table.transact([stores.accessEvents.record(panel.propertyId, item, keepUntil), ...effects]));
     if (failed < 0) return true;
     if (failed === 0) return false;
-    // A package changed meanwhile (handed over at the desk): read again. The IoT rule retries a throw.
+    // A package changed meanwhile (handed over at the desk), or another entry was the visitor's first: read again. The IoT rule retries a throw.
     if (tries >= 3) throw new Error('access event: its package writes kept conflicting');
   }
 }

@@ -33,13 +33,18 @@ export const codeHint = (code: string) => `**${code.slice(-2)}`;
  * keyed by the code's HMAC, so the table never holds the code itself, and two
  * writers racing for one code cannot both create it.
  */
-export function claimCodeEntry(stores: Stores, propertyId: string, code: string, credential: { type: CredentialType; id: string; expiresAt?: string }): Write {
+export function claimCodeEntry(
+  stores: Stores,
+  propertyId: string,
+  code: string,
+  credential: { type: CredentialType; id: string; expiresAt?: string; ownerResidentId?: string },
+): Write {
   const expiresAtEpoch = credential.expiresAt ? Math.floor(Date.parse(credential.expiresAt) / 1000) : undefined;
   // A sentinel of a credential that has expired frees its code, even before TTL deletes it.
   return stores.codes.claim(
     propertyId,
     stores.vault.codeKey(propertyId, code),
-    { type: credential.type, id: credential.id, expiresAtEpoch },
+    { type: credential.type, id: credential.id, expiresAtEpoch, ownerResidentId: credential.ownerResidentId },
     Math.floor(stores.now().getTime() / 1000),
   );
 }

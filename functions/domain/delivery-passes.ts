@@ -28,6 +28,8 @@ export interface DeliveryPassItem {
   codeHint: string;
   note?: string;
   createdBy: string;
+  /** The resident who made it (not set for staff's passes): told when it is used (pass-claims.ts). */
+  residentId?: string;
   createdAt: string;
   expiresAt: string;
   validUntil: string;
@@ -83,6 +85,7 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
       codeHint: codeHint(code),
       note: input.note,
       createdBy: caller.userId,
+      ...(membership.residentId ? { residentId: membership.residentId } : {}),
       createdAt: now.toISOString(),
       expiresAt,
       validUntil: expiresAt,
@@ -90,7 +93,7 @@ export async function createDeliveryPass(stores: Stores, caller: Caller, propert
     };
     const failed = await attempt(() =>
       stores.table.transact([
-        claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt }),
+        claimCodeEntry(stores, propertyId, code, { type: 'delivery-pass', id, expiresAt, ownerResidentId: pass.residentId }),
         // Kept a week after expiry for the record, then DynamoDB TTL removes it (and the panels drop it).
         stores.passes.add(propertyId, pass, Math.floor(Date.parse(expiresAt) / 1000) + 7 * 86400),
         auditEntry(stores, propertyId, caller.userId, 'delivery-pass.created', { type: 'delivery-pass', id }, property.settings.auditRetentionDays),

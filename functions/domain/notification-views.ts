@@ -41,18 +41,21 @@ export async function listNotifications(
   const residentId = membership.role === 'resident' ? membership.residentId : query.residentId;
   const page = await stores.notifications.page(propertyId, { residentId, limit: query.limit, cursor: query.cursor });
   return {
-    items: page.items.map((n) => ({
-      id: n.id,
-      kind: n.kind,
-      channel: n.channel,
-      to: maskedTo(n),
-      // A record being handed to its provider is still queued as far as the contract goes.
-      status: n.status === 'sending' ? 'queued' : n.status,
-      attempts: n.attempts,
-      createdAt: n.createdAt,
-      ...(n.sentAt ? { sentAt: n.sentAt } : {}),
-      residentId: n.residentId,
-    })),
+    // Verification codes texted to a resident are not notifications about the building: not listed, to anyone.
+    items: page.items
+      .filter((n) => n.kind !== 'phone-verification')
+      .map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        channel: n.channel,
+        to: maskedTo(n),
+        // A record being handed to its provider is still queued as far as the contract goes.
+        status: n.status === 'sending' ? 'queued' : n.status,
+        attempts: n.attempts,
+        createdAt: n.createdAt,
+        ...(n.sentAt ? { sentAt: n.sentAt } : {}),
+        residentId: n.residentId,
+      })),
     nextCursor: page.nextCursor,
   };
 }

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { Page, Write } from './records.ts';
+import { settleAll } from './concurrency.ts';
 import type { Stores } from './stores.ts';
 
 /*
@@ -14,7 +15,15 @@ import type { Stores } from './stores.ts';
  * harm than a doubled one, and the record says `unconfirmed`.
  */
 
-export type NotificationKind = 'package-delivered' | 'package-reminder' | 'pass-used' | 'visitor-arrived' | 'call-missed' | 'visitor-invitation';
+export type NotificationKind =
+  | 'package-delivered'
+  | 'package-reminder'
+  | 'pass-used'
+  | 'visitor-arrived'
+  | 'call-missed'
+  | 'visitor-invitation'
+  /** A code texted to a resident's new phone number (phone-verification.ts); never listed by GET .../notifications. */
+  | 'phone-verification';
 export type NotificationChannel = 'app' | 'sms' | 'email';
 
 /** A new record, written in the same transaction as what caused it (NotificationRepository.queue). */
@@ -35,6 +44,21 @@ export interface QueuedNotification {
   packageIds?: string[];
   passId?: string;
   accessEventId?: string;
+  /**
+   * Secrets the text needs (a visitor's code and QR token, a verification code): SealedContent as
+   * JSON, sealed with the code vault (stores.vault.encrypt). Unsealed by the worker at send time
+   * only, removed once the record is done, never shown by GET .../notifications or logged.
+   */
+  sealed?: string;
+}
+
+/** What `sealed` holds. */
+export interface SealedContent {
+  code: string;
+  qr?: string;
+  visitorName?: string;
+  /** When a visitor pass is valid, already written out in the property's time zone. */
+  when?: string;
 }
 
 /** Who is notified and how they asked to be (a resident's `notify.deliveries` and contact). */
@@ -185,9 +209,31 @@ export interface NotificationStores {
   senders: NotificationSenders;
   propertyName(propertyId: string): Promise<string>;
   now(): Date;
+  /** Opens a record's `sealed` (the code vault); without it, records that carry secrets fail. */
+  unseal?(sealed: string): string;
+  /** False when the record's cause is gone (a revoked visitor pass): it fails unsent. See notificationStillWanted. */
+  stillWanted?(record: NotificationRecord): Promise<boolean>;
+}
+
+/** A verification code is useless after this: the worker does not send it later. */
+export const VERIFICATION_CODE_SECONDS = 10 * 60;
+
+/**
+ * Whether a record is still worth sending: an invitation only while its visitor pass is active
+ * and not over (revoked or deleted before the worker got to it: not sent), a verification code
+ * only while it can be confirmed. Everything else: yes.
+ */
+export async function notificationStillWanted(stores: Pick<Stores, 'passes' | 'now'>, record: NotificationRecord): Promise<boolean> {
+  const now = stores.now().getTime();
+  if (record.kind === 'phone-verification') return Date.parse(record.createdAt) + VERIFICATION_CODE_SECONDS * 1000 > now;
+  if (record.kind !== 'visitor-invitation') return true;
+  const pass = record.passId ? await stores.passes.get('visitor-pass', record.propertyId, record.passId) : undefined;
+  return pass?.type === 'visitor-pass' && pass.status === 'active' && Date.parse(pass.endsAt) > now;
 }
 
 export const MAX_ATTEMPTS = 5;
+/** Records delivered at once by one worker: each is a few table round trips and one provider call, all waiting on the network. */
+export const DELIVERY_CONCURRENCY = 16;
 /** How long a claim holds: longer than any send (the SDK's own timeouts are shorter). */
 export const CLAIM_SECONDS = 120;
 /** 30 s, 1 min, 2 min, 4 min ... capped at an hour. */
@@ -195,8 +241,11 @@ export const backoffSeconds = (attempts: number) => Math.min(3600, 30 * 2 ** Mat
 
 // ---- templates: every text a resident gets, in one place ----------------------------------
 
-/** Short, plain, naming the property; no codes, no links with secrets. */
-export function notificationText(record: Pick<NotificationRecord, 'kind' | 'packageIds'>, propertyName: string): { subject: string; text: string } {
+/**
+ * Short, plain, naming the property; no links with secrets. Codes only where the message is the
+ * way to get one (an invitation, a verification code): from `secrets`, the record's unsealed content.
+ */
+export function notificationText(record: Pick<NotificationRecord, 'kind' | 'packageIds'>, propertyName: string, secrets?: SealedContent): { subject: string; text: string } {
   switch (record.kind) {
     case 'call-missed':
       return {
@@ -211,8 +260,17 @@ export function notificationText(record: Pick<NotificationRecord, 'kind' | 'pack
       return { subject: `${propertyName}: your delivery pass was used`, text: `Your delivery pass was just used at the door of ${propertyName}.` };
     case 'visitor-arrived':
       return { subject: `${propertyName}: your visitor is here`, text: `Your visitor just came in at ${propertyName}.` };
-    case 'visitor-invitation':
-      return { subject: `${propertyName}: you are invited`, text: `You are invited to ${propertyName}.` };
+    case 'visitor-invitation': {
+      const hello = secrets?.visitorName ? `Hello ${secrets.visitorName}, you are` : 'You are';
+      const when = secrets?.when ? ` ${secrets.when}` : '';
+      const code = secrets ? ` At the intercom press "Visitor" and enter code ${secrets.code}.${secrets.qr ? ` Or show the panel this pass as a QR code: ${secrets.qr}` : ''}` : '';
+      return { subject: `${propertyName}: you are invited`, text: `${hello} invited to ${propertyName}${when}.${code}` };
+    }
+    case 'phone-verification':
+      return {
+        subject: `${propertyName}: your verification code`,
+        text: `Your ${propertyName} verification code is ${secrets?.code ?? ''}. It expires in 10 minutes.`,
+      };
   }
 }
 
@@ -238,7 +296,17 @@ export async function deliverNotification(stores: NotificationStores, ref: Notif
     await stores.notifications.sent(claimed, now.toISOString(), { unconfirmed: true });
     return 'sent';
   }
-  const { subject, text } = notificationText(claimed, await stores.propertyName(claimed.propertyId));
+  // The cause may be gone (a revoked pass), and a record with secrets needs them opened: neither is sent.
+  if (stores.stillWanted && !(await stores.stillWanted(claimed))) {
+    await stores.notifications.failed(claimed, now.toISOString(), 'no longer wanted');
+    return 'failed';
+  }
+  if (claimed.sealed && !stores.unseal) {
+    await stores.notifications.failed(claimed, now.toISOString(), 'cannot unseal');
+    return 'failed';
+  }
+  const secrets = claimed.sealed && stores.unseal ? (JSON.parse(stores.unseal(claimed.sealed)) as SealedContent) : undefined;
+  const { subject, text } = notificationText(claimed, await stores.propertyName(claimed.propertyId), secrets);
   try {
     const { messageId } = await sender.send({ id: claimed.id, propertyId: claimed.propertyId, to: claimed.to, subject, text });
     await stores.notifications.sent(claimed, stores.now().toISOString(), { providerMessageId: messageId });
@@ -262,6 +330,10 @@ export async function deliverNotification(stores: NotificationStores, ref: Notif
 /** The schedule: every record whose retry is due or whose claim lapsed. */
 export async function deliverDue(stores: NotificationStores): Promise<Record<DeliveryOutcome, number>> {
   const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
-  for (const ref of await stores.notifications.due(stores.now().toISOString())) counts[await deliverNotification(stores, ref)]++;
+  const outcomes = await settleAll(await stores.notifications.due(stores.now().toISOString()), DELIVERY_CONCURRENCY, (ref) => deliverNotification(stores, ref));
+  for (const o of outcomes) if (o.status === 'fulfilled') counts[o.value]++;
+  // Records whose delivery threw stay claimed until the lease lapses, then the next run takes them again.
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
   return counts;
 }

@@ -1,6 +1,7 @@
 import type { PanelRequest } from '../../iot/protocol/messages.ts';
 import { auditEntry } from './audit.ts';
 import { passStatus, type DeliveryPassItem } from './delivery-passes.ts';
+import { notificationsFor } from './notifications.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import type { Panel, PanelRef, Write } from './records.ts';
@@ -62,7 +63,7 @@ async function claimByCode(stores: Stores, ref: PanelRef, request: ClaimRequest 
   const pass = request.offline ? await stores.passes.get('delivery-pass', ref.propertyId, credentialId) : undefined;
   const result = request.offline
     ? await judge(stores, panel, request, credentialId, pass, settings, [giveBack])
-    : await redeem(stores, panel, request, credentialId, settings, [giveBack]);
+    : await redeem(stores, panel, request, credentialId, settings, [giveBack], sentinel.ownerResidentId);
   // A grant that did not redeem now (the same attempt again, a grace re-entry) gives the slot back on its own.
   if (result.decision === 'granted' && !result.redeemed) await stores.throttles.giveBackUnknownCodeSlot(ref, window);
   return { decision: result.decision, reason: result.reason, credentialId: result.credentialId };
@@ -158,14 +159,35 @@ async function judge(
   // An offline panel decided at the time of entry; judge expiry by that time (bounded above).
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   if (pass.status !== 'active' || passStatus(pass, usedAt) !== 'active') return answerSettled(stores, panel, request, pass, now);
-  return redeem(stores, panel, request, credentialId, settings, alsoWrite);
+  return redeem(stores, panel, request, credentialId, settings, alsoWrite, pass.residentId);
+}
+
+/**
+ * `pass-used` for the resident who made the pass, per their `notify.deliveries`: queued with the
+ * redemption, so only the claim that turns the pass used writes it (a retried or replayed claim
+ * reads the winner's record and writes nothing). Passes made by staff notify no one.
+ */
+async function passUsedNotifications(stores: Stores, propertyId: string, ownerResidentId: string | undefined, passId: string, eventId: string): Promise<Write[]> {
+  const owner = ownerResidentId ? await stores.callees.get(propertyId, ownerResidentId) : undefined;
+  if (!owner) return [];
+  return notificationsFor(propertyId, owner, 'pass-used', { passId, accessEventId: eventId }, stores.now()).map((n) => stores.notifications.queue(n));
 }
 
 /**
  * The redemption: one conditional write (active -> used, before expiry) with its audit
- * record and `alsoWrite`. Wins or reads the winner's record to answer from it.
+ * record, the owner's `pass-used` notifications and `alsoWrite`. Wins or reads the winner's
+ * record to answer from it. A resident's pass costs one more round trip (their record).
  */
-async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, credentialId: string, settings: PropertySettings, alsoWrite: Write[]): Promise<Judged> {
+async function redeem(
+  stores: Stores,
+  panel: Panel,
+  request: ClaimRequest,
+  credentialId: string,
+  settings: PropertySettings,
+  alsoWrite: Write[],
+  ownerResidentId: string | undefined,
+): Promise<Judged> {
+  const notifications = await passUsedNotifications(stores, panel.propertyId, ownerResidentId, credentialId, request.eventId);
   const now = stores.now();
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
@@ -187,6 +209,7 @@ async function redeem(stores: Stores, panel: Panel, request: ClaimRequest, crede
         { type: 'delivery-pass', id: credentialId },
         settings.auditRetentionDays,
       ),
+      ...notifications,
       ...alsoWrite,
     ]),
   );

@@ -65,10 +65,11 @@ export interface AuditRepository {
 /** Code sentinels: one per code (by its keyed hash, `codeKey`) in use at a property. */
 export interface CodeRepository {
   /** Takes the code for a credential; fails while a credential whose `expiresAtEpoch` is not before `nowEpoch` holds it. */
-  claim(propertyId: string, codeKey: string, credential: { type: CredentialType; id: string; expiresAtEpoch?: number }, nowEpoch: number): Write;
+  claim(propertyId: string, codeKey: string, credential: { type: CredentialType; id: string; expiresAtEpoch?: number; ownerResidentId?: string }, nowEpoch: number): Write;
   /** Frees the code if it is gone already or still this credential's. */
   release(propertyId: string, codeKey: string, credentialId: string): Write;
-  holder(propertyId: string, codeKey: string): Promise<{ credentialType: string; credentialId: string } | undefined>;
+  /** `ownerResidentId`: the resident who made the credential (a pass claimed by code notifies them without reading the pass). */
+  holder(propertyId: string, codeKey: string): Promise<{ credentialType: string; credentialId: string; ownerResidentId?: string } | undefined>;
 }
 
 export interface DeliveryPinRepository {
@@ -106,6 +107,8 @@ export interface PassRepository {
   endGrace(propertyId: string, pass: Pick<OwnedCredential, 'type' | 'id'>, at: string): Write;
   /** A delivery pass's redemption: active -> used, only while it is active and expires after `usedAt`. */
   redeem(propertyId: string, passId: string, use: { usedAt: string; eventId: string; attemptId: string; panelId: string; offline: boolean; graceUntil?: string }): Write;
+  /** A visitor pass's first granted entry (`arrivedAt`, `arrivedEventId`), only if it has none yet. */
+  markArrived(propertyId: string, passId: string, at: string, eventId: string): Write;
 }
 
 /** A property's credential set: head, change records, per-credential records, snapshots. See credential-sets.ts. */

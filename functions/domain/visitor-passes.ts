@@ -8,10 +8,11 @@ import { claimCodeEntry, codeHint, generateCode } from './codes.ts';
 import { loadSetHead } from './credential-sets.ts';
 import { assertCanManage, assertUnderPassCap, listPasses, retireCredential } from './owned-credentials.ts';
 import { credentialSync } from './panels.ts';
-import { loadProperty } from './property-record.ts';
+import { loadProperty, type Property } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { visitorSigningKey } from './visitor-keys.ts';
-import type { Page } from './records.ts';
+import { notificationsFor, type QueuedNotification, type SealedContent } from './notifications.ts';
+import type { Page, Write } from './records.ts';
 import type { Stores } from './stores.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface VisitorPassItem {
   codeKey: string;
   codeHint: string;
   createdBy: string;
+  /** The resident who invited (not set for staff's passes): told of the first arrival (visitorArrival). */
+  residentId?: string;
   createdAt: string;
   startsAt: string;
   endsAt: string;
@@ -36,6 +39,9 @@ export interface VisitorPassItem {
   validUntil: string;
   qrKeyVersion: number;
   retiredAt?: string;
+  /** The first granted entry: set once, with the `visitor-arrived` notifications. */
+  arrivedAt?: string;
+  arrivedEventId?: string;
 }
 
 /** Visits are planned at most a year ahead: a pass far in the future would sit in every panel's set for nothing. */
@@ -72,11 +78,12 @@ export async function createVisitorPass(
   input: { visitorName: string; startsAt: string; endsAt: string; visitorEmail?: string },
 ) {
   // Membership, settings and the set's key version (the QR is signed with it) in one round trip.
-  const [membership, { settings }, { keyVersion }] = await Promise.all([
+  const [membership, property, { keyVersion }] = await Promise.all([
     requireRole(stores, caller, propertyId, anyMember),
     loadProperty(stores, propertyId),
     loadSetHead(stores, propertyId),
   ]);
+  const settings = property.settings;
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   const hours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
@@ -103,6 +110,7 @@ export async function createVisitorPass(
       codeKey: stores.vault.codeKey(propertyId, code),
       codeHint: codeHint(code),
       createdBy: caller.userId,
+      ...(membership.residentId ? { residentId: membership.residentId } : {}),
       createdAt: stores.now().toISOString(),
       startsAt: startsAt.toISOString(),
       endsAt: endsAt.toISOString(),
@@ -110,16 +118,18 @@ export async function createVisitorPass(
       validUntil: endsAt.toISOString(),
       qrKeyVersion: keyVersion,
     };
+    const qr = qrFor(stores, propertyId, pass, keyVersion);
     const failed = await attempt(() =>
       stores.table.transact([
         claimCodeEntry(stores, propertyId, code, { type: 'visitor-pass', id, expiresAt: pass.endsAt }),
         stores.passes.add(propertyId, pass, Math.floor(endsAt.getTime() / 1000) + 7 * 86400),
         auditEntry(stores, propertyId, caller.userId, 'visitor-pass.created', { type: 'visitor-pass', id }, settings.auditRetentionDays),
         membershipHolds(stores, membership),
+        ...(input.visitorEmail ? [stores.notifications.queue(invitation(stores, property, pass, input.visitorEmail, membership.residentId ?? caller.userId, { code, qr }))] : []),
       ]),
     );
     if (failed === 3) throw notFound('No such property');
-    if (failed < 0) return { ...view(pass, stores.now()), code, qr: qrFor(stores, propertyId, pass, keyVersion) };
+    if (failed < 0) return { ...view(pass, stores.now()), code, qr };
     if (failed !== 0) throw conflict('The visitor pass could not be saved; try again');
   }
   throw conflict('No free code could be drawn; try again', 'codes-exhausted');
@@ -162,6 +172,51 @@ export async function revokeVisitorPass(stores: Stores, caller: Caller, property
   const { membership, pass } = await loadVisitorPass(stores, caller, propertyId, passId);
   assertCanManage(membership, pass.createdBy);
   await revoke(stores, propertyId, pass, caller.userId);
+}
+
+/**
+ * The e-mail to the visitor (seed 002: they have no app): the property, when, the code and the
+ * QR token, sealed in the record with the code vault (the worker opens it at send time and drops
+ * it when done; notificationStillWanted skips a pass revoked meanwhile). Whose it is: the inviting
+ * resident's (a staff member's user id for theirs).
+ */
+function invitation(stores: Stores, property: Property, pass: VisitorPassItem, to: string, residentId: string, secrets: { code: string; qr: string }): QueuedNotification {
+  const at = (iso: string) => new Intl.DateTimeFormat('en-US', { timeZone: property.timezone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const content: SealedContent = { ...secrets, visitorName: pass.visitorName, when: `from ${at(pass.startsAt)} until ${at(pass.endsAt)}` };
+  const now = stores.now();
+  return {
+    id: `ntf_${ulid(now.getTime())}`,
+    propertyId: property.id,
+    residentId,
+    kind: 'visitor-invitation',
+    channel: 'email',
+    to,
+    status: 'queued',
+    attempts: 0,
+    createdAt: now.toISOString(),
+    passId: pass.id,
+    sealed: stores.vault.encrypt(JSON.stringify(content)),
+  };
+}
+
+/**
+ * What a visitor pass's first granted entry writes with its access event: the pass marked
+ * arrived (once: the condition fails for any later entry) and a `visitor-arrived` for the
+ * inviting resident per their `notify.deliveries`. Nothing for other events, later entries,
+ * or passes made by staff. One read of the pass (and of the resident when it is theirs).
+ */
+export async function visitorArrival(
+  stores: Stores,
+  propertyId: string,
+  event: { eventId: string; at: string; method: string; decision: string; credentialId?: string },
+): Promise<Write[]> {
+  if (event.method !== 'visitor' || event.decision !== 'granted' || !event.credentialId) return [];
+  const pass = await stores.passes.get('visitor-pass', propertyId, event.credentialId);
+  if (pass?.type !== 'visitor-pass' || pass.arrivedAt || !pass.residentId) return [];
+  const inviter = await stores.callees.get(propertyId, pass.residentId);
+  if (!inviter) return [];
+  const notifications = notificationsFor(propertyId, inviter, 'visitor-arrived', { passId: pass.id, accessEventId: event.eventId }, stores.now());
+  return [stores.passes.markArrived(propertyId, pass.id, event.at, event.eventId), ...notifications.map((n) => stores.notifications.queue(n))];
 }
 
 async function revoke(stores: Stores, propertyId: string, pass: VisitorPassItem, actor: string) {

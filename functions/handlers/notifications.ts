@@ -6,7 +6,8 @@ import { fromEmailFromEnv, sesEmailSender } from '../adapters/ses-email.ts';
 import { smsSettingsFromEnv, smsTextSender } from '../adapters/sms-text.ts';
 import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
-import { appPushSender, deliverDue, deliverNotification, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
+import { settleAll } from '../domain/concurrency.ts';
+import { appPushSender, DELIVERY_CONCURRENCY, deliverDue, deliverNotification, notificationStillWanted, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
 import type { Stores } from '../domain/stores.ts';
 
 /**
@@ -29,6 +30,8 @@ export function workerStores(stores: Stores, channels: NotificationSenders = cha
     senders: channels,
     propertyName: async (propertyId) => (await stores.properties.get(propertyId))?.name ?? 'your building',
     now: () => stores.now(),
+    unseal: (sealed) => stores.vault.decrypt(sealed),
+    stillWanted: (record) => notificationStillWanted(stores, record),
   };
 }
 
@@ -45,19 +48,18 @@ export const handler = middy<DynamoDBStreamEvent | ScheduledEvent, DynamoDBBatch
       for (const [outcome, n] of Object.entries(counts)) if (n > 0) count(`Notifications_${outcome}`, n);
       return counts;
     }
-    const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
+    const records = event.Records.flatMap((record) => {
       const item = record.dynamodb?.NewImage;
-      if (record.eventName !== 'INSERT' || item?.type?.S !== 'notification' || !item.propertyId?.S || !item.id?.S) continue;
-      try {
-        const outcome = await deliverNotification(worker, { propertyId: item.propertyId.S, id: item.id.S });
-        count(`Notifications_${outcome}`);
-      } catch (error) {
-        // Ids only: the record holds an address.
-        logger.error('notification delivery failed', { errorName: (error as Error)?.name, notificationId: item.id.S });
-        batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-        break;
-      }
-    }
-    return { batchItemFailures };
+      if (record.eventName !== 'INSERT' || item?.type?.S !== 'notification' || !item.propertyId?.S || !item.id?.S) return [];
+      return [{ sequenceNumber: record.dynamodb?.SequenceNumber ?? '', ref: { propertyId: item.propertyId.S, id: item.id.S } }];
+    });
+    // Several at once (each record is claimed, so a record retried with the batch is not sent twice).
+    const outcomes = await settleAll(records, DELIVERY_CONCURRENCY, async ({ ref }) => count(`Notifications_${await deliverNotification(worker, ref)}`));
+    const firstFailed = outcomes.findIndex((o) => o.status === 'rejected');
+    if (firstFailed < 0) return { batchItemFailures: [] };
+    const failed = records[firstFailed];
+    // Ids only: the record holds an address.
+    logger.error('notification delivery failed', { errorName: ((outcomes[firstFailed] as PromiseRejectedResult).reason as Error)?.name, notificationId: failed?.ref.id });
+    // The first failure: Lambda retries from it (what follows it and was sent is skipped then: already claimed and done).
+    return { batchItemFailures: [{ itemIdentifier: failed?.sequenceNumber ?? '' }] };
   });
