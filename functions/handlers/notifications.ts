@@ -7,7 +7,15 @@ import { smsSettingsFromEnv, smsTextSender } from '../adapters/sms-text.ts';
 import { loadStores } from '../adapters/stores.ts';
 import { count, logger, metrics } from '../http/observability.ts';
 import { settleAll } from '../domain/concurrency.ts';
-import { appPushSender, DELIVERY_CONCURRENCY, deliverDue, deliverNotification, notificationStillWanted, type NotificationSenders, type NotificationStores } from '../domain/notifications.ts';
+import {
+  appPushSender,
+  DELIVERY_CONCURRENCY,
+  deliverDue,
+  deliverNotification,
+  notificationStillWanted,
+  type NotificationSenders,
+  type NotificationStores,
+} from '../domain/notifications.ts';
 import type { Stores } from '../domain/stores.ts';
 
 /**
