@@ -53,7 +53,13 @@ interface NewPackage {
  * every resident's of the unit. `strict`: a picked resident who is not of that unit is refused
  * (the API); at a panel the unit wins and the pick is dropped (the Finish already happened).
  */
-async function newPackage(stores: Stores, input: NewPackage, reminderHours: number, strict: boolean, warn?: Warn): Promise<{ record: PackageRecord; writes: Write[] }> {
+async function newPackage(
+  stores: Stores,
+  input: NewPackage,
+  reminderHours: number,
+  strict: boolean,
+  warn?: Warn,
+): Promise<{ record: PackageRecord; writes: Write[]; packageWrites: number }> {
   const residents = await stores.callees.ofUnit(input.propertyId, input.unit);
   let picked: Callee | undefined;
   if (input.targetId !== undefined) {
@@ -79,7 +85,8 @@ async function newPackage(stores: Stores, input: NewPackage, reminderHours: numb
   const now = stores.now();
   const about = { packageIds: [record.id], ...(input.deliveryEventId ? { accessEventId: input.deliveryEventId } : {}) };
   const notifications = (picked ? [picked] : residents).flatMap((r) => notificationsFor(input.propertyId, r, 'package-delivered', about, now));
-  return { record, writes: [...stores.packages.add(record, plusHours(record.deliveredAt, reminderHours)), ...notifications.map((n) => stores.notifications.queue(n))] };
+  const packageWrites = stores.packages.add(record, plusHours(record.deliveredAt, reminderHours));
+  return { record, writes: [...packageWrites, ...notifications.map((n) => stores.notifications.queue(n))], packageWrites: packageWrites.length };
 }
 
 /** The delivery PIN's description or the delivery pass's note: who brought it, as staff named it. One read. */
@@ -108,13 +115,14 @@ export async function packageWritesFor(stores: Stores, panel: Panel, event: Acce
   const at = item.clockSkew ? item.receivedAt : event.at;
   if (event.pickup) {
     if (event.method !== 'resident-pickup') return ignore('a pickup needs method resident-pickup');
-    return (await pickupWrites(stores, panel.propertyId, event.pickup.unit, { at, eventId: event.eventId })).slice(0, MAX_WRITES);
+    return pickupWrites(stores, panel.propertyId, event.pickup.unit, { at, eventId: event.eventId });
   }
   if (event.method === 'resident-pickup') return ignore('a delivery with method resident-pickup');
   const [{ settings }, carrier] = await Promise.all([loadProperty(stores, panel.propertyId), carrierOf(stores, panel.propertyId, event)]);
-  const writes: Write[] = [];
+  const packages: Write[] = [];
+  const notifications: Write[] = [];
   for (const [i, recipient] of (event.delivery?.recipients ?? []).entries()) {
-    const { writes: mine } = await newPackage(
+    const { writes: mine, packageWrites } = await newPackage(
       stores,
       {
         id: `pkg_${event.eventId}_${i}`,
@@ -131,8 +139,10 @@ export async function packageWritesFor(stores: Stores, panel: Panel, event: Acce
       false,
       warn,
     );
-    writes.push(...mine);
+    packages.push(...mine.slice(0, packageWrites));
+    notifications.push(...mine.slice(packageWrites));
   }
+  const writes = [...packages, ...notifications];
   if (writes.length > MAX_WRITES) warn('delivery notifications cut to fit one transaction', { eventId: event.eventId, writes: writes.length });
   // The packages come first (2 writes each, 10 recipients at most), so only notifications are ever cut.
   return writes.slice(0, MAX_WRITES);
@@ -140,7 +150,8 @@ export async function packageWritesFor(stores: Stores, panel: Panel, event: Acce
 
 /** The unit's packages waiting since `at` or before -> picked-up (each conditional: still waiting, delivered by then). */
 async function pickupWrites(stores: Stores, propertyId: string, unit: string, pickup: { at: string; eventId?: string; by?: string }): Promise<Write[]> {
-  const waiting = (await stores.packages.awaiting(propertyId, unit)).filter((p) => p.deliveredAt <= pickup.at);
+  // Two writes each: the oldest 49 fit in the event's transaction; any beyond stay waiting for staff to hand over.
+  const waiting = (await stores.packages.awaiting(propertyId, unit)).filter((p) => p.deliveredAt <= pickup.at).slice(0, Math.floor(MAX_WRITES / 2));
   return waiting.flatMap((p) => stores.packages.pickUp({ propertyId, id: p.id, unit }, { ...pickup, deliveredBy: pickup.at }));
 }
 
@@ -191,9 +202,9 @@ export async function logPackage(
     settings.packageReminderHours,
     true,
   );
-  if (writes.length > MAX_WRITES + 1) throw invalid('Too many notifications for one package');
-  // Only while the logger is still staff here (a removal racing the log loses or is seen).
-  await stores.table.transact([stores.members.holds(membership), ...writes]);
+  // Only while the logger is still staff here (a removal racing the log loses or is seen). The package's
+  // writes come first: only notifications beyond what one transaction holds are cut.
+  await stores.table.transact([stores.members.holds(membership), ...writes.slice(0, MAX_WRITES)]);
   return view(record);
 }
 
