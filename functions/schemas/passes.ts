@@ -62,5 +62,8 @@ export const visitorPassView = lazy(() => z.strictObject(visitorPassFields()).me
 export const visitorPassesPage = lazy(() => page(visitorPassView(), 'VisitorPassPage'));
 /** POST: the keypad code and the QR token. */
 export const createdVisitorPass = lazy(() => z.strictObject({ ...visitorPassFields(), code: z.string(), qr: z.string() }).meta({ id: 'CreatedVisitorPass' }));
-export const visitorPassWithSync = lazy(() => z.strictObject({ ...visitorPassFields(), sync: credentialSync() }).meta({ id: 'VisitorPassWithSync' }));
+/** GET: the code and QR token only to whoever made it, while it is active. */
+export const visitorPassWithSync = lazy(() =>
+  z.strictObject({ ...visitorPassFields(), code: z.string().optional(), qr: z.string().optional(), sync: credentialSync() }).meta({ id: 'VisitorPassWithSync' }),
+);
 export const revealedVisitorCode = lazy(() => z.strictObject({ code: z.string(), qr: z.string() }).meta({ id: 'RevealedVisitorCode' }));

@@ -1,0 +1,45 @@
+/**
+ * Generates the typed client's types (clients/typescript/src/schema.ts) from the OpenAPI document
+ * with openapi-typescript: `npm run -s client:generate`. `--check` exits 1 if the committed file is
+ * not what the document generates now (run by `npm run lint:openapi`).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { openApiDocument } from '../functions/http/openapi.ts';
+import { routes } from '../functions/http/routes.ts';
+
+const root = join(import.meta.dirname, '..');
+const file = join(root, 'clients', 'typescript', 'src', 'schema.ts');
+const header = '// Generated from the OpenAPI document by `npm run -s client:generate` (scripts/openapi-client.ts). Do not edit.\n\n';
+
+export async function generatedClientTypes(): Promise<string> {
+  const ast = await openapiTS(JSON.parse(JSON.stringify(openApiDocument())), { alphabetize: false, exportType: true });
+  // Formatted as the rest of the tree (biome.jsonc), so `npm run format:check` passes on it.
+  const idempotent = routes.filter((route) => route.method === 'POST' && route.idempotent).map((route) => route.path);
+  const runtime = `\n/** Creates that take an Idempotency-Key (the client adds one, so it may retry them). */\nexport const idempotentPaths: readonly string[] = ${JSON.stringify(idempotent)};\n`;
+  const biome = spawnSync(join(root, 'node_modules', '.bin', 'biome'), ['format', `--stdin-file-path=${file}`], {
+    input: header + astToString(ast) + runtime,
+    encoding: 'utf8',
+    cwd: root,
+  });
+  if (biome.status !== 0) throw new Error(`biome format: ${biome.stderr}`);
+  return biome.stdout;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const text = await generatedClientTypes();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {}
+    if (current !== text) {
+      process.stderr.write('clients/typescript/src/schema.ts is not what the OpenAPI document generates: run `npm run -s client:generate` and commit it.\n');
+      process.exitCode = 1;
+    }
+  } else {
+    writeFileSync(file, text);
+  }
+}
