@@ -38,8 +38,48 @@ export interface MePatch {
   notify?: { deliveries?: Callee['deliveries']; calls?: Callee['calls'] };
 }
 
+/**
+ * Words a resident's own display name may not carry: the panel directory shows it to visitors next to the staff
+ * entry ("Staff (front desk)"), and a resident named "Front Desk" or "Concierge" would take calls meant for staff.
+ * Compared after NFKC, case folding and with anything but letters as spaces ("S.T.A.F.F" reads "s t a f f" and is
+ * caught by the squeezed form). Names set by the property at move-in are the property's business.
+ */
+const RESERVED_NAME_WORDS = [
+  'staff',
+  'front desk',
+  'frontdesk',
+  'concierge',
+  'reception',
+  'receptionist',
+  'doorman',
+  'doorperson',
+  'security',
+  'management',
+  'manager',
+  'leasing office',
+  'admin',
+  'administrator',
+  'superintendent',
+  'maintenance',
+  'lobby',
+  'police',
+  'emergency',
+  'fire department',
+];
+export function impersonatesStaff(name: string): boolean {
+  const spaced = ` ${name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim()} `;
+  const squeezed = spaced.replace(/ /g, '');
+  return RESERVED_NAME_WORDS.some((w) => spaced.includes(` ${w} `) || (w.length >= 5 && squeezed.includes(w.replace(/ /g, '')) && squeezed.length <= w.length + 2));
+}
+
 /** Name, contact and how to be told; a channel needs its contact (phone calls and texts a phone number, e-mail an address). */
 export async function patchMe(stores: Stores, caller: Caller, propertyId: string, patch: MePatch): Promise<MeView> {
+  if (patch.name !== undefined && impersonatesStaff(patch.name))
+    throw invalid('That name is reserved for the building (staff, front desk, security...)', [{ path: 'name', message: 'must not name a building role' }]);
   const current = await me(stores, caller, propertyId);
   const phone = patch.contact?.phone === undefined ? current.phone : (patch.contact.phone ?? undefined);
   const email = patch.contact?.email === undefined ? current.email : (patch.contact.email ?? undefined);

@@ -88,6 +88,10 @@ async function registerPhone(propertyId: string, token: string) {
   return (await expectOk(call<{ id: string }>('POST', `/properties/${propertyId}/me/devices`, { token, body: { platform: 'apns', token: apnsToken() } }))).body.id;
 }
 
+async function registerPhone2(token: string, deviceToken: string, platform: 'apns' | 'fcm' = 'apns') {
+  return (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/me/devices`, { token, body: { platform, token: deviceToken } }))).body.id;
+}
+
 /** Pushes the SNS stand-in delivered for a call (the push carries the call id only). */
 async function pushesFor(callId: string): Promise<Array<{ endpointArn: string; payload: unknown }>> {
   const log = await readFile(stack().pushLog, 'utf8').catch(() => '');
@@ -167,6 +171,35 @@ describe('me and my devices', () => {
     expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(204);
     expect(await getItem(`PROP#${p.id}`, `DEVICE#${users.neighbour}#${id}`)).toBeUndefined();
     expect((await call('DELETE', `/properties/${p.id}/me/devices/${id}`, { token: tokens.neighbour })).status).toBe(404);
+  });
+
+  it('a device is its token: registering the same token again is the same device; a member keeps at most 10 (the oldest goes)', async () => {
+    const owner = await moveIn(p, 'Dev Many', '8H');
+    const token = apnsToken();
+    const first = await registerPhone2(owner.token, token);
+    expect(await registerPhone2(owner.token, token)).toBe(first);
+    const ids = [first];
+    for (let i = 0; i < 10; i++) ids.push(await registerPhone2(owner.token, apnsToken()));
+    expect(new Set(ids).size).toBe(11);
+    // The oldest (the first) was dropped, the ten newest remain.
+    expect(await getItem(`PROP#${p.id}`, `DEVICE#${owner.userId}#${first}`)).toBeUndefined();
+    for (const id of ids.slice(1)) expect(await getItem(`PROP#${p.id}`, `DEVICE#${owner.userId}#${id}`)).toBeDefined();
+    // The same token on another platform is another device.
+    expect(await registerPhone2(owner.token, `${token}${token}`, 'fcm')).not.toBe(first);
+  });
+
+  it('a resident cannot rename themselves as staff (the panel directory shows the name); the name is unchanged', async () => {
+    const before = (await call<Me>('GET', `/properties/${p.id}/me`, { token: tokens.neighbour })).body.name;
+    for (const name of ['Staff (front desk)', 'Front Desk', 'S.T.A.F.F', 'Ｃｏｎｃｉｅｒｇｅ', 'Building Security']) {
+      const refused = await call<Problem>('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name } });
+      expect(refused.status).toBe(400);
+      expect(refused.contentType).toContain('application/problem+json');
+      expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'name' })]);
+    }
+    expect((await call<Me>('GET', `/properties/${p.id}/me`, { token: tokens.neighbour })).body.name).toBe(before);
+    // Ordinary names that merely contain such letters are fine.
+    await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name: 'Stafford Neighbour' } }));
+    await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: tokens.neighbour, body: { name: before } }));
   });
 
   it("move-out removes the resident's devices (their push endpoints too)", async () => {
