@@ -33,10 +33,20 @@ const configured: NotificationSenders = { ...(from ? { email: sesEmailSender(fro
 export const channelSenders = (stores: Stores): NotificationSenders => ({ ...configured, app: appPushSender(stores) });
 
 export function workerStores(stores: Stores, channels: NotificationSenders = channelSenders(stores)): NotificationStores {
+  const names = new Map<string, Promise<string>>();
   return {
     notifications: stores.notifications,
     senders: channels,
-    propertyName: async (propertyId) => (await stores.properties.get(propertyId))?.name ?? 'your building',
+    // One read per property per invocation: a batch is mostly one property's records.
+    propertyName: (propertyId) => {
+      let name = names.get(propertyId);
+      if (!name) {
+        name = stores.properties.get(propertyId).then((p) => p?.name ?? 'your building');
+        name.catch(() => names.delete(propertyId));
+        names.set(propertyId, name);
+      }
+      return name;
+    },
     now: () => stores.now(),
     unseal: (sealed) => stores.vault.decrypt(sealed),
     stillWanted: (record) => notificationStillWanted(stores, record),
