@@ -53,11 +53,13 @@ export type Capability =
   /**
    * KVS signaling channels of the stage's panels, `channel/lobby-<stage>-*` (adapters/kvs-media.ts):
    * create (and describe) one, delete one, and presign sessions on one (describe, its endpoints, ICE
-   * servers, ConnectAsMaster/ConnectAsViewer: the presigned URL carries the function's permission).
+   * servers, and ConnectAsMaster for a panel's session or ConnectAsViewer for an app's: the presigned URL
+   * carries the function's permission, so each side can presign only its own role).
    */
   | 'open-channels'
   | 'delete-channels'
-  | 'media-sessions'
+  | 'master-sessions'
+  | 'viewer-sessions'
   /** ses:SendEmail on the deployment's identity (lobby:sesIdentityArn), LOBBY_FROM_EMAIL. Nothing without it. */
   | 'send-email'
   /** sms-voice:SendTextMessage from lobby:smsOriginationIdentity (and its configuration set). Nothing without it. */
@@ -82,7 +84,7 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   // Access events come with presigned photo URLs.
   'access-events': [...data, 'photos-read'],
   // Accept, decline, open-door: the call's state to its panel, the door's unlock command.
-  calls: [...data, 'publish-calls', 'publish-commands', 'push', 'media-sessions'],
+  calls: [...data, 'publish-calls', 'publish-commands', 'push', 'viewer-sessions'],
   // The resident's record and push devices.
   me: [...data, 'idempotency', 'push'],
   // Packages: the table only (notifications are records in it).
@@ -92,7 +94,7 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.
   // call.start rings devices (push) and phones (dial-phone).
   // call.start gives the panel its MASTER session, opening the channel of a panel provisioned before calls.
-  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls', 'push', 'dial-phone', 'media-sessions', 'open-channels'],
+  'panel-requests': [...data, 'snapshots', 'photos-write', 'publish-responses', 'publish-calls', 'push', 'dial-phone', 'master-sessions', 'open-channels'],
   // Credential changes -> set versions announced in shadows; photos of expired access events.
   'credential-stream': [...data, 'credentials-shadow', 'photos-delete'],
   // Re-announces versions panels missed, rebuilding snapshots.

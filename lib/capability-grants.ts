@@ -33,13 +33,12 @@ const telephonyOf = (fn: LambdaName, by: { telephony?: TelephonyGrants }): Telep
   return by.telephony;
 };
 
-/** What adapters/kvs-media.ts session() calls or presigns (the WSS URL is authorized as ConnectAsMaster/ConnectAsViewer). */
-export const SESSION_ACTIONS = [
+/** What adapters/kvs-media.ts session() calls or presigns, by role (the WSS URL is authorized as ConnectAsMaster or ConnectAsViewer). */
+const sessionActions = (connect: 'kinesisvideo:ConnectAsMaster' | 'kinesisvideo:ConnectAsViewer') => [
   'kinesisvideo:DescribeSignalingChannel',
   'kinesisvideo:GetSignalingChannelEndpoint',
   'kinesisvideo:GetIceServerConfig',
-  'kinesisvideo:ConnectAsMaster',
-  'kinesisvideo:ConnectAsViewer',
+  connect,
 ];
 
 /** The stage's panel channels, `channel/lobby-<stage>-<panelId>/<creation time>` (adapters/kvs-media.ts signalingChannelName). */
@@ -146,8 +145,11 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
       case 'delete-channels':
         grantSignaling(lambda, ['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel']);
         break;
-      case 'media-sessions':
-        grantSignaling(lambda, SESSION_ACTIONS);
+      case 'master-sessions':
+        grantSignaling(lambda, sessionActions('kinesisvideo:ConnectAsMaster'));
+        break;
+      case 'viewer-sessions':
+        grantSignaling(lambda, sessionActions('kinesisvideo:ConnectAsViewer'));
         break;
       case 'send-email':
         grantSendEmail(lambda);

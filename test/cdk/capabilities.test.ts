@@ -142,15 +142,15 @@ function statementsFor(capability: Capability): string[] {
       return key(['kinesisvideo:CreateSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
     case 'delete-channels':
       return key(['kinesisvideo:DeleteSignalingChannel', 'kinesisvideo:DescribeSignalingChannel'], CHANNELS);
-    case 'media-sessions':
+    // A panel's session is MASTER (panel-requests), an app's VIEWER (calls): neither function can presign the other role.
+    case 'master-sessions':
       return key(
-        [
-          'kinesisvideo:DescribeSignalingChannel',
-          'kinesisvideo:GetSignalingChannelEndpoint',
-          'kinesisvideo:GetIceServerConfig',
-          'kinesisvideo:ConnectAsMaster',
-          'kinesisvideo:ConnectAsViewer',
-        ],
+        ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsMaster'],
+        CHANNELS,
+      );
+    case 'viewer-sessions':
+      return key(
+        ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsViewer'],
         CHANNELS,
       );
   }
