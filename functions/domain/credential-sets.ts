@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { ulid } from 'ulid';
 import { createHash } from 'node:crypto';
 import { codeHash, EMPTY_DIGEST, entryDigest, residentPinHash, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
-import { entryOpens, type DoorLimits } from '../../iot/protocol/credential-entry.ts';
+import { entryOpens, type DoorLimits } from '../../iot/protocol/doors.ts';
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { conflict, invalid, notFound } from './errors.ts';
-import type { DoorLimits } from '../../iot/protocol/credential-entry.ts';
+import type { DoorLimits } from '../../iot/protocol/doors.ts';
 import type { Caller } from './caller.ts';
 import type { Schedule } from '../schemas/common.ts';
 import { adminsOnly, requireRole } from './access.ts';

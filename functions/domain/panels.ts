@@ -1,4 +1,4 @@
-import { entryOpens, type DoorLimits } from '../../iot/protocol/credential-entry.ts';
+import { entryOpens, type DoorLimits } from '../../iot/protocol/doors.ts';
 import { ulid } from 'ulid';
 import { BoundedCache } from './bounded-cache.ts';
 import type { PanelProvisioner } from './panel-provisioner.ts';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { schedule } from './schedule.ts';
+import type { DoorLimits } from './doors.ts';
 
 /** The building blocks of the panel protocol's messages: access methods, ids, times, credential entries. */
 export const accessMethod = z.enum(['delivery-pin', 'delivery-pass', 'visitor', 'call', 'remote-unlock', 'resident-pickup', 'resident-door-pin']);
@@ -17,17 +18,12 @@ export type PanelKind = z.infer<typeof panelKind>;
  * listed panels (either list may be absent). The cloud leaves the entry out of every other panel's
  * set; a panel that holds it anyway refuses it (entryOpens).
  */
-export const doorLimits = z.strictObject({
+export const doorLimits: z.ZodType<DoorLimits> = z.strictObject({
   kinds: z.array(panelKind).min(1).max(2).optional(),
   panelIds: z.array(z.string().max(128)).min(1).max(50).optional(),
 });
-export type DoorLimits = z.infer<typeof doorLimits>;
-
-/** Whether a credential limited to `doors` (absent: every door) opens this panel. */
-export function entryOpens(doors: DoorLimits | undefined, panel: { id: string; kind: string }): boolean {
-  if (!doors || (doors.kinds === undefined && doors.panelIds === undefined)) return true;
-  return (doors.kinds?.includes(panel.kind as PanelKind) ?? false) || (doors.panelIds?.includes(panel.id) ?? false);
-}
+// The plain type and entryOpens live in doors.ts (no schemas to build); the annotation keeps the schema to it.
+export { entryOpens, type DoorLimits } from './doors.ts';
 
 /**
  * Entry types. 1.2 adds `resident-door-pin`: a resident's own PIN, whose hash binds the unit
