@@ -1,4 +1,14 @@
-import { unitKey, type Call, type CalleeDirectory, type CallRef, type CallRepository, type Callee, type Device, type DeviceRepository } from '../domain/call-records.ts';
+import {
+  unitKey,
+  type Call,
+  type CalleeDirectory,
+  type CallRef,
+  type CallRepository,
+  type Callee,
+  type Device,
+  type DeviceRepository,
+  type PhoneChallenge,
+} from '../domain/call-records.ts';
 import type { LobbyTable } from './lobby-table.ts';
 import { asWrite, keys, unlessConditionFails, withoutKeys } from './table-keys.ts';
 
@@ -241,6 +251,8 @@ interface ResidentItem {
   notify?: Callee['deliveries'];
   notifyCalls?: Callee['calls'];
   movedOutAt?: string;
+  phoneVerified?: boolean;
+  phoneChallenge?: PhoneChallenge;
 }
 
 const toCallee = (r: ResidentItem): Callee => ({
@@ -250,6 +262,7 @@ const toCallee = (r: ResidentItem): Callee => ({
   unit: r.unit,
   email: r.email,
   phone: r.phone,
+  ...(r.phoneVerified && r.phone ? { phoneVerified: true } : {}),
   calls: r.notifyCalls ?? ['app'],
   deliveries: r.notify ?? ['app'],
 });
@@ -270,6 +283,40 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
       const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
       return raw && !raw.movedOutAt ? toCallee(raw) : undefined;
     },
+    async phoneChallenge(propertyId, residentId) {
+      const raw = await table.get<ResidentItem>(pk(propertyId), keys.resident(residentId));
+      return raw && !raw.movedOutAt ? raw.phoneChallenge : undefined;
+    },
+    startPhoneChallenge(propertyId, residentId, challenge) {
+      return asWrite({
+        Update: {
+          Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+          UpdateExpression: 'SET phoneChallenge = :c',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(movedOutAt) AND phone = :phone',
+          ExpressionAttributeValues: { ':c': challenge, ':phone': challenge.phone },
+        },
+      });
+    },
+    countPhoneTry(propertyId, residentId, seen) {
+      return unlessConditionFails(
+        table.update({
+          Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+          UpdateExpression: 'SET phoneChallenge.tries = :next',
+          ConditionExpression: 'phoneChallenge.digest = :d AND phoneChallenge.tries = :tries',
+          ExpressionAttributeValues: { ':next': seen.tries + 1, ':d': seen.digest, ':tries': seen.tries },
+        }),
+      );
+    },
+    markPhoneVerified(propertyId, residentId, seen) {
+      return unlessConditionFails(
+        table.update({
+          Key: { pk: pk(propertyId), sk: keys.resident(residentId) },
+          UpdateExpression: 'SET phoneVerified = :true REMOVE phoneChallenge',
+          ConditionExpression: 'attribute_not_exists(movedOutAt) AND phone = :phone AND phoneChallenge.digest = :d AND phoneChallenge.tries = :tries',
+          ExpressionAttributeValues: { ':true': true, ':phone': seen.phone, ':d': seen.digest, ':tries': seen.tries },
+        }),
+      );
+    },
     update(propertyId, residentId, patch) {
       const sets: string[] = [];
       const removes: string[] = [];
@@ -288,6 +335,8 @@ export function calleeDirectory(table: LobbyTable): CalleeDirectory {
           removes.push(`#${attr}`);
         } else if (value !== undefined) set(attr, value);
       }
+      // A new (or no) phone number is not verified, and an open verification was for the old one.
+      if (patch.phone !== undefined) removes.push('phoneVerified', 'phoneChallenge');
       if (patch.calls !== undefined) set('notifyCalls', patch.calls);
       if (patch.deliveries !== undefined) set('notify', patch.deliveries);
       if (sets.length + removes.length === 0) return Promise.resolve(true);

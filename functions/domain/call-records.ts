@@ -109,10 +109,23 @@ export interface Callee {
   unit: string;
   email?: string;
   phone?: string;
+  /** The resident proved `phone` is theirs (phone-verification.ts): only then is it called or texted. */
+  phoneVerified?: boolean;
   /** How they take calls: app push, an ordinary phone call. */
   calls: Array<'app' | 'phone'>;
   /** How they hear of deliveries (the resident record's `notify`). */
   deliveries: Array<'app' | 'sms' | 'email'>;
+}
+
+/** A code texted to a resident's phone, kept as a keyed digest only, with its tries and the sends of the hour. */
+export interface PhoneChallenge {
+  phone: string;
+  digest: string;
+  expiresAt: string;
+  tries: number;
+  /** Codes sent since `windowStart` (a resident cannot have the building text a number without end). */
+  sends: number;
+  windowStart: string;
 }
 
 /** Residents as calls and the `me` routes need them (the resident records of people.ts). */
@@ -122,6 +135,14 @@ export interface CalleeDirectory {
   /** Every resident living here now (the panel directory). */
   all(propertyId: string): Promise<Callee[]>;
   get(propertyId: string, residentId: string): Promise<Callee | undefined>;
+  /** The open phone verification of a resident living here (phone-verification.ts). */
+  phoneChallenge(propertyId: string, residentId: string): Promise<PhoneChallenge | undefined>;
+  /** A new challenge, only while they live here and their phone is still `challenge.phone`. */
+  startPhoneChallenge(propertyId: string, residentId: string, challenge: PhoneChallenge): Write;
+  /** One wrong code counted, only on the challenge as read (so parallel tries cannot overdraw); false otherwise. */
+  countPhoneTry(propertyId: string, residentId: string, seen: PhoneChallenge): Promise<boolean>;
+  /** phoneVerified, the challenge gone, only on the challenge as read and the phone unchanged; false otherwise. */
+  markPhoneVerified(propertyId: string, residentId: string, seen: PhoneChallenge): Promise<boolean>;
   /** Changes what a resident may change of their own record; false when they moved out meanwhile. */
   update(
     propertyId: string,

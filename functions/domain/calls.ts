@@ -130,7 +130,8 @@ export async function startCall(stores: Stores, panel: PanelRef, asked: CallRequ
   const now = stores.now();
   const id = `call_${ulid(now.getTime())}`;
   const appUsers = resolved.target.kind === 'staff' ? [resolved.target.userId] : resolved.callees.filter((c) => c.calls.includes('app')).map((c) => c.userId);
-  const phones = resolved.callees.filter((c) => c.calls.includes('phone') && c.phone);
+  // Only a phone the resident proved is theirs (phone-verification.ts): nobody makes the building ring a stranger.
+  const phones = resolved.callees.filter((c) => c.calls.includes('phone') && c.phone && c.phoneVerified);
   const devices = (await Promise.all(appUsers.map((userId) => stores.devices.ofUser(panel.propertyId, userId)))).flat();
   const rung: RungDevice[] = devices.map((d) => ({ deviceId: d.id, userId: d.userId, endpoint: d.endpoint }));
   const target = resolved.target;

@@ -66,6 +66,8 @@ export interface NotifiedResident {
   residentId: string;
   email?: string;
   phone?: string;
+  /** Texts go only to a verified phone (phone-verification.ts). */
+  phoneVerified?: boolean;
   deliveries: ReadonlyArray<NotificationChannel>;
 }
 
@@ -76,7 +78,8 @@ type About = Pick<QueuedNotification, 'callId' | 'packageIds' | 'passId' | 'acce
  * e-mail an address; app push goes to their registered devices). Ids are ULIDs of `now`.
  */
 export function notificationsFor(propertyId: string, resident: NotifiedResident, kind: NotificationKind, about: About, now: Date): QueuedNotification[] {
-  const reachable = (channel: NotificationChannel): string | undefined => (channel === 'sms' ? resident.phone : channel === 'email' ? resident.email : resident.residentId);
+  const reachable = (channel: NotificationChannel): string | undefined =>
+    channel === 'sms' ? (resident.phoneVerified ? resident.phone : undefined) : channel === 'email' ? resident.email : resident.residentId;
   return [...new Set(resident.deliveries)].flatMap((channel) => {
     const to = reachable(channel);
     if (!to) return [];

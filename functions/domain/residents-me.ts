@@ -2,6 +2,7 @@ import { requireRole } from './access.ts';
 import type { Caller } from './caller.ts';
 import type { Callee } from './call-records.ts';
 import { conflict, invalid, notFound } from './errors.ts';
+import { assertPhoneAllowed } from './phone-verification.ts';
 import type { Stores } from './stores.ts';
 
 /** A resident's own record, as GET|PATCH /properties/{id}/me show it. */
@@ -9,7 +10,7 @@ export interface MeView {
   residentId: string;
   name: string;
   unit: string;
-  contact: { email?: string; phone?: string };
+  contact: { email?: string; phone?: string; phoneVerified?: boolean };
   notify: { deliveries: Callee['deliveries']; calls: Callee['calls'] };
 }
 
@@ -17,7 +18,7 @@ const view = (c: Callee): MeView => ({
   residentId: c.residentId,
   name: c.name,
   unit: c.unit,
-  contact: { ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) },
+  contact: { ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone, phoneVerified: c.phoneVerified === true } : {}) },
   notify: { deliveries: c.deliveries, calls: c.calls },
 });
 
@@ -80,6 +81,7 @@ export function impersonatesStaff(name: string): boolean {
 export async function patchMe(stores: Stores, caller: Caller, propertyId: string, patch: MePatch): Promise<MeView> {
   if (patch.name !== undefined && impersonatesStaff(patch.name))
     throw invalid('That name is reserved for the building (staff, front desk, security...)', [{ path: 'name', message: 'must not name a building role' }]);
+  if (patch.contact?.phone) assertPhoneAllowed(patch.contact.phone, 'contact.phone');
   const current = await me(stores, caller, propertyId);
   const phone = patch.contact?.phone === undefined ? current.phone : (patch.contact.phone ?? undefined);
   const email = patch.contact?.email === undefined ? current.email : (patch.contact.email ?? undefined);
@@ -94,7 +96,8 @@ export async function patchMe(stores: Stores, caller: Caller, propertyId: string
   const changed = await stores.callees.update(propertyId, current.residentId, {
     name: patch.name,
     email: patch.contact?.email,
-    phone: patch.contact?.phone,
+    // The same number again keeps its verification; another one (or none) clears it.
+    phone: patch.contact?.phone === current.phone ? undefined : patch.contact?.phone,
     calls: patch.notify?.calls,
     deliveries: patch.notify?.deliveries,
   });

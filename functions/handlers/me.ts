@@ -3,6 +3,7 @@ import { meRoutes } from '../http/routes/me.ts';
 import { deleteDevice, registerDevice } from '../domain/devices.ts';
 import { getMe, patchMe } from '../domain/residents-me.ts';
 import { deleteDoorPin, setDoorPin } from '../domain/door-pins.ts';
+import { confirmPhoneVerification, requestPhoneVerification } from '../domain/phone-verification.ts';
 
 export const handler = httpHandler('me', meRoutes, {
   getMe: async ({ stores, caller, params }) => ({ status: 200, body: await getMe(stores, caller, params.propertyId) }),
@@ -14,6 +15,11 @@ export const handler = httpHandler('me', meRoutes, {
   },
   deleteDoorPin: async ({ stores, caller, params }) => {
     await deleteDoorPin(stores, caller, params.propertyId);
+    return { status: 204 };
+  },
+  requestPhoneVerification: async ({ stores, caller, params }) => ({ status: 202, body: await requestPhoneVerification(stores, caller, params.propertyId) }),
+  confirmPhoneVerification: async ({ stores, caller, params, body }) => {
+    await confirmPhoneVerification(stores, caller, params.propertyId, body.code);
     return { status: 204 };
   },
   deleteDevice: async ({ stores, caller, params }) => {

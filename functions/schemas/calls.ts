@@ -123,7 +123,7 @@ export const meView = lazy(() =>
       residentId: z.string(),
       name: z.string(),
       unit: z.string(),
-      contact: z.strictObject({ email: z.string().optional(), phone: z.string().optional() }),
+      contact: z.strictObject({ email: z.string().optional(), phone: z.string().optional(), phoneVerified: z.boolean().optional() }),
       notify: z.strictObject({ deliveries: z.array(z.enum(['app', 'sms', 'email'])), calls: z.array(z.enum(['app', 'phone'])) }),
     })
     .meta({ id: 'Me' }),

@@ -51,3 +51,7 @@ export const residentView = lazy(() =>
 export const residentsPage = lazy(() => page(residentView(), 'ResidentPage'));
 
 export const directoryPage = lazy(() => page(z.strictObject({ residentId: z.string(), name: z.string(), unit: z.string() }).meta({ id: 'DirectoryEntry' }), 'DirectoryPage'));
+
+/** POST .../me/phone-verification/confirm: the 6 digits texted to the resident. */
+export const phoneVerificationConfirmBody = schemaOnFirstUse(() => z.strictObject({ code: z.string().regex(/^[0-9]{6}$/, 'must be the 6 digits texted to you') }));
+export const phoneVerificationSent = lazy(() => z.strictObject({ expiresAt: instant() }).meta({ id: 'PhoneVerificationSent' }));

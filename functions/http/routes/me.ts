@@ -1,5 +1,6 @@
 import { meView, patchMeBody, registerDeviceBody, registeredDevice } from '../../schemas/calls.ts';
 import { doorPinBody } from '../../schemas/delivery-pins.ts';
+import { phoneVerificationConfirmBody, phoneVerificationSent } from '../../schemas/people.ts';
 import { r, type Route } from '../route.ts';
 
 /** The me function's routes (the whole table: ../routes.ts). */
@@ -63,6 +64,27 @@ export const meRoutes = [
     operationId: 'deleteDoorPin',
     summary: "Remove the resident's own door PIN (resident)",
     auth: 'jwt',
+    status: 204,
+  }),
+  r({
+    method: 'POST',
+    path: '/properties/{propertyId}/me/phone-verification',
+    fn: 'me',
+    operationId: 'requestPhoneVerification',
+    summary:
+      "Text a 6-digit code to the resident's phone (contact.phone, an allowed country); valid 10 minutes, 5 codes an hour. Calls and texts go only to a verified phone (resident)",
+    auth: 'jwt',
+    status: 202,
+    response: phoneVerificationSent,
+  }),
+  r({
+    method: 'POST',
+    path: '/properties/{propertyId}/me/phone-verification/confirm',
+    fn: 'me',
+    operationId: 'confirmPhoneVerification',
+    summary: 'Confirm the texted code: contact.phoneVerified; 409 wrong-code, locked (5 wrong tries), expired, no-verification (resident)',
+    auth: 'jwt',
+    body: phoneVerificationConfirmBody,
     status: 204,
   }),
 ] as const satisfies readonly Route[];
