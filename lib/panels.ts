@@ -143,8 +143,8 @@ export class Panels extends Construct implements IotGrants {
     this.streamMapping = subscribeToStream(stream, props.data.lobbyTable, this.streamFailures);
 
     // ---- reconcile: the periodic safety net behind the stream ---------------------------
-    // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried by
-    // EventBridge, then parked in its own queue (alarmed), and its errors alarm too.
+    // (functions/handlers/reconcile.ts) every 5 minutes; a failed run is retried, then
+    // parked in its own queue (alarmed), and its errors alarm too.
     const reconcile = make('reconcile', "Lobby schedule: reconcile every property's credential set with its panels", Duration.seconds(120));
     // The panel-health gauges it reports (PANEL_METRICS) count panels silent for this long.
     reconcile.function.addEnvironment(PANEL_OFFLINE_MINUTES_VARIABLE, String(settings.panelOfflineMinutes));
@@ -152,17 +152,20 @@ export class Panels extends Construct implements IotGrants {
     Validations.of(reconcileFailures).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter queue of the reconcile schedule (EventBridge target): a DLQ of a DLQ would add nothing. The next run, 5 minutes later, reconciles everything again anyway.',
+        'This queue is itself the dead-letter queue of the reconcile schedule (EventBridge target) and the on-failure destination of its runs: a DLQ of a DLQ would add nothing. The next run, 5 minutes later, reconciles everything again anyway.',
     });
     this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: 'Lobby: reconcile credential sets with panels every 5 minutes',
       schedule: Schedule.rate(Duration.minutes(5)),
       targets: [new LambdaFunction(reconcile.function, { retryAttempts: 2, maxEventAge: Duration.minutes(4), deadLetterQueue: reconcileFailures })],
     });
+    // EventBridge invokes asynchronously: a run that fails after Lambda's own retry is parked in the same queue
+    // (its dead-letter queue covers only events EventBridge could not hand to Lambda).
+    reconcile.function.configureAsyncInvoke({ onFailure: new SqsDestination(reconcileFailures), retryAttempts: 1, maxEventAge: Duration.minutes(4) });
     props.observability.watchMetric(
       'ReconcileFailureQueueDepth',
       reconcileFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
-      'reconcile: scheduled runs EventBridge could not deliver',
+      'reconcile: scheduled runs EventBridge could not deliver, or that failed after a retry',
     );
 
     // ---- asynchronous invocations of the rule-driven functions --------------------------

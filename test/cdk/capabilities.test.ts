@@ -165,6 +165,10 @@ function baseline(fn: LambdaName): string[] {
   if ((RULE_DRIVEN_FUNCTIONS as readonly string[]).includes(fn)) {
     trigger.push(key(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], arn(idAt(`Panels/${constructId(fn)}Failures/Resource`))));
   }
+  if (fn === 'reconcile') {
+    // Its scheduled runs are asynchronous invocations whose on-failure destination is the schedule's queue.
+    trigger.push(key(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], arn(idAt('Panels/ReconcileFailures/Resource'))));
+  }
   if (fn === 'credential-stream') {
     const failures = arn(idAt('Panels/StreamFailures/Resource'));
     trigger.push(
