@@ -59,6 +59,8 @@ export class LobbyStack extends Stack {
       CODE_SECRET_ARN: this.data.codeSecret.secretArn,
       // The stage: its topic root (iot/protocol/topics.ts) and the metrics' stage dimension.
       [STAGE_VARIABLE]: settings.stage,
+      // Destination country codes the building texts and calls (functions/domain/phone-verification.ts).
+      LOBBY_SMS_COUNTRIES: JSON.stringify(smsCountriesContext(this.node.tryGetContext('lobby:smsCountries'))),
     };
     // How residents are rung (app push, phone): the context values reach every function.
     this.telephony = new Telephony(this, 'Telephony', { environment: this.functionEnvironment });
@@ -131,4 +133,14 @@ export class LobbyStack extends Stack {
     new CfnOutput(this, 'PanelThingType', { value: this.panels.thingType.ref, description: 'IoT thing type of every panel' });
     new CfnOutput(this, 'PanelPolicyName', { value: this.panels.policy.ref, description: 'IoT policy attached to every panel certificate' });
   }
+}
+
+/** `lobby:smsCountries` (a JSON list or a comma-separated string of "+<digits>"), default ["+1"]; anything else fails the synth. */
+function smsCountriesContext(raw: unknown): string[] {
+  if (raw === undefined) return ['+1'];
+  const list = typeof raw === 'string' ? (raw.trim().startsWith('[') ? (JSON.parse(raw) as unknown) : raw.split(',').map((c) => c.trim())) : raw;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === 'string' && /^\+[0-9]{1,4}$/.test(c))) {
+    throw new Error('lobby:smsCountries must list country codes such as ["+1", "+44"]');
+  }
+  return list as string[];
 }
