@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, stack, tokenFor, type TestProperty } from '../support/api.ts';
 import type { CreatedPanel, Page, Resident } from '../support/contract.ts';
-import { getItem } from '../support/dynamo.ts';
+import { getItem, setAttributes } from '../support/dynamo.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
 import { storedMails } from '../../local/ses.ts';
@@ -45,6 +45,8 @@ const fcmToken = `fcm:${randomBytes(24).toString('hex')}`;
 beforeAll(async () => {
   p = await newProperty('Wiring Tower');
   await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: p.tokens.resident, body: { contact: { email, phone }, notify: { deliveries: ['email', 'sms', 'app'] } } }));
+  // Only a verified phone is texted (test/api/phone-verification.test.ts verifies one by SMS code).
+  await setAttributes(`PROP#${p.id}`, `RESIDENT#${p.residentId}`, { phoneVerified: true });
   await expectOk(call('POST', `/properties/${p.id}/me/devices`, { token: p.tokens.resident, body: { platform: 'fcm', token: fcmToken } }));
   // A roommate who wants app pushes and has no device registered.
   const roommate = `rowan-${suffix}`;

@@ -3,6 +3,7 @@ import { handler } from '../../functions/handlers/phone-call.ts';
 import type { SimulatedCall } from '../../local/pstn/simulator.ts';
 import { call, expectOk, newProperty, stack, type TestProperty } from '../support/api.ts';
 import type { CreatedPanel } from '../support/contract.ts';
+import { setAttributes } from '../support/dynamo.ts';
 import { eventually } from '../support/eventually.ts';
 import { lambdaContext, useStackEnvironment } from '../support/in-process.ts';
 import { connectRawPanel, type RawPanel } from '../support/panel-client.ts';
@@ -54,6 +55,8 @@ const getCall = async (callId: string) => (await expectOk(call<CallView>('GET', 
 beforeAll(async () => {
   p = await newProperty('Phone Tower');
   await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: p.tokens.resident, body: { contact: { phone: PHONE }, notify: { calls: ['phone'] } } }));
+  // Only a verified phone is called (test/api/phone-verification.test.ts verifies one by SMS code).
+  await setAttributes(`PROP#${p.id}`, `RESIDENT#${p.residentId}`, { phoneVerified: true });
   // These tests ring 4B more often than the default calls per unit in 10 minutes.
   await expectOk(call('PATCH', `/properties/${p.id}/settings`, { token: p.tokens.admin, body: { maxCallsPerUnit: 100 } }));
   const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Front door', kind: 'entrance' } }));
