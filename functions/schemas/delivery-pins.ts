@@ -38,9 +38,6 @@ export const patchDeliveryPinBody = z
   // An empty patch is refused (400): the document says so.
   .meta({ minProperties: 1 });
 
-/** PUT .../me/door-pin: a resident's own door PIN (the same rules as delivery PINs, checked in the domain). */
-export const doorPinBody = z.strictObject({ pin: keypadCode });
-
 // Responses (built on first use: common.ts `lazy`).
 const pinFields = () => ({
   id: z.string(),
@@ -62,3 +59,6 @@ export const createdDeliveryPin = lazy(() => z.strictObject({ ...pinFields(), pi
 export const patchedDeliveryPin = lazy(() => z.strictObject({ ...pinFields(), pin: z.string().optional() }).meta({ id: 'PatchedDeliveryPin' }));
 export const deliveryPinWithSync = lazy(() => z.strictObject({ ...pinFields(), sync: credentialSync() }).meta({ id: 'DeliveryPinWithSync' }));
 export const revealedPin = lazy(() => z.strictObject({ pin: z.string() }).meta({ id: 'RevealedPin' }));
+
+/** PUT .../me/door-pin: a resident's own door PIN (the same rules as delivery PINs, checked in the domain). */
+export const doorPinBody = z.strictObject({ pin: keypadCode });
