@@ -194,6 +194,25 @@ const cases: Record<string, Case> = {
     request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/me/devices`, body: { platform: 'fcm', token: `fcm-${randomUUID()}-${randomUUID()}` } }),
     expect: { admin: 403, staff: 201, resident: 201, ...memberOnly },
   },
+  // A door PIN is the resident's own: only a resident (with a resident record) sets or removes theirs.
+  [`PUT ${props}/me/door-pin`]: {
+    request: async (p) => ({ method: 'PUT', path: `/properties/${p.id}/me/door-pin`, body: { pin: '481937' } }),
+    expect: { admin: 403, staff: 403, resident: 204, ...memberOnly },
+  },
+  [`DELETE ${props}/me/door-pin`]: {
+    request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/me/door-pin` }),
+    expect: { admin: 403, staff: 403, resident: 204, ...memberOnly },
+  },
+  // Phone verification is the resident's own; the matrix resident reaches the domain (a code is sent, or a refusal
+  // such as no-phone/too-many-codes), and a confirmation with a code never sent is refused by the domain, not by role.
+  [`POST ${props}/me/phone-verification`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/me/phone-verification` }),
+    expect: { admin: 403, staff: 403, resident: [202, 409], ...memberOnly },
+  },
+  [`POST ${props}/me/phone-verification/confirm`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/me/phone-verification/confirm`, body: { code: '000000' } }),
+    expect: { admin: 403, staff: 403, resident: 409, ...memberOnly },
+  },
   // Packages: staff and admins log and hand over; a resident lists their unit's.
   [`GET ${props}/packages`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/packages` }), expect: anyMember(200) },
   [`POST ${props}/packages`]: { request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/packages`, body: { unit: '4B', count: 2 } }), expect: managersOnly(201) },

@@ -114,6 +114,8 @@ describe('per-door subsets across a key rotation', () => {
     const keyVersion = room.agent.status().keyVersion;
     await expectOk(call('POST', `/properties/${p.id}/panel-keys/rotate`, { token: p.tokens.admin }));
     await eventually(() => room.agent.status().keyVersion > keyVersion && front.agent.status().keyVersion > keyVersion);
+    // The rotation itself reaches each panel as a full set (every hash changed); a sync after it has finished it.
+    await caughtUp(front, room);
     const kinds: string[] = [];
     room.agent.on('synced', (s) => kinds.push(s.kind));
     await caughtUp(front, room);

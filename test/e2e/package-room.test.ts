@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
-import { call, expectOk, newProperty, randomPin, type TestProperty } from '../support/api.ts';
+import { storedMails } from '../../local/ses.ts';
+import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
 import type { AccessEvent, CreatedDeliveryPass, CreatedDeliveryPin, CreatedPanel, Page } from '../support/contract.ts';
 import { tempDir } from '../panel-agent/support/agents.ts';
 import { eventually, knows, livePanel, type LivePanel } from './support.ts';
@@ -24,6 +25,16 @@ interface PackageItem {
 
 const packages = async (p: TestProperty, query = '') =>
   (await expectOk(call<Page<PackageItem>>('GET', `/properties/${p.id}/packages?limit=100${query}`, { token: p.tokens.admin }))).body.items;
+interface NotificationItem {
+  kind: string;
+  channel: string;
+  status: string;
+  attempts: number;
+}
+const deliveredNotes = async (p: TestProperty) =>
+  (await expectOk(call<Page<NotificationItem>>('GET', `/properties/${p.id}/notifications?limit=100`, { token: p.tokens.admin }))).body.items.filter(
+    (n) => n.kind === 'package-delivered',
+  );
 const accessEvents = async (p: TestProperty) =>
   (await expectOk(call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events?limit=100`, { token: p.tokens.admin }))).body.items;
 const newPin = async (p: TestProperty, body: Record<string, unknown> = {}) => {
@@ -71,7 +82,9 @@ describe('package room: the CLI one-shots', () => {
     await state?.remove();
   });
 
-  it('deliver 3 packages to 4B: one JSON line, one event with its photo, 3 packages waiting for 4B', async () => {
+  it('deliver 3 packages to 4B: one JSON line, one event with its photo, 3 packages waiting for 4B, one e-mail in the SES stand-in', async () => {
+    const email = `pat.${p.id.slice(-8).toLowerCase()}@example.com`;
+    await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: p.tokens.resident, body: { contact: { email }, notify: { deliveries: ['email'] } } }));
     const { pin } = await newPin(p);
     const run = await cli([...args, 'deliver', '--code', '-', '--unit', '4b', '--count', '3'], pin);
     expect(run.code).toBe(0);
@@ -85,6 +98,14 @@ describe('package room: the CLI one-shots', () => {
     expect(event).toMatchObject({ method: 'delivery-pin', decision: 'granted', photoUrl: expect.any(String) });
     const waiting = await packages(p, '&unit=4B&status=awaiting-pickup');
     expect(waiting.map((x) => ({ count: x.count, deliveryEventId: x.deliveryEventId }))).toEqual([{ count: 3, deliveryEventId: eventId }]);
+    // The resident hears of it once, by the channel they chose, through the stack's own worker.
+    const sent = await eventually(async () => {
+      const notes = await deliveredNotes(p);
+      return notes.length > 0 && notes.every((n) => n.status === 'sent') && notes;
+    }, 45_000);
+    expect(sent).toMatchObject([{ channel: 'email', status: 'sent', attempts: 1 }]);
+    const mails = (await storedMails(stack().sesEndpoint)).filter((m) => m.destination.to.includes(email));
+    expect(mails).toHaveLength(1);
   });
 
   it('a unit the directory does not have and a wrong code are denied: one JSON line each, exit 1', async () => {
@@ -127,6 +148,9 @@ describe('package room: the agent against the stack', () => {
     await eventually(async () => (await packages(p)).some((x) => x.deliveryEventId === result.eventId));
     expect((await packages(p)).filter((x) => x.deliveryEventId === result.eventId)).toMatchObject([{ unit: '4B', count: 2, status: 'awaiting-pickup' }]);
     expect((await accessEvents(p)).filter((e) => e.id === result.eventId)).toMatchObject([{ offline: true, photoUrl: expect.any(String) }]);
+    // One notification per channel the resident chose (here the default), not one per upload attempt.
+    const me = (await expectOk(call<{ notify: { deliveries: string[] } }>('GET', `/properties/${p.id}/me`, { token: p.tokens.resident }))).body;
+    expect((await deliveredNotes(p)).map((n) => n.channel).sort()).toEqual([...me.notify.deliveries].sort());
   });
 
   it("pickup: a wrong PIN and 4B's PIN with 5C are denied and counted; the right one opens, with a photo, and 4B's packages are picked up", async () => {
