@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallUpdate } from '../../iot/panel/agent-types.ts';
+import { panelIdentity } from '../support/panel-cli.ts';
 import { call, expectOk, newProperty, present, type TestProperty } from '../support/api.ts';
 import type { AccessEvent, CreatedPanel, Page } from '../support/contract.ts';
 import { tempDir } from '../panel-agent/support/agents.ts';
@@ -75,20 +76,8 @@ describe('a call from the panel', () => {
     const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'CLI door', kind: 'entrance' } }));
     const state = await tempDir('lobby-e2e-call-cli-');
     try {
-      const { connection } = created.body;
       const identityFile = join(state.dir, 'identity.json');
-      await writeFile(
-        identityFile,
-        JSON.stringify({
-          panelId: created.body.id,
-          propertyId: p.id,
-          kind: 'entrance',
-          mqttUrl: connection.mqttUrl,
-          certificatePem: connection.certificatePem,
-          privateKeyPem: connection.privateKeyPem,
-          caPem: connection.caPem,
-        }),
-      );
+      await writeFile(identityFile, JSON.stringify(panelIdentity(p.id, created.body)));
       const cli = spawn(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', '--identity', identityFile, '--state', join(state.dir, 'state'), 'call', '4B', '--wait', '60'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PanelIdentity } from '../../iot/panel/identity.ts';
 import { storedMails } from '../../local/ses.ts';
+import { panelIdentity, runPanelCli } from '../support/panel-cli.ts';
 import { call, expectOk, newProperty, randomPin, stack, type TestProperty } from '../support/api.ts';
 import type { AccessEvent, CreatedDeliveryPass, CreatedDeliveryPin, CreatedPanel, Page } from '../support/contract.ts';
 import { tempDir } from '../panel-agent/support/agents.ts';
@@ -43,20 +42,6 @@ const newPin = async (p: TestProperty, body: Record<string, unknown> = {}) => {
   return { pin, id: created.body.id };
 };
 
-/** The panel simulator as its own process; `stdin` answers a `-` argument. */
-function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ? `${stdin}\n` : '');
-  });
-}
-
 describe('package room: the CLI one-shots', () => {
   let p: TestProperty;
   let args: string[];
@@ -64,16 +49,7 @@ describe('package room: the CLI one-shots', () => {
   beforeAll(async () => {
     p = await newProperty();
     const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Package room', kind: 'package-room' } }));
-    const { connection } = created.body;
-    const identity: PanelIdentity = {
-      panelId: created.body.id,
-      propertyId: p.id,
-      kind: created.body.kind,
-      mqttUrl: connection.mqttUrl,
-      certificatePem: connection.certificatePem,
-      privateKeyPem: connection.privateKeyPem,
-      caPem: connection.caPem,
-    };
+    const identity = panelIdentity(p.id, created.body);
     state = await tempDir('lobby-e2e-room-cli-');
     await writeFile(join(state.dir, 'identity.json'), JSON.stringify(identity));
     args = ['--identity', join(state.dir, 'identity.json'), '--state', join(state.dir, 'state')];
@@ -86,7 +62,7 @@ describe('package room: the CLI one-shots', () => {
     const email = `pat.${p.id.slice(-8).toLowerCase()}@example.com`;
     await expectOk(call('PATCH', `/properties/${p.id}/me`, { token: p.tokens.resident, body: { contact: { email }, notify: { deliveries: ['email'] } } }));
     const { pin } = await newPin(p);
-    const run = await cli([...args, 'deliver', '--code', '-', '--unit', '4b', '--count', '3'], pin);
+    const run = await runPanelCli([...args, 'deliver', '--code', '-', '--unit', '4b', '--count', '3'], pin);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -109,9 +85,9 @@ describe('package room: the CLI one-shots', () => {
   });
 
   it('a unit the directory does not have and a wrong code are denied: one JSON line each, exit 1', async () => {
-    const unknownUnit = await cli([...args, 'deliver', '--code', '-', '--unit', '99Z', '--count', '1'], '000000');
+    const unknownUnit = await runPanelCli([...args, 'deliver', '--code', '-', '--unit', '99Z', '--count', '1'], '000000');
     expect([unknownUnit.code, JSON.parse(unknownUnit.stdout)]).toEqual([1, { decision: 'denied', reason: 'unknown-unit' }]);
-    const wrong = await cli([...args, 'deliver', '--code', '-', '--unit', '4B', '--count', '1'], '730433');
+    const wrong = await runPanelCli([...args, 'deliver', '--code', '-', '--unit', '4B', '--count', '1'], '730433');
     expect(wrong.code).toBe(1);
     expect(JSON.parse(wrong.stdout)).toMatchObject({ decision: 'denied', reason: 'unknown-code' });
     expect(wrong.stderr).not.toContain('730433');

@@ -1,6 +1,7 @@
 import type { DoorRelease, PanelAgent, PanelAgentConfig } from '../../iot/panel/agent.ts';
 import type { PanelIdentity } from '../../iot/panel/identity.ts';
 import { call, expectOk, type TestProperty } from '../support/api.ts';
+import { panelIdentity } from '../support/panel-cli.ts';
 import type { CreatedPanel } from '../support/contract.ts';
 import { makeAgent, tempDir } from '../panel-agent/support/agents.ts';
 
@@ -17,16 +18,7 @@ export interface LivePanel {
 
 export async function livePanel(p: TestProperty, opts: { kind?: 'entrance' | 'package-room'; now?: () => Date; config?: PanelAgentConfig } = {}): Promise<LivePanel> {
   const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Agent door', kind: opts.kind ?? 'entrance' } }));
-  const { connection } = created.body;
-  const identity: PanelIdentity = {
-    panelId: created.body.id,
-    propertyId: p.id,
-    kind: created.body.kind,
-    mqttUrl: connection.mqttUrl,
-    certificatePem: connection.certificatePem,
-    privateKeyPem: connection.privateKeyPem,
-    caPem: connection.caPem,
-  };
+  const identity = panelIdentity(p.id, created.body);
   const state = await tempDir('lobby-e2e-panel-');
   const { agent, doors } = makeAgent(identity, state.dir, { now: opts.now, config: { heartbeatMs: 1000, ...opts.config } });
   await agent.start();

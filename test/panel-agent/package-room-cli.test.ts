@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventQueue } from '../../iot/panel/event-queue.ts';
 import { codeHash, residentPinHash } from '../../iot/protocol/credential-hash.ts';
+import { runPanelCli } from '../support/panel-cli.ts';
 import { closedPort, seedCredentials, tempDir } from './support/agents.ts';
 
 /**
@@ -11,19 +11,6 @@ import { closedPort, seedCredentials, tempDir } from './support/agents.ts';
  * directory copy, prints one line saying so (`offline: true`) and exits 3, the event queued.
  */
 const panelKey = Buffer.alloc(32, 9).toString('base64url');
-
-function cli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'iot/panel/cli.ts', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(`${stdin}\n`);
-  });
-}
 
 let dir: { dir: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -49,13 +36,13 @@ describe('package room CLI, offline', () => {
     await writeFile(identity, JSON.stringify({ panelId: 'room-cli', propertyId: 'prop_1', kind: 'package-room', mqttUrl: `mqtt://127.0.0.1:${await closedPort()}` }));
     const args = ['--identity', identity, '--state', state];
 
-    const delivered = await cli([...args, 'deliver', '--code', '-', '--unit', '4B', '--count', '3'], '482913');
+    const delivered = await runPanelCli([...args, 'deliver', '--code', '-', '--unit', '4B', '--count', '3'], '482913');
     expect(delivered.code).toBe(3);
     const line = JSON.parse(delivered.stdout);
     expect(line).toEqual({ decision: 'granted', deliveryIds: [expect.stringMatching(/^[0-9A-Z]{26}$/)], recipients: [{ unit: '4B', count: 3 }], offline: true });
     expect(delivered.stderr).not.toContain('482913');
 
-    const picked = await cli([...args, 'pickup', '--unit', '4b', '--pin', '-'], '2468');
+    const picked = await runPanelCli([...args, 'pickup', '--unit', '4b', '--pin', '-'], '2468');
     expect(picked.code).toBe(3);
     expect(JSON.parse(picked.stdout)).toMatchObject({ decision: 'granted', packages: 3, unit: '4B', offline: true });
     expect(picked.stderr).not.toContain('2468');
