@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { ulid } from 'ulid';
 import { createHash } from 'node:crypto';
 import { codeHash, EMPTY_DIGEST, entryDigest, residentPinHash, setDigest, xorDigest } from '../../iot/protocol/credential-hash.ts';
-import { entryOpens, type DoorLimits } from '../../iot/protocol/doors.ts';
+import type { DoorLimits } from '../../iot/protocol/doors.ts';
 import type { CredentialEntry, CredentialsShadowState, SyncResponse } from '../../iot/protocol/messages.ts';
 import { qrKeysFor } from './visitor-keys.ts';
 import { CREDENTIALS_SHADOW } from '../../iot/protocol/topics.ts';
@@ -12,6 +12,9 @@ import { attempt } from './transactions.ts';
 import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
+import { audienceOf, canonicalDoors, doorsOfAudience, panelDigest, panelHolds, toggleAudience, type SetHead, type SetPanel } from './set-digests.ts';
+
+export type { SetHead, SetPanel } from './set-digests.ts';
 
 /**
  * A property's credential set: every active keypad credential as a panel entry
@@ -20,25 +23,6 @@ import { CREDENTIAL_TYPES } from '../shared/credential-types.ts';
  * so panels that are a little behind get a delta instead of the whole set.
  * See docs/credential-sync.md.
  */
-export interface SetHead {
-  version: number;
-  /** The XOR of every entry's digest: the whole property's set. */
-  digest: string;
-  keyVersion: number;
-  /**
-   * Entries limited to some doors (`doors`), by audience (audienceOf): the XOR of their digests.
-   * A panel holds the property's set minus the audiences that exclude it, so its digest is
-   * `digest` XOR those audiences' digests (panelDigest). Absent or empty: no entry is limited.
-   */
-  audiences?: Record<string, string>;
-}
-
-/** A panel as far as its set is concerned: which doors it is. */
-export interface SetPanel {
-  id: string;
-  kind: string;
-}
-
 /** Deltas cover at most this many versions; older panels resync in full. */
 const MAX_DELTA_VERSIONS = 200;
 const MAX_DELTA_BYTES = 96 * 1024;
@@ -77,61 +61,6 @@ export const setPolicy = (settings: Pick<PropertySettings, 'offlinePassPolicy'> 
   holdsPasses: panelsHoldPasses(settings),
   doorPinsAtEntrances: settings.residentDoorPinsAtEntrances === true,
 });
-
-/** Door limits in one spelling (kinds, then panel ids, each sorted), or undefined for every door. */
-export function canonicalDoors(doors: DoorLimits | null | undefined): DoorLimits | undefined {
-  if (!doors) return undefined;
-  const kinds = doors.kinds && doors.kinds.length > 0 ? [...new Set(doors.kinds)].sort() : undefined;
-  const panelIds = doors.panelIds && doors.panelIds.length > 0 ? [...new Set(doors.panelIds)].sort() : undefined;
-  if (!kinds && !panelIds) return undefined;
-  return { ...(kinds && { kinds }), ...(panelIds && { panelIds }) };
-}
-
-/** The audience of an entry limited to some doors: its limits, canonical, as a string; undefined for every door. */
-export function audienceOf(entry: Pick<CredentialEntry, 'doors'>): string | undefined {
-  const doors = canonicalDoors(entry.doors);
-  return doors && JSON.stringify(doors);
-}
-
-const doorsOfAudience = (audience: string) => JSON.parse(audience) as DoorLimits;
-
-/** Whether a panel's set holds this entry. */
-export const panelHolds = (entry: Pick<CredentialEntry, 'doors'>, panel: SetPanel) => entryOpens(entry.doors, panel);
-
-/** A panel's set digest: the property's, less the audiences that exclude the panel. */
-export function panelDigest(head: SetHead, panel: SetPanel): string {
-  let digest = head.digest;
-  for (const [audience, d] of Object.entries(head.audiences ?? {})) if (!entryOpens(doorsOfAudience(audience), panel)) digest = xorDigest(digest, d);
-  return digest;
-}
-
-function toggleAudience(audiences: Record<string, string>, audience: string, digest: string) {
-  const next = xorDigest(audiences[audience] ?? EMPTY_DIGEST, digest);
-  if (next === EMPTY_DIGEST) delete audiences[audience];
-  else audiences[audience] = next;
-}
-
-/** A head's digests from scratch (key rotation, repair): entry digests with their audiences. */
-export function digestsOf(entries: Iterable<{ digest: string | null; audience?: string }>): Pick<SetHead, 'digest' | 'audiences'> {
-  let digest = EMPTY_DIGEST;
-  const audiences: Record<string, string> = {};
-  for (const entry of entries) {
-    if (!entry.digest) continue;
-    digest = xorDigest(digest, entry.digest);
-    if (entry.audience) toggleAudience(audiences, entry.audience, entry.digest);
-  }
-  return { digest, audiences };
-}
-
-/** digestsOf for panel entries. */
-export const entriesDigests = (entries: CredentialEntry[]) => digestsOf(entries.map((e) => ({ digest: entryDigest(e), audience: audienceOf(e) })));
-
-/** Whether two heads' digests agree (whole set and every audience). */
-export function sameDigests(a: Pick<SetHead, 'digest' | 'audiences'>, b: Pick<SetHead, 'digest' | 'audiences'>): boolean {
-  const x = a.audiences ?? {};
-  const y = b.audiences ?? {};
-  return a.digest === b.digest && Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([k, v]) => y[k] === v);
-}
 
 export async function loadSetHead(stores: Stores, propertyId: string): Promise<SetHead> {
   const head = await stores.credentialSets.head(propertyId);

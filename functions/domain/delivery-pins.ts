@@ -8,7 +8,7 @@ import { auditEntry } from './audit.ts';
 import { assertAcceptableCode, claimCodeEntry, codeHint, releaseCodeEntry } from './codes.ts';
 import { loadProperty } from './property-record.ts';
 import { credentialSync } from './panels.ts';
-import { canonicalDoors } from './credential-sets.ts';
+import { canonicalDoors } from './set-digests.ts';
 import { attempt } from './transactions.ts';
 import type { Page } from './records.ts';
 import type { Stores } from './stores.ts';

@@ -6,17 +6,15 @@ import {
   commitHead,
   credentialItems,
   credentialRecords,
-  digestsOf,
   entryFor,
   loadSetHead,
-  panelDigest,
   panelKeyFor,
   recordedDigest,
-  sameDigests,
   setPolicy,
   type CredentialItem,
   type SetHead,
 } from './credential-sets.ts';
+import { digestsOf, panelDigest, sameDigests } from './set-digests.ts';
 import { settleAll } from './concurrency.ts';
 import { loadProperty } from './property-record.ts';
 import { panelHealth } from './panels.ts';

@@ -4,6 +4,7 @@ import type { PanelIdentity } from './identity.ts';
 import type { KeypadThrottleConfig } from './keypad-throttle.ts';
 import type { PanelLogger } from './log.ts';
 import type { PhotoOptions } from './photo.ts';
+import { HEARTBEAT_SECONDS } from '../protocol/topics.ts';
 
 /** The panel agent's public contract: how it is configured, what it reports, what it emits. */
 export interface PanelAgentConfig {
@@ -104,3 +105,17 @@ export type AgentEvents = {
   connected: [];
   disconnected: [];
 };
+
+/** The agent's timings, defaults filled in. */
+export const withConfigDefaults = (config: PanelAgentConfig) => ({
+  heartbeatMs: config.heartbeatMs ?? HEARTBEAT_SECONDS * 1000,
+  requestTimeoutMs: config.requestTimeoutMs ?? 8_000,
+  syncWaitMs: config.syncWaitMs ?? 5_000,
+  claimTimeoutMs: config.claimTimeoutMs ?? 4_000,
+  claimAttempts: config.claimAttempts ?? 2,
+  retryMs: config.retryMs ?? 2_000,
+  startTimeoutMs: config.startTimeoutMs ?? 10_000,
+  keepAliveSeconds: config.keepAliveSeconds ?? 30,
+  reconnectMinMs: config.reconnectMinMs ?? 1_000,
+  reconnectMaxMs: config.reconnectMaxMs ?? 30_000,
+});

@@ -3,9 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import type { CredentialEntry } from '../protocol/messages.ts';
-import { HEARTBEAT_SECONDS } from '../protocol/topics.ts';
 import { AccessRecorder } from './access-recorder.ts';
-import type { AgentEvents, EntryResult, PanelAgentConfig, PanelAgentOptions, PanelStatus } from './agent-types.ts';
+import { withConfigDefaults, type AgentEvents, type EntryResult, type PanelAgentOptions, type PanelStatus } from './agent-types.ts';
 import { ClaimLedger } from './claim-ledger.ts';
 import { CommandLedger } from './command-ledger.ts';
 import { PanelConnection } from './connection.ts';
@@ -39,21 +38,9 @@ export type { DoorRelease, EntryResult, PanelAgentConfig, PanelAgentOptions, Pan
  * - sync-loop.ts: current / delta / full credential sync
  * - outbox-pump.ts, access-recorder.ts, heartbeat.ts: events (with photos), acks, liveness
  * - calls.ts: the directory (kept on disk) and calls (call.start, state on `calls`, ring timer)
+ * - package-room.ts: the package room's Delivery and Resident screens
  * Build it with `PanelAgent.open(options)` (or `new PanelAgent(options)` then `start()`).
  */
-const configDefaults = (config: PanelAgentConfig) => ({
-  heartbeatMs: config.heartbeatMs ?? HEARTBEAT_SECONDS * 1000,
-  requestTimeoutMs: config.requestTimeoutMs ?? 8_000,
-  syncWaitMs: config.syncWaitMs ?? 5_000,
-  claimTimeoutMs: config.claimTimeoutMs ?? 4_000,
-  claimAttempts: config.claimAttempts ?? 2,
-  retryMs: config.retryMs ?? 2_000,
-  startTimeoutMs: config.startTimeoutMs ?? 10_000,
-  keepAliveSeconds: config.keepAliveSeconds ?? 30,
-  reconnectMinMs: config.reconnectMinMs ?? 1_000,
-  reconnectMaxMs: config.reconnectMaxMs ?? 30_000,
-});
-
 /** The parts, loaded from the state dir by start(). */
 interface Parts {
   store: CredentialStore;
@@ -75,7 +62,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
   readonly stateDir: string;
   readonly now: () => Date;
   private readonly options: PanelAgentOptions;
-  private readonly config: ReturnType<typeof configDefaults>;
+  private readonly config: ReturnType<typeof withConfigDefaults>;
   private readonly log: PanelLogger;
   private readonly connection: PanelConnection;
   private readonly nextUlid = monotonicFactory();
@@ -91,7 +78,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
     this.identity = options.identity;
     this.stateDir = options.stateDir;
     this.now = options.now ?? (() => new Date());
-    this.config = configDefaults(options.config ?? {});
+    this.config = withConfigDefaults(options.config ?? {});
     this.log = options.config?.log ?? stderrLogger(`panel ${options.identity.panelId}`);
     this.connection = new PanelConnection(this.identity, {
       keepAliveSeconds: this.config.keepAliveSeconds,
@@ -308,20 +295,12 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
    * clock, refused if the set marks the pass revoked.
    */
   async scan(token: string): Promise<EntryResult> {
-    const p = this.requireStarted();
-    await this.settleSync(p);
-    const result = await p.entries.scan(token);
-    this.emit('decision', result);
-    return result;
+    return this.decide((p) => p.entries.scan(token));
   }
 
   /** A code typed on the keypad: decides, releases the door on a grant, and queues the access event. */
   async enter(code: string, options: { source?: 'keypad' | 'qr' } = {}): Promise<EntryResult> {
-    const p = this.requireStarted();
-    await this.settleSync(p);
-    const result = await p.entries.enter(code, options.source ?? 'keypad');
-    this.emit('decision', result);
-    return result;
+    return this.decide((p) => p.entries.enter(code, options.source ?? 'keypad'));
   }
 
   /**
@@ -330,11 +309,7 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
    * keypad throttle when wrong.
    */
   async enterResidentPin(unit: string, pin: string): Promise<EntryResult> {
-    const p = this.requireStarted();
-    await this.settleSync(p);
-    const result = await p.entries.enterResidentPin(unit, pin);
-    this.emit('decision', result);
-    return result;
+    return this.decide((p) => p.entries.enterResidentPin(unit, pin));
   }
 
   /**
@@ -343,20 +318,12 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
    * Throws PackageRoomError (nothing recorded) for a recipient the directory does not have.
    */
   async deliver(code: string, recipients: RecipientPick[]): Promise<DeliveryResult> {
-    const p = this.requireStarted();
-    await this.settleSync(p);
-    const result = await p.packageRoom.deliver(code, recipients);
-    this.emit('decision', result);
-    return result;
+    return this.decide((p) => p.packageRoom.deliver(code, recipients));
   }
 
   /** Package room, "Resident": unit and door PIN; a grant records the pickup (see package-room.ts for `packages`). */
   async pickup(unit: string, pin: string): Promise<PickupResult> {
-    const p = this.requireStarted();
-    await this.settleSync(p);
-    const result = await p.packageRoom.pickup(unit, pin);
-    this.emit('decision', result);
-    return result;
+    return this.decide((p) => p.packageRoom.pickup(unit, pin));
   }
 
   /** The package room's screens (directory for recipients, the panel's tally of packages delivered here). */
@@ -382,6 +349,15 @@ export class PanelAgent extends EventEmitter<AgentEvents> {
   /** The visitor hangs up. */
   async hangUp(callId: string): Promise<void> {
     await this.requireStarted().calls.hangUp(callId);
+  }
+
+  /** Every decision at the door: after the sync under way, and announced as a `decision` event. */
+  private async decide<T extends EntryResult>(decision: (p: Parts) => Promise<T>): Promise<T> {
+    const p = this.requireStarted();
+    await this.settleSync(p);
+    const result = await decision(p);
+    this.emit('decision', result);
+    return result;
   }
 
   /** Right after a (re)connect a sync is under way: let revocations land before deciding. */
