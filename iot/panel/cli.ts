@@ -17,7 +17,7 @@ import { PackageRoomScreens } from './package-room-screens.ts';
  *   npm run -s panel -- --panel <id> enter <code>  one shot: one JSON line on stdout
  *   echo <code> | npm run -s panel -- enter -      the same, the code read from stdin
  *   npm run -s panel -- directory <query>          directory matches, one JSON line each (offline: the saved copy)
- *   npm run -s panel -- call <unit|targetId> [--wait S]   one JSON line per call state; exit 0 when the call is over
+ *   npm run -s panel -- call <unit|targetId> [--wait S]   one JSON line per call state; exit 0 when the call is over, 3 if --wait ran out or the door's event is still queued
  *
  * A package-room panel (kind package-room):
  *   npm run -s panel -- --panel <id> deliver --code <c|-> --unit <u> --count <n> [--unit <u> --count <n> ...]
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
       case 'call': {
         if (args.length !== 1 || !args[0]) throw new UsageError('call needs exactly one unit or target id');
         if (!agent.connected) throw new Error(`cannot reach IoT Core at ${identity.mqttUrl}: calls need the network`);
-        return await callOnce(agent, args[0], Number(values.wait ?? 120) * 1000);
+        return await callOnce(agent, args[0], Number(values.wait ?? 120) * 1000, log);
       }
       default:
         throw new UsageError(`unknown command '${command}'`);
@@ -153,9 +153,10 @@ async function joinMedia(session: MediaSessionMessage, identity: { mqttUrl: stri
 
 /**
  * One call, one JSON line per state change; exits 0 once the call is over (and, when the door
- * was opened, once the panel has released it and sent the event), 3 if --wait ran out (it hangs up).
+ * was opened, once the panel has released it and sent the event), 3 if --wait ran out (it hangs up)
+ * or the door's event could not be sent.
  */
-async function callOnce(agent: PanelAgent, arg: string, waitMs: number): Promise<number> {
+async function callOnce(agent: PanelAgent, arg: string, waitMs: number, log: ReturnType<typeof stderrLogger>): Promise<number> {
   const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
   let doorFor: string | undefined;
   let doorSeen = false;
@@ -183,8 +184,14 @@ async function callOnce(agent: PanelAgent, arg: string, waitMs: number): Promise
   const code = await done;
   clearTimeout(timer);
   if (code === 3) await agent.hangUp(callId).catch(() => {});
-  // The door's access event (with its photo) goes out before the panel process exits.
-  await agent.drain(30_000).catch(() => {});
+  // The door's access event (with its photo) goes out before the panel process exits; if it
+  // cannot, it stays queued for the next connection and the exit code says so (3, as `enter`).
+  try {
+    await agent.drain(30_000);
+  } catch (error) {
+    log.error('access event not delivered (it stays queued and goes out with the next connection)', { error: errorText(error) });
+    return 3;
+  }
   return code;
 }
 

@@ -100,13 +100,16 @@ describe('a call from the panel', () => {
       await expectOk(call('POST', `/properties/${p.id}/calls/${callId}/accept`, { token: p.tokens.resident }));
       await line((l) => l.call === 'accepted');
       expect((await call('POST', `/properties/${p.id}/calls/${callId}/open-door`, { token: p.tokens.resident })).status).toBe(202);
-      expect(await exited).toBe(0);
+      // Exit 3 would mean the door's event is still queued in the CLI's state dir: stderr says why.
+      expect({ code: await exited, stderr: stderr.slice(-2000) }).toMatchObject({ code: 0 });
       expect(lines.map((l) => l.call ?? `door:${l.door}`)).toEqual(expect.arrayContaining(['ringing', 'accepted', 'ended', 'door:granted']));
       expect(lines[0]).toEqual({ call: 'ringing', callId });
       const eventId = present(lines.find((l) => l.door === 'granted')?.eventId, 'the door event id');
 
-      const event = await eventually(async () =>
-        (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((e) => e.id === eventId),
+      // The CLI has delivered the event (exit 0); the topic rule's Lambda stores it. Generous bound: CI runs 2 cores flat out.
+      const event = await eventually(
+        async () => (await call<Page<AccessEvent>>('GET', `/properties/${p.id}/access-events`, { token: p.tokens.admin })).body.items.find((e) => e.id === eventId),
+        60_000,
       );
       expect(event).toMatchObject({ method: 'call', decision: 'granted', credentialId: callId, panelId: created.body.id });
       expect((await fetch(present(event.photoUrl, 'a photo URL'))).status).toBe(200);
@@ -119,5 +122,5 @@ describe('a call from the panel', () => {
     } finally {
       await state.remove();
     }
-  }, 90_000);
+  }, 180_000);
 });
