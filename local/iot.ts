@@ -1,6 +1,25 @@
 import { panelRules, presenceRule, type PanelRuleEvent } from '../functions/iot/rules.ts';
 import { startLocalIotCore, type TopicRule } from '../iot/local-core/index.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { invokeLambda } from './lambda-runtime.ts';
+
+/**
+ * An IoT rule's Lambda action invokes asynchronously: Lambda runs a failed event twice more
+ * before it goes to the function's on-failure destination (AWS waits about 1 and 2 minutes;
+ * 1 and 2 s here). Without this, a handler that failed once under load lost the event locally
+ * where AWS would have retried it.
+ */
+async function invokeAsync(fn: string, event: unknown): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await invokeLambda(fn, event);
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await sleep(1000 * 2 ** attempt);
+    }
+  }
+}
 
 /**
  * The local IoT Core: the stand-in broker (shadows, policy, data plane) with the
@@ -23,7 +42,7 @@ export async function startLocalIot(opts: { mqttPort: number; httpPort: number; 
           handle: async ({ topic, payload }) => {
             const [, , panelId = '', channel = ''] = topic.split('/');
             const event: PanelRuleEvent = { panelId, channel, payload: Buffer.from(payload).toString('base64') };
-            await invokeLambda(rule.fn, event);
+            await invokeAsync(rule.fn, event);
           },
         }),
       )
@@ -33,7 +52,7 @@ export async function startLocalIot(opts: { mqttPort: number; httpPort: number; 
           name: presenceRule().name,
           topicFilter: presenceRule().topicFilter,
           handle: async ({ payload }: { payload: Uint8Array }) => {
-            await invokeLambda(presenceRule().fn, JSON.parse(Buffer.from(payload).toString('utf8')));
+            await invokeAsync(presenceRule().fn, JSON.parse(Buffer.from(payload).toString('utf8')));
           },
         },
       ]),
