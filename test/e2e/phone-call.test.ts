@@ -68,6 +68,19 @@ afterAll(async () => {
 });
 
 describe('phone path (Chime SDK PSTN audio, local simulator, real handler)', () => {
+  it('a phone the resident has not verified is never dialed', async () => {
+    await setAttributes(`PROP#${p.id}`, `RESIDENT#${p.residentId}`, { phoneVerified: false });
+    try {
+      const dialedBefore = (await pstn<{ calls: SimulatedCall[] }>()).calls.filter((c) => c.to === PHONE).length;
+      const started = await panel.request<{ ok: boolean; callId: string; rang: number }>({ protocolVersion: '1.0', op: 'call.start', target: { unit: '4B' } });
+      expect(started).toMatchObject({ ok: true, rang: 0 });
+      await panel.request({ protocolVersion: '1.0', op: 'call.end', callId: started.callId });
+      expect((await pstn<{ calls: SimulatedCall[] }>()).calls.filter((c) => c.to === PHONE)).toHaveLength(dialedBefore);
+    } finally {
+      await setAttributes(`PROP#${p.id}`, `RESIDENT#${p.residentId}`, { phoneVerified: true });
+    }
+  });
+
   it('9 -> the call is accepted by the phone, the door opens (an unlock command carrying the call id), the callee hears it, the call ends', async () => {
     const { callId, phone } = await ring();
     // The property's number calls the resident's number on record.
