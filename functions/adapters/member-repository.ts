@@ -21,6 +21,10 @@ export function memberRepository(table: LobbyTable): MemberRepository {
     async all(propertyId) {
       return (await table.queryAll(keys.property(propertyId), keys.member(''))).map(toMembership);
     },
+    async pageForUser(userId, limit, cursor) {
+      const page = await table.query({ pk: keys.user(userId), skPrefix: keys.property(''), index: { name: 'byOwner', partitionKey: 'gsi1pk' }, limit, cursor });
+      return { items: page.items.map(toMembership), nextCursor: page.nextCursor };
+    },
     async pageStaff(propertyId, limit, cursor) {
       const page = await table.query({
         pk: keys.property(propertyId),

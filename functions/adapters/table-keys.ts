@@ -45,6 +45,8 @@ export const keys = {
   unknownCodeThrottle: (panelId: string, window: number) => `THROTTLE#${panelId}#unknown#${window}`,
   /** The byOwner index: a member's passes at a property. */
   owner: (propertyId: string, userId: string) => `OWNER#${propertyId}#${userId}`,
+  /** The byOwner index: every property record (an operator's list of properties). */
+  properties: 'PROPERTIES',
   /** The byOwner index: every property's credential-set head (sparse). */
   setHeads: 'CREDSETS',
 };

@@ -24,6 +24,8 @@ import type { VisitorPassItem } from './visitor-passes.ts';
 
 export interface PropertyRepository {
   get(propertyId: string): Promise<Property | undefined>;
+  /** Every property, one page (an operator's list; eventually consistent). */
+  page(limit: number, cursor?: string): Promise<Page<Property>>;
   /** A new property; its condition fails if the id is taken. */
   add(property: Property, createdBy: string): Write;
   /** Sets the given settings of an existing property. */
@@ -33,6 +35,8 @@ export interface PropertyRepository {
 export interface MemberRepository {
   get(propertyId: string, userId: string): Promise<Membership | undefined>;
   all(propertyId: string): Promise<Membership[]>;
+  /** One user's memberships at every property, one page (GET /properties; eventually consistent). */
+  pageForUser(userId: string, limit: number, cursor?: string): Promise<Page<Membership>>;
   /** Admins and staff (not residents), one page. */
   pageStaff(propertyId: string, limit: number, cursor?: string): Promise<Page<Membership>>;
   /** Holds only while the membership is as read (role) and no removal has begun. */

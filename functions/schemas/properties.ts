@@ -75,6 +75,20 @@ export const propertyView = lazy(() =>
   z.strictObject({ id: z.string(), name: z.string(), timezone: z.string(), settings: propertySettings, createdAt: instant() }).meta({ id: 'Property' }),
 );
 
+/** GET /properties: the properties the caller belongs to, with their role there (an operator sees every property). */
+export const myPropertiesPage = lazy(() =>
+  page(
+    z
+      .strictObject({
+        propertyId: z.string(),
+        name: z.string(),
+        role: z.enum(['admin', 'staff', 'resident', 'operator']).describe('The caller\'s membership role; `operator` for an operator who is not a member'),
+      })
+      .meta({ id: 'PropertyMembership' }),
+    'PropertyMembershipPage',
+  ),
+);
+
 /** One line of the audit trail: who did what to which thing, when. Never a code. */
 export const auditPage = lazy(() =>
   page(

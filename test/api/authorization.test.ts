@@ -94,6 +94,11 @@ const cases: Record<string, Case> = {
     request: async () => ({ method: 'POST', path: '/properties', body: { name: 'New', timezone: 'Europe/Paris' } }),
     expect: { operator: 201, admin: 403, staff: 403, resident: 403, otherAdmin: 403 },
   },
+  // Anyone signed in: the list holds only their own properties (test/api/my-properties.test.ts).
+  'GET /properties': {
+    request: async () => ({ method: 'GET', path: '/properties' }),
+    expect: { operator: 200, admin: 200, staff: 200, resident: 200, otherAdmin: 200 },
+  },
   [`GET ${props}`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}` }), expect: anyMember(200) },
   [`PATCH ${props}/settings`]: { request: async (p) => ({ method: 'PATCH', path: `/properties/${p.id}/settings`, body: { passValidHours: 12 } }), expect: adminOnly(200) },
   [`GET ${props}/audit`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/audit` }), expect: adminOnly(200) },

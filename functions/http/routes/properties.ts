@@ -1,5 +1,5 @@
 import { listQuery } from '../../schemas/common.ts';
-import { auditPage, createPropertyBody, patchSettingsBody, propertyView } from '../../schemas/properties.ts';
+import { auditPage, createPropertyBody, myPropertiesPage, patchSettingsBody, propertyView } from '../../schemas/properties.ts';
 import { r, type Route } from '../route.ts';
 
 /** The properties function's routes (the whole table: ../routes.ts). */
@@ -15,6 +15,17 @@ export const propertiesRoutes = [
     idempotent: true,
     status: 201,
     response: propertyView,
+  }),
+  r({
+    method: 'GET',
+    path: '/properties',
+    fn: 'properties',
+    operationId: 'listMyProperties',
+    summary: "The caller's properties and role at each (any signed-in user; an operator sees every property)",
+    auth: 'jwt',
+    query: listQuery,
+    status: 200,
+    response: myPropertiesPage,
   }),
   r({
     method: 'GET',
