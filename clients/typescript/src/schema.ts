@@ -25,7 +25,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The caller's properties and role at each (any signed-in user; an operator sees every property) */
+        get: operations["listMyProperties"];
         put?: never;
         /** Create a property (operator) */
         post: operations["createProperty"];
@@ -678,6 +679,147 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/properties/{propertyId}/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integration clients, without secrets (admin) */
+        get: operations["listIntegrations"];
+        put?: never;
+        /** Create an integration client: OAuth client credentials with scopes; the secret is shown once (admin) */
+        post: operations["createIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/integrations/{integrationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One integration client (admin) */
+        get: operations["getIntegration"];
+        put?: never;
+        post?: never;
+        /** Delete an integration client: its tokens are refused at once and no new ones are issued (admin) */
+        delete: operations["deleteIntegration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The property's webhook subscriptions (admin) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Subscribe a URL to event types (admin): the signing secret is in this answer only */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook subscription (admin) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Remove a webhook subscription (admin); its waiting deliveries are parked */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change the URL, event types or enabled (admin) */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/properties/{propertyId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret (admin); the previous one keeps signing too for 24 h */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries of a subscription, newest first, with their attempts (admin) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a parked (or waiting) delivery again now (admin); 409 when delivered or in flight */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/properties/{propertyId}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sync the whole resident roster from a property-management system (admin; integrations with lobby/residents.write): matched by externalId; new rows move in (on their moveInDate, in the property's time zone), changed rows are updated, rows missing or past their moveOutDate move out (everything revoked). Idempotent; dryRun reports the same diff and writes nothing; bad rows are reported in errors and skipped whole. */
+        put: operations["syncRoster"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -721,6 +863,20 @@ export type components = {
             /** Format: date-time */
             createdAt: string;
         };
+        PropertyMembershipPage: {
+            items: components["schemas"]["PropertyMembership"][];
+            /** @description Opaque; send it back as `cursor` for the next page. null on the last page. */
+            nextCursor: string | null;
+        };
+        PropertyMembership: {
+            propertyId: string;
+            name: string;
+            /**
+             * @description The caller's membership role; `operator` for an operator who is not a member
+             * @enum {string}
+             */
+            role: "admin" | "staff" | "resident" | "operator";
+        };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
             /** @description Opaque; send it back as `cursor` for the next page. null on the last page. */
@@ -761,6 +917,8 @@ export type components = {
             movedInAt: string;
             /** Format: date-time */
             movedOutAt?: string;
+            /** @description The property-management system's id, for a resident its roster sync moved in */
+            externalId?: string;
         };
         ResidentPage: {
             items: components["schemas"]["Resident"][];
@@ -1222,6 +1380,134 @@ export type components = {
             pickupEventId?: string;
             handedOverBy?: string;
         };
+        CreatedIntegration: {
+            id: string;
+            name: string;
+            scopes: ("lobby/residents.read" | "lobby/residents.write" | "lobby/visitor-passes.write" | "lobby/delivery-pins.write" | "lobby/events.read" | "lobby/webhooks.write")[];
+            /** @description The OAuth client id (HTTP Basic user name at the token URL). */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description Shown once. */
+            clientSecret: string;
+            /** @description POST grant_type=client_credentials here (HTTP Basic clientId:clientSecret) for an access token. */
+            tokenUrl: string;
+        };
+        IntegrationPage: {
+            items: components["schemas"]["Integration"][];
+            /** @description Opaque; send it back as `cursor` for the next page. null on the last page. */
+            nextCursor: string | null;
+        };
+        Integration: {
+            id: string;
+            name: string;
+            scopes: ("lobby/residents.read" | "lobby/residents.write" | "lobby/visitor-passes.write" | "lobby/delivery-pins.write" | "lobby/events.read" | "lobby/webhooks.write")[];
+            /** @description The OAuth client id (HTTP Basic user name at the token URL). */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        CreatedWebhook: {
+            id: string;
+            url: string;
+            events: ("access.granted" | "access.denied" | "delivery-pass.used" | "package.delivered" | "package.picked-up" | "call.missed" | "resident.moved-out" | "panel.offline" | "panel.online" | "credential.sync-failed")[];
+            description?: string;
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /**
+             * Format: date-time
+             * @description The last rotation; the secret before it still signs until 24 h after it.
+             */
+            secretRotatedAt?: string;
+            /** @description whsec_ + base64 of 32 random bytes (Standard Webhooks). Shown once. */
+            secret: string;
+        };
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            /** @description Opaque; send it back as `cursor` for the next page. null on the last page. */
+            nextCursor: string | null;
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            events: ("access.granted" | "access.denied" | "delivery-pass.used" | "package.delivered" | "package.picked-up" | "call.missed" | "resident.moved-out" | "panel.offline" | "panel.online" | "credential.sync-failed")[];
+            description?: string;
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /**
+             * Format: date-time
+             * @description The last rotation; the secret before it still signs until 24 h after it.
+             */
+            secretRotatedAt?: string;
+        };
+        RotatedWebhookSecret: {
+            /** @description The new secret, shown once; the previous one keeps signing (a second v1 signature) for 24 h. */
+            secret: string;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Opaque; send it back as `cursor` for the next page. null on the last page. */
+            nextCursor: string | null;
+        };
+        WebhookDelivery: {
+            id: string;
+            /** @description The `webhook-id` header: the same on every attempt. */
+            eventId: string;
+            /** @enum {string} */
+            type: "access.granted" | "access.denied" | "delivery-pass.used" | "package.delivered" | "package.picked-up" | "call.missed" | "resident.moved-out" | "panel.offline" | "panel.online" | "credential.sync-failed";
+            /** @enum {string} */
+            status: "queued" | "sending" | "delivered" | "retrying" | "parked";
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt?: string;
+        };
+        RosterSyncResult: {
+            /** @description true: nothing was written; the lists say what the same PUT without dryRun would do now */
+            dryRun: boolean;
+            /** @description New to Lobby: moved in now, or (see `scheduled`) waiting for their moveInDate */
+            added: string[];
+            /** @description Changed name, unit, email, phone or dates. A unit change moves the resident out of the old unit and in to the new one (new residentId) */
+            updated: string[];
+            /** @description Moved out now (everything revoked): missing from the roster, or their moveOutDate has come; or a scheduled move-in cancelled */
+            movedOut: string[];
+            /** @description Nothing to do (a past resident Lobby never had is unchanged too) */
+            unchanged: string[];
+            /** @description Rows of this roster with a change still to come on its date (applied by the schedule in the property's time zone) */
+            scheduled: components["schemas"]["RosterScheduledChange"][];
+            /** @description Missing from the roster but NOT moved out, because some rows had no readable externalId (they might be these residents) */
+            held?: string[];
+            /** @description Rows skipped whole (never half-applied); every other row was applied */
+            errors: components["schemas"]["RosterRowError"][];
+        };
+        RosterScheduledChange: {
+            externalId: string;
+            /** @enum {string} */
+            change: "move-in" | "move-out";
+            /** @description YYYY-MM-DD in the property time zone */
+            date: string;
+        };
+        RosterRowError: {
+            /** @description The row (0-based) in `residents` */
+            index: number;
+            externalId?: string;
+            /** @description The field at fault, when one is */
+            field?: string;
+            detail: string;
+        };
         /** @description RFC 9457 problem details */
         Problem: {
             /** @description urn:lobby:problem:<slug> */
@@ -1482,6 +1768,37 @@ export interface operations {
                     "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMyProperties: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyMembershipPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3334,6 +3651,463 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIntegrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description OAuth scopes the integration may request: each admits it to the routes that list it. */
+                    scopes: ("lobby/residents.read" | "lobby/residents.write" | "lobby/visitor-passes.write" | "lobby/delivery-pins.write" | "lobby/events.read" | "lobby/webhooks.write")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedIntegration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (no body) */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    url: string;
+                    events: ("access.granted" | "access.denied" | "delivery-pass.used" | "package.delivered" | "package.picked-up" | "call.missed" | "resident.moved-out" | "panel.offline" | "panel.online" | "credential.sync-failed")[];
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (no body) */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    url?: string;
+                    events?: ("access.granted" | "access.denied" | "delivery-pass.used" | "package.delivered" | "package.picked-up" | "call.missed" | "resident.moved-out" | "panel.offline" | "panel.online" | "credential.sync-failed")[];
+                    enabled?: boolean;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+                webhookId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    syncRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                propertyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    residents: {
+                        externalId: string;
+                        name: string;
+                        unit: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        moveInDate: string;
+                        moveOutDate?: string | null;
+                    }[];
+                    dryRun?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterSyncResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
