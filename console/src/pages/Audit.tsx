@@ -1,0 +1,44 @@
+import { api, ok } from '../api.ts';
+import { when } from '../components/format.ts';
+import { LoadMore, useList } from '../components/list.tsx';
+import { usePlace } from '../components/place.tsx';
+import { PageHeader, QueryState } from '../components/Status.tsx';
+
+/** The audit trail (admin), newest first: who did what to which thing, when (PIN reveals too). Never a code. */
+export default function Audit() {
+  const { propertyId } = usePlace();
+  const list = useList(['audit', propertyId], async (cursor) =>
+    ok(await api().GET('/properties/{propertyId}/audit', { params: { path: { propertyId }, query: { limit: 50, cursor } } })),
+  );
+  return (
+    <section>
+      <PageHeader title="Audit trail" />
+      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0} />
+      {list.items.length > 0 ? (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">On</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((entry) => (
+              <tr key={entry.id}>
+                <td>{when(entry.at, { seconds: true })}</td>
+                <td>{entry.actor}</td>
+                <td>{entry.action}</td>
+                <td>
+                  {entry.target.type} <code className="small">{entry.target.id}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <LoadMore list={list} />
+    </section>
+  );
+}

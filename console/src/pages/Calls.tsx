@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { api, ok, type Schemas } from '../api.ts';
+import { when } from '../components/format.ts';
+import { LoadMore, useList } from '../components/list.tsx';
+import { isManager, usePlace } from '../components/place.tsx';
+import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
+import { usePanelNames } from './AccessLog.tsx';
+
+type CallStatus = Schemas['Call']['status'];
+const STATUS_TONE: Record<CallStatus, 'good' | 'bad' | 'wait' | 'plain'> = { ringing: 'wait', accepted: 'good', ended: 'plain', declined: 'plain', missed: 'bad' };
+
+/** Call history: who was rung from which panel, whether anyone answered and whether the door opened. A resident sees calls to their unit. */
+export default function Calls() {
+  const place = usePlace();
+  const { propertyId } = place;
+  const manager = isManager(place);
+  const [status, setStatus] = useState<CallStatus | ''>('');
+  const list = useList(
+    ['calls', propertyId, status],
+    async (cursor) => ok(await api().GET('/properties/{propertyId}/calls', { params: { path: { propertyId }, query: { limit: 50, cursor, ...(status ? { status } : {}) } } })),
+    { refetchInterval: 10_000 },
+  );
+  return (
+    <section>
+      <PageHeader title="Calls" />
+      <form className="filters" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value as CallStatus | '')}>
+            <option value="">Any</option>
+            {(Object.keys(STATUS_TONE) as CallStatus[]).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
+        No calls.
+      </QueryState>
+      {list.items.length > 0 ? <CallTable calls={list.items} showPanelNames={manager} /> : null}
+      <LoadMore list={list} />
+    </section>
+  );
+}
+
+function CallTable({ calls, showPanelNames }: { calls: Schemas['Call'][]; showPanelNames: boolean }) {
+  const { propertyId } = usePlace();
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          <th scope="col">Started</th>
+          <th scope="col">From</th>
+          <th scope="col">To</th>
+          <th scope="col">Status</th>
+          <th scope="col">Answered by</th>
+          <th scope="col">Door</th>
+        </tr>
+      </thead>
+      <tbody>
+        {calls.map((call) => (
+          <tr key={call.id}>
+            <td>{when(call.startedAt, { seconds: true })}</td>
+            {/* Residents may not list panels: they see the panel id. */}
+            <td>{showPanelNames ? <PanelName propertyId={propertyId} panelId={call.panelId} /> : call.panelId}</td>
+            <td>{call.staff ? 'Staff' : call.unit ? `Unit ${call.unit}` : '—'}</td>
+            <td>
+              <Badge tone={STATUS_TONE[call.status]}>{call.status}</Badge>
+            </td>
+            <td>{call.answeredBy ?? '—'}</td>
+            <td>{call.doorOpened ? 'Opened' : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function PanelName({ propertyId, panelId }: { propertyId: string; panelId: string }) {
+  return <>{usePanelNames(propertyId).name(panelId)}</>;
+}
