@@ -61,7 +61,7 @@ export default function DeliveryPins() {
               <tr key={pin.id} data-pin-id={pin.id}>
                 <td>{pin.description}</td>
                 <td>
-                  <PinCell pin={pin} />
+                  <PinCell key={pin.updatedAt} pin={pin} />
                 </td>
                 <td>{scheduleText(pin.schedule)}</td>
                 <td>
@@ -193,6 +193,8 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
   });
 
   const errors = fieldErrors(save.error);
+  // The API words PIN rules to follow the field's name ("is too easy to guess (...)").
+  if (errors.pin) errors.pin = `The PIN ${errors.pin}.`;
   // A code already in use at the property (409) is a problem of the PIN field too.
   if (save.error instanceof LobbyProblem && save.error.status === 409) errors.pin = problemText(save.error);
   const scheduleError = Object.entries(errors).find(([path]) => path.startsWith('schedule'))?.[1];
