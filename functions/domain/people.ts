@@ -7,7 +7,8 @@ import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { revokeCredentialsOf } from './revocation.ts';
 import { removeDevicesOf } from './devices.ts';
-import type { Page } from './records.ts';
+import type { Page, Write } from './records.ts';
+import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
 
 export interface Resident {
@@ -20,6 +21,8 @@ export interface Resident {
   notify: Array<'app' | 'sms' | 'email'>;
   movedInAt: string;
   movedOutAt?: string;
+  /** The property-management system's id of a resident its roster moved in (roster.ts); none for residents moved in by hand. */
+  externalId?: string;
 }
 
 async function admins(stores: Stores, propertyId: string): Promise<Membership[]> {
@@ -112,16 +115,22 @@ export async function moveIn(
 ): Promise<Resident> {
   const [, { settings }] = await Promise.all([requireRole(stores, caller, propertyId, managers), loadProperty(stores, propertyId)]);
   const resident: Resident = { id: `res_${ulid()}`, ...input, notify: input.notify ?? ['app'], movedInAt: stores.now().toISOString() };
-  const membership: Membership = { propertyId, userId: input.userId, role: 'resident', unit: input.unit, residentId: resident.id, since: resident.movedInAt };
-  const failed = await attempt(() =>
-    stores.table.transact([
-      stores.members.put(membership),
-      stores.residents.add(propertyId, resident),
-      auditEntry(stores, propertyId, caller.userId, 'resident.moved-in', { type: 'resident', id: resident.id }, settings.auditRetentionDays),
-    ]),
-  );
+  const failed = await attempt(() => stores.table.transact(moveInWrites(stores, propertyId, resident, caller.userId, settings.auditRetentionDays)));
   if (failed === 0) throw conflict('This user is already a member of the property', 'already-member');
   return resident;
+}
+
+/**
+ * A move-in's writes, to commit together (the API's move-in, and the roster sync with its entry):
+ * the membership (first: its condition fails when the user is a member already), the resident, the audit record.
+ */
+export function moveInWrites(stores: Stores, propertyId: string, resident: Resident, actor: string, auditRetentionDays: number): Write[] {
+  const membership: Membership = { propertyId, userId: resident.userId, role: 'resident', unit: resident.unit, residentId: resident.id, since: resident.movedInAt };
+  return [
+    stores.members.put(membership),
+    stores.residents.add(propertyId, resident),
+    auditEntry(stores, propertyId, actor, 'resident.moved-in', { type: 'resident', id: resident.id }, auditRetentionDays),
+  ];
 }
 
 /**
@@ -139,23 +148,29 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
     loadProperty(stores, propertyId),
   ]);
   if (!resident) throw notFound('No such resident');
+  await finishMoveOut(stores, propertyId, resident, caller.userId, settings);
+}
+
+/** The move-out itself, for callers that checked access (moveOut above, the roster sync): resumable, safe to run again. */
+export async function finishMoveOut(stores: Stores, propertyId: string, resident: Resident, actor: string, settings: PropertySettings) {
+  const residentId = resident.id;
   const membership = await getMembership(stores, propertyId, resident.userId);
   // Moved out before and a member again since (moved back in, or made staff): that is not this move-out's to undo.
   if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
   if (membership?.residentId === residentId) await fenceMembership(stores, membership);
   // Their phones stop ringing for the unit's calls, alongside the revocation (before the record is marked: a retry finishes both).
-  await Promise.all([revokeCredentialsOf(stores, propertyId, resident.userId, caller.userId, settings), removeDevicesOf(stores, propertyId, resident.userId)]);
+  await Promise.all([revokeCredentialsOf(stores, propertyId, resident.userId, actor, settings), removeDevicesOf(stores, propertyId, resident.userId)]);
   if (resident.movedOutAt) return;
   const movedOutAt = stores.now().toISOString();
   await stores.table.transact([
     stores.members.remove(propertyId, resident.userId, { residentId }),
     // Kept as moved out (not listed, not in the directory) so a retried move-out still finds it; gone with the audit retention.
     stores.residents.markMovedOut(propertyId, residentId, movedOutAt, Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400),
-    auditEntry(stores, propertyId, caller.userId, 'resident.moved-out', { type: 'resident', id: residentId }, settings.auditRetentionDays),
+    auditEntry(stores, propertyId, actor, 'resident.moved-out', { type: 'resident', id: residentId }, settings.auditRetentionDays),
   ]);
 }
 
-const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt }: Resident): Resident => ({ id, userId, name, unit, email, phone, notify, movedInAt });
+const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt, externalId }: Resident): Resident => ({ id, userId, name, unit, email, phone, notify, movedInAt, externalId });
 
 export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
   await requireRole(stores, caller, propertyId, managers);

@@ -7,6 +7,7 @@ import { count, logger, metrics, reportPanelHealth } from '../http/observability
 import { reconcileAll } from '../domain/reconcile.ts';
 import { sweepMissedCalls } from '../domain/calls.ts';
 import { sendPackageReminders } from '../domain/packages.ts';
+import { applyDueRosterChanges } from '../domain/roster.ts';
 
 /**
  * Scheduled reconciliation of every property's credential set (see
@@ -28,6 +29,10 @@ export const handler = middy<ScheduledEvent, { properties: number; announced: nu
     // Packages waiting past the property's packageReminderHours: one reminder each.
     const reminders = await sendPackageReminders(stores);
     if (reminders > 0) count('PackageReminders', reminders);
+    // Roster move-ins and move-outs dated today in their property's time zone (a failed one stays due: the next run retries).
+    const roster = await applyDueRosterChanges(stores);
+    if (roster.applied > 0) count('RosterChangesApplied', roster.applied);
+    if (roster.failed > 0) count('RosterChangesFailed', roster.failed);
     // Every run reports the gauges, zeros included, so the offline and lagging alarms always have data.
     reportPanelHealth(result.health);
     logger.info('reconciled', { properties: result.properties, announced: result.announced, repaired: result.repaired, failed: result.failed.length, ...result.health });

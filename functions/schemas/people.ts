@@ -45,6 +45,7 @@ export const residentView = lazy(() =>
       notify: z.array(z.enum(['app', 'sms', 'email'])),
       movedInAt: instant(),
       movedOutAt: instant().optional(),
+      externalId: z.string().optional().describe("The property-management system's id, for a resident its roster sync moved in"),
     })
     .meta({ id: 'Resident' }),
 );
