@@ -89,6 +89,8 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   me: [...data, 'idempotency', 'push'],
   // Packages: the table only (notifications are records in it).
   packages: [...data, 'idempotency'],
+  // Webhook subscriptions: the table (secrets are sealed with the code vault, part of data).
+  webhooks: [...data],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.

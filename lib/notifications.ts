@@ -92,7 +92,8 @@ export class Notifications extends Construct {
       maxRecordAge: Duration.hours(1),
       onFailure: new SqsDlq(this.failures),
       metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
-      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') } } } })],
+      // New notifications and new webhook events (fanned out to their deliveries): one reader of the stream for both outboxes.
+      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { type: { S: FilterRule.or('notification', 'webhook-event') } } } })],
     });
     this.streamMapping.node.addDependency(listStreams);
     const defaultPolicy = role.node.tryFindChild('DefaultPolicy');

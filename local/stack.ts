@@ -186,6 +186,8 @@ export async function startLocalStack(opts: {
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
       LOBBY_SMS_ORIGINATION_IDENTITY: sms.originationIdentity.arn,
       LOBBY_SMS_CONFIGURATION_SET: sms.configurationSet,
+      // Webhooks may point at http://127.0.0.1 here (receivers on this machine); never in AWS.
+      LOBBY_WEBHOOKS_ALLOW_LOOPBACK: '1',
     });
     // The local stack's composition root: the handlers run in this process and create panels with the local CA.
     injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
@@ -208,7 +210,7 @@ export async function startLocalStack(opts: {
       tableName: LOBBY_TABLE,
       fn: 'notifications',
       checkpointFile: join(paths.home, 'notification-stream-checkpoint.json'),
-      filter: (r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.type?.S === 'notification',
+      filter: (r) => r.eventName === 'INSERT' && ['notification', 'webhook-event'].includes(r.dynamodb?.NewImage?.type?.S ?? ''),
       onError: (error) => process.stderr.write(`notifications stream: batch failed, retrying: ${(error as Error).name}: ${(error as Error).message}\n`),
       onDiscard: (sequenceNumber, attempts) =>
         process.stderr.write(`notifications stream: gave up on record ${sequenceNumber} after ${attempts} attempts (in AWS it goes to the on-failure queue)\n`),

@@ -19,6 +19,7 @@ import { panelRepository } from './panel-repository.ts';
 import { calleeDirectory, callRepository, deviceRepository } from './call-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
 import { packageRepository } from './package-repository.ts';
+import { webhookRepository } from './webhook-repository.ts';
 import { passRepository } from './pass-repository.ts';
 import { propertyRepository } from './property-repository.ts';
 import { residentRepository } from './resident-repository.ts';
@@ -47,6 +48,7 @@ export function tableStores(table: LobbyTable): Omit<Stores, 'vault' | 'photos' 
     devices: deviceRepository(table),
     notifications: notificationRepository(table),
     packages: packageRepository(table),
+    webhooks: webhookRepository(table),
   };
 }
 

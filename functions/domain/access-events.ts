@@ -10,6 +10,7 @@ import type { Stores } from './stores.ts';
 import { packageWritesFor, type Warn } from './packages.ts';
 import { attempt } from './transactions.ts';
 import { visitorArrival } from './visitor-passes.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 
 export interface AccessEventView {
   id: string;
@@ -86,7 +87,9 @@ export async function recordAccessEvent(stores: Stores, panel: Panel, event: Acc
  */
 async function commitEvent(stores: Stores, panel: Panel, event: AccessEvent, item: AccessEventRecord, keepUntil: number, warn?: Warn): Promise<boolean> {
   for (let tries = 1; ; tries++) {
-    const effects = (await Promise.all([packageWritesFor(stores, panel, event, item, warn), visitorArrival(stores, panel.propertyId, event)])).flat();
+    const effects = (
+      await Promise.all([packageWritesFor(stores, panel, event, item, warn), visitorArrival(stores, panel.propertyId, event), accessWebhook(stores, panel, item)])
+    ).flat();
     if (effects.length === 0) return stores.accessEvents.add(panel.propertyId, item, keepUntil);
     const failed = await attempt(() => stores.table.transact([stores.accessEvents.record(panel.propertyId, item, keepUntil), ...effects]));
     if (failed < 0) return true;
@@ -94,6 +97,21 @@ async function commitEvent(stores: Stores, panel: Panel, event: AccessEvent, ite
     // A package changed meanwhile (handed over at the desk), or another entry was the visitor's first: read again. The IoT rule retries a throw.
     if (tries >= 3) throw new Error('access event: its package writes kept conflicting');
   }
+}
+
+/** access.granted / access.denied for webhooks: ids and facts, never the code or the photo. */
+function accessWebhook(stores: Stores, panel: Panel, item: AccessEventRecord) {
+  const data = {
+    accessEventId: item.id,
+    panelId: panel.id,
+    at: item.at,
+    method: item.method,
+    decision: item.decision,
+    ...(item.reason ? { reason: item.reason } : {}),
+    ...(item.credentialId ? { credentialId: item.credentialId } : {}),
+    ...(item.offline ? { offline: true } : {}),
+  };
+  return webhookEventWrites(stores, panel.propertyId, item.decision === 'granted' ? 'access.granted' : 'access.denied', data, stores.now());
 }
 
 const isoOrUndefined = (value: string | undefined, field: string) => {

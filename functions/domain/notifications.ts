@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
 import type { Page, Write } from './records.ts';
-import { settleAll } from './concurrency.ts';
+import { CLAIM_SECONDS as OUTBOX_CLAIM_SECONDS, claimRecord, deliverAll, exponentialBackoff, plusSeconds } from './outbox.ts';
 import type { Stores } from './stores.ts';
 
 /*
- * The notifications outbox worker. A notification is a record written in the same transaction
+ * The notifications outbox worker (the shared outbox core: outbox.ts). A notification is a record written in the same transaction
  * as what caused it (calls.ts markMissed writes `call-missed`); this delivers one record:
  *   claim (conditional write: queued and due, attempts + 1, status `sending` with a lease)
  *   -> the channel's sender -> `sent` with the provider's message id,
@@ -238,9 +238,9 @@ export const MAX_ATTEMPTS = 5;
 /** Records delivered at once by one worker: each is a few table round trips and one provider call, all waiting on the network. */
 export const DELIVERY_CONCURRENCY = 16;
 /** How long a claim holds: longer than any send (the SDK's own timeouts are shorter). */
-export const CLAIM_SECONDS = 120;
+export const CLAIM_SECONDS = OUTBOX_CLAIM_SECONDS;
 /** 30 s, 1 min, 2 min, 4 min ... capped at an hour. */
-export const backoffSeconds = (attempts: number) => Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+export const backoffSeconds = exponentialBackoff(30, 3600);
 
 // ---- templates: every text a resident gets, in one place ----------------------------------
 
@@ -279,16 +279,16 @@ export function notificationText(record: Pick<NotificationRecord, 'kind' | 'pack
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
-const plus = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
+const plus = plusSeconds;
 const errorName = (error: unknown) => (error instanceof NotificationSendError ? error.reason : ((error as Error)?.name ?? 'Error'));
 
 /** Delivers one record if it is queued and due (or its claim lapsed); idempotent per record. */
 export async function deliverNotification(stores: NotificationStores, ref: NotificationRef): Promise<DeliveryOutcome> {
   const now = stores.now();
-  const before = await stores.notifications.get(ref.propertyId, ref.id);
-  if (!before) return 'skipped';
-  const claimed = await stores.notifications.claim(ref, now.toISOString(), plus(now, CLAIM_SECONDS));
-  if (!claimed) return 'skipped';
+  const queue = { get: (r: NotificationRef) => stores.notifications.get(r.propertyId, r.id), claim: stores.notifications.claim };
+  const taken = await claimRecord(queue, ref, now);
+  if (!taken) return 'skipped';
+  const { before, claimed } = taken;
   const sender = stores.senders[claimed.channel];
   if (!sender) {
     await stores.notifications.failed(claimed, now.toISOString(), `channel not configured: ${claimed.channel}`);
@@ -332,11 +332,11 @@ export async function deliverNotification(stores: NotificationStores, ref: Notif
 
 /** The schedule: every record whose retry is due or whose claim lapsed. */
 export async function deliverDue(stores: NotificationStores): Promise<Record<DeliveryOutcome, number>> {
-  const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
-  const outcomes = await settleAll(await stores.notifications.due(stores.now().toISOString()), DELIVERY_CONCURRENCY, (ref) => deliverNotification(stores, ref));
-  for (const o of outcomes) if (o.status === 'fulfilled') counts[o.value]++;
   // Records whose delivery threw stay claimed until the lease lapses, then the next run takes them again.
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
-  return counts;
+  return deliverAll(await stores.notifications.due(stores.now().toISOString()), DELIVERY_CONCURRENCY, (ref) => deliverNotification(stores, ref), [
+    'sent',
+    'retry',
+    'failed',
+    'skipped',
+  ] as const);
 }

@@ -4,6 +4,7 @@ import type { CallMedia } from './call-ports.ts';
 import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
 import type { NotificationRepository } from './notifications.ts';
 import type { PackageRepository } from './package-records.ts';
+import type { WebhookRepository } from './webhooks.ts';
 import type {
   AccessEventRepository,
   AuditRepository,
@@ -65,6 +66,8 @@ export interface Stores {
   notifications: NotificationRepository;
   /** Packages in the package room and at the front desk (adapters/package-repository.ts). */
   packages: PackageRepository;
+  /** Webhook subscriptions, events and deliveries (adapters/webhook-repository.ts). */
+  webhooks: WebhookRepository;
   devices: DeviceRepository;
   /** WebRTC media of calls through KVS signaling (call-ports.ts; H3's adapter). */
   media: CallMedia;

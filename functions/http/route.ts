@@ -5,7 +5,7 @@ import type { z } from 'zod';
  * This module imports no schema, so a Lambda that reads only its own routes builds only
  * its own schemas at cold start.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi';
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi' | 'webhooks';
 
 interface RouteFields {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
