@@ -99,6 +99,11 @@ interface Plan {
 }
 
 const ROW_CONCURRENCY = 16;
+/**
+ * A sync starts changes only this long after it began: API Gateway gives up at 30 s. What is left is
+ * reported (`errors`, `held`) and the same PUT again finishes it (rows already applied are unchanged then).
+ */
+export const ROSTER_TIME_BUDGET_MS = 20_000;
 /** The schedule's batch: due entries read per query (a run takes several while time is left). */
 const DUE_BATCH = 200;
 /** The actor of the schedule's changes in the audit trail. */
@@ -134,6 +139,8 @@ function dueAt(entry: Pick<RosterEntry, 'residentId' | 'moveInDate' | 'moveOutDa
 
 /** A roster change lost a race (another sync, the schedule): nothing of it was written. */
 class RowConflict extends Error {}
+/** A change not started: the sync's time was up. */
+class OutOfTime extends Error {}
 
 /** Carries out a plan. Throws RowConflict when the entry changed meanwhile; a move-out done before that stays done (it is resumable). */
 async function applyPlan(stores: Stores, property: Property, row: RosterRow | undefined, entry: RosterEntry | undefined, plan: Plan, actor: string): Promise<void> {
@@ -240,7 +247,20 @@ function pendingChange(row: RosterRow, movedIn: boolean): RosterResult['schedule
 }
 
 /** PUT .../roster: see the rules at the top. */
-export async function syncRoster(stores: Stores, caller: Caller, propertyId: string, body: { residents: readonly unknown[]; dryRun?: boolean }): Promise<RosterResult> {
+export async function syncRoster(
+  stores: Stores,
+  caller: Caller,
+  propertyId: string,
+  body: { residents: readonly unknown[]; dryRun?: boolean },
+  opts: { budgetMs?: number } = {},
+): Promise<RosterResult> {
+  const stopAt = performance.now() + (opts.budgetMs ?? ROSTER_TIME_BUDGET_MS);
+  /** Applies a plan that writes, if there is time left to start it. */
+  const apply = async (row: RosterRow | undefined, entry: RosterEntry | undefined, plan: Plan) => {
+    if (body.dryRun === true || plan.outcome === 'unchanged') return;
+    if (performance.now() > stopAt) throw new OutOfTime();
+    await applyPlan(stores, property, row, entry, plan, caller.userId);
+  };
   const [, property, entries, living] = await Promise.all([
     requireRole(stores, caller, propertyId, adminsOnly),
     loadProperty(stores, propertyId),
@@ -257,7 +277,7 @@ export async function syncRoster(stores: Stores, caller: Caller, propertyId: str
   const outcomes = await settleAll(valid, ROW_CONCURRENCY, async ({ row }) => {
     const entry = byId.get(row.externalId);
     const plan = planRow(row, entry, today);
-    if (!dryRun) await applyPlan(stores, property, row, entry, plan, caller.userId);
+    await apply(row, entry, plan);
     return plan;
   });
   outcomes.forEach((outcome, i) => {
@@ -265,6 +285,8 @@ export async function syncRoster(stores: Stores, caller: Caller, propertyId: str
     if (outcome.status === 'rejected') {
       if (outcome.reason instanceof RowConflict)
         errors.push({ index, externalId: row.externalId, detail: 'changed by another sync or the schedule meanwhile: not applied; send the roster again' });
+      else if (outcome.reason instanceof OutOfTime)
+        errors.push({ index, externalId: row.externalId, detail: 'not applied: this sync ran out of time; send the roster again to finish' });
       else failures.push(outcome.reason);
       return;
     }
@@ -284,13 +306,14 @@ export async function syncRoster(stores: Stores, caller: Caller, propertyId: str
   } else {
     const moved = await settleAll(missing, ROW_CONCURRENCY, async (e) => {
       const entry = asLiving(e, living);
-      if (!dryRun) await applyPlan(stores, property, undefined, entry, planRow(undefined, entry, today), caller.userId);
+      await apply(undefined, entry, planRow(undefined, entry, today));
       return e.externalId;
     });
-    for (const m of moved) {
+    moved.forEach((m, i) => {
       if (m.status === 'fulfilled') result.movedOut.push(m.value);
+      else if (m.reason instanceof OutOfTime) (result.held ??= []).push((missing[i] as RosterEntry).externalId);
       else failures.push(m.reason);
-    }
+    });
   }
   errors.sort((a, b) => a.index - b.index);
   // A failure other than a lost race (DynamoDB unavailable...) fails the request once every row was tried: the same PUT again finishes the job.

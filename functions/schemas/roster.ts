@@ -76,7 +76,9 @@ export const rosterResult = lazy(() =>
             .meta({ id: 'RosterScheduledChange' }),
         )
         .describe("Rows of this roster with a change still to come on its date (applied by the schedule in the property's time zone)"),
-      held: externalIds('Missing from the roster but NOT moved out, because some rows had no readable externalId (they might be these residents)').optional(),
+      held: externalIds(
+        'Missing from the roster but NOT moved out this time: some rows had no readable externalId (they might be these residents), or the sync ran out of time (send it again)',
+      ).optional(),
       errors: z
         .array(
           z

@@ -15,7 +15,7 @@ import { localDate } from '../../functions/domain/roster-dates.ts';
  */
 useStackEnvironment();
 const { loadStores } = await import('../../functions/adapters/stores.ts');
-const { applyDueRosterChanges } = await import('../../functions/domain/roster.ts');
+const { applyDueRosterChanges, syncRoster } = await import('../../functions/domain/roster.ts');
 
 interface RosterResult {
   dryRun: boolean;
@@ -55,7 +55,13 @@ async function partition(p: TestProperty) {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await table.client.send(
-      new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PROP#${p.id}` }, ExclusiveStartKey: start, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PROP#${p.id}` },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
     );
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
@@ -206,6 +212,27 @@ describe('roster sync', () => {
     expect((await sync(p, [], { token: p.tokens.staff })).status).toBe(403);
     expect((await sync(p, [], { token: p.tokens.resident })).status).toBe(403);
     expect(await partition(p)).toEqual(before);
+  });
+});
+
+describe('a large roster against the clock', () => {
+  it('changes not started within the time budget are reported, nothing half-applied; the same roster again finishes', async () => {
+    const p = await newProperty('Budget Tower');
+    await synced(p, [row('stay'), row('go')]);
+    const before = await partition(p);
+    // In this process, the sync's budget spent before it starts: nothing that writes may begin.
+    const late = await syncRoster(stores, { userId: p.users.admin, operator: false }, p.id, { residents: [row('stay'), row('new-1'), row('new-2')] }, { budgetMs: 0 });
+    expect(late.unchanged).toEqual(['stay']);
+    expect(late.added).toEqual([]);
+    expect(late.errors.map((e) => [e.index, e.externalId, e.detail])).toEqual([
+      [1, 'new-1', expect.stringContaining('ran out of time')],
+      [2, 'new-2', expect.stringContaining('ran out of time')],
+    ]);
+    expect(late.held).toEqual(['go']);
+    expect(await partition(p)).toEqual(before);
+    const done = await synced(p, [row('stay'), row('new-1'), row('new-2')]);
+    expect(sorted(done.added)).toEqual(['new-1', 'new-2']);
+    expect(done.movedOut).toEqual(['go']);
   });
 });
 
