@@ -2,11 +2,24 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PANEL_METRICS, PANEL_OFFLINE_MINUTES_VARIABLE } from '../shared/panel-metrics.ts';
 
+/** Set per invocation by the local runtime only (local/lambda-runtime.ts); Symbol.for so neither imports the other. */
+const LOCAL_COLD_START = Symbol.for('lobby.local.coldStart');
+
 /**
  * The one logger. Bodies, headers and query strings are never logged: they carry
  * codes and tokens. Log ids, routes, statuses and timings only.
  */
-export const logger = new Logger({ serviceName: 'lobby' });
+export const logger = new (class LobbyLogger extends Logger {
+  /**
+   * The local stack runs every function in one process with this one logger, so the logger's own
+   * "first call" would be the first call of any function: its runtime (local/lambda-runtime.ts)
+   * says per invocation whether it is this function's first. In Lambda the key is never set.
+   */
+  public override getColdStart(): boolean {
+    const local = (globalThis as { awslambda?: { InvokeStore?: { get(key: symbol): unknown } } }).awslambda?.InvokeStore?.get(LOCAL_COLD_START);
+    return typeof local === 'boolean' ? local : super.getColdStart();
+  }
+})({ serviceName: 'lobby' });
 
 /**
  * Business and error counts as CloudWatch EMF metrics. Its own warnings go through
