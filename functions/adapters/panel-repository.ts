@@ -63,15 +63,20 @@ export function panelRepository(table: LobbyTable): PanelRepository {
         }),
       );
     },
-    recordPresence(ref, presence) {
-      return ignoringStale(
-        table.update({
-          Key: panelKey(ref),
-          UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
-          ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason },
-        }),
-      );
+    async recordPresence(ref, presence, also = []) {
+      const update = {
+        Key: panelKey(ref),
+        UpdateExpression: 'SET connected = :c, presenceAt = :at, disconnectReason = :r',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(presenceAt) OR presenceAt <= :at)',
+        ExpressionAttributeValues: { ':c': presence.connected, ':at': presence.at, ':r': presence.disconnectReason },
+      };
+      if (also.length === 0) return ignoringStale(table.update(update));
+      // With what it causes (a panel.online/offline webhook event): written only when the news is not old.
+      try {
+        await table.transact([{ Update: update }, ...also]);
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      }
     },
     endSilence(ref, now, gapBefore) {
       return ignoringStale(

@@ -12,6 +12,7 @@ import { loadProperty } from './property-record.ts';
 import type { Page, PanelRef } from './records.ts';
 import type { Stores } from './stores.ts';
 import { attempt } from './transactions.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 import { newUnlock, sendUnlock } from './commands.ts';
 
 /*
@@ -310,7 +311,14 @@ async function markMissed(stores: Stores, call: Call): Promise<boolean> {
   const now = stores.now();
   const callees = call.target.kind === 'unit' ? await stores.callees.ofUnit(call.propertyId, call.target.unit) : [];
   const notifications = callees.flatMap((c) => notificationsFor(call.propertyId, c, 'call-missed', { callId: call.id }, now));
-  const writes = [...stores.calls.miss(call, now.toISOString()), ...notifications.map((n) => stores.notifications.queue(n))];
+  const webhook = await webhookEventWrites(
+    stores,
+    call.propertyId,
+    'call.missed',
+    { callId: call.id, panelId: call.panelId, startedAt: call.startedAt, ...(call.unit ? { unit: call.unit } : {}) },
+    now,
+  );
+  const writes = [...stores.calls.miss(call, now.toISOString()), ...webhook, ...notifications.map((n) => stores.notifications.queue(n))];
   if ((await attempt(() => stores.table.transact(writes))) >= 0) return false;
   const missed: Call = { ...call, status: 'missed', endedAt: now.toISOString() };
   await Promise.all([tellPanel(stores, missed, 'missed'), tellDevices(stores, missed)]);

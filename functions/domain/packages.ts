@@ -11,6 +11,7 @@ import { type PackageRecord, type PackageStatus, type PackageView, unitKey } fro
 import type { Page, Panel, Write } from './records.ts';
 import type { Stores } from './stores.ts';
 import { attempt } from './transactions.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 
 /*
  * Packages in the package room (seed 001) and at the front desk. A package-room panel's Finish
@@ -27,8 +28,8 @@ import { attempt } from './transactions.ts';
 
 export type { PackageRecord, PackageStatus, PackageView } from './package-records.ts';
 
-/** A transaction holds at most 100 writes; the event takes one. */
-const MAX_WRITES = 99;
+/** A transaction holds at most 100 writes; the access event takes one, its access.* webhook event another. */
+const MAX_WRITES = 98;
 
 const plusHours = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * 3600_000).toISOString();
 
@@ -85,7 +86,22 @@ async function newPackage(
   const now = stores.now();
   const about = { packageIds: [record.id], ...(input.deliveryEventId ? { accessEventId: input.deliveryEventId } : {}) };
   const notifications = (picked ? [picked] : residents).flatMap((r) => notificationsFor(input.propertyId, r, 'package-delivered', about, now));
-  const packageWrites = stores.packages.add(record, plusHours(record.deliveredAt, reminderHours));
+  // package.delivered goes with the package (never cut): ids and counts only.
+  const webhook = await webhookEventWrites(
+    stores,
+    input.propertyId,
+    'package.delivered',
+    {
+      packageId: record.id,
+      unit: record.unit,
+      count: record.count,
+      residentId: record.residentId,
+      deliveryEventId: record.deliveryEventId,
+      ...(record.panelId ? { panelId: record.panelId } : {}),
+    },
+    now,
+  );
+  const packageWrites = [...stores.packages.add(record, plusHours(record.deliveredAt, reminderHours)), ...webhook];
   return { record, writes: [...packageWrites, ...notifications.map((n) => stores.notifications.queue(n))], packageWrites: packageWrites.length };
 }
 
@@ -150,9 +166,17 @@ export async function packageWritesFor(stores: Stores, panel: Panel, event: Acce
 
 /** The unit's packages waiting since `at` or before -> picked-up (each conditional: still waiting, delivered by then). */
 async function pickupWrites(stores: Stores, propertyId: string, unit: string, pickup: { at: string; eventId?: string; by?: string }): Promise<Write[]> {
-  // Two writes each: the oldest 49 fit in the event's transaction; any beyond stay waiting for staff to hand over.
-  const waiting = (await stores.packages.awaiting(propertyId, unit)).filter((p) => p.deliveredAt <= pickup.at).slice(0, Math.floor(MAX_WRITES / 2));
-  return waiting.flatMap((p) => stores.packages.pickUp({ propertyId, id: p.id, unit }, { ...pickup, deliveredBy: pickup.at }));
+  // Two writes each and one package.picked-up: the oldest 48 fit in the event's transaction; any beyond stay waiting for staff to hand over.
+  const waiting = (await stores.packages.awaiting(propertyId, unit)).filter((p) => p.deliveredAt <= pickup.at).slice(0, Math.floor((MAX_WRITES - 1) / 2));
+  if (waiting.length === 0) return [];
+  const webhook = await webhookEventWrites(
+    stores,
+    propertyId,
+    'package.picked-up',
+    { packageIds: waiting.map((p) => p.id), unit, ...(pickup.eventId ? { pickupEventId: pickup.eventId } : {}) },
+    stores.now(),
+  );
+  return [...waiting.flatMap((p) => stores.packages.pickUp({ propertyId, id: p.id, unit }, { ...pickup, deliveredBy: pickup.at })), ...webhook];
 }
 
 // ---- the HTTP API --------------------------------------------------------------------------
@@ -215,7 +239,8 @@ export async function handOverPackage(stores: Stores, caller: Caller, propertyId
   if (!found) throw notFound('No such package');
   if (found.status === 'picked-up') throw conflict('The package was picked up already', 'package-picked-up');
   const at = stores.now().toISOString();
-  const failed = await attempt(() => stores.table.transact(stores.packages.pickUp(found, { at, by: caller.userId })));
+  const webhook = await webhookEventWrites(stores, propertyId, 'package.picked-up', { packageIds: [found.id], unit: found.unit, handedOverBy: caller.userId }, stores.now());
+  const failed = await attempt(() => stores.table.transact([...stores.packages.pickUp(found, { at, by: caller.userId }), ...webhook]));
   if (failed >= 0) throw conflict('The package was picked up already', 'package-picked-up');
   return view({ ...found, status: 'picked-up', pickedUpAt: at, handedOverBy: caller.userId });
 }

@@ -11,6 +11,7 @@ import { auditEntry } from './audit.ts';
 import { desiredCredentials, loadSetHead } from './credential-sets.ts';
 import type { Page, Panel, PanelKind, PanelRef } from './records.ts';
 import type { Stores } from './stores.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 
 export type { Panel, PanelKind, PanelRef } from './records.ts';
 
@@ -143,10 +144,17 @@ export function panelHealth(panels: Panel[], desiredVersion: number, now: Date, 
 /**
  * An AWS IoT lifecycle event (connected/disconnected) for the panel: its connection state as
  * AWS saw it, kept apart from the heartbeat fields (offline claims rely on those). Events can
- * arrive out of order; the newer one wins.
+ * arrive out of order; the newer one wins, and only it writes its panel.online / panel.offline webhook event.
  */
 export async function recordPresence(stores: Stores, panel: Panel, presence: { connected: boolean; at: string; disconnectReason?: string }) {
-  await stores.panelRecords.recordPresence(panel, { ...presence, disconnectReason: presence.disconnectReason ?? null });
+  const webhook = await webhookEventWrites(
+    stores,
+    panel.propertyId,
+    presence.connected ? 'panel.online' : 'panel.offline',
+    { panelId: panel.id, at: presence.at, ...(presence.disconnectReason ? { disconnectReason: presence.disconnectReason } : {}) },
+    stores.now(),
+  );
+  await stores.panelRecords.recordPresence(panel, { ...presence, disconnectReason: presence.disconnectReason ?? null }, webhook);
 }
 
 /**

@@ -4,6 +4,7 @@ import { passStatus, type DeliveryPassItem } from './delivery-passes.ts';
 import { notificationsFor } from './notifications.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 import type { Panel, PanelRef, Write } from './records.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
@@ -190,6 +191,14 @@ async function redeem(
   const notifications = await passUsedNotifications(stores, panel.propertyId, ownerResidentId, credentialId, request.eventId);
   const now = stores.now();
   const usedAt = request.offline ? new Date(Math.min(Date.parse(request.at), now.getTime())) : now;
+  // delivery-pass.used, only with the redemption that wins (a replayed claim writes nothing).
+  const webhook = await webhookEventWrites(
+    stores,
+    panel.propertyId,
+    'delivery-pass.used',
+    { passId: credentialId, accessEventId: request.eventId, panelId: panel.id, usedAt: usedAt.toISOString(), offline: request.offline ?? false },
+    now,
+  );
   const graceUntil = settings.passGraceMinutes > 0 ? new Date(usedAt.getTime() + settings.passGraceMinutes * 60_000).toISOString() : undefined;
   const failed = await attempt(() =>
     stores.table.transact([
@@ -210,6 +219,7 @@ async function redeem(
         settings.auditRetentionDays,
       ),
       ...notifications,
+      ...webhook,
       ...alsoWrite,
     ]),
   );

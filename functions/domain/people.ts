@@ -5,6 +5,7 @@ import { auditEntry } from './audit.ts';
 import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membership } from './access.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
+import { webhookEventWrites } from './webhook-events.ts';
 import { revokeCredentialsOf } from './revocation.ts';
 import { removeDevicesOf } from './devices.ts';
 import type { Page, Write } from './records.ts';
@@ -162,11 +163,19 @@ export async function finishMoveOut(stores: Stores, propertyId: string, resident
   await Promise.all([revokeCredentialsOf(stores, propertyId, resident.userId, actor, settings), removeDevicesOf(stores, propertyId, resident.userId)]);
   if (resident.movedOutAt) return;
   const movedOutAt = stores.now().toISOString();
+  const webhook = await webhookEventWrites(
+    stores,
+    propertyId,
+    'resident.moved-out',
+    { residentId, unit: resident.unit, movedOutAt, ...(resident.externalId ? { externalId: resident.externalId } : {}) },
+    stores.now(),
+  );
   await stores.table.transact([
     stores.members.remove(propertyId, resident.userId, { residentId }),
     // Kept as moved out (not listed, not in the directory) so a retried move-out still finds it; gone with the audit retention.
     stores.residents.markMovedOut(propertyId, residentId, movedOutAt, Math.floor(Date.parse(movedOutAt) / 1000) + settings.auditRetentionDays * 86400),
     auditEntry(stores, propertyId, actor, 'resident.moved-out', { type: 'resident', id: residentId }, settings.auditRetentionDays),
+    ...webhook,
   ]);
 }
 

@@ -185,7 +185,8 @@ export interface PanelRepository {
   /** Moves lastSeenAt and the reported set forward, never back; does nothing for a gone panel or an older beat. */
   recordHeartbeat(ref: PanelRef, beat: { at: string; heardAt: string; version: number; digest: string; keypadLockedUntil: string | null }): Promise<void>;
   /** The newer lifecycle event wins; does nothing for a gone panel. */
-  recordPresence(ref: PanelRef, presence: { connected: boolean; at: string; disconnectReason: string | null }): Promise<void>;
+  /** `also`: writes committed with it only when it is not stale (a webhook event). */
+  recordPresence(ref: PanelRef, presence: { connected: boolean; at: string; disconnectReason: string | null }, also?: Write[]): Promise<void>;
   /** If the panel was last heard before `gapBefore`, that silence becomes its last offline period and it is heard `now`. */
   endSilence(ref: PanelRef, now: string, gapBefore: string): Promise<void>;
 }
