@@ -19,7 +19,9 @@ export type PanelFunctionName = 'panel-messages' | 'panel-requests' | 'panel-pre
 export type PhoneFunctionName = 'phone-call';
 /** The notifications outbox worker (lib/notifications.ts): the table stream and a schedule. */
 export type NotificationFunctionName = 'notifications';
-export type LambdaName = FunctionName | PanelFunctionName | PhoneFunctionName | NotificationFunctionName;
+/** The HTTP API's Lambda authorizer (lib/api.ts): person and integration tokens on every `auth: 'jwt'` route. */
+export type AuthorizerFunctionName = 'authorizer';
+export type LambdaName = FunctionName | PanelFunctionName | PhoneFunctionName | NotificationFunctionName | AuthorizerFunctionName;
 
 export type Capability =
   /** Items of the Lobby table and its GSIs (read and write). */
@@ -63,7 +65,11 @@ export type Capability =
   /** ses:SendEmail on the deployment's identity (lobby:sesIdentityArn), LOBBY_FROM_EMAIL. Nothing without it. */
   | 'send-email'
   /** sms-voice:SendTextMessage from lobby:smsOriginationIdentity (and its configuration set). Nothing without it. */
-  | 'send-sms';
+  | 'send-sms'
+  /** cognito-idp Create/Describe/DeleteUserPoolClient on the stack's user pool: one app client per integration (adapters/cognito-clients.ts). */
+  | 'app-clients'
+  /** dynamodb:GetItem on the Lobby table, nothing else: the authorizer reads an integration's client reference. */
+  | 'table-get';
 
 /** Capabilities that talk to the IoT data plane: their function gets the account's data endpoint. */
 export const IOT_DATA_CAPABILITIES: readonly Capability[] = ['publish-responses', 'publish-commands', 'publish-calls', 'credentials-shadow', 'provision-panels'];
@@ -89,8 +95,14 @@ export const capabilities: Readonly<Record<LambdaName, readonly Capability[]>> =
   me: [...data, 'idempotency', 'push'],
   // Packages: the table only (notifications are records in it).
   packages: [...data, 'idempotency'],
+  // Integrations: their records (and audit) in the table, their app clients in the user pool.
+  integrations: [...data, 'app-clients'],
+  // Reads one item per integration token (is the integration live?); person tokens need nothing.
+  authorizer: ['table-get'],
   // Webhook subscriptions: the table (secrets are sealed with the code vault, part of data).
   webhooks: [...data],
+  // Roster sync: move-ins and move-outs (a move-out removes the resident's push devices).
+  roster: [...data, 'push'],
   'panel-messages': [...data],
   'panel-presence': [...data],
   // Sync (snapshots, presigned GET), photo upload URLs (presigned PUT), claims, the reply.

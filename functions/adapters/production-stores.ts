@@ -18,11 +18,13 @@ import { memberRepository } from './member-repository.ts';
 import { panelRepository } from './panel-repository.ts';
 import { calleeDirectory, callRepository, deviceRepository } from './call-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
+import { integrationRepository } from './integration-repository.ts';
 import { packageRepository } from './package-repository.ts';
 import { webhookRepository } from './webhook-repository.ts';
 import { passRepository } from './pass-repository.ts';
 import { propertyRepository } from './property-repository.ts';
 import { residentRepository } from './resident-repository.ts';
+import { rosterRepository } from './roster-repository.ts';
 import { throttleRepository } from './throttle-repository.ts';
 import type { Stores } from '../domain/stores.ts';
 
@@ -47,7 +49,9 @@ export function tableStores(table: LobbyTable): Omit<Stores, 'vault' | 'photos' 
     callees: calleeDirectory(table),
     devices: deviceRepository(table),
     notifications: notificationRepository(table),
+    integrations: integrationRepository(table),
     packages: packageRepository(table),
+    roster: rosterRepository(table),
     webhooks: webhookRepository(table),
   };
 }

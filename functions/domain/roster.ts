@@ -309,11 +309,13 @@ export async function syncRoster(
       await apply(undefined, entry, planRow(undefined, entry, today));
       return e.externalId;
     });
+    const late: string[] = [];
     moved.forEach((m, i) => {
       if (m.status === 'fulfilled') result.movedOut.push(m.value);
-      else if (m.reason instanceof OutOfTime) (result.held ??= []).push((missing[i] as RosterEntry).externalId);
+      else if (m.reason instanceof OutOfTime) late.push((missing[i] as RosterEntry).externalId);
       else failures.push(m.reason);
     });
+    if (late.length > 0) result.held = late;
   }
   errors.sort((a, b) => a.index - b.index);
   // A failure other than a lost race (DynamoDB unavailable...) fails the request once every row was tried: the same PUT again finishes the job.

@@ -3,7 +3,9 @@ import type { Write } from './records.ts';
 import type { CallMedia } from './call-ports.ts';
 import type { CalleeDirectory, CallRepository, DeviceRepository } from './call-records.ts';
 import type { NotificationRepository } from './notifications.ts';
+import type { IntegrationRepository } from './integrations.ts';
 import type { PackageRepository } from './package-records.ts';
+import type { RosterRepository } from './roster.ts';
 import type { WebhookRepository } from './webhooks.ts';
 import type {
   AccessEventRepository,
@@ -64,6 +66,10 @@ export interface Stores {
   callees: CalleeDirectory;
   /** The notifications outbox: records written with what caused them, delivered by notifications.ts (adapters/notification-repository.ts). */
   notifications: NotificationRepository;
+  /** Integration clients and the client-id lookup the authorizer reads (adapters/integration-repository.ts). */
+  integrations: IntegrationRepository;
+  /** Roster entries of property-management systems' roster syncs (adapters/roster-repository.ts). */
+  roster: RosterRepository;
   /** Packages in the package room and at the front desk (adapters/package-repository.ts). */
   packages: PackageRepository;
   /** Webhook subscriptions, events and deliveries (adapters/webhook-repository.ts). */

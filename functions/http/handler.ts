@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { loadStores } from '../adapters/stores.ts';
 import { pathId, userId } from '../schemas/common.ts';
 import type { Stores } from '../domain/stores.ts';
+import { admitsCaller } from '../domain/access.ts';
 import { callerFromEvent, type Caller } from './caller.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { count, logger, metrics } from './observability.ts';
@@ -82,8 +83,9 @@ function bodyText(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
 function readBody(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route): unknown {
   if (!route.body) return undefined;
   const raw = bodyText(event);
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new Problem(413, 'too-large', 'Request body too large', `A request body may be at most ${MAX_BODY_BYTES} bytes`);
+  const maxBytes = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw) > maxBytes) {
+    throw new Problem(413, 'too-large', 'Request body too large', `A request body may be at most ${maxBytes} bytes`);
   }
   const contentType = event.headers?.['content-type'] ?? '';
   if (raw.length > 0 && !/^application\/(.+\+)?json\b/i.test(contentType)) {
@@ -174,6 +176,7 @@ function pathParams(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route
 async function runAuthenticated(event: APIGatewayProxyEventV2WithJWTAuthorizer, route: Route, operation: ShellOperation, context?: Context): Promise<ApiResult> {
   const caller = callerFromEvent(event);
   if (!caller) throw unauthorized();
+  admitsCaller(caller, route.scopes);
   const params = pathParams(event, route);
   const query = parse(route.query ?? z.strictObject({}), event.queryStringParameters ?? {}, 'query string');
   const body = parse(route.body, readBody(event, route), 'request body');

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
+import type { IntegrationScope } from '../domain/integration-scopes.ts';
 
 /**
  * What a route is (the table itself: routes.ts, one module per function under routes/).
  * This module imports no schema, so a Lambda that reads only its own routes builds only
  * its own schemas at cold start.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi' | 'webhooks';
+export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi' | 'webhooks' | 'integrations' | 'roster';
 
 interface RouteFields {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,8 +16,15 @@ interface RouteFields {
   summary: string;
   /** 'jwt': the API's JWT authorizer must pass. 'none': public. */
   auth: 'jwt' | 'none';
+  /**
+   * The OAuth scopes that admit integration clients (client-credentials tokens) to this route,
+   * any one of them; without it, integrations get 403 (domain/access.ts admitsCaller).
+   */
+  scopes?: readonly IntegrationScope[];
   body?: z.ZodType;
   query?: z.ZodType;
+  /** A larger request body than the shell's default (http/handler.ts MAX_BODY_BYTES), e.g. a whole roster. */
+  maxBodyBytes?: number;
   /** Honors the Idempotency-Key header. */
   idempotent?: boolean;
 }

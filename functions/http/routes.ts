@@ -8,7 +8,9 @@ import { accessEventsRoutes } from './routes/access-events.ts';
 import { callsRoutes } from './routes/calls.ts';
 import { meRoutes } from './routes/me.ts';
 import { packagesRoutes } from './routes/packages.ts';
+import { integrationsRoutes } from './routes/integrations.ts';
 import { webhooksRoutes } from './routes/webhooks.ts';
+import { rosterRoutes } from './routes/roster.ts';
 import { type FunctionName, type Route, routeKey } from './route.ts';
 
 export { type BodyOf, type FunctionName, type PathParams, pathParamNames, type QueryOf, type Route, routeKey } from './route.ts';
@@ -29,7 +31,9 @@ const table = [
   ...callsRoutes,
   ...meRoutes,
   ...packagesRoutes,
+  ...integrationsRoutes,
   ...webhooksRoutes,
+  ...rosterRoutes,
 ] as const satisfies readonly Route[];
 
 /** The table as plain `Route`s, for CDK, the local gateway and the OpenAPI document. */

@@ -79,6 +79,9 @@ const deviceOf = async (p: TestProperty) =>
 const packageOf = async (p: TestProperty) =>
   (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/packages`, { token: p.tokens.staff, body: { unit: '4B', carrier: 'UPS' } }))).body.id;
 
+const integrationOf = async (p: TestProperty) =>
+  (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/integrations`, { token: p.tokens.admin, body: { name: 'Target', scopes: ['lobby/events.read'] } }))).body.id;
+
 const memberOnly = { operator: 404, otherAdmin: 404 };
 const adminOnly = (ok: number) => ({ admin: ok, staff: 403, resident: 403, ...memberOnly });
 const managersOnly = (ok: number) => ({ admin: ok, staff: ok, resident: 403, ...memberOnly });
@@ -117,6 +120,8 @@ const cases: Record<string, Case> = {
     request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/residents/${await residentOf(p)}` }),
     expect: managersOnly(204),
   },
+  // An empty roster: no roster residents here, and the hand-made ones are never the roster's (test/api/roster.test.ts).
+  [`PUT ${props}/roster`]: { request: async (p) => ({ method: 'PUT', path: `/properties/${p.id}/roster`, body: { residents: [] } }), expect: adminOnly(200) },
   [`GET ${props}/directory`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/directory?q=riley` }), expect: anyMember(200) },
   [`POST ${props}/delivery-pins`]: {
     request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/delivery-pins`, body: { description: 'x', pin: randomPin() } }),
@@ -229,6 +234,20 @@ const cases: Record<string, Case> = {
   [`DELETE ${props}/me/devices/{deviceId}`]: {
     request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/me/devices/${await deviceOf(p)}` }),
     expect: { admin: 403, staff: 404, resident: 204, ...memberOnly },
+  },
+  // Integration clients: admins only (test/api/integrations.test.ts covers integration tokens).
+  [`POST ${props}/integrations`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/integrations`, body: { name: 'Matrix PMS', scopes: ['lobby/residents.read'] } }),
+    expect: adminOnly(201),
+  },
+  [`GET ${props}/integrations`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/integrations` }), expect: adminOnly(200) },
+  [`GET ${props}/integrations/{integrationId}`]: {
+    request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/integrations/${await integrationOf(p)}` }),
+    expect: adminOnly(200),
+  },
+  [`DELETE ${props}/integrations/{integrationId}`]: {
+    request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/integrations/${await integrationOf(p)}` }),
+    expect: adminOnly(204),
   },
 };
 
