@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectOk, newProperty, randomPin, tokenFor, type TestProperty } from '../support/api.ts';
+import { call, expectOk, newProperty, randomPin, stack, tokenFor, type TestProperty } from '../support/api.ts';
 import { useStackEnvironment } from '../support/in-process.ts';
 import type { CreatedDeliveryPass, CreatedVisitorPass, DeliveryPass, Page, Problem, VisitorPass } from '../support/contract.ts';
 import type { Stores } from '../../functions/domain/stores.ts';
@@ -212,6 +212,38 @@ describe('roster sync', () => {
     expect((await sync(p, [], { token: p.tokens.staff })).status).toBe(403);
     expect((await sync(p, [], { token: p.tokens.resident })).status).toBe(403);
     expect(await partition(p)).toEqual(before);
+  });
+});
+
+describe('integrations', () => {
+  /** An integration of the property with `scopes`, and its client-credentials access token (test/api/integrations.test.ts does the same). */
+  async function integrationToken(p: TestProperty, scopes: string[]) {
+    const made = await expectOk(
+      call<{ id: string; clientId: string; clientSecret: string }>('POST', `/properties/${p.id}/integrations`, { token: p.tokens.admin, body: { name: 'PMS', scopes } }),
+    );
+    const res = await fetch(stack().tokenUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${made.body.clientId}:${made.body.clientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    expect(res.status).toBe(200);
+    return { id: made.body.id, token: ((await res.json()) as { access_token: string }).access_token };
+  }
+
+  it('a PMS with lobby/residents.write syncs its own property; other scopes and other properties get 403', async () => {
+    const [p, other] = await Promise.all([newProperty('PMS Tower'), newProperty('Not Yours Tower')]);
+    const writer = await integrationToken(p, ['lobby/residents.write']);
+    const reader = await integrationToken(p, ['lobby/events.read']);
+    const done = await expectOk(sync(p, [row('pms-1')], { token: writer.token }));
+    expect(done.body.added).toEqual(['pms-1']);
+    expect((await sync(p, [row('pms-2')], { token: reader.token })).status).toBe(403);
+    expect((await sync(other, [row('pms-3')], { token: writer.token })).status).toBe(403);
+    const moveIn = (await partition(p)).find((i) => String(i.sk).startsWith('AUDIT#') && i.action === 'resident.moved-in' && i.actor !== p.users.admin);
+    expect(moveIn?.actor).toBe(`integration:${writer.id}`);
+    expect((await residents(p)).map((r) => r.externalId).filter(Boolean)).toEqual(['pms-1']);
   });
 });
 
