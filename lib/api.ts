@@ -1,7 +1,7 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, type HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -34,8 +34,9 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: a JWT authorizer on the Cognito user pool (issuer = the pool,
- * audience = the admin app client), one Lambda per distinct `fn` of the route table,
+ * The HTTP API: a Lambda authorizer (functions/handlers/authorizer.ts) that takes the user pool's
+ * tokens of people (the person app clients) and of integrations (client credentials; a JWT
+ * authorizer's static audience cannot take those), one Lambda per distinct `fn` of the route table,
  * one route per entry (`auth: 'none'` routes get no authorizer), and a `$default`
  * stage with JSON access logs and throttling.
  */
@@ -44,7 +45,9 @@ export class Api extends Construct {
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly functions = new Map<FunctionName, LobbyFunction>();
-  readonly authorizer: HttpJwtAuthorizer;
+  readonly authorizer: HttpLambdaAuthorizer;
+  /** The authorizer's function (its capabilities: functions/capabilities.ts `authorizer`). */
+  readonly authorizerFunction: LobbyFunction;
   /** The invoke URL (no trailing slash). */
   readonly url: string;
 
@@ -82,17 +85,33 @@ export class Api extends Construct {
             integrationLatencyMs: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
             authorizerError: '$context.authorizer.error',
-            sub: '$context.authorizer.claims.sub',
+            // The Lambda authorizer's context (functions/http/caller.ts AuthorizerContext): a person's sub or an integration's id.
+            sub: '$context.authorizer.sub',
+            integrationId: '$context.authorizer.integrationId',
           }),
         ),
       },
     });
     this.url = this.stage.url.replace(/\/$/, '');
 
-    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', props.auth.issuerUrl, {
-      authorizerName: 'cognito-jwt',
-      jwtAudience: [props.auth.adminClient.userPoolClientId],
+    this.authorizerFunction = new LobbyFunction(this, 'Authorizer', {
+      fn: 'authorizer',
+      description: 'Lobby API authorizer: person and integration tokens of the user pool',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        LOBBY_TABLE: props.environment.LOBBY_TABLE ?? '',
+        LOBBY_JWT_ISSUER: props.auth.issuerUrl,
+        // Lazy: app clients added to the list after this construct (the console's) are included.
+        LOBBY_PERSON_CLIENT_IDS: Lazy.string({ produce: () => props.auth.personClients.map((c) => c.userPoolClientId).join(',') }),
+      },
+    });
+    // No result caching: an integration's deletion must refuse its tokens at once (the function reads its record).
+    this.authorizer = new HttpLambdaAuthorizer('LobbyAuthorizer', this.authorizerFunction.function, {
+      authorizerName: 'lobby-tokens',
       identitySource: ['$request.header.Authorization'],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: Duration.seconds(0),
     });
     const noAuth = new HttpNoneAuthorizer();
 

@@ -1,6 +1,21 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccountRecovery, type CfnUserPool, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient, type UserPoolGroup } from 'aws-cdk-lib/aws-cognito';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  type CfnUserPool,
+  FeaturePlan,
+  Mfa,
+  ResourceServerScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+  type UserPoolDomain,
+  type UserPoolGroup,
+  type UserPoolResourceServer,
+} from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { INTEGRATION_SCOPES, RESOURCE_SERVER, SCOPE_DESCRIPTIONS } from '../functions/domain/integration-scopes.ts';
+import type { LobbyFunction } from './lobby-function.ts';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 import { CONTEXT, type FeaturePlanName, lobbySettings } from './settings.ts';
 
@@ -15,7 +30,12 @@ export interface AuthProps {
   featurePlan?: FeaturePlanName;
   /** SES identity and From address for Cognito's e-mail. @default context `lobby:sesIdentityArn` + `lobby:fromEmail`, else Cognito's built-in sender (dev only: a small daily cap) */
   ses?: { identityArn: string; fromEmail: string };
+  /** The Cognito domain prefix (unique per region). @default context `lobby:authDomainPrefix`, else `lobby-<stage>-<account id>` */
+  domainPrefix?: string;
 }
+
+/** Context key: the user pool domain's prefix (integrations' token URL: https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token). */
+export const AUTH_DOMAIN_PREFIX_CONTEXT = 'lobby:authDomainPrefix';
 
 /**
  * Who may call the API: a Cognito user pool (accounts are created by operators and
@@ -28,6 +48,13 @@ export class Auth extends Construct {
   readonly operators: UserPoolGroup;
   /** The `iss` of the pool's tokens. */
   readonly issuerUrl: string;
+  /** The app clients people sign in with (the admin tools'; the console's): the authorizer takes their tokens as a person's. */
+  readonly personClients: UserPoolClient[] = [];
+  /** Integrations' custom scopes (functions/domain/integration-scopes.ts) under the `lobby` resource server. */
+  readonly resourceServer: UserPoolResourceServer;
+  /** The pool's domain: its /oauth2/token is where integrations get tokens (client credentials). */
+  readonly domain: UserPoolDomain;
+  readonly tokenUrl: string;
 
   constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
@@ -99,5 +126,33 @@ export class Auth extends Construct {
     });
 
     this.issuerUrl = `https://${this.userPool.userPoolProviderUrl}`;
+    this.personClients.push(this.adminClient);
+
+    // Integrations: each is an app client of its own (created by the integrations function, not here)
+    // allowed client credentials and some of these scopes.
+    this.resourceServer = this.userPool.addResourceServer('LobbyResourceServer', {
+      identifier: RESOURCE_SERVER,
+      userPoolResourceServerName: 'Lobby API',
+      scopes: INTEGRATION_SCOPES.map((scope) => new ResourceServerScope({ scopeName: scope.slice(RESOURCE_SERVER.length + 1), scopeDescription: SCOPE_DESCRIPTIONS[scope] })),
+    });
+    // A Cognito domain prefix is unique per region: from context, else lobby-<stage>-<account id>.
+    const prefix = props.domainPrefix ?? (this.node.tryGetContext(AUTH_DOMAIN_PREFIX_CONTEXT) as string | undefined) ?? `lobby-${settings.stage}-${Stack.of(this).account}`;
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: prefix } });
+    this.tokenUrl = `${this.domain.baseUrl()}/oauth2/token`;
+  }
+
+  /**
+   * The integrations function: create, describe and delete app clients of this pool only
+   * (adapters/cognito-clients.ts), and where they are (LOBBY_USER_POOL_ID, LOBBY_TOKEN_URL).
+   */
+  grantAppClients(lambda: LobbyFunction) {
+    lambda.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+    lambda.function.addEnvironment('LOBBY_USER_POOL_ID', this.userPool.userPoolId);
+    lambda.function.addEnvironment('LOBBY_TOKEN_URL', this.tokenUrl);
   }
 }

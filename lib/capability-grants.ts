@@ -89,7 +89,11 @@ function grantSendSms(lambda: LobbyFunction) {
  * narrowest resource it can have, and gives the functions that talk to the IoT data plane
  * its endpoint.
  */
-export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { data: Data; photos: Photos; iot: IotGrants; telephony?: TelephonyGrants }) {
+export function grantCapabilities(
+  fn: LambdaName,
+  lambda: LobbyFunction,
+  by: { data: Data; photos: Photos; iot: IotGrants; telephony?: TelephonyGrants; auth?: { grantAppClients(lambda: LobbyFunction): void } },
+) {
   const role = lambda.role;
   for (const capability of capabilitiesOf(fn)) {
     switch (capability) {
@@ -156,6 +160,13 @@ export function grantCapabilities(fn: LambdaName, lambda: LobbyFunction, by: { d
         break;
       case 'send-sms':
         grantSendSms(lambda);
+        break;
+      case 'app-clients':
+        if (!by.auth) throw new Error(`${fn} has the app-clients capability: pass the stack's Auth (lib/auth.ts) to grantCapabilities`);
+        by.auth.grantAppClients(lambda);
+        break;
+      case 'table-get':
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [by.data.lobbyTable.tableArn] }));
         break;
       default:
         throw new Error(`capability ${capability satisfies never} has no grant`);

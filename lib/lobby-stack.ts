@@ -85,12 +85,14 @@ export class LobbyStack extends Stack {
       telephony: this.telephony,
     });
     // Least privilege, per function: exactly its capabilities (functions/capabilities.ts).
-    const grants = { data: this.data, photos: this.photos, iot: this.panels, telephony: this.telephony };
+    const grants = { data: this.data, photos: this.photos, iot: this.panels, telephony: this.telephony, auth: this.auth };
     for (const [fn, lambda] of this.api.functions) grantCapabilities(fn, lambda, grants);
+    grantCapabilities('authorizer', this.api.authorizerFunction, grants);
     grantCapabilities('phone-call', this.telephony.phoneCall, grants);
     // The notifications outbox: its worker on the table stream and a schedule, e-mail/SMS/push granted by the capability table.
     this.notifications = new Notifications(this, 'Notifications', { ...grants, observability: this.observability, environment: this.functionEnvironment });
     this.observability.watchFunction('phone-call', this.telephony.phoneCall.function);
+    this.observability.watchFunction('authorizer', this.api.authorizerFunction.function);
 
     this.observability.watchHttpApi('Api', this.api.httpApi);
     for (const [fn, lambda] of this.api.functions) this.observability.watchFunction(fn, lambda.function);
@@ -126,6 +128,7 @@ export class LobbyStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.adminClient.userPoolClientId, description: 'App client of the admin tools (no secret)' });
+    new CfnOutput(this, 'TokenUrl', { value: this.auth.tokenUrl, description: "Integrations' OAuth 2.0 token endpoint (client credentials)" });
     new CfnOutput(this, 'LobbyTableName', { value: this.data.lobbyTable.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.data.idempotencyTable.tableName });
     new CfnOutput(this, 'PhotosBucketName', { value: this.photos.bucket.bucketName });

@@ -16,9 +16,53 @@ const matchers = routes.map((route) => ({
   pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
 }));
 
-/** HTTP API passes JWT claims to Lambda as strings; arrays become "[a b]". */
-function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
+/**
+ * The HTTP API's Lambda authorizer (payload 2.0, simple responses, no result caching), run as API
+ * Gateway runs it: a missing identity source (the Authorization header) is 401 without a call;
+ * the authorizer throwing 'Unauthorized' is 401, `isAuthorized: false` 403, any other failure 500,
+ * each with API Gateway's own body. Allowed: its context reaches the function as
+ * requestContext.authorizer.lambda.
+ */
+async function authorize(
+  route: (typeof routes)[number],
+  url: URL,
+  headers: Record<string, string>,
+  query: Record<string, string>,
+  pathParameters: Record<string, string>,
+): Promise<{ status: number; message: string; context?: undefined } | { status?: undefined; context: Record<string, unknown> }> {
+  const authorization = headers.authorization;
+  if (!authorization) return { status: 401, message: 'Unauthorized' };
+  const now = new Date();
+  const event = {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${route.method}${route.path}`,
+    identitySource: [authorization],
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      stage: '$default',
+      requestId: randomUUID(),
+      routeKey: routeKey(route),
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+  try {
+    const result = await invokeLambda<{ isAuthorized?: unknown; context?: Record<string, unknown> }>('authorizer', event);
+    if (result?.isAuthorized !== true) return { status: 403, message: 'Forbidden' };
+    return { context: result.context ?? {} };
+  } catch (error) {
+    if ((error as Error)?.message === 'Unauthorized') return { status: 401, message: 'Unauthorized' };
+    process.stderr.write(`local api gateway: authorizer failed: ${(error as Error)?.name}\n`);
+    return { status: 500, message: 'Internal Server Error' };
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -37,9 +81,6 @@ function gatewayReply(res: ServerResponse, status: number, message: string, extr
   res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ message }));
 }
 
-/** The JWT authorizer takes `Bearer <token>` and nothing else (no second token, no trailing words). */
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
-
 /** Path parameters decoded, or undefined when a %-escape is malformed (decodeURIComponent would throw). */
 function decodePathParams(names: string[], values: string[]): Record<string, string> | undefined {
   try {
@@ -52,11 +93,11 @@ function decodePathParams(names: string[], values: string[]): Record<string, str
 const isText = (contentType: string) => contentType === '' || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
 
 /**
- * The local API Gateway HTTP API: matches the route table, checks the JWT as the
- * JWT authorizer would, builds a payload-format-2.0 event and calls the same
+ * The local API Gateway HTTP API: matches the route table, runs the API's Lambda authorizer
+ * (functions/handlers/authorizer.ts) as API Gateway would, builds a payload-format-2.0 event and calls the same
  * handler module that Lambda runs.
  */
-export async function startApiGateway(opts: { port: number; issuer: LocalIssuer }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+export async function startApiGateway(opts: { port: number; issuer?: LocalIssuer }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -69,22 +110,18 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
         const problem = badRequest('The request path holds a malformed %-escape').toBody();
         return void res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
       }
-      let claims: Record<string, string> | undefined;
-      if (route.auth === 'jwt') {
-        const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
-        if (!token) return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
-        try {
-          claims = flattenClaims(await opts.issuer.verify(token));
-        } catch {
-          return gatewayReply(res, 401, 'Unauthorized', { 'www-authenticate': 'Bearer error="invalid_token"' });
-        }
-      }
-      const raw = await readBody(req);
-      if (raw === 'too-large') return gatewayReply(res, 413, 'Request Entity Too Large');
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
       const query: Record<string, string> = {};
       for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+      let authorizer: Record<string, unknown> | undefined;
+      if (route.auth === 'jwt') {
+        const decision = await authorize(route, url, headers, query, pathParameters);
+        if (decision.status) return gatewayReply(res, decision.status, decision.message);
+        authorizer = { lambda: decision.context };
+      }
+      const raw = await readBody(req);
+      if (raw === 'too-large') return gatewayReply(res, 413, 'Request Entity Too Large');
       const text = isText(headers['content-type'] ?? '');
       const now = new Date();
       const event = {
@@ -108,7 +145,7 @@ export async function startApiGateway(opts: { port: number; issuer: LocalIssuer 
           time: now.toUTCString(),
           timeEpoch: now.getTime(),
           http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-          ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+          ...(authorizer ? { authorizer } : {}),
         },
       } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
       const result = await invokeLambda<APIGatewayProxyStructuredResultV2>(route.fn, event);

@@ -9,14 +9,24 @@ import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 export const LOCAL_ISSUER = 'https://lobby.local/issuer';
 /** The app client id: the one entry of the authorizer's audience list (lib/api.ts: jwtAudience = [adminClient id]). */
 export const LOCAL_AUDIENCE = 'lobby-local-client';
+/** The console's app client (authorization code + PKCE at the local hosted login, local/cognito/hosted-login.ts). */
+export const LOCAL_CONSOLE_CLIENT = 'lobby-local-console';
+/** The person app clients whose access tokens the API takes (in AWS: the admin tools' and the console's). */
+export const PERSON_CLIENTS = [LOCAL_AUDIENCE, LOCAL_CONSOLE_CLIENT];
 /** How far in the future `iat`/`nbf` may be (clock skew between issuer and gateway). */
 export const CLOCK_SKEW_SECONDS = 60;
 
 export interface LocalIssuer {
   /** the kid of the one key in the local JWKS */
   kid: string;
-  sign(userId: string, opts?: { operator?: boolean; ttlSeconds?: number }): Promise<string>;
+  sign(userId: string, opts?: { operator?: boolean; ttlSeconds?: number; clientId?: string; scope?: string }): Promise<string>;
+  /** A Cognito-shaped ID token (aud = the app client, nonce, name) for the hosted login's token endpoint. */
+  signId(userId: string, opts: { clientId: string; nonce?: string; name?: string; operator?: boolean; ttlSeconds?: number }): Promise<string>;
   verify(token: string): Promise<JWTPayload>;
+  /** A client-credentials access token as Cognito mints it: sub = client_id, scope, no user (local/cognito/server.ts). */
+  signClientCredentials(clientId: string, scope: string, ttlSeconds: number): Promise<string>;
+  /** The public half of the key, as the pool's /.well-known/jwks.json serves it. */
+  jwks: { keys: JWK[] };
 }
 
 export class InvalidTokenError extends Error {}
@@ -50,8 +60,8 @@ async function verifyLikeApiGateway(token: string, kid: string, publicKey: Await
   // API Gateway evaluates aud when present, client_id only when aud is absent.
   if (payload.aud !== undefined) {
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!aud.includes(LOCAL_AUDIENCE)) throw new InvalidTokenError('audience');
-  } else if (payload.client_id !== LOCAL_AUDIENCE) {
+    if (!aud.some((a) => PERSON_CLIENTS.includes(a))) throw new InvalidTokenError('audience');
+  } else if (!PERSON_CLIENTS.includes(payload.client_id as string)) {
     throw new InvalidTokenError('audience');
   }
   return payload;
@@ -73,9 +83,9 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
     // Minted like a Cognito user pool ACCESS token: client_id and token_use, no aud.
     sign: (userId, opts = {}) =>
       new SignJWT({
-        client_id: LOCAL_AUDIENCE,
+        client_id: opts.clientId ?? LOCAL_AUDIENCE,
         token_use: 'access',
-        scope: 'aws.cognito.signin.user.admin',
+        scope: opts.scope ?? 'aws.cognito.signin.user.admin',
         username: userId,
         auth_time: Math.floor(Date.now() / 1000),
         ...(opts.operator ? { 'cognito:groups': [OPERATORS_GROUP] } : {}),
@@ -87,6 +97,33 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
         .setIssuedAt()
         .setExpirationTime(`${opts.ttlSeconds ?? 7 * 24 * 3600}s`)
         .sign(privateKey),
+    signId: (userId, opts) =>
+      new SignJWT({
+        token_use: 'id',
+        'cognito:username': userId,
+        auth_time: Math.floor(Date.now() / 1000),
+        ...(opts.nonce ? { nonce: opts.nonce } : {}),
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.operator ? { 'cognito:groups': [OPERATORS_GROUP] } : {}),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid })
+        .setSubject(userId)
+        .setAudience(opts.clientId)
+        .setIssuer(LOCAL_ISSUER)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime(`${opts.ttlSeconds ?? 3600}s`)
+        .sign(privateKey),
     verify: (token) => verifyLikeApiGateway(token, kid, publicKey),
+    signClientCredentials: (clientId, scope, ttlSeconds) =>
+      new SignJWT({ client_id: clientId, token_use: 'access', scope, auth_time: Math.floor(Date.now() / 1000), version: 2 })
+        .setProtectedHeader({ alg: 'RS256', kid })
+        .setSubject(clientId)
+        .setIssuer(LOCAL_ISSUER)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(privateKey),
+    jwks: { keys: [{ ...publicJwk, alg: 'RS256', use: 'sig', kid }] },
   };
 }

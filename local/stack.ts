@@ -7,7 +7,8 @@ import type { DynamoDBClient as DynamoDBClientType } from '@aws-sdk/client-dynam
 import type { TableDefinition } from '../functions/adapters/table-definitions.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { localIssuer } from './jwt.ts';
+import { LOCAL_ISSUER, localIssuer, PERSON_CLIENTS } from './jwt.ts';
+import { startLocalCognito } from './cognito/server.ts';
 import { layout, portsFrom, type Ports } from './paths.ts';
 import { startS3 } from './s3.ts';
 import { LOCAL_CREDENTIALS } from './sigv4.ts';
@@ -62,6 +63,9 @@ export interface LocalStackInfo {
   propertyId: string;
   panels: Array<{ id: string; kind: string }>;
   tokens: DemoTokens;
+  /** Integrations' OAuth token endpoint (client credentials) and the Cognito stand-in's service endpoint (app clients). */
+  tokenUrl: string;
+  cognitoEndpoint: string;
 }
 
 export interface LocalStack {
@@ -218,6 +222,18 @@ export async function startLocalStack(opts: {
     stops.push(() => notificationPoller.stop());
 
     const issuer = await localIssuer(paths.jwtPrivateKey);
+    // Integrations: the user pool's app clients and its token endpoint (client credentials); its JWKS for the API's authorizer.
+    const cognito = await startLocalCognito({ port: 0, issuer, stateFile: join(paths.home, 'cognito', 'clients.json') });
+    stops.push(() => cognito.stop());
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      LOBBY_USER_POOL_ID: cognito.userPoolId,
+      LOBBY_TOKEN_URL: cognito.tokenUrl,
+      // The authorizer's (functions/handlers/authorizer.ts): the issuer, its keys, the person app clients.
+      LOBBY_JWT_ISSUER: LOCAL_ISSUER,
+      LOBBY_JWKS_URI: cognito.jwksUri,
+      LOBBY_PERSON_CLIENT_IDS: PERSON_CLIENTS.join(','),
+    });
     const api = await startApiGateway({ port: ports.api, issuer });
     stops.push(() => api.stop());
 
@@ -251,6 +267,8 @@ export async function startLocalStack(opts: {
       propertyId,
       panels: [{ id: panel.id, kind: panel.kind }],
       tokens,
+      tokenUrl: cognito.tokenUrl,
+      cognitoEndpoint: cognito.endpoint,
     };
     await writeFile(paths.localJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     return { info, stop };

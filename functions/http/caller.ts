@@ -1,7 +1,16 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { Caller } from '../domain/caller.ts';
+import { type Caller, integrationActor } from '../domain/caller.ts';
+import { isIntegrationScope } from '../domain/integration-scopes.ts';
 
 export type { Caller };
+
+/**
+ * What the API's Lambda authorizer (handlers/authorizer.ts) hands the functions, as
+ * requestContext.authorizer.lambda (simple responses: flat string values).
+ */
+export type AuthorizerContext =
+  | { kind: 'person'; sub: string; groups: string }
+  | { kind: 'integration'; integrationId: string; propertyId: string; clientId: string; scopes: string };
 
 /** The Cognito group whose members are operators (a platform role, see domain/caller.ts). */
 export const OPERATORS_GROUP = 'operators';
@@ -17,8 +26,29 @@ function groupsOf(claim: unknown): string[] {
   return [];
 }
 
-/** Who is calling, from the claims the API's JWT authorizer verified. */
+/**
+ * Who is calling: from the Lambda authorizer's context (a person or an integration), or from
+ * the claims of a JWT authorizer (a person; tests that build events by hand).
+ */
 export function callerFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller | undefined {
+  const lambda = (event.requestContext?.authorizer as { lambda?: Partial<AuthorizerContext> } | undefined)?.lambda;
+  if (lambda?.kind === 'integration') {
+    const { integrationId, propertyId, scopes } = lambda as Partial<Extract<AuthorizerContext, { kind: 'integration' }>>;
+    if (!integrationId || !propertyId) return undefined;
+    return {
+      kind: 'integration',
+      userId: integrationActor(integrationId),
+      operator: false,
+      integrationId,
+      propertyId,
+      scopes: (scopes ?? '').split(' ').filter(isIntegrationScope),
+    };
+  }
+  if (lambda?.kind === 'person') {
+    const { sub, groups } = lambda as Partial<Extract<AuthorizerContext, { kind: 'person' }>>;
+    if (typeof sub !== 'string' || sub.length === 0) return undefined;
+    return { userId: sub, operator: groupsOf(groups).includes(OPERATORS_GROUP) };
+  }
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) return undefined;

@@ -3,6 +3,7 @@ import { routes } from './routes.ts';
 import { pathParamNames, type Route } from './route.ts';
 import { pathId, userId } from '../schemas/common.ts';
 import { MAX_BODY_BYTES } from './handler.ts';
+import { SCOPE_DESCRIPTIONS } from '../domain/integration-scopes.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -26,8 +27,7 @@ const errorResponses = {
   },
   Unauthorized: {
     description:
-      'No valid bearer token. The JWT authorizer answers `{"message":"Unauthorized"}` (application/json) with `WWW-Authenticate`; the local stack does the same. A handler that finds no caller in the claims answers a problem.',
-    headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer, or Bearer error="invalid_token"' } },
+      'No valid bearer token (missing, malformed, expired, not signed by the user pool, or of a deleted integration). The API\'s Lambda authorizer refuses it and API Gateway answers `{"message":"Unauthorized"}` (application/json); the local stack does the same. A handler that finds no caller answers a problem.',
     content: { ...gatewayMessage('Unauthorized'), ...problemBody(401, 'unauthorized', 'Unauthorized') },
   },
   Forbidden: { description: 'Authenticated but not allowed (role, or the property turned the feature off).', content: problemBody(403, 'forbidden', 'Forbidden') },
@@ -127,6 +127,7 @@ const tagDescriptions: Record<string, string> = {
   'access-events': 'Every entry, with its photo',
   calls: 'Calls from panels, and notifications',
   me: "A resident's own record and devices",
+  integrations: 'OAuth client-credentials clients of property-management systems and partner apps',
 };
 
 /**
@@ -163,7 +164,8 @@ export function openApiDocument() {
       operationId: route.operationId,
       summary: route.summary,
       tags: [route.fn],
-      security: route.auth === 'jwt' ? [{ bearer: [] }] : [],
+      // People: any bearer token; integrations: a client-credentials token with one of the route's scopes.
+      security: route.auth === 'jwt' ? [{ bearer: [] }, ...(route.scopes?.length ? [{ integration: [...route.scopes] }] : [])] : [],
       parameters: [
         ...pathParams,
         ...queryParams,
@@ -206,6 +208,12 @@ export function openApiDocument() {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito user pool access token (locally: `npm run -s token`).' },
+        integration: {
+          type: 'oauth2',
+          description:
+            "Integration clients (POST /properties/{propertyId}/integrations): OAuth 2.0 client credentials at the user pool domain's token endpoint (the stack output `TokenUrl`; locally `tokenUrl` in .lobby/local.json), HTTP Basic client id and secret. The token acts at its own property only, on operations that list one of its scopes.",
+          flows: { clientCredentials: { tokenUrl: 'https://lobby-dev-123456789012.auth.us-east-1.amazoncognito.com/oauth2/token', scopes: SCOPE_DESCRIPTIONS } },
+        },
       },
       headers: {
         CacheControl: { description: 'Responses are never cached.', schema: { type: 'string', const: 'no-store' } },

@@ -30,7 +30,7 @@ const constructId = (fn: string) =>
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
 const apiFunctions = new Set<string>(routes.map((route) => route.fn));
-const scope = (fn: LambdaName) => (apiFunctions.has(fn) ? 'Api' : fn === 'phone-call' ? 'Telephony' : fn === 'notifications' ? 'Notifications' : 'Panels');
+const scope = (fn: LambdaName) => (apiFunctions.has(fn) || fn === 'authorizer' ? 'Api' : fn === 'phone-call' ? 'Telephony' : fn === 'notifications' ? 'Notifications' : 'Panels');
 
 function idAt(path: string): string {
   const found = Object.entries(resources).filter(([, r]) => r.Metadata?.['aws:cdk:path'] === `${STACK}/${path}`);
@@ -148,6 +148,11 @@ function statementsFor(capability: Capability): string[] {
         ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsMaster'],
         CHANNELS,
       );
+    // The integrations function manages app clients of the stack's pool only; the authorizer reads single items.
+    case 'app-clients':
+      return key(['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:DeleteUserPoolClient'], arn(idAt('Auth/UserPool/Resource')));
+    case 'table-get':
+      return key('dynamodb:GetItem', lobbyTable);
     case 'viewer-sessions':
       return key(
         ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsViewer'],

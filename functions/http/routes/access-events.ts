@@ -10,6 +10,7 @@ export const accessEventsRoutes = [
     operationId: 'listAccessEvents',
     summary: 'Access events newest first, with short-lived photo URLs (admin, staff)',
     auth: 'jwt',
+    scopes: ['lobby/events.read'],
     query: accessEventsQuery,
     status: 200,
     response: accessEventsPage,

@@ -42,6 +42,7 @@ export const peopleRoutes = [
     operationId: 'moveIn',
     summary: 'Move a resident in (admin, staff)',
     auth: 'jwt',
+    scopes: ['lobby/residents.write'],
     body: moveInBody,
     idempotent: true,
     status: 201,
@@ -54,6 +55,7 @@ export const peopleRoutes = [
     operationId: 'listResidents',
     summary: 'Residents (admin, staff)',
     auth: 'jwt',
+    scopes: ['lobby/residents.read'],
     query: listQuery,
     status: 200,
     response: residentsPage,
@@ -65,6 +67,7 @@ export const peopleRoutes = [
     operationId: 'moveOut',
     summary: 'Move a resident out: revokes their credentials and membership at once (admin, staff)',
     auth: 'jwt',
+    scopes: ['lobby/residents.write'],
     status: 204,
   }),
   r({
