@@ -77,13 +77,13 @@ describe('the notifications function in CDK', () => {
     expect(synthError).toBeUndefined();
   });
 
-  it('the table stream: only INSERTs of notification records, batch item failures, bisect, retries, an encrypted TLS-only SQS on-failure destination', () => {
+  it('the table stream: only INSERTs of notification and webhook-event records (one reader for both outboxes), batch item failures, bisect, retries, an encrypted TLS-only SQS on-failure destination', () => {
     const fn = idAt(on, `${WORKER}/Function/Resource`);
     const mappings = ofType(on, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties.FunctionName).includes(fn));
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]?.[1].Properties;
     expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [idAt(on, 'Data/LobbyTable/Resource'), 'StreamArn'] });
-    expect(mapping.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern))).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['notification'] } } } }]);
+    expect(mapping.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern))).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['notification', 'webhook-event'] } } } }]);
     expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, MaximumRetryAttempts: 3, StartingPosition: 'LATEST' });
     const queue = idAt(on, 'Notifications/Failures/Resource');
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: fnRef(queue) } });
