@@ -1,13 +1,17 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   type CfnUserPool,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   ResourceServerScope,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
   type UserPoolDomain,
   type UserPoolGroup,
   type UserPoolResourceServer,
@@ -55,6 +59,8 @@ export class Auth extends Construct {
   /** The pool's domain: its /oauth2/token is where integrations get tokens (client credentials). */
   readonly domain: UserPoolDomain;
   readonly tokenUrl: string;
+  /** Whether the domain serves managed login (Essentials, Plus) or the classic hosted UI (Lite). */
+  readonly managedLogin: boolean;
 
   constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
@@ -137,8 +143,47 @@ export class Auth extends Construct {
     });
     // A Cognito domain prefix is unique per region: from context, else lobby-<stage>-<account id>.
     const prefix = props.domainPrefix ?? (this.node.tryGetContext(AUTH_DOMAIN_PREFIX_CONTEXT) as string | undefined) ?? `lobby-${settings.stage}-${Stack.of(this).account}`;
-    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: prefix } });
+    // Managed login (the branding designer's pages) needs the Essentials or Plus plan; on Lite the classic hosted UI is the only one (same endpoints and flows).
+    this.managedLogin = plan !== 'lite';
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: prefix },
+      managedLoginVersion: this.managedLogin ? ManagedLoginVersion.NEWER_MANAGED_LOGIN : ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
     this.tokenUrl = `${this.domain.baseUrl()}/oauth2/token`;
+  }
+
+  /**
+   * The Lobby Console's app client (lib/console.ts): public (no secret), authorization code grant
+   * only (the console always sends PKCE S256), signing in at this pool's domain and coming back to
+   * the console's URL (callback and sign-out, exact). Its tokens are a person's (personClients).
+   */
+  addConsoleClient(consoleUrl: string, scopes: string[]): UserPoolClient {
+    const known: Record<string, OAuthScope> = { openid: OAuthScope.OPENID, email: OAuthScope.EMAIL, profile: OAuthScope.PROFILE };
+    const client = this.userPool.addClient('ConsoleClient', {
+      userPoolClientName: 'lobby-console',
+      generateSecret: false,
+      // Sign-in happens on the pool's domain only: no password flows from the browser.
+      authFlows: { user: false, userSrp: false, userPassword: false, adminUserPassword: false, custom: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: scopes.map((s) => known[s] ?? OAuthScope.custom(s)),
+        callbackUrls: [`${consoleUrl}/`],
+        logoutUrls: [`${consoleUrl}/`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      // A working day at the front desk; then sign in again.
+      refreshTokenValidity: Duration.hours(12),
+    });
+    this.personClients.push(client);
+    // Managed login shows an app client's pages only with a style: Cognito's default one.
+    if (this.managedLogin) {
+      new CfnManagedLoginBranding(this, 'ConsoleLoginBranding', { userPoolId: this.userPool.userPoolId, clientId: client.userPoolClientId, useCognitoProvidedValues: true });
+    }
+    return client;
   }
 
   /**

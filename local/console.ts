@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { consoleSourceHash, REPO_ROOT, viteBuildCommand } from '../lib/console-build.ts';
 import { CONSOLE_REFERRER_POLICY, consoleCsp } from '../lib/console-policy.ts';
 import type { HostedLoginUser } from './cognito/hosted-login.ts';
 import { listen } from './listen.ts';
@@ -15,7 +14,6 @@ import { DEMO_USERS } from './seed.ts';
  * from its own port, with a runtime /config.json pointing at the local API and the local hosted
  * login, and the same security headers as CloudFront's response headers policy.
  */
-const REPO_ROOT = resolve(import.meta.dirname, '..');
 /** The console's port is the port base + 8 (the stack's own ports are base+0..6). */
 export const CONSOLE_PORT_OFFSET = 8;
 export const CONSOLE_SCOPES = ['openid', 'email', 'profile'];
@@ -28,21 +26,6 @@ export const DEMO_SIGN_IN: HostedLoginUser[] = [
   { sub: DEMO_USERS.operator, name: 'Demo Operator', role: 'Platform operator' },
 ];
 
-/** What the build depends on: the console's sources and the typed client it imports. */
-const SOURCES = [join(REPO_ROOT, 'console'), join(REPO_ROOT, 'clients', 'typescript', 'src')];
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sourceFiles(path)));
-    else out.push(path);
-  }
-  return out.sort();
-}
-
 /**
  * Builds the console once per version of its sources into a cache shared by every local stack
  * (npm start, each test run): built in a private directory, then renamed into place, so stacks
@@ -50,23 +33,16 @@ async function sourceFiles(dir: string): Promise<string[]> {
  */
 export async function ensureConsoleBuilt(onBuild?: () => void): Promise<string> {
   if (process.env.LOBBY_CONSOLE_DIST) return resolve(process.env.LOBBY_CONSOLE_DIST);
-  const hash = createHash('sha256');
-  for (const file of (await Promise.all(SOURCES.map(sourceFiles))).flat()) hash.update(file).update(await readFile(file));
   const cache = join(REPO_ROOT, 'node_modules', '.cache', 'lobby-console');
-  const dist = join(cache, hash.digest('hex').slice(0, 16));
+  const dist = join(cache, consoleSourceHash());
   if (existsSync(join(dist, 'index.html'))) return dist;
   onBuild?.();
   const tmp = `${dist}.tmp-${process.pid}`;
   await mkdir(cache, { recursive: true });
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const build = viteBuildCommand(tmp);
   const output: Buffer[] = [];
   const code = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', join(REPO_ROOT, 'console', 'vite.config.ts'), '--outDir', tmp, '--logLevel', 'warn'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // A stand-in in this process may have set NODE_ENV=development (React would build its dev bundle).
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const child = spawn(build.command, build.args, { cwd: build.cwd, env: build.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (c: Buffer) => output.push(c));
     child.stderr.on('data', (c: Buffer) => output.push(c));
     child.on('exit', done);
