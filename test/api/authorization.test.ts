@@ -82,6 +82,13 @@ const packageOf = async (p: TestProperty) =>
 const integrationOf = async (p: TestProperty) =>
   (await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/integrations`, { token: p.tokens.admin, body: { name: 'Target', scopes: ['lobby/events.read'] } }))).body.id;
 
+/** A webhook subscription of the property's admin. */
+const webhookOf = async (p: TestProperty) =>
+  (
+    await expectOk(
+      call<{ id: string }>('POST', `/properties/${p.id}/webhooks`, { token: p.tokens.admin, body: { url: 'http://127.0.0.1:9/matrix', events: ['credential.sync-failed'] } }),
+    )
+  ).body.id;
 const memberOnly = { operator: 404, otherAdmin: 404 };
 const adminOnly = (ok: number) => ({ admin: ok, staff: 403, resident: 403, ...memberOnly });
 const managersOnly = (ok: number) => ({ admin: ok, staff: ok, resident: 403, ...memberOnly });
@@ -248,6 +255,37 @@ const cases: Record<string, Case> = {
   [`DELETE ${props}/integrations/{integrationId}`]: {
     request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/integrations/${await integrationOf(p)}` }),
     expect: adminOnly(204),
+  },
+  // Webhook subscriptions: admins only (a URL on loopback passes locally; nothing subscribes it to events that happen here).
+  [`POST ${props}/webhooks`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/webhooks`, body: { url: 'http://127.0.0.1:9/matrix', events: ['credential.sync-failed'] } }),
+    expect: adminOnly(201),
+  },
+  [`GET ${props}/webhooks`]: { request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/webhooks` }), expect: adminOnly(200) },
+  [`GET ${props}/webhooks/{webhookId}`]: {
+    request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}` }),
+    expect: adminOnly(200),
+  },
+  [`PATCH ${props}/webhooks/{webhookId}`]: {
+    request: async (p) => ({ method: 'PATCH', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}`, body: { enabled: false } }),
+    expect: adminOnly(200),
+  },
+  [`DELETE ${props}/webhooks/{webhookId}`]: {
+    request: async (p) => ({ method: 'DELETE', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}` }),
+    expect: adminOnly(204),
+  },
+  [`POST ${props}/webhooks/{webhookId}/rotate-secret`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}/rotate-secret` }),
+    expect: adminOnly(200),
+  },
+  [`GET ${props}/webhooks/{webhookId}/deliveries`]: {
+    request: async (p) => ({ method: 'GET', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}/deliveries` }),
+    expect: adminOnly(200),
+  },
+  // No delivery exists: an admin gets 404 from the domain, after the role check everyone else fails (test/e2e/webhooks.test.ts retries a real one).
+  [`POST ${props}/webhooks/{webhookId}/deliveries/{deliveryId}/retry`]: {
+    request: async (p) => ({ method: 'POST', path: `/properties/${p.id}/webhooks/${await webhookOf(p)}/deliveries/wdl_none/retry` }),
+    expect: adminOnly(404),
   },
 };
 
