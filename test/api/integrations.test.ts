@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { MAX_INTEGRATIONS_PER_PROPERTY } from '../../functions/domain/integrations.ts';
 import { localIssuer, PERSON_CLIENTS } from '../../local/jwt.ts';
 import { layout } from '../../local/paths.ts';
 import { call, expectOk, newProperty, stack, type TestProperty } from '../support/api.ts';
@@ -95,6 +96,19 @@ describe('integration clients: admins create, list, get and delete them', () => 
       expect(reply.contentType).toBe('application/problem+json');
     }
     expect((await expectOk(call<Page<unknown>>('GET', `/properties/${p.id}/integrations`, { token: p.tokens.admin }))).body.items.length).toBe(before);
+  });
+});
+
+describe('the per-property cap (app clients are a pool-wide Cognito quota)', () => {
+  it(`refuses a live integration past ${MAX_INTEGRATIONS_PER_PROPERTY} with 409 integration-limit; a deleted one frees its place`, async () => {
+    const q = await newProperty('Cap Tower');
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_INTEGRATIONS_PER_PROPERTY; i++) ids.push((await expectOk(create(q.tokens.admin, { name: `PMS ${i}`, scopes: ['lobby/events.read'] }, q))).body.id);
+    const refused = await create(q.tokens.admin, { name: 'One too many', scopes: ['lobby/events.read'] }, q);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: expect.stringContaining('integration-limit') });
+    expect((await call('DELETE', `/properties/${q.id}/integrations/${ids[0]}`, { token: q.tokens.admin })).status).toBe(204);
+    expect((await create(q.tokens.admin, { name: 'Now it fits', scopes: ['lobby/events.read'] }, q)).status).toBe(201);
   });
 });
 
