@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -226,5 +227,20 @@ describe('deleting an integration revokes it at once', () => {
     expect((await auditActions(p.id)).some((a) => a.action === 'integration.deleted' && a.target.id === integration.id)).toBe(true);
     // A retried delete is fine.
     expect((await call('DELETE', `/properties/${p.id}/integrations/${integration.id}`, { token: p.tokens.admin })).status).toBe(204);
+  });
+});
+
+describe('secrets stay out of the logs', () => {
+  it('no client secret or integration access token appears in any log line the stack wrote', async () => {
+    const integration = (await expectOk(create(p.tokens.admin, { name: 'Log check', scopes: ['lobby/residents.read'] }))).body;
+    const token = await tokenOf(integration);
+    await expectOk(call('GET', `/properties/${p.id}/residents`, { token }));
+    await exchange(integration.clientId, `${integration.clientSecret}x`);
+    await call('DELETE', `/properties/${p.id}/integrations/${integration.id}`, { token: p.tokens.admin });
+    await call('GET', `/properties/${p.id}/residents`, { token });
+    const log = await readFile(inject('stackLog'), 'utf8');
+    expect(log).toContain('"route"');
+    expect(log).not.toContain(integration.clientSecret);
+    expect(log).not.toContain(token.split('.')[2]);
   });
 });
