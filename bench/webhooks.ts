@@ -45,7 +45,13 @@ export async function webhooksBench(ctx: BenchContext, opts: { events?: number }
     await mqtt.close();
     await receiver.stop();
   }
-  const result = { events, eventToReceiverMs: summarize(endToEnd), committedToReceiverMs: summarize(committed), deliveries: receiver.received.length, allVerified: receiver.received.every((r) => r.verifiedWith[0]) };
+  const result = {
+    events,
+    eventToReceiverMs: summarize(endToEnd),
+    committedToReceiverMs: summarize(committed),
+    deliveries: receiver.received.length,
+    allVerified: receiver.received.every((r) => r.verifiedWith[0]),
+  };
   log(`webhooks: event -> receiver p50 ${ms(result.eventToReceiverMs.p50)} ms, p99 ${ms(result.eventToReceiverMs.p99)} ms`);
   return result;
 }

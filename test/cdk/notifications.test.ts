@@ -83,7 +83,9 @@ describe('the notifications function in CDK', () => {
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]?.[1].Properties;
     expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [idAt(on, 'Data/LobbyTable/Resource'), 'StreamArn'] });
-    expect(mapping.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern))).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['notification', 'webhook-event'] } } } }]);
+    expect(mapping.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['notification', 'webhook-event'] } } } },
+    ]);
     expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, MaximumRetryAttempts: 3, StartingPosition: 'LATEST' });
     const queue = idAt(on, 'Notifications/Failures/Resource');
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: fnRef(queue) } });
