@@ -18,7 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { INTEGRATION_SCOPES, RESOURCE_SERVER, SCOPE_DESCRIPTIONS } from '../functions/domain/integration-scopes.ts';
+import { INTEGRATION_SCOPES, RESOURCE_SERVER, SCOPE_DESCRIPTIONS } from '../functions/shared/integration-scopes.ts';
 import type { LobbyFunction } from './lobby-function.ts';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 import { CONTEXT, type FeaturePlanName, lobbySettings } from './settings.ts';
@@ -54,7 +54,7 @@ export class Auth extends Construct {
   readonly issuerUrl: string;
   /** The app clients people sign in with (the admin tools'; the console's): the authorizer takes their tokens as a person's. */
   readonly personClients: UserPoolClient[] = [];
-  /** Integrations' custom scopes (functions/domain/integration-scopes.ts) under the `lobby` resource server. */
+  /** Integrations' custom scopes (functions/shared/integration-scopes.ts) under the `lobby` resource server. */
   readonly resourceServer: UserPoolResourceServer;
   /** The pool's domain: its /oauth2/token is where integrations get tokens (client credentials). */
   readonly domain: UserPoolDomain;

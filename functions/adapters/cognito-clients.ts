@@ -1,6 +1,6 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { AppClientQuotaError, type AppClients } from '../domain/integrations.ts';
-import type { IntegrationScope } from '../domain/integration-scopes.ts';
+import type { IntegrationScope } from '../shared/integration-scopes.ts';
 
 /**
  * Integrations' app clients in the Cognito user pool (locally the stand-in in local/cognito,

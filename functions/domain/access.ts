@@ -1,6 +1,6 @@
 import { forbidden, notFound } from './errors.ts';
 import type { Caller, IntegrationCaller } from './caller.ts';
-import type { IntegrationScope } from './integration-scopes.ts';
+import type { IntegrationScope } from '../shared/integration-scopes.ts';
 import type { Write } from './records.ts';
 import type { Stores } from './stores.ts';
 

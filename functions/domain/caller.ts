@@ -1,4 +1,4 @@
-import type { IntegrationScope } from './integration-scopes.ts';
+import type { IntegrationScope } from '../shared/integration-scopes.ts';
 
 /**
  * Who is asking. Only identity: what the caller may do at a property comes from

@@ -3,7 +3,7 @@ import { adminsOnly, requireRole } from './access.ts';
 import { auditEntry } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { conflict, forbidden, notFound } from './errors.ts';
-import type { IntegrationScope } from './integration-scopes.ts';
+import type { IntegrationScope } from '../shared/integration-scopes.ts';
 import type { Page, Write } from './records.ts';
 import type { Stores } from './stores.ts';
 import { attempt } from './transactions.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { type Caller, integrationActor } from '../domain/caller.ts';
-import { isIntegrationScope } from '../domain/integration-scopes.ts';
+import { isIntegrationScope } from '../shared/integration-scopes.ts';
 
 export type { Caller };
 

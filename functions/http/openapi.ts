@@ -3,7 +3,7 @@ import { routes } from './routes.ts';
 import { pathParamNames, type Route } from './route.ts';
 import { pathId, userId } from '../schemas/common.ts';
 import { MAX_BODY_BYTES } from './handler.ts';
-import { SCOPE_DESCRIPTIONS } from '../domain/integration-scopes.ts';
+import { SCOPE_DESCRIPTIONS } from '../shared/integration-scopes.ts';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { IntegrationScope } from '../domain/integration-scopes.ts';
+import type { IntegrationScope } from '../shared/integration-scopes.ts';
 
 /**
  * What a route is (the table itself: routes.ts, one module per function under routes/).

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { INTEGRATION_SCOPES } from '../domain/integration-scopes.ts';
+import { INTEGRATION_SCOPES } from '../shared/integration-scopes.ts';
 import { displayText, instant, lazy, page } from './common.ts';
 import { schemaOnFirstUse } from './on-first-use.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { INTEGRATION_SCOPES } from '../../functions/domain/integration-scopes.ts';
+import { INTEGRATION_SCOPES } from '../../functions/shared/integration-scopes.ts';
 import type { LocalIssuer } from '../jwt.ts';
 import { listen } from '../listen.ts';
 import { AwsError, commonAwsError, type Credentials, LOCAL_CREDENTIALS, SigV4Verifier } from '../sigv4.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTEGRATION_SCOPES } from '../../functions/domain/integration-scopes.ts';
+import { INTEGRATION_SCOPES } from '../../functions/shared/integration-scopes.ts';
 import { MAX_INTEGRATIONS_PER_PROPERTY } from '../../functions/domain/integrations.ts';
 import { routes } from '../../functions/http/routes.ts';
 import { buildApp } from '../../lib/app.ts';
