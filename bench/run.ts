@@ -10,7 +10,7 @@
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageExit } from '../iot/panel/cli-input.ts';
 import { freePortBase, startStackProcess, type StackProcess } from '../test/support/stack-process.ts';
 import { apiBench } from './api.ts';
 import { bundlesBench } from './bundles.ts';
@@ -33,26 +33,20 @@ type Group = (typeof GROUPS)[number];
 /** Run order: bundles first, before the stack exists (its cold-start timings want a quiet machine); the big seeding last. */
 const RUN_ORDER: Group[] = ['bundles', 'consoleBundle', 'api', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'propagation', 'redemption', 'credentialSet'];
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run -s bench [-- --only <${GROUPS.join('|')}>[,...]] [-- --keep]
+  Starts its own local stack, runs the groups, prints one JSON document on stdout (progress on stderr).`;
+const { values } = parseCommandLine('bench', USAGE, {
   options: {
     only: { type: 'string', multiple: true },
     keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (values.help) {
-  process.stderr.write(`usage: npm run bench [-- --only <${GROUPS.join('|')}>[,...]] [-- --keep]\n`);
-  process.exit(0);
-}
 const only = (values.only ?? [])
   .flatMap((v) => v.split(','))
   .map((v) => v.trim())
   .filter(Boolean);
 const unknown = only.filter((g) => !GROUPS.includes(g as Group));
-if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.join(', ')}\n`);
-  process.exit(2);
-}
+if (unknown.length > 0) usageExit('bench', USAGE, `unknown group(s) ${unknown.join(', ')}`);
 const selected = RUN_ORDER.filter((g) => only.length === 0 || only.includes(g));
 
 const started = performance.now();

@@ -4,25 +4,24 @@
  * call (or --call) and sends the keys; the SIP media application's Lambda decides what happens.
  * Prints one JSON document: the call's state, what the callee heard, the events the Lambda got.
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { layout, lobbyHome } from '../local/paths.ts';
+import { parseCommandLine, usageExit } from '../iot/panel/cli-input.ts';
+import { lobbyHome, runningStack } from '../local/paths.ts';
 
-const usage = 'usage: npm run phone -- press <digits> | answer | hangup | list [--call <transactionId>] [--home DIR]\n';
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { call: { type: 'string' }, home: { type: 'string' } } });
+const USAGE = `usage: npm run -s phone -- press <digits> | answer | hangup | list [--call <transactionId>] [--home DIR]
+  Plays the callee's phone in the local stack's PSTN stand-in: press answers the newest ringing call (or --call) and sends the keys.`;
+const { values, positionals } = parseCommandLine('phone', USAGE, { allowPositionals: true, options: { call: { type: 'string' }, home: { type: 'string' } } });
 const [verb, digits] = positionals;
 
 async function main(): Promise<number> {
   if (!(verb === 'press' && digits) && verb !== 'answer' && verb !== 'hangup' && verb !== 'list') {
-    process.stderr.write(usage);
+    usageExit('phone', USAGE, verb === undefined ? 'say what to do' : verb === 'press' ? 'press needs the digits' : `unknown command '${verb}'`);
+  }
+  const running = await runningStack<{ pstnEndpoint?: string; pid?: number }>(lobbyHome(values.home));
+  if ('problem' in running || !running.info.pstnEndpoint) {
+    process.stderr.write(`phone: ${'problem' in running ? running.problem : 'the local stack has no PSTN stand-in (pstnEndpoint)'}\n`);
     return 2;
   }
-  const localJson = layout(lobbyHome(values.home)).localJson;
-  const info = JSON.parse(await readFile(localJson, 'utf8').catch(() => '{}')) as { pstnEndpoint?: string };
-  if (!info.pstnEndpoint) {
-    process.stderr.write(`phone: no local stack found (${localJson} has no pstnEndpoint); start it with npm start\n`);
-    return 1;
-  }
+  const { info } = running;
   const url = `${info.pstnEndpoint}/_lobby/phone`;
   const res =
     verb === 'list'

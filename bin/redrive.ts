@@ -12,7 +12,7 @@
  * (`replayQueue` with `moduleInvoker`), which is how test/unit/redrive.test.ts checks it.
  */
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { intFlag, parseCommandLine } from '../iot/panel/cli-input.ts';
 import type { InvokeCommandInput } from '@aws-sdk/client-lambda';
 import type { ChangeMessageVisibilityCommandInput, DeleteMessageCommandInput, ReceiveMessageCommandInput } from '@aws-sdk/client-sqs';
 
@@ -159,8 +159,11 @@ export function failureQueueUrls(outputs: Array<{ OutputKey?: string; OutputValu
   return outputs.flatMap((o) => (/FailureQueueUrl$/.test(o.OutputKey ?? '') && o.OutputValue ? [o.OutputValue] : []));
 }
 
+const REDRIVE_USAGE = `usage: npm run -s redrive -- --stage <dev|prod> [--dry-run] [--max N] [--queue <url>]... [--stack <name>] [--region <r>]
+  Replays the events parked in the IoT-rule functions' on-failure queues; --dry-run lists them and changes nothing.`;
+
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('redrive', REDRIVE_USAGE, {
     options: {
       stage: { type: 'string', default: 'dev' },
       stack: { type: 'string' },
@@ -168,13 +171,9 @@ async function main() {
       queue: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean', default: false },
       max: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    process.stderr.write('usage: npm run redrive -- --stage <dev|prod> [--dry-run] [--max N] [--queue <url>]... [--stack <name>] [--region <r>]\n');
-    return 0;
-  }
+  const max = intFlag('redrive', REDRIVE_USAGE, 'max', values.max, 1);
   const { SQSClient, ReceiveMessageCommand, DeleteMessageCommand, ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
   const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
   const region = values.region ?? process.env.AWS_REGION;
@@ -187,7 +186,6 @@ async function main() {
   }
   const sqs = new SQSClient({ region });
   const invoke = lambdaInvoker(new LambdaClient({ region }), InvokeCommand);
-  const max = values.max ? Number(values.max) : undefined;
   let failures = 0;
   for (const queueUrl of queues) {
     const report = await replayQueue({

@@ -21,7 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { intFlag, parseCommandLine } from '../iot/panel/cli-input.ts';
 import { PanelAgent } from '../iot/panel/agent.ts';
 import { silentLogger } from '../iot/panel/log.ts';
 import { codeProblem } from '../functions/domain/codes.ts';
@@ -205,8 +205,11 @@ export async function stackOutputs(stackName: string, region?: string): Promise<
   }
 }
 
+const SMOKE_USAGE = `usage: npm run -s smoke -- --stage <dev|prod> [--token <jwt> | LOBBY_SMOKE_TOKEN] [--property <id>] [--stack <name>] [--region <r>] [--timeout <s>]
+  After cdk deploy: one delivery PIN from the API to a simulated panel on AWS IoT and back out; one JSON report, exit 0 when every step passed.`;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('smoke', SMOKE_USAGE, {
     options: {
       stage: { type: 'string', default: 'dev' },
       stack: { type: 'string' },
@@ -214,13 +217,9 @@ async function main(): Promise<number> {
       token: { type: 'string' },
       property: { type: 'string' },
       timeout: { type: 'string', default: '90' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    process.stderr.write('usage: npm run smoke -- --stage <dev|prod> [--token <jwt> | LOBBY_SMOKE_TOKEN] [--property <id>] [--stack <name>] [--region <r>] [--timeout <s>]\n');
-    return 0;
-  }
+  const timeoutSeconds = intFlag('smoke', SMOKE_USAGE, 'timeout', values.timeout, 1) ?? 90;
   const token = values.token ?? process.env.LOBBY_SMOKE_TOKEN;
   if (!token) throw new Error('no token: pass --token or set LOBBY_SMOKE_TOKEN (docs/operations.md, "Smoke test")');
   const stackName = values.stack ?? `Lobby-${values.stage}`;
@@ -231,7 +230,7 @@ async function main(): Promise<number> {
     apiUrl: apiUrl.replace(/\/$/, ''),
     token,
     propertyId: values.property,
-    timeoutMs: Number(values.timeout) * 1000,
+    timeoutMs: timeoutSeconds * 1000,
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(`${JSON.stringify({ stack: stackName, apiUrl, ...report }, null, 2)}\n`);

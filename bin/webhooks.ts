@@ -1,5 +1,5 @@
 /** `npm run -s webhooks -- [--port 4790] [--secret whsec_...]...`: a local webhook receiver that prints one line per delivery. */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../iot/panel/cli-input.ts';
 import { startWebhookReceiver } from '../local/webhooks-receiver.ts';
 
 const USAGE = `usage: npm run -s webhooks -- [--port N] [--secret whsec_...] [--status CODE]
@@ -9,19 +9,9 @@ const USAGE = `usage: npm run -s webhooks -- [--port N] [--secret whsec_...] [--
   Subscribe it:  curl -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"url":"http://127.0.0.1:4790/hooks","events":["access.granted","access.denied"]}' $API/properties/$PROP/webhooks`;
 
-let values: { port?: string; secret?: string[]; status?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: { port: { type: 'string' }, secret: { type: 'string', multiple: true }, status: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  }));
-} catch (error) {
-  process.stderr.write(`webhooks: ${(error as Error).message}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const { values } = parseCommandLine('webhooks', USAGE, {
+  options: { port: { type: 'string' }, secret: { type: 'string', multiple: true }, status: { type: 'string' } },
+});
 const port = Number(values.port ?? 4790);
 const status = Number(values.status ?? 204);
 if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(status) || status < 200 || status > 599) {

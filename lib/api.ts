@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName, Route } from '../functions/http/routes.ts';
 import type { Auth } from './auth.ts';
+import { applyCors } from './cors.ts';
 import { LobbyFunction, type LobbyFunctionProps } from './lobby-function.ts';
 
 export interface ApiProps {
@@ -31,6 +32,8 @@ export interface ApiProps {
   throttle?: ThrottleSettings;
   /** @default one year */
   accessLogRetention?: RetentionDays;
+  /** Browser origins allowed to call the API (lib/settings.ts `corsOrigins`, context lobby:corsOrigins). @default none: no CORS */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -50,6 +53,8 @@ export class Api extends Construct {
   readonly authorizerFunction: LobbyFunction;
   /** The invoke URL (no trailing slash). */
   readonly url: string;
+  /** The CORS origins, read at synthesis: push a console's origin here (lib/cors.ts). */
+  readonly corsOrigins: string[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -59,6 +64,8 @@ export class Api extends Construct {
       description: 'Lobby: intercom and delivery access API',
       createDefaultStage: false,
     });
+    this.corsOrigins = [...(props.corsOrigins ?? [])];
+    applyCors(this.httpApi, this.corsOrigins);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,

@@ -70,7 +70,10 @@ export class LobbyStack extends Stack {
       routes: props.routes ?? routeTable,
       auth: this.auth,
       environment: this.functionEnvironment,
+      corsOrigins: settings.corsOrigins,
       publicRoutes: {
+        getServiceRoot: 'the service name, version and where its OpenAPI document is (the same as /health); no data, served by the openapi function.',
+        getHealth: 'liveness for monitors and a first pointer for developers: the service name, version and where its OpenAPI document is; no data.',
         getOpenApi: 'the OpenAPI description of this API, generated from the route table at build time; it holds no data and the function that serves it has no data permissions.',
       },
     });

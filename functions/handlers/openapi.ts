@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { Problem } from '../http/problem.ts';
+import { serviceInfo } from '../http/service-info.ts';
 
 /**
- * GET /openapi.json, the one public route: it serves a document that is fixed per build.
+ * GET /openapi.json, public: it serves a document that is fixed per build. GET / and GET /health
+ * (public too) answer the service's name, version and where that document is.
  * The bundle carries it as a string (lib/bundling.ts defines LOBBY_OPENAPI_DOCUMENT from
  * functions/http/openapi.ts); run from source, as the local stack does, it is built on the
  * first request from the same function.
@@ -17,6 +19,9 @@ let document: string | undefined;
 const noRoute = new Problem(404, 'no-route', 'Not found', 'No such route');
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+  if (event.routeKey === 'GET /' || event.routeKey === 'GET /health') {
+    return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(serviceInfo) };
+  }
   if (event.routeKey !== 'GET /openapi.json') {
     return { statusCode: 404, headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' }, body: JSON.stringify(noRoute.toBody()) };
   }

@@ -3,6 +3,7 @@ import { routes } from './routes.ts';
 import { pathParamNames, type Route } from './route.ts';
 import { pathId, userId } from '../schemas/common.ts';
 import { MAX_BODY_BYTES } from './handler.ts';
+import { API_VERSION } from './service-info.ts';
 import { SCOPE_DESCRIPTIONS } from '../shared/integration-scopes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -190,7 +191,7 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'Lobby API',
-      version: '1.0.0',
+      version: API_VERSION,
       description: 'Apartment building intercom and delivery access. Times are ISO-8601 UTC; codes are strings of digits; lists page with `limit` and `cursor`.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },

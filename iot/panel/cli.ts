@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { PanelAgent, type EntryResult } from './agent.ts';
 import type { CallUpdate, DoorRelease } from './agent-types.ts';
 import type { MediaSessionMessage } from '../protocol/messages.ts';
 import { defaultStateDir, identityPath, loadIdentity, lobbyHome } from './identity.ts';
 import { errorText, stderrLogger } from './log.ts';
-import { readStdinLine, UsageError } from './cli-input.ts';
+import { intFlag, parseCommandLine, readStdinLine, UsageError } from './cli-input.ts';
 import { packageRoomOnce } from './package-room-cli.ts';
 import { PackageRoomScreens } from './package-room-screens.ts';
 
@@ -58,7 +57,7 @@ const HELP = `  enter <code>   type a code on the keypad
   quit           disconnect and exit`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('panel', USAGE, {
     options: {
       home: { type: 'string' },
       panel: { type: 'string' },
@@ -70,14 +69,12 @@ async function main(): Promise<number> {
       unit: { type: 'string', multiple: true },
       count: { type: 'string', multiple: true },
       pin: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
+    help: `${USAGE}\n${HELP}`,
   });
-  if (values.help) {
-    process.stderr.write(`${USAGE}\n${HELP}\n`);
-    return 0;
-  }
+  const timeoutMs = intFlag('panel', USAGE, 'timeout', values.timeout, 1) ?? 30_000;
+  const waitSeconds = intFlag('panel', USAGE, 'wait', values.wait, 1) ?? 120;
   const home = lobbyHome(values.home);
   const identity = await loadIdentity(values.identity ?? identityPath(values.panel ?? (await firstPanel(home)), home));
   const stateDir = values.state ?? defaultStateDir(identity.panelId, home);
@@ -105,7 +102,6 @@ async function main(): Promise<number> {
         if (!code) throw new UsageError(`${command} -: no code on stdin`);
         if (!agent.connected) throw new Error(`cannot reach IoT Core at ${identity.mqttUrl}`);
         const result = command === 'enter' ? await agent.enter(code) : await agent.scan(code);
-        const timeoutMs = Number(values.timeout ?? 30_000);
         let delivered = true;
         try {
           await agent.drain(timeoutMs);
@@ -118,7 +114,7 @@ async function main(): Promise<number> {
       }
       case 'deliver':
       case 'pickup':
-        return await packageRoomOnce(agent, command, values, Number(values.timeout ?? 30_000), log);
+        return await packageRoomOnce(agent, command, values, timeoutMs, log);
       case 'status':
         process.stdout.write(`${JSON.stringify(agent.status())}\n`);
         return 0;
@@ -131,7 +127,7 @@ async function main(): Promise<number> {
       case 'call': {
         if (args.length !== 1 || !args[0]) throw new UsageError('call needs exactly one unit or target id');
         if (!agent.connected) throw new Error(`cannot reach IoT Core at ${identity.mqttUrl}: calls need the network`);
-        return await callOnce(agent, args[0], Number(values.wait ?? 120) * 1000, log);
+        return await callOnce(agent, args[0], waitSeconds * 1000, log);
       }
       default:
         throw new UsageError(`unknown command '${command}'`);
