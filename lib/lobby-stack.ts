@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { routes as routeTable, type Route } from '../functions/http/routes.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
+import { ConsoleHosting } from './console.ts';
 import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Notifications } from './notifications.ts';
@@ -35,6 +36,8 @@ export class LobbyStack extends Stack {
   readonly observability: Observability;
   readonly telephony: Telephony;
   readonly notifications: Notifications;
+  /** The Lobby Console: CloudFront + private bucket, its app client, the API's CORS origin (outputs ConsoleUrl, ConsoleClientId). */
+  readonly console: ConsoleHosting;
   readonly stage: string;
   /** The variables functions/adapters/config.ts reads, for every handler. */
   readonly functionEnvironment: Record<string, string>;
@@ -77,6 +80,8 @@ export class LobbyStack extends Stack {
         getOpenApi: 'the OpenAPI description of this API, generated from the route table at build time; it holds no data and the function that serves it has no data permissions.',
       },
     });
+
+    this.console = new ConsoleHosting(this, 'Console', { auth: this.auth, api: this.api, photos: this.photos });
 
     // IoT Core: thing type, panel policy, topic rules, the stream processor and the
     // schedule, each of their functions granted its capabilities.
