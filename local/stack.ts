@@ -29,6 +29,9 @@ import { startStreamPoller } from './streams.ts';
 import { startSchedules } from './schedules.ts';
 import { identityPath, saveIdentity } from '../iot/panel/identity.ts';
 import { isPortFree, PortInUseError } from './listen.ts';
+import { CONSOLE_PORT_OFFSET, CONSOLE_SCOPES, DEMO_SIGN_IN, ensureConsoleBuilt, startConsoleServer } from './console.ts';
+import { hostedLogin } from './cognito/hosted-login.ts';
+import { LOCAL_CONSOLE_CLIENT } from './jwt.ts';
 
 // Loading the SDK through require is much faster inside vitest (see TOOLCHAIN.md).
 const { DynamoDBClient } = createRequire(import.meta.url)('@aws-sdk/client-dynamodb') as { DynamoDBClient: typeof DynamoDBClientType };
@@ -67,6 +70,9 @@ export interface LocalStackInfo {
   /** Integrations' OAuth token endpoint (client credentials) and the Cognito stand-in's service endpoint (app clients). */
   tokenUrl: string;
   cognitoEndpoint: string;
+  /** The Lobby Console (its /config.json points at apiUrl and the hosted login) and the local stand-in for Cognito managed login it signs in with. */
+  consoleUrl: string;
+  hostedLoginUrl: string;
   /** The process running this stack: the CLIs (npm run token, ...) check it is alive before trusting this file. */
   pid: number;
 }
@@ -145,6 +151,8 @@ export async function startLocalStack(opts: {
   const paths = layout(opts.home);
   const ports = portsFrom(opts.portBase);
   await assertPortsFree(ports);
+  const consolePort = opts.portBase + CONSOLE_PORT_OFFSET;
+  if (!(await isPortFree(consolePort))) throw new PortInUseError('console', consolePort);
   let previous: Partial<LocalStackInfo> = {};
   if (opts.fresh) {
     await rm(paths.home, { recursive: true, force: true });
@@ -234,7 +242,21 @@ export async function startLocalStack(opts: {
 
     const issuer = await localIssuer(paths.jwtPrivateKey);
     // Integrations: the user pool's app clients and its token endpoint (client credentials); its JWKS for the API's authorizer.
-    const cognito = await startLocalCognito({ port: 0, issuer, stateFile: join(paths.home, 'cognito', 'clients.json') });
+    // The console signs in at the same domain: authorization code + PKCE and refresh grants, /oauth2/authorize (demo users to pick), /logout.
+    const consoleUrl = `http://127.0.0.1:${consolePort}`;
+    const login = hostedLogin({
+      issuer,
+      clients: [{ clientId: LOCAL_CONSOLE_CLIENT, callbackUrls: [`${consoleUrl}/`], logoutUrls: [`${consoleUrl}/`], scopes: CONSOLE_SCOPES }],
+      users: DEMO_SIGN_IN,
+    });
+    const cognito = await startLocalCognito({
+      port: 0,
+      issuer,
+      stateFile: join(paths.home, 'cognito', 'clients.json'),
+      grants: login.grants,
+      routes: login.handle,
+      corsOrigins: login.corsOrigins,
+    });
     stops.push(() => cognito.stop());
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
@@ -245,9 +267,25 @@ export async function startLocalStack(opts: {
       LOBBY_JWKS_URI: cognito.jwksUri,
       LOBBY_PERSON_CLIENT_IDS: PERSON_CLIENTS.join(','),
     });
-    const api = await startApiGateway({ port: ports.api, issuer, onRequest: opts.onRequest, corsOrigins: opts.corsOrigins });
+    const api = await startApiGateway({ port: ports.api, issuer, onRequest: opts.onRequest, corsOrigins: [...(opts.corsOrigins ?? []), consoleUrl] });
     stops.push(() => api.stop());
 
+    const consoleServer = await startConsoleServer({
+      port: consolePort,
+      dist: await ensureConsoleBuilt(() => process.stdout.write('console: building (vite build)...\n')),
+      config: {
+        apiUrl: api.url,
+        auth: {
+          authorizeUrl: `${cognito.endpoint}/oauth2/authorize`,
+          tokenUrl: `${cognito.tokenUrl}`,
+          logoutUrl: `${cognito.endpoint}/logout`,
+          clientId: LOCAL_CONSOLE_CLIENT,
+          scopes: CONSOLE_SCOPES,
+        },
+      },
+      photoOrigins: [s3.endpoint],
+    });
+    stops.push(() => consoleServer.stop());
     const tokens = await demoTokens(issuer);
     const { propertyId, panel } = await seedDemoProperty(api.url, tokens, previous.propertyId, previous.panels);
     opts.progress?.(`seed: Demo Tower ${propertyId}${previous.propertyId === propertyId ? ' (kept from the last start)' : ''}, panel ${panel.id}`);
@@ -281,6 +319,8 @@ export async function startLocalStack(opts: {
       tokens,
       tokenUrl: cognito.tokenUrl,
       cognitoEndpoint: cognito.endpoint,
+      consoleUrl: consoleServer.url,
+      hostedLoginUrl: cognito.endpoint,
       pid: process.pid,
     };
     await writeFile(paths.localJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -58,21 +57,13 @@ export const CHROMIUM_ARGS = [
   '--no-default-browser-check',
 ];
 
-const profiles = new Map<Browser, string>();
-
-/** One browser per test file, with a fresh user-data-dir (removed again by closeBrowser). */
+/** One browser per test file. playwright-core's launch gives it a fresh, empty user-data-dir of its own (and removes it on close). */
 export async function launchBrowser(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'lobby-chromium-'));
-  const browser = await chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] });
-  profiles.set(browser, profile);
-  return browser;
+  return chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
 }
 
 export async function closeBrowser(browser: Browser | undefined): Promise<void> {
-  if (!browser) return;
-  await browser.close();
-  const profile = profiles.get(browser);
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
 }
 
 export const consoleUrl = () => inject('stack').consoleUrl;
