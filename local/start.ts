@@ -118,6 +118,7 @@ Lobby local stack is up in ${seconds}s (state in ${home}; Ctrl-C stops everythin
   E-mail     ${info.mailUrl}       (SES v2 stand-in: the notification mails)
   SMS        ${info.smsEndpoint}       (texts: ${info.smsLog})
   Property   ${info.propertyId}  (Demo Tower; admin, staff, resident in unit 4B)
+  Console    ${info.consoleUrl}/       (the Lobby Console: sign in as a demo user at ${info.hostedLoginUrl}, the local managed login)
   Details    ${localJson}  (URLs, ids and tokens for operator/admin/staff/resident)
   CORS       ${allowedOrigins.length ? allowedOrigins.join(', ') : 'off (--cors-origin URL, or lobby:corsOrigins in cdk.json)'}
   Logs       ${readable ? 'one line per request (--json-logs for the functions’ JSON)' : 'the functions’ Powertools JSON'}
