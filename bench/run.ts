@@ -4,7 +4,7 @@
  * Starts its own local stack (a child process with its own temporary home and free ports,
  * like the test suite), runs the benchmark groups, prints ONE JSON document on stdout
  * (progress goes to stderr), stops the stack and exits (0 when every group ran).
- * Groups: api, bundles, consoleBundle, propagation, credentialSet, redemption, callPush, callMedia, notifications, webhooks, packages. Everything listens on and
+ * Groups: api, bundles, consoleBundle, propagation, credentialSet, redemption, callPush, callMedia, notifications, webhooks, packages, roster. Everything listens on and
  * talks to 127.0.0.1 only.
  */
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
@@ -24,14 +24,15 @@ import { redemptionBench } from './redemption.ts';
 import { packagesBench } from './packages.ts';
 import { notificationsBench } from './notifications.ts';
 import { webhooksBench } from './webhooks.ts';
+import { rosterBench } from './roster.ts';
 import { consoleBundleBench } from './console-bundle.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const GROUPS = ['api', 'bundles', 'consoleBundle', 'propagation', 'credentialSet', 'redemption', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages'] as const;
+const GROUPS = ['api', 'bundles', 'consoleBundle', 'propagation', 'credentialSet', 'redemption', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'roster'] as const;
 type Group = (typeof GROUPS)[number];
 /** Run order: bundles first, before the stack exists (its cold-start timings want a quiet machine); the big seeding last. */
-const RUN_ORDER: Group[] = ['bundles', 'consoleBundle', 'api', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'propagation', 'redemption', 'credentialSet'];
+const RUN_ORDER: Group[] = ['bundles', 'consoleBundle', 'api', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'roster', 'propagation', 'redemption', 'credentialSet'];
 
 const USAGE = `usage: npm run -s bench [-- --only <${GROUPS.join('|')}>[,...]] [-- --keep]
   Starts its own local stack, runs the groups, prints one JSON document on stdout (progress on stderr).`;
@@ -122,6 +123,9 @@ for (const group of selected) {
         break;
       case 'packages':
         results.packages = await packagesBench(await ensureStack());
+        break;
+      case 'roster':
+        results.roster = await rosterBench(await ensureStack());
         break;
       case 'credentialSet':
         results.credentialSet = await credentialSetBench(await ensureStack());

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { routes as routeTable, type Route } from '../functions/http/routes.ts';
@@ -73,6 +73,8 @@ export class LobbyStack extends Stack {
       routes: props.routes ?? routeTable,
       auth: this.auth,
       environment: this.functionEnvironment,
+      // A roster of up to MAX_ROSTER_ROWS rows (functions/schemas/roster.ts) within API Gateway's 30 s.
+      functionProps: { roster: { timeout: Duration.seconds(29) } },
       corsOrigins: settings.corsOrigins,
       publicRoutes: {
         getServiceRoot: 'the service name, version and where its OpenAPI document is (the same as /health); no data, served by the openapi function.',
