@@ -28,6 +28,8 @@ export type WebhookOutcome = 'delivered' | 'retry' | 'parked' | 'waiting' | 'ski
 /** Retries go on until this long after the first attempt. */
 export const RETRY_WINDOW_SECONDS = 24 * 3600;
 export const webhookBackoffSeconds = exponentialBackoff(30, 3600);
+/** How long one worker keeps sending one subscription's queue before leaving the rest to the schedule. */
+const DRAIN_MS = 30_000;
 /** Deliveries sent at once by one worker (each its own subscription's head). */
 const CONCURRENCY = 16;
 
@@ -100,8 +102,9 @@ const addTo = (counts: Record<WebhookOutcome, number>, more: Record<WebhookOutco
 /** Sends the subscription's queue head, then the next, until one is not delivered (it waits for its retry) or the queue is empty. */
 async function drain(worker: WebhookWorkerStores, propertyId: string, webhookId: string): Promise<Record<WebhookOutcome, number>> {
   const counts = zero();
-  // At most 100 in one go: the schedule goes on with the rest.
-  for (let sent = 0; sent < 100; sent++) {
+  // At most 100 and ~30 s in one go (the function has 60 s; a send may take 10): the schedule goes on with the rest.
+  const until = Date.now() + DRAIN_MS;
+  for (let sent = 0; sent < 100 && Date.now() < until; sent++) {
     const head = await worker.stores.webhooks.head(propertyId, webhookId);
     if (!head) break;
     const outcome = await deliverWebhook(worker, { propertyId, webhookId, id: head });
