@@ -61,3 +61,12 @@ export function gatewayEdge(opts: GatewayEdgeOptions, routeOf: RouteOf, next: Li
     return next(req, res);
   };
 }
+
+/** The line `npm start` prints per request: `POST /properties/{propertyId}/delivery-pins 201 32 ms`. */
+export const requestLine = (r: RequestLogEntry) => `${r.method} ${r.path} ${r.status} ${r.ms} ms`;
+
+/** The route table as `npm start` prints it: `  GET    /properties/{propertyId} -> properties` (`*`: public). */
+export function routeTable(routes: ReadonlyArray<{ method: string; path: string; fn: string; auth: string }>): string {
+  const width = Math.max(...routes.map((r) => r.path.length));
+  return routes.map((r) => `  ${r.method.padEnd(6)} ${r.path.padEnd(width)} -> ${r.fn}${r.auth === 'none' ? ' *' : ''}`).join('\n');
+}

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { intFlag, parseCommandLine, usageExit } from '../iot/panel/cli-input.ts';
 import { CONTEXT, corsOrigins } from '../lib/settings.ts';
+import { requestLine, routeTable } from './gateway-edge.ts';
 import { DEFAULT_PORT_BASE, layout, lobbyHome } from './paths.ts';
 
 const USAGE = `usage: npm start [-- --home DIR] [--port-base N] [--fresh] [--in-memory] [--json-logs] [--quiet] [--cors-origin ORIGIN ...]
@@ -72,7 +73,7 @@ try {
     corsOrigins: allowedOrigins,
     onChildDied: childDied,
     progress: (line) => say(`  ${line.trim()}`),
-    onRequest: readable ? (r) => process.stdout.write(`${r.method} ${r.path} ${r.status} ${r.ms} ms\n`) : undefined,
+    onRequest: readable ? (r) => process.stdout.write(`${requestLine(r)}\n`) : undefined,
     // What a phone would get: the call id only (never the device token); the callee's number to its last 4 digits.
     onPush: quiet ? undefined : (p) => process.stdout.write(`push   ${p.platform} ${JSON.stringify(p.payload)} -> ${p.endpointArn.split('/').at(-1)}\n`),
     // A text as the phone would show it, to the number's last 4 digits.
@@ -137,12 +138,6 @@ Try (in another terminal, in this folder):
 `);
 } else {
   process.stdout.write(`lobby: local stack ready in ${seconds}s\n`);
-}
-
-/** The route table as npm start prints it: `GET    /properties/{propertyId}  -> properties`. */
-function routeTable(routes: ReadonlyArray<{ method: string; path: string; fn: string; auth: string }>): string {
-  const width = Math.max(...routes.map((r) => r.path.length));
-  return routes.map((r) => `  ${r.method.padEnd(6)} ${r.path.padEnd(width)} -> ${r.fn}${r.auth === 'none' ? ' *' : ''}`).join('\n');
 }
 
 /** A `lobby:*` value from cdk.json's context (the file CDK reads; `-c` does not reach npm start). */
