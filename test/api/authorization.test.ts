@@ -100,6 +100,14 @@ const cases: Record<string, Case> = {
     request: async () => ({ method: 'GET', path: '/openapi.json' }),
     expect: { none: 200, bad: 200, operator: 200, admin: 200, staff: 200, resident: 200, otherAdmin: 200 },
   },
+  'GET /': {
+    request: async () => ({ method: 'GET', path: '/' }),
+    expect: { none: 200, bad: 200, operator: 200, admin: 200, staff: 200, resident: 200, otherAdmin: 200 },
+  },
+  'GET /health': {
+    request: async () => ({ method: 'GET', path: '/health' }),
+    expect: { none: 200, bad: 200, operator: 200, admin: 200, staff: 200, resident: 200, otherAdmin: 200 },
+  },
   'POST /properties': {
     request: async () => ({ method: 'POST', path: '/properties', body: { name: 'New', timezone: 'Europe/Paris' } }),
     expect: { operator: 201, admin: 403, staff: 403, resident: 403, otherAdmin: 403 },

@@ -270,29 +270,33 @@ describe('HTTP API', () => {
     ).toEqual(routes.map(routeKey).sort());
   });
 
-  it('every route except GET /openapi.json requires the Cognito JWT authorizer', () => {
-    const authorizer = idAt('Api/HttpApi/CognitoJwt');
+  const PUBLIC_ROUTES = ['GET /openapi.json', 'GET /', 'GET /health'];
+  it('every route except GET /openapi.json, GET / and GET /health requires the Cognito JWT authorizer', () => {
+    const authorizer = idAt('Api/HttpApi/LobbyAuthorizer');
     for (const route of apiRoutes()) {
-      if (route.RouteKey === 'GET /openapi.json') {
+      if (PUBLIC_ROUTES.includes(route.RouteKey)) {
         expect(route.AuthorizationType, route.RouteKey).toBe('NONE');
         expect(route.AuthorizerId).toBeUndefined();
       } else {
-        expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+        expect(route.AuthorizationType, route.RouteKey).toBe('CUSTOM');
         expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizer });
       }
     }
-    expect(routes.filter((r) => r.auth === 'none').map(routeKey)).toEqual(['GET /openapi.json']);
+    expect(routes.filter((r) => r.auth === 'none').map(routeKey)).toEqual(PUBLIC_ROUTES);
   });
 
-  it('the authorizer trusts only the user pool (issuer) and the admin client (audience)', () => {
-    expect(resources[idAt('Api/HttpApi/CognitoJwt')].Properties).toMatchObject({
-      AuthorizerType: 'JWT',
+  // A Lambda authorizer (functions/handlers/authorizer.ts): a JWT authorizer's static audience cannot take integrations' tokens.
+  it('the authorizer trusts only the user pool (issuer) and its person app clients; no result cache', () => {
+    expect(resources[idAt('Api/HttpApi/LobbyAuthorizer')].Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ Ref: idAt('Auth/UserPool/AdminClient') }],
-        Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [idAt('Auth/UserPool'), 'ProviderURL'] }]] },
-      },
     });
+    const env = resources[idAt('Api/Authorizer/Function')].Properties.Environment.Variables;
+    expect(env.LOBBY_JWT_ISSUER).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [idAt('Auth/UserPool'), 'ProviderURL'] }]] });
+    expect(referencedIds(env.LOBBY_PERSON_CLIENT_IDS).has(idAt('Auth/UserPool/AdminClient'))).toBe(true);
   });
 
   it('each route is integrated with the function of its `fn`', () => {
@@ -335,7 +339,8 @@ const baseEnvironment = () => ({
 describe('functions', () => {
   it('the API has one per distinct `fn` of the route table, nothing else', () => {
     const apiFunctions = ofType('AWS::Lambda::Function').filter(([, r]) => pathOf(r)?.startsWith(`${STACK}/Api/`));
-    expect(apiFunctions.map(([id]) => id).sort()).toEqual(fnNames.map(functionId).sort());
+    // ...and the API's authorizer.
+    expect(apiFunctions.map(([id]) => id).sort()).toEqual([...fnNames.map(functionId), idAt('Api/Authorizer/Function')].sort());
   });
 
   it.each(fnNames)('%s: arm64, the chosen Node.js runtime, tracing, JSON logs to its own log group, config variables', (fn) => {
@@ -354,6 +359,8 @@ describe('functions', () => {
       // also needs the thing type and policy it creates panels with.
       ...(access ? { [IOT_DATA_ENDPOINT_VARIABLE]: dataEndpointUrl() } : {}),
       ...(access?.provision ? { PANEL_THING_TYPE: { Ref: cfnAt('Panels/ThingType') }, PANEL_POLICY_NAME: { Ref: cfnAt('Panels/Policy') } } : {}),
+      // Integrations create their app clients in the pool and hand out its token URL.
+      ...(fn === 'integrations' ? { LOBBY_USER_POOL_ID: { Ref: idAt('Auth/UserPool') }, LOBBY_TOKEN_URL: expect.anything() } : {}),
     });
   });
 
@@ -450,7 +457,10 @@ describe('IAM: each function gets only what its handler needs', () => {
     for (const s of statements) {
       // kinesisvideo: the panels' signaling channels, exactly per capabilities.test.ts.
       for (const action of asArray<string>(s.Action))
-        expect(['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', 'kinesisvideo', ...(access ? ['iot'] : [])], action).toContain(action.split(':')[0]);
+        expect(
+          ['logs', 'xray', 'dynamodb', 'secretsmanager', 's3', 'kinesisvideo', ...(access ? ['iot'] : []), ...(fn === 'integrations' ? ['cognito-idp'] : [])],
+          action,
+        ).toContain(action.split(':')[0]);
       if (asArray(s.Resource).includes('*'))
         expect(
           asArray<string>(s.Action).every((a) => unscoped.includes(a)),
