@@ -47,7 +47,14 @@ export async function consoleBundleBench() {
       total.gzip += zipped;
       assets.push({ file: relative(outDir, path), rawKB: kb(body.length), gzipKB: kb(zipped) });
     }
-    return { what: 'console production build (vite build), every file served', buildMs, totalRawKB: kb(raw), totalGzipKB: kb(gzip), byKind: Object.fromEntries(Object.entries(totals).map(([kind, t]) => [kind, { rawKB: kb(t.raw), gzipKB: kb(t.gzip) }])), assets };
+    return {
+      what: 'console production build (vite build), every file served',
+      buildMs,
+      totalRawKB: kb(raw),
+      totalGzipKB: kb(gzip),
+      byKind: Object.fromEntries(Object.entries(totals).map(([kind, t]) => [kind, { rawKB: kb(t.raw), gzipKB: kb(t.gzip) }])),
+      assets,
+    };
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

@@ -29,10 +29,36 @@ import { consoleBundleBench } from './console-bundle.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const GROUPS = ['api', 'bundles', 'consoleBundle', 'propagation', 'credentialSet', 'redemption', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'roster'] as const;
+const GROUPS = [
+  'api',
+  'bundles',
+  'consoleBundle',
+  'propagation',
+  'credentialSet',
+  'redemption',
+  'callPush',
+  'callMedia',
+  'notifications',
+  'webhooks',
+  'packages',
+  'roster',
+] as const;
 type Group = (typeof GROUPS)[number];
 /** Run order: bundles first, before the stack exists (its cold-start timings want a quiet machine); the big seeding last. */
-const RUN_ORDER: Group[] = ['bundles', 'consoleBundle', 'api', 'callPush', 'callMedia', 'notifications', 'webhooks', 'packages', 'roster', 'propagation', 'redemption', 'credentialSet'];
+const RUN_ORDER: Group[] = [
+  'bundles',
+  'consoleBundle',
+  'api',
+  'callPush',
+  'callMedia',
+  'notifications',
+  'webhooks',
+  'packages',
+  'roster',
+  'propagation',
+  'redemption',
+  'credentialSet',
+];
 
 const USAGE = `usage: npm run -s bench [-- --only <${GROUPS.join('|')}>[,...]] [-- --keep]
   Starts its own local stack, runs the groups, prints one JSON document on stdout (progress on stderr).`;

@@ -82,7 +82,7 @@ export const myPropertiesPage = lazy(() =>
       .strictObject({
         propertyId: z.string(),
         name: z.string(),
-        role: z.enum(['admin', 'staff', 'resident', 'operator']).describe('The caller\'s membership role; `operator` for an operator who is not a member'),
+        role: z.enum(['admin', 'staff', 'resident', 'operator']).describe("The caller's membership role; `operator` for an operator who is not a member"),
       })
       .meta({ id: 'PropertyMembership' }),
     'PropertyMembershipPage',

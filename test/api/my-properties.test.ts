@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 const mine = async (token: string) => (await expectOk(call<Page<PropertyMembership>>('GET', '/properties', { token }))).body;
 
-describe('GET /properties (the caller\'s properties and role)', () => {
+describe("GET /properties (the caller's properties and role)", () => {
   it('gives each member the property with their own role', async () => {
     expect((await mine(p.tokens.admin)).items).toEqual([{ propertyId: p.id, name: 'Picker Tower', role: 'admin' }]);
     expect((await mine(p.tokens.staff)).items).toEqual([{ propertyId: p.id, name: 'Picker Tower', role: 'staff' }]);

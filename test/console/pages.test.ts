@@ -154,7 +154,10 @@ describe('Lobby Console pages', () => {
     // Shown once: the list has no way to get the key again.
     expect(await page.content()).not.toContain('PRIVATE KEY');
     await row.getByRole('button', { name: `Decommission ${name}` }).click();
-    await page.getByRole('dialog', { name: `Decommission ${name}?` }).getByRole('button', { name: 'Decommission' }).click();
+    await page
+      .getByRole('dialog', { name: `Decommission ${name}?` })
+      .getByRole('button', { name: 'Decommission' })
+      .click();
     await row.waitFor({ state: 'detached' });
     expect(c.errors).toEqual([]);
     await c.close();
