@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { inject } from 'vitest';
 import { MAX_INTEGRATIONS_PER_PROPERTY } from '../../functions/domain/integrations.ts';
 import { localIssuer, PERSON_CLIENTS } from '../../local/jwt.ts';
 import { layout } from '../../local/paths.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sigv4.ts';
 import { call, expectOk, newProperty, stack, type TestProperty } from '../support/api.ts';
 import type { Page, Resident } from '../support/contract.ts';
 
@@ -242,5 +244,37 @@ describe('secrets stay out of the logs', () => {
     expect(log).toContain('"route"');
     expect(log).not.toContain(integration.clientSecret);
     expect(log).not.toContain(token.split('.')[2]);
+  });
+});
+
+describe('the app client behind an integration (the Cognito stand-in, as the SDK sees it)', () => {
+  const cognito = (credentials = LOCAL_CREDENTIALS) => new CognitoIdentityProviderClient({ endpoint: stack().cognitoEndpoint, region: 'us-east-1', credentials });
+
+  it('is a confidential client for client credentials only, with exactly its scopes and hour-long tokens; deleted with the integration', async () => {
+    const integration = (await expectOk(create(p.tokens.admin, { name: 'Described', scopes: ['lobby/events.read', 'lobby/residents.read'] }))).body;
+    const client = cognito();
+    const { UserPoolClient } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_LobbyLocal', ClientId: integration.clientId }));
+    expect(UserPoolClient).toMatchObject({
+      ClientId: integration.clientId,
+      ClientSecret: integration.clientSecret,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AccessTokenValidity: 60,
+      TokenValidityUnits: { AccessToken: 'minutes' },
+    });
+    expect(UserPoolClient?.AllowedOAuthScopes?.sort()).toEqual(['lobby/events.read', 'lobby/residents.read']);
+    await expectOk(call('DELETE', `/properties/${p.id}/integrations/${integration.id}`, { token: p.tokens.admin }));
+    await expect(client.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_LobbyLocal', ClientId: integration.clientId }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    client.destroy();
+  });
+
+  it('refuses a request signed with another secret key', async () => {
+    const client = cognito({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-key' });
+    await expect(client.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_LobbyLocal', ClientId: 'x' }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    client.destroy();
   });
 });
