@@ -54,7 +54,8 @@ export function usageExit(name: string, usage: string, sentence: string): never 
 /** parseArgs' messages, shortened to one sentence each (its own are two and suggest `--`). */
 function parseArgsSentence(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  const option = /'(-[^' ]+)/.exec(message ?? '')?.[1];
+  // "Option '-h, --help' does not take an argument": name the long form.
+  const option = /'(?:-\w, )?(--?[^' ,]+)/.exec(message ?? '')?.[1];
   const argument = /argument '([^']*)'/.exec(message ?? '')?.[1];
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
