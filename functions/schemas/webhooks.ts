@@ -30,12 +30,16 @@ export const createWebhookBody = z.strictObject({
   description: z.string().trim().min(1).max(200).optional(),
 });
 
-export const updateWebhookBody = z.strictObject({
-  url: webhookUrl().optional(),
-  events: eventTypes().optional(),
-  enabled: z.boolean().optional(),
-  description: z.string().trim().min(1).max(200).optional(),
-});
+export const updateWebhookBody = z
+  .strictObject({
+    url: webhookUrl().optional(),
+    events: eventTypes().optional(),
+    enabled: z.boolean().optional(),
+    description: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'at least one of url, events, enabled, description is required')
+  // An empty patch is refused (400): the document says so.
+  .meta({ minProperties: 1 });
 
 export const deliveriesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),

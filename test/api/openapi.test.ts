@@ -81,7 +81,11 @@ describe('what the API sends is what the document says', () => {
 
   it('PATCH with {} is refused with 400 on every PATCH route, and the document says minProperties 1', async () => {
     const pin = await expectOk(call<CreatedDeliveryPin>('POST', `/properties/${p.id}/delivery-pins`, { token: p.tokens.admin, body: { description: 'UPS', pin: randomPin() } }));
+    const hook = await expectOk(
+      call<{ id: string }>('POST', `/properties/${p.id}/webhooks`, { token: p.tokens.admin, body: { url: 'http://127.0.0.1:9/hook', events: ['access.granted'] } }),
+    );
     const paths: Record<string, [string, string]> = {
+      '/properties/{propertyId}/webhooks/{webhookId}': [`/properties/${p.id}/webhooks/${hook.body.id}`, p.tokens.admin],
       '/properties/{propertyId}/settings': [`/properties/${p.id}/settings`, p.tokens.admin],
       '/properties/{propertyId}/delivery-pins/{pinId}': [`/properties/${p.id}/delivery-pins/${pin.body.id}`, p.tokens.admin],
       '/properties/{propertyId}/me': [`/properties/${p.id}/me`, p.tokens.resident],
