@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectOk, newProperty, type TestProperty } from '../support/api.ts';
 import type { CreatedPanel } from '../support/contract.ts';
@@ -8,7 +10,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhooks
 /**
  * Webhook producers on the local stack (each event written in its cause's transaction):
  * package.delivered and package.picked-up at the front desk, resident.moved-out, panel.online and
- * panel.offline from the IoT lifecycle events. Access events: webhooks.test.ts.
+ * panel.offline from the IoT lifecycle events, delivery-pass.used from the winning claim. Access events: webhooks.test.ts.
  */
 let p: TestProperty;
 let receiver: WebhookReceiver;
@@ -18,7 +20,7 @@ beforeAll(async () => {
   const created = await expectOk(
     call<{ secret: string }>('POST', `/properties/${p.id}/webhooks`, {
       token: p.tokens.admin,
-      body: { url: receiver.url, events: ['package.delivered', 'package.picked-up', 'resident.moved-out', 'panel.online', 'panel.offline'] },
+      body: { url: receiver.url, events: ['package.delivered', 'package.picked-up', 'resident.moved-out', 'panel.online', 'panel.offline', 'delivery-pass.used'] },
     }),
   );
   receiver.secrets = [created.body.secret];
@@ -49,6 +51,27 @@ describe('webhook producers', () => {
     const offline = await eventually(() => ofType('panel.offline').find((r) => r.payload?.data.panelId === created.body.id));
     expect(online.verifiedWith).toEqual([true]);
     expect(Date.parse(String(offline.payload?.data.at))).toBeGreaterThanOrEqual(Date.parse(String(online.payload?.data.at)));
+  });
+
+  it('a delivery pass claimed by five racing attempts: one grant, one delivery-pass.used', async () => {
+    const created = await expectOk(call<CreatedPanel>('POST', `/properties/${p.id}/panels`, { token: p.tokens.admin, body: { name: 'Lobby door', kind: 'entrance' } }));
+    const panel = await connectRawPanel(created.body.connection);
+    try {
+      const pass = await expectOk(call<{ id: string }>('POST', `/properties/${p.id}/delivery-passes`, { token: p.tokens.resident, body: {} }));
+      const claim = () =>
+        panel.request<{ decision: string }>({ op: 'pass.claim', attemptId: randomUUID(), credentialId: pass.body.id, eventId: ulid(), at: new Date().toISOString() }, 20_000);
+      const replies = await Promise.all([claim(), claim(), claim(), claim(), claim()]);
+      expect(replies.filter((r) => r.decision === 'granted')).toHaveLength(1);
+      const used = await eventually(() => ofType('delivery-pass.used').find((r) => r.payload?.data.passId === pass.body.id));
+      expect(used.verifiedWith).toEqual([true]);
+      expect(used.payload?.data).toMatchObject({ passId: pass.body.id, panelId: created.body.id, offline: false });
+      // A later event shows the stream has moved past anything a losing claim could have written.
+      await expectOk(call('POST', `/properties/${p.id}/packages`, { token: p.tokens.staff, body: { unit: '7C' } }));
+      await eventually(() => ofType('package.delivered').find((r) => r.payload?.data.unit === '7C'));
+      expect(ofType('delivery-pass.used').filter((r) => r.payload?.data.passId === pass.body.id)).toHaveLength(1);
+    } finally {
+      await panel.close();
+    }
   });
 
   it('a resident moved out: one resident.moved-out (a repeated move-out sends nothing more)', async () => {
