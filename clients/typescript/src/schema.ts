@@ -18,6 +18,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service and pointers to its description (same as /health) */
+        get: operations["getServiceRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: 200 with the service, its version and where its OpenAPI document is */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/properties": {
         parameters: {
             query?: never;
@@ -811,7 +845,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Sync the whole resident roster from a property-management system (admin; integrations with lobby/residents.write): matched by externalId; new rows move in (on their moveInDate, in the property's time zone), changed rows are updated, rows missing or past their moveOutDate move out (everything revoked). Idempotent; dryRun reports the same diff and writes nothing; bad rows are reported in errors and skipped whole. */
+        /** Sync the whole resident roster from a property-management system (admin; integrations with lobby/residents.write): matched by externalId; new rows move in (on their moveInDate, in the property's time zone), changed rows are updated, rows missing or past their moveOutDate move out (everything revoked). Idempotent; dryRun reports the same diff and writes nothing; bad rows are reported in errors and skipped whole. Body up to 2 MB (2,000 rows). */
         put: operations["syncRoster"];
         post?: never;
         delete?: never;
@@ -837,6 +871,21 @@ export type components = {
             };
         } & {
             [key: string]: unknown;
+        };
+        ServiceInfo: {
+            /** @constant */
+            service: "lobby";
+            /** @constant */
+            status: "ok";
+            /** @description The API version (the OpenAPI document info.version) */
+            version: string;
+            /**
+             * @description Path of this API’s OpenAPI 3.1 document
+             * @constant
+             */
+            openapi: "/openapi.json";
+            /** @description Where to read more */
+            docs: string;
         };
         Property: {
             id: string;
@@ -1488,7 +1537,7 @@ export type components = {
             unchanged: string[];
             /** @description Rows of this roster with a change still to come on its date (applied by the schedule in the property's time zone) */
             scheduled: components["schemas"]["RosterScheduledChange"][];
-            /** @description Missing from the roster but NOT moved out, because some rows had no readable externalId (they might be these residents) */
+            /** @description Missing from the roster but NOT moved out this time: some rows had no readable externalId (they might be these residents), or the sync ran out of time (send it again) */
             held?: string[];
             /** @description Rows skipped whole (never half-applied); every other row was applied */
             errors: components["schemas"]["RosterRowError"][];
@@ -1543,11 +1592,9 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No valid bearer token. The JWT authorizer answers `{"message":"Unauthorized"}` (application/json) with `WWW-Authenticate`; the local stack does the same. A handler that finds no caller in the claims answers a problem. */
+        /** @description No valid bearer token (missing, malformed, expired, not signed by the user pool, or of a deleted integration). The API's Lambda authorizer refuses it and API Gateway answers `{"message":"Unauthorized"}` (application/json); the local stack does the same. A handler that finds no caller answers a problem. */
         Unauthorized: {
             headers: {
-                /** @description Bearer, or Bearer error="invalid_token" */
-                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1766,6 +1813,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getServiceRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceInfo"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
