@@ -42,7 +42,8 @@ export async function consoleBundleBench() {
       const kind = extname(path).slice(1) || 'other';
       raw += body.length;
       gzip += zipped;
-      const total = (totals[kind] ??= { raw: 0, gzip: 0 });
+      const total = totals[kind] ?? { raw: 0, gzip: 0 };
+      totals[kind] = total;
       total.raw += body.length;
       total.gzip += zipped;
       assets.push({ file: relative(outDir, path), rawKB: kb(body.length), gzipKB: kb(zipped) });

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { FunctionName, Route } from '../functions/http/routes.ts';
 import type { Auth } from './auth.ts';
 import { applyCors } from './cors.ts';
+import { STAGE_VARIABLE } from '../iot/protocol/topics.ts';
 import { LobbyFunction, type LobbyFunctionProps } from './lobby-function.ts';
 
 export interface ApiProps {
@@ -108,6 +109,8 @@ export class Api extends Construct {
       timeout: Duration.seconds(5),
       environment: {
         LOBBY_TABLE: props.environment.LOBBY_TABLE ?? '',
+        // The stage (its metrics' dimension), as every function has it.
+        ...(props.environment[STAGE_VARIABLE] ? { [STAGE_VARIABLE]: props.environment[STAGE_VARIABLE] } : {}),
         LOBBY_JWT_ISSUER: props.auth.issuerUrl,
         // Lazy: app clients added to the list after this construct (the console's) are included.
         LOBBY_PERSON_CLIENT_IDS: Lazy.string({ produce: () => props.auth.personClients.map((c) => c.userPoolClientId).join(',') }),

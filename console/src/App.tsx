@@ -38,11 +38,12 @@ const PAGES: readonly PageDef[] = [
 ];
 
 /** The page in the URL's hash (#/delivery-pins): links, back and reload work without a router. */
+const hashPage = () => window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
+
 function useHashPage(): string {
-  const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
-  const [page, setPage] = useState(read);
+  const [page, setPage] = useState(hashPage);
   useEffect(() => {
-    const onChange = () => setPage(read());
+    const onChange = () => setPage(hashPage());
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
@@ -120,9 +121,7 @@ export default function App() {
           {properties.isPending ? <p className="muted">Loading your properties…</p> : null}
           <ErrorText error={properties.error} />
           {properties.isSuccess && !place ? <p>You are not a member of any property yet. Ask a property admin to add you.</p> : null}
-          {place && place.role === 'operator' ? (
-            <p>You are a platform operator here, not a member of {place.name}: an admin of the property manages it.</p>
-          ) : null}
+          {place && place.role === 'operator' ? <p>You are a platform operator here, not a member of {place.name}: an admin of the property manages it.</p> : null}
           {place && page ? (
             <PlaceContext.Provider value={place}>
               <page.component key={`${place.propertyId}/${page.id}`} />

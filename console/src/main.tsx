@@ -7,7 +7,9 @@ import { loadConfig } from './config.ts';
 
 /** Bootstrap: runtime config, then the session (may leave for the sign-in page), then the app. */
 async function main() {
-  const root = createRoot(document.getElementById('root')!);
+  const element = document.getElementById('root');
+  if (!element) throw new Error('index.html has no #root element');
+  const root = createRoot(element);
   try {
     const config = await loadConfig();
     const session = await startSession(config);

@@ -179,7 +179,17 @@ export async function finishMoveOut(stores: Stores, propertyId: string, resident
   ]);
 }
 
-const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt, externalId }: Resident): Resident => ({ id, userId, name, unit, email, phone, notify, movedInAt, externalId });
+const residentView = ({ id, userId, name, unit, email, phone, notify, movedInAt, externalId }: Resident): Resident => ({
+  id,
+  userId,
+  name,
+  unit,
+  email,
+  phone,
+  notify,
+  movedInAt,
+  externalId,
+});
 
 export async function listResidents(stores: Stores, caller: Caller, propertyId: string, limit: number, cursor?: string): Promise<Page<Resident>> {
   await requireRole(stores, caller, propertyId, managers);

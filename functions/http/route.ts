@@ -6,7 +6,20 @@ import type { IntegrationScope } from '../shared/integration-scopes.ts';
  * This module imports no schema, so a Lambda that reads only its own routes builds only
  * its own schemas at cold start.
  */
-export type FunctionName = 'properties' | 'people' | 'delivery-pins' | 'passes' | 'panels' | 'access-events' | 'calls' | 'me' | 'packages' | 'openapi' | 'webhooks' | 'integrations' | 'roster';
+export type FunctionName =
+  | 'properties'
+  | 'people'
+  | 'delivery-pins'
+  | 'passes'
+  | 'panels'
+  | 'access-events'
+  | 'calls'
+  | 'me'
+  | 'packages'
+  | 'openapi'
+  | 'webhooks'
+  | 'integrations'
+  | 'roster';
 
 interface RouteFields {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

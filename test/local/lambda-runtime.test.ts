@@ -35,11 +35,19 @@ describe('local Lambda runtime: per-invocation log context', () => {
   it('names the right function and a request id of its own on every line, under concurrency', async () => {
     const p = await newProperty('Runtime Tower');
     const base = `/properties/${p.id}`;
-    const paths = [base, `${base}/members`, `${base}/delivery-pins`, `${base}/delivery-passes`, `${base}/panels`, `${base}/access-events`, `${base}/calls`, `${base}/me`, `${base}/packages`];
+    const paths = [
+      base,
+      `${base}/members`,
+      `${base}/delivery-pins`,
+      `${base}/delivery-passes`,
+      `${base}/panels`,
+      `${base}/access-events`,
+      `${base}/calls`,
+      `${base}/me`,
+      `${base}/packages`,
+    ];
     // Nine functions, four calls each, all at once: a shared logger context would mix them up.
-    const replies = await Promise.all(
-      paths.flatMap((path) => [0, 1, 2, 3].map(() => call('GET', path, { token: path.endsWith('/me') ? p.tokens.resident : p.tokens.admin }))),
-    );
+    const replies = await Promise.all(paths.flatMap((path) => [0, 1, 2, 3].map(() => call('GET', path, { token: path.endsWith('/me') ? p.tokens.resident : p.tokens.admin }))));
     expect(replies.every((r) => r.status === 200)).toBe(true);
     const requests = (await stackLogLines()).filter((l) => l.message === 'request' && l.route?.includes(p.id) === false && l.function_name);
     const ours = requests.filter((l) => paths.some((path) => l.route === `GET ${path.replace(p.id, '{propertyId}')}`));

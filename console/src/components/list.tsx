@@ -6,7 +6,11 @@ interface PageOf<T> {
 }
 
 /** A cursor-paged list (`items`, `nextCursor`) as one growing array with "Load more". */
-export function useList<T>(key: readonly unknown[], fetchPage: (cursor: string | undefined) => Promise<PageOf<T>>, opts: { refetchInterval?: number | false; enabled?: boolean } = {}) {
+export function useList<T>(
+  key: readonly unknown[],
+  fetchPage: (cursor: string | undefined) => Promise<PageOf<T>>,
+  opts: { refetchInterval?: number | false; enabled?: boolean } = {},
+) {
   const query = useInfiniteQuery({
     queryKey: key,
     queryFn: ({ pageParam }) => fetchPage(pageParam),

@@ -243,7 +243,11 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
               <div className="days">
                 {WEEKDAYS.map((day) => (
                   <label className="inline" key={day}>
-                    <input type="checkbox" checked={days.includes(day)} onChange={(e) => setDays(e.target.checked ? WEEKDAYS.filter((d) => d === day || days.includes(d)) : days.filter((d) => d !== day))} />{' '}
+                    <input
+                      type="checkbox"
+                      checked={days.includes(day)}
+                      onChange={(e) => setDays(e.target.checked ? WEEKDAYS.filter((d) => d === day || days.includes(d)) : days.filter((d) => d !== day))}
+                    />{' '}
                     {dayName(day)}
                   </label>
                 ))}
@@ -301,9 +305,7 @@ function DeletePin({ pin, onClose }: { pin: Pin; onClose: () => void }) {
       onConfirm={() => remove.mutate()}
       onClose={onClose}
     >
-      <p>
-        The PIN ending in {pin.pinHint.slice(-2)} stops opening doors: the panels drop it at their next sync. Whoever uses it will have to call a resident instead.
-      </p>
+      <p>The PIN ending in {pin.pinHint.slice(-2)} stops opening doors: the panels drop it at their next sync. Whoever uses it will have to call a resident instead.</p>
     </Confirm>
   );
 }

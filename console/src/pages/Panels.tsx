@@ -182,8 +182,8 @@ function Connection({ propertyId, panel, onClose }: { propertyId: string; panel:
   return (
     <Dialog title={`${panel.name} is created`} onClose={onClose}>
       <p>
-        <strong>Download the identity file now: it holds the panel's private key and is shown only once.</strong> Install it on the panel; anyone with it can act as this
-        panel until you decommission it.
+        <strong>Download the identity file now: it holds the panel's private key and is shown only once.</strong> Install it on the panel; anyone with it can act as this panel
+        until you decommission it.
       </p>
       <dl className="facts">
         <dt>Panel id</dt>

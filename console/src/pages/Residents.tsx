@@ -144,7 +144,11 @@ function MoveIn({ onClose }: { onClose: () => void }) {
           <legend>Tell them of deliveries by</legend>
           {(['app', 'sms', 'email'] as const).map((channel) => (
             <label className="inline" key={channel}>
-              <input type="checkbox" checked={notify.includes(channel)} onChange={(e) => setNotify(e.target.checked ? [...notify, channel] : notify.filter((c) => c !== channel))} />{' '}
+              <input
+                type="checkbox"
+                checked={notify.includes(channel)}
+                onChange={(e) => setNotify(e.target.checked ? [...notify, channel] : notify.filter((c) => c !== channel))}
+              />{' '}
               {channel === 'sms' ? 'Text message' : channel === 'email' ? 'E-mail' : 'App'}
             </label>
           ))}

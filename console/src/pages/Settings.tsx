@@ -31,8 +31,7 @@ export default function Settings() {
   }, [property.data, draft]);
 
   const save = useMutation({
-    mutationFn: async (patch: Partial<PropertySettings>) =>
-      ok(await api().PATCH('/properties/{propertyId}/settings', { params: { path: { propertyId } }, body: patch })),
+    mutationFn: async (patch: Partial<PropertySettings>) => ok(await api().PATCH('/properties/{propertyId}/settings', { params: { path: { propertyId } }, body: patch })),
     onSuccess: (updated) => {
       queryClient.setQueryData(['property', propertyId], updated);
       setDraft(toDraft(updated.settings));
@@ -71,8 +70,8 @@ export default function Settings() {
       <PageHeader title="Settings" />
       <form onSubmit={submit} noValidate className="settings">
         <label className="inline">
-          <input type="checkbox" checked={draft.residentPassesEnabled} onChange={(e) => setDraft({ ...draft, residentPassesEnabled: e.target.checked })} /> Residents may
-          make delivery passes
+          <input type="checkbox" checked={draft.residentPassesEnabled} onChange={(e) => setDraft({ ...draft, residentPassesEnabled: e.target.checked })} /> Residents may make
+          delivery passes
         </label>
         {errors.residentPassesEnabled ? <p className="field-error">{errors.residentPassesEnabled}</p> : null}
         <Field label="Visitor duration limit (hours)" error={errors.visitorMaxHours} hint="Property-only access: the longest visitor pass a resident may make">
