@@ -1,4 +1,8 @@
+import type { QueryKey } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { problemText } from '../api.ts';
+import { useInvalidatingMutation } from './mutation.ts';
+import { FormError } from './Status.tsx';
 
 /**
  * A modal dialog on the native <dialog> (focus moves in, Escape closes, the page behind is inert).
@@ -48,11 +52,7 @@ export function Confirm({
   return (
     <Dialog title={title} onClose={onClose}>
       <div className="dialog-body">{children}</div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="actions">
         <button type="button" onClick={onClose}>
           Cancel
@@ -62,5 +62,29 @@ export function Confirm({
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** A Confirm whose button runs one request, refreshes the lists it changed and closes; a failure stays in the dialog. */
+export function ConfirmAction({
+  title,
+  confirmLabel,
+  invalidates,
+  action,
+  onClose,
+  children,
+}: {
+  title: string;
+  confirmLabel: string;
+  invalidates: readonly QueryKey[];
+  action: () => Promise<unknown>;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const run = useInvalidatingMutation(invalidates, action, onClose);
+  return (
+    <Confirm title={title} confirmLabel={confirmLabel} busy={run.isPending} error={run.error ? problemText(run.error) : undefined} onConfirm={() => run.mutate()} onClose={onClose}>
+      {children}
+    </Confirm>
   );
 }

@@ -10,10 +10,15 @@ export function QueryState({ isPending, error, empty, children }: { isPending: b
 }
 
 export function ErrorText({ error }: { error: unknown }) {
-  if (!error) return null;
+  return error ? <FormError message={problemText(error)} /> : null;
+}
+
+/** An error that belongs to no field (of a form, a dialog or a row), as said. */
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
   return (
     <p className="form-error" role="alert">
-      {problemText(error)}
+      {message}
     </p>
   );
 }

@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 
 interface PageOf<T> {
   items: T[];
@@ -30,5 +31,25 @@ export function LoadMore({ list }: { list: { hasNextPage: boolean; isFetchingNex
         {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
       </button>
     </p>
+  );
+}
+
+/** A data table: column headers (a falsy entry is a column not shown), then the rows. */
+export function DataTable({ columns, children }: { columns: readonly (string | false | null | undefined)[]; children: ReactNode }) {
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          {columns.map((column) =>
+            column ? (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ) : null,
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
   );
 }

@@ -2,8 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ok, type Schemas } from '../api.ts';
 import { Dialog } from '../components/Dialog.tsx';
+import { Filters } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
 import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -62,7 +63,7 @@ export default function AccessLog() {
   return (
     <section>
       <PageHeader title="Access log" />
-      <form className="filters" aria-label="Filter the access log" onSubmit={(e) => e.preventDefault()}>
+      <Filters label="Filter the access log">
         <label>
           Panel
           <select value={panelId} onChange={(e) => setPanelId(e.target.value)}>
@@ -101,7 +102,7 @@ export default function AccessLog() {
           To
           <input type="date" value={toDay} onChange={(e) => setToDay(e.target.value)} />
         </label>
-      </form>
+      </Filters>
       <p className="muted small" aria-live="polite">
         {list.isFetching ? 'Updating…' : 'Updates by itself every few seconds.'}
       </p>
@@ -109,42 +110,31 @@ export default function AccessLog() {
         No entries match.
       </QueryState>
       {events.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Panel</th>
-              <th scope="col">Method</th>
-              <th scope="col">Decision</th>
-              <th scope="col">Photo</th>
+        <DataTable columns={['When', 'Panel', 'Method', 'Decision', 'Photo']}>
+          {events.map((event) => (
+            <tr key={event.id} data-event-id={event.id}>
+              <td>
+                {when(event.at, { seconds: true })}
+                {event.offline ? <span className="muted small"> (decided offline)</span> : null}
+              </td>
+              <td>{name(event.panelId)}</td>
+              <td>{METHODS[event.method] ?? event.method}</td>
+              <td>
+                <Badge tone={event.decision === 'granted' ? 'good' : 'bad'}>{event.decision === 'granted' ? 'Granted' : 'Denied'}</Badge>
+                {event.reason ? <span className="muted small"> {event.reason}</span> : null}
+              </td>
+              <td>
+                {event.photoUrl ? (
+                  <button type="button" className="thumb" onClick={() => setPhoto(event)} aria-label={`Enlarge the photo of ${when(event.at, { seconds: true })}`}>
+                    <img src={event.photoUrl} alt="" width={64} height={48} />
+                  </button>
+                ) : (
+                  <span className="muted">No photo</span>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.id} data-event-id={event.id}>
-                <td>
-                  {when(event.at, { seconds: true })}
-                  {event.offline ? <span className="muted small"> (decided offline)</span> : null}
-                </td>
-                <td>{name(event.panelId)}</td>
-                <td>{METHODS[event.method] ?? event.method}</td>
-                <td>
-                  <Badge tone={event.decision === 'granted' ? 'good' : 'bad'}>{event.decision === 'granted' ? 'Granted' : 'Denied'}</Badge>
-                  {event.reason ? <span className="muted small"> {event.reason}</span> : null}
-                </td>
-                <td>
-                  {event.photoUrl ? (
-                    <button type="button" className="thumb" onClick={() => setPhoto(event)} aria-label={`Enlarge the photo of ${when(event.at, { seconds: true })}`}>
-                      <img src={event.photoUrl} alt="" width={64} height={48} />
-                    </button>
-                  ) : (
-                    <span className="muted">No photo</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={list} />
       {photo?.photoUrl ? (

@@ -1,6 +1,6 @@
 import { api, ok } from '../api.ts';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
 import { PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -15,28 +15,18 @@ export default function Audit() {
       <PageHeader title="Audit trail" />
       <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0} />
       {list.items.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">On</th>
+        <DataTable columns={['When', 'Who', 'What', 'On']}>
+          {list.items.map((entry) => (
+            <tr key={entry.id}>
+              <td>{when(entry.at, { seconds: true })}</td>
+              <td>{entry.actor}</td>
+              <td>{entry.action}</td>
+              <td>
+                {entry.target.type} <code className="small">{entry.target.id}</code>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((entry) => (
-              <tr key={entry.id}>
-                <td>{when(entry.at, { seconds: true })}</td>
-                <td>{entry.actor}</td>
-                <td>{entry.action}</td>
-                <td>
-                  {entry.target.type} <code className="small">{entry.target.id}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={list} />
     </section>

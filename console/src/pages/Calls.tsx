@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api, ok, type Schemas } from '../api.ts';
+import { Filters } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
 import { isManager, usePlace } from '../components/place.tsx';
 import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
 import { usePanelNames } from './AccessLog.tsx';
@@ -23,7 +24,7 @@ export default function Calls() {
   return (
     <section>
       <PageHeader title="Calls" />
-      <form className="filters" aria-label="Filter calls" onSubmit={(e) => e.preventDefault()}>
+      <Filters label="Filter calls">
         <label>
           Status
           <select value={status} onChange={(e) => setStatus(e.target.value as CallStatus | '')}>
@@ -35,7 +36,7 @@ export default function Calls() {
             ))}
           </select>
         </label>
-      </form>
+      </Filters>
       <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
         No calls.
       </QueryState>
@@ -48,33 +49,21 @@ export default function Calls() {
 function CallTable({ calls, showPanelNames }: { calls: Schemas['Call'][]; showPanelNames: boolean }) {
   const { propertyId } = usePlace();
   return (
-    <table className="data">
-      <thead>
-        <tr>
-          <th scope="col">Started</th>
-          <th scope="col">From</th>
-          <th scope="col">To</th>
-          <th scope="col">Status</th>
-          <th scope="col">Answered by</th>
-          <th scope="col">Door</th>
+    <DataTable columns={['Started', 'From', 'To', 'Status', 'Answered by', 'Door']}>
+      {calls.map((call) => (
+        <tr key={call.id}>
+          <td>{when(call.startedAt, { seconds: true })}</td>
+          {/* Residents may not list panels: they see the panel id. */}
+          <td>{showPanelNames ? <PanelName propertyId={propertyId} panelId={call.panelId} /> : call.panelId}</td>
+          <td>{call.staff ? 'Staff' : call.unit ? `Unit ${call.unit}` : '—'}</td>
+          <td>
+            <Badge tone={STATUS_TONE[call.status]}>{call.status}</Badge>
+          </td>
+          <td>{call.answeredBy ?? '—'}</td>
+          <td>{call.doorOpened ? 'Opened' : '—'}</td>
         </tr>
-      </thead>
-      <tbody>
-        {calls.map((call) => (
-          <tr key={call.id}>
-            <td>{when(call.startedAt, { seconds: true })}</td>
-            {/* Residents may not list panels: they see the panel id. */}
-            <td>{showPanelNames ? <PanelName propertyId={propertyId} panelId={call.panelId} /> : call.panelId}</td>
-            <td>{call.staff ? 'Staff' : call.unit ? `Unit ${call.unit}` : '—'}</td>
-            <td>
-              <Badge tone={STATUS_TONE[call.status]}>{call.status}</Badge>
-            </td>
-            <td>{call.answeredBy ?? '—'}</td>
-            <td>{call.doorOpened ? 'Opened' : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 

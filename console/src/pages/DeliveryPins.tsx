@@ -1,10 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, fieldErrors, LobbyProblem, ok, problemText, type Schemas } from '../api.ts';
-import { Confirm, Dialog } from '../components/Dialog.tsx';
+import { ConfirmAction, Dialog } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
+import { DialogForm } from '../components/Form.tsx';
 import { CrossIcon, PenIcon } from '../components/Icons.tsx';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { useInvalidatingMutation } from '../components/mutation.ts';
 import { scheduleText, WEEKDAYS, type Weekday, dayName } from '../components/format.ts';
 import { usePlace } from '../components/place.tsx';
 import { Badge, ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
@@ -46,39 +48,28 @@ export default function DeliveryPins() {
         No delivery PINs yet.
       </QueryState>
       {list.items.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Description</th>
-              <th scope="col">PIN</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">On the doors</th>
-              <th scope="col">Actions</th>
+        <DataTable columns={['Description', 'PIN', 'Schedule', 'On the doors', 'Actions']}>
+          {list.items.map((pin) => (
+            <tr key={pin.id} data-pin-id={pin.id}>
+              <td>{pin.description}</td>
+              <td>
+                <PinCell key={pin.updatedAt} pin={pin} />
+              </td>
+              <td>{scheduleText(pin.schedule)}</td>
+              <td>
+                <SyncCell pinId={pin.id} />
+              </td>
+              <td className="row-actions">
+                <button type="button" className="icon" aria-label={`Change the PIN of ${pin.description}`} title="Change PIN" onClick={() => setEditing(pin)}>
+                  <PenIcon />
+                </button>
+                <button type="button" className="icon danger" aria-label={`Delete ${pin.description}`} title="Delete" onClick={() => setDeleting(pin)}>
+                  <CrossIcon />
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((pin) => (
-              <tr key={pin.id} data-pin-id={pin.id}>
-                <td>{pin.description}</td>
-                <td>
-                  <PinCell key={pin.updatedAt} pin={pin} />
-                </td>
-                <td>{scheduleText(pin.schedule)}</td>
-                <td>
-                  <SyncCell pinId={pin.id} />
-                </td>
-                <td className="row-actions">
-                  <button type="button" className="icon" aria-label={`Change the PIN of ${pin.description}`} title="Change PIN" onClick={() => setEditing(pin)}>
-                    <PenIcon />
-                  </button>
-                  <button type="button" className="icon danger" aria-label={`Delete ${pin.description}`} title="Delete" onClick={() => setDeleting(pin)}>
-                    <CrossIcon />
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={list} />
       {creating ? <PinForm codeLength={codeLength} onClose={() => setCreating(false)} /> : null}
@@ -150,7 +141,6 @@ function SyncCell({ pinId }: { pinId: string }) {
 /** New Delivery Authorization, or the pen's Change PIN (with the description and schedule). */
 function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing?: Pin; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
   const [description, setDescription] = useState(editing?.description ?? '');
   const [pin, setPin] = useState('');
   const [limited, setLimited] = useState(Boolean(editing?.schedule));
@@ -159,8 +149,12 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
   const [to, setTo] = useState(editing?.schedule?.to ?? '18:00');
   const [saved, setSaved] = useState<string | undefined>();
 
-  const save = useMutation({
-    mutationFn: async () => {
+  const save = useInvalidatingMutation(
+    (result) => [
+      ['delivery-pins', propertyId],
+      ['delivery-pin', propertyId, result.id],
+    ],
+    async () => {
       const schedule: Schedule | null = limited ? { days, from, to } : null;
       if (editing) {
         const body: { description?: string; pin?: string; schedule?: Schedule | null } = {};
@@ -182,15 +176,13 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
         }),
       );
     },
-    onSuccess: async (result) => {
-      await queryClient.invalidateQueries({ queryKey: ['delivery-pins', propertyId] });
-      await queryClient.invalidateQueries({ queryKey: ['delivery-pin', propertyId, result.id] });
+    (result) => {
       // A new or changed PIN is echoed once: show it for the carrier.
       const echoed = (result as { pin?: string }).pin;
       if (echoed) setSaved(echoed);
       else onClose();
     },
-  });
+  );
 
   const errors = fieldErrors(save.error);
   // The API words PIN rules to follow the field's name ("is too easy to guess (...)").
@@ -199,11 +191,6 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
   if (save.error instanceof LobbyProblem && save.error.status === 409) errors.pin = problemText(save.error);
   const scheduleError = Object.entries(errors).find(([path]) => path.startsWith('schedule'))?.[1];
   const otherError = save.error && Object.keys(errors).length === 0 ? problemText(save.error) : undefined;
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
 
   if (saved) {
     return (
@@ -221,91 +208,74 @@ function PinForm({ codeLength, editing, onClose }: { codeLength: number; editing
   }
 
   return (
-    <Dialog title={editing ? `Change ${editing.description}` : 'New Delivery Authorization'} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="Description" error={errors.description} hint="Who uses it, e.g. USPS">
-          <input type="text" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={120} autoComplete="off" required />
-        </Field>
-        <Field
-          label={editing ? 'New PIN' : 'PIN'}
-          error={errors.pin}
-          hint={`${codeLength} digits, unique at the property; not one digit repeated or a straight run like 123456.${editing ? ' Leave empty to keep the PIN.' : ''}`}
-        >
-          <input type="text" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.trim())} maxLength={12} />
-        </Field>
-        <fieldset className={scheduleError ? 'field-invalid' : undefined}>
-          <legend>When it opens doors</legend>
-          <label className="inline">
-            <input type="checkbox" checked={limited} onChange={(e) => setLimited(e.target.checked)} /> Only on some days and hours
-          </label>
-          {limited ? (
-            <>
-              <div className="days">
-                {WEEKDAYS.map((day) => (
-                  <label className="inline" key={day}>
-                    <input
-                      type="checkbox"
-                      checked={days.includes(day)}
-                      onChange={(e) => setDays(e.target.checked ? WEEKDAYS.filter((d) => d === day || days.includes(d)) : days.filter((d) => d !== day))}
-                    />{' '}
-                    {dayName(day)}
-                  </label>
-                ))}
-              </div>
-              <div className="row">
-                <Field label="From">
-                  <input type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
-                </Field>
-                <Field label="To">
-                  <input type="time" value={to} onChange={(e) => setTo(e.target.value)} />
-                </Field>
-              </div>
-            </>
-          ) : null}
-          {scheduleError ? (
-            <p className="field-error" role="alert">
-              {scheduleError}
-            </p>
-          ) : null}
-        </fieldset>
-        {otherError ? (
-          <p className="form-error" role="alert">
-            {otherError}
+    <DialogForm
+      title={editing ? `Change ${editing.description}` : 'New Delivery Authorization'}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={otherError}
+      busy={save.isPending}
+      submitLabel={save.isPending ? 'Saving…' : 'Save'}
+    >
+      <Field label="Description" error={errors.description} hint="Who uses it, e.g. USPS">
+        <input type="text" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={120} autoComplete="off" required />
+      </Field>
+      <Field
+        label={editing ? 'New PIN' : 'PIN'}
+        error={errors.pin}
+        hint={`${codeLength} digits, unique at the property; not one digit repeated or a straight run like 123456.${editing ? ' Leave empty to keep the PIN.' : ''}`}
+      >
+        <input type="text" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.trim())} maxLength={12} />
+      </Field>
+      <fieldset className={scheduleError ? 'field-invalid' : undefined}>
+        <legend>When it opens doors</legend>
+        <label className="inline">
+          <input type="checkbox" checked={limited} onChange={(e) => setLimited(e.target.checked)} /> Only on some days and hours
+        </label>
+        {limited ? (
+          <>
+            <div className="days">
+              {WEEKDAYS.map((day) => (
+                <label className="inline" key={day}>
+                  <input
+                    type="checkbox"
+                    checked={days.includes(day)}
+                    onChange={(e) => setDays(e.target.checked ? WEEKDAYS.filter((d) => d === day || days.includes(d)) : days.filter((d) => d !== day))}
+                  />{' '}
+                  {dayName(day)}
+                </label>
+              ))}
+            </div>
+            <div className="row">
+              <Field label="From">
+                <input type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
+              </Field>
+              <Field label="To">
+                <input type="time" value={to} onChange={(e) => setTo(e.target.value)} />
+              </Field>
+            </div>
+          </>
+        ) : null}
+        {scheduleError ? (
+          <p className="field-error" role="alert">
+            {scheduleError}
           </p>
         ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      </fieldset>
+    </DialogForm>
   );
 }
 
 function DeletePin({ pin, onClose }: { pin: Pin; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: async () => ok(await api().DELETE('/properties/{propertyId}/delivery-pins/{pinId}', { params: { path: { propertyId, pinId: pin.id } } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['delivery-pins', propertyId] });
-      onClose();
-    },
-  });
   return (
-    <Confirm
+    <ConfirmAction
       title={`Delete ${pin.description}?`}
       confirmLabel="Delete PIN"
-      busy={remove.isPending}
-      error={remove.error ? problemText(remove.error) : undefined}
-      onConfirm={() => remove.mutate()}
+      invalidates={[['delivery-pins', propertyId]]}
+      action={async () => ok(await api().DELETE('/properties/{propertyId}/delivery-pins/{pinId}', { params: { path: { propertyId, pinId: pin.id } } }))}
       onClose={onClose}
     >
       <p>The PIN ending in {pin.pinHint.slice(-2)} stops opening doors: the panels drop it at their next sync. Whoever uses it will have to call a resident instead.</p>
-    </Confirm>
+    </ConfirmAction>
   );
 }

@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { api, fieldErrors, ok, problemText, type Schemas } from '../api.ts';
-import { Confirm, Dialog } from '../components/Dialog.tsx';
+import { useState } from 'react';
+import { api, ok, type Schemas } from '../api.ts';
+import { ConfirmAction } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
+import { DialogForm, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { useInvalidatingMutation } from '../components/mutation.ts';
 import { usePlace } from '../components/place.tsx';
 import { PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -27,30 +28,20 @@ export default function Members() {
       </PageHeader>
       <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0} />
       {list.items.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              <th scope="col">Actions</th>
+        <DataTable columns={['User', 'Role', 'Since', 'Actions']}>
+          {list.items.map((member) => (
+            <tr key={member.userId}>
+              <td>{member.userId}</td>
+              <td>{member.role}</td>
+              <td>{when(member.since)}</td>
+              <td>
+                <button type="button" onClick={() => setRemoving(member)}>
+                  Remove<span className="visually-hidden"> {member.userId}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((member) => (
-              <tr key={member.userId}>
-                <td>{member.userId}</td>
-                <td>{member.role}</td>
-                <td>{when(member.since)}</td>
-                <td>
-                  <button type="button" onClick={() => setRemoving(member)}>
-                    Remove<span className="visually-hidden"> {member.userId}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={list} />
       {adding ? <AddMember onClose={() => setAdding(false)} /> : null}
@@ -61,72 +52,40 @@ export default function Members() {
 
 function AddMember({ onClose }: { onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<'staff' | 'admin'>('staff');
-  const save = useMutation({
-    mutationFn: async () => ok(await api().PUT('/properties/{propertyId}/members/{userId}', { params: { path: { propertyId, userId: userId.trim() } }, body: { role } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['members', propertyId] });
-      onClose();
-    },
-  });
-  const errors = fieldErrors(save.error);
-  const other = save.error && Object.keys(errors).length === 0 ? problemText(save.error) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+  const save = useInvalidatingMutation(
+    [['members', propertyId]],
+    async () => ok(await api().PUT('/properties/{propertyId}/members/{userId}', { params: { path: { propertyId, userId: userId.trim() } }, body: { role } })),
+    onClose,
+  );
+  const { errors, other } = formErrors(save.error);
   return (
-    <Dialog title="Add staff or admin" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="User id" error={errors.userId} hint="Their sign-in user id">
-          <input type="text" value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" />
-        </Field>
-        <Field label="Role" error={errors.role}>
-          <select value={role} onChange={(e) => setRole(e.target.value as 'staff' | 'admin')}>
-            <option value="staff">Staff (front desk: residents, packages, access log, unlock)</option>
-            <option value="admin">Admin (everything, incl. delivery PINs, panels, settings)</option>
-          </select>
-        </Field>
-        {other ? (
-          <p className="form-error" role="alert">
-            {other}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending || !userId.trim()}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <DialogForm title="Add staff or admin" onClose={onClose} onSubmit={() => save.mutate()} error={other} busy={save.isPending} submitDisabled={!userId.trim()} submitLabel="Save">
+      <Field label="User id" error={errors.userId} hint="Their sign-in user id">
+        <input type="text" value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field label="Role" error={errors.role}>
+        <select value={role} onChange={(e) => setRole(e.target.value as 'staff' | 'admin')}>
+          <option value="staff">Staff (front desk: residents, packages, access log, unlock)</option>
+          <option value="admin">Admin (everything, incl. delivery PINs, panels, settings)</option>
+        </select>
+      </Field>
+    </DialogForm>
   );
 }
 
 function RemoveMember({ member, onClose }: { member: Member; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: async () => ok(await api().DELETE('/properties/{propertyId}/members/{userId}', { params: { path: { propertyId, userId: member.userId } } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['members', propertyId] });
-      onClose();
-    },
-  });
   return (
-    <Confirm
+    <ConfirmAction
       title={`Remove ${member.userId}?`}
       confirmLabel="Remove"
-      busy={remove.isPending}
-      error={remove.error ? problemText(remove.error) : undefined}
-      onConfirm={() => remove.mutate()}
+      invalidates={[['members', propertyId]]}
+      action={async () => ok(await api().DELETE('/properties/{propertyId}/members/{userId}', { params: { path: { propertyId, userId: member.userId } } }))}
       onClose={onClose}
     >
       <p>They lose their {member.role} access to this property on their next request.</p>
-    </Confirm>
+    </ConfirmAction>
   );
 }

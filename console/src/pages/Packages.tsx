@@ -1,10 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { api, fieldErrors, ok, problemText, type Schemas } from '../api.ts';
-import { Dialog } from '../components/Dialog.tsx';
+import { useState } from 'react';
+import { api, ok, type Schemas } from '../api.ts';
 import { Field } from '../components/Field.tsx';
+import { DialogForm, Filters, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { useInvalidatingMutation } from '../components/mutation.ts';
 import { isManager, usePlace } from '../components/place.tsx';
 import { ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -34,7 +34,7 @@ export default function Packages() {
           </button>
         ) : null}
       </PageHeader>
-      <form className="filters" aria-label="Filter packages" onSubmit={(e) => e.preventDefault()}>
+      <Filters label="Filter packages">
         <label>
           Show
           <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
@@ -48,7 +48,7 @@ export default function Packages() {
             <input type="search" value={unit} onChange={(e) => setUnit(e.target.value)} />
           </label>
         ) : null}
-      </form>
+      </Filters>
       <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
         {status === 'awaiting-pickup' ? 'No packages waiting.' : 'No packages picked up.'}
       </QueryState>
@@ -57,34 +57,23 @@ export default function Packages() {
           <h2>
             Unit {unitName} <span className="muted small">({packages.reduce((n, p) => n + p.count, 0)} packages)</span>
           </h2>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Delivered</th>
-                <th scope="col">Count</th>
-                <th scope="col">Carrier</th>
-                <th scope="col">How</th>
-                {status === 'picked-up' ? <th scope="col">Picked up</th> : manager ? <th scope="col">Actions</th> : null}
+          <DataTable columns={['Delivered', 'Count', 'Carrier', 'How', status === 'picked-up' ? 'Picked up' : manager && 'Actions']}>
+            {packages.map((item) => (
+              <tr key={item.id}>
+                <td>{when(item.deliveredAt)}</td>
+                <td>{item.count}</td>
+                <td>{item.carrier ?? '—'}</td>
+                <td>{item.deliveryEventId ? 'Package room' : 'Front desk'}</td>
+                {status === 'picked-up' ? (
+                  <td>{when(item.pickedUpAt)}</td>
+                ) : manager ? (
+                  <td>
+                    <HandOver item={item} />
+                  </td>
+                ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {packages.map((item) => (
-                <tr key={item.id}>
-                  <td>{when(item.deliveredAt)}</td>
-                  <td>{item.count}</td>
-                  <td>{item.carrier ?? '—'}</td>
-                  <td>{item.deliveryEventId ? 'Package room' : 'Front desk'}</td>
-                  {status === 'picked-up' ? (
-                    <td>{when(item.pickedUpAt)}</td>
-                  ) : manager ? (
-                    <td>
-                      <HandOver item={item} />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       ))}
       <LoadMore list={list} />
@@ -95,11 +84,9 @@ export default function Packages() {
 
 function HandOver({ item }: { item: Package }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const hand = useMutation({
-    mutationFn: async () => ok(await api().POST('/properties/{propertyId}/packages/{packageId}/picked-up', { params: { path: { propertyId, packageId: item.id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['packages', propertyId] }),
-  });
+  const hand = useInvalidatingMutation([['packages', propertyId]], async () =>
+    ok(await api().POST('/properties/{propertyId}/packages/{packageId}/picked-up', { params: { path: { propertyId, packageId: item.id } } })),
+  );
   return (
     <>
       <button type="button" onClick={() => hand.mutate()} disabled={hand.isPending}>
@@ -112,55 +99,32 @@ function HandOver({ item }: { item: Package }) {
 
 function LogPackage({ onClose }: { onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
   const [unit, setUnit] = useState('');
   const [count, setCount] = useState('1');
   const [carrier, setCarrier] = useState('');
-  const save = useMutation({
-    mutationFn: async () =>
+  const save = useInvalidatingMutation(
+    [['packages', propertyId]],
+    async () =>
       ok(
         await api().POST('/properties/{propertyId}/packages', {
           params: { path: { propertyId } },
           body: { unit: unit.trim(), count: Number(count), ...(carrier.trim() ? { carrier: carrier.trim() } : {}) },
         }),
       ),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['packages', propertyId] });
-      onClose();
-    },
-  });
-  const errors = fieldErrors(save.error);
-  const other = save.error && Object.keys(errors).length === 0 ? problemText(save.error) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+    onClose,
+  );
+  const { errors, other } = formErrors(save.error);
   return (
-    <Dialog title="Log a package received at the front desk" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="Unit" error={errors.unit}>
-          <input type="text" value={unit} onChange={(e) => setUnit(e.target.value)} autoComplete="off" />
-        </Field>
-        <Field label="Number of packages" error={errors.count}>
-          <input type="number" min={1} value={count} onChange={(e) => setCount(e.target.value)} />
-        </Field>
-        <Field label="Carrier (optional)" error={errors.carrier}>
-          <input type="text" value={carrier} onChange={(e) => setCarrier(e.target.value)} autoComplete="off" />
-        </Field>
-        {other ? (
-          <p className="form-error" role="alert">
-            {other}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <DialogForm title="Log a package received at the front desk" onClose={onClose} onSubmit={() => save.mutate()} error={other} busy={save.isPending} submitLabel="Save">
+      <Field label="Unit" error={errors.unit}>
+        <input type="text" value={unit} onChange={(e) => setUnit(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field label="Number of packages" error={errors.count}>
+        <input type="number" min={1} value={count} onChange={(e) => setCount(e.target.value)} />
+      </Field>
+      <Field label="Carrier (optional)" error={errors.carrier}>
+        <input type="text" value={carrier} onChange={(e) => setCarrier(e.target.value)} autoComplete="off" />
+      </Field>
+    </DialogForm>
   );
 }

@@ -1,9 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
-import { api, fieldErrors, ok, problemText, type Schemas } from '../api.ts';
-import { Confirm, Dialog } from '../components/Dialog.tsx';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api, ok, type Schemas } from '../api.ts';
+import { ConfirmAction, Dialog } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
+import { DialogForm, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
+import { DataTable } from '../components/list.tsx';
+import { useInvalidatingMutation } from '../components/mutation.ts';
 import { isAdmin, usePlace } from '../components/place.tsx';
 import { Badge, ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -36,45 +39,33 @@ export default function Panels() {
         No panels yet.
       </QueryState>
       {list.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Panel</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Connection</th>
-              <th scope="col">Credentials</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Actions</th>
+        <DataTable columns={['Panel', 'Kind', 'Connection', 'Credentials', 'Last seen', 'Actions']}>
+          {list.map((panel) => (
+            <tr key={panel.id} data-panel-id={panel.id}>
+              <td>{panel.name}</td>
+              <td>{panel.kind === 'package-room' ? 'Package room' : 'Entrance'}</td>
+              <td>
+                <Badge tone={panel.credentials.online ? 'good' : 'bad'}>{panel.credentials.online ? 'Online' : 'Offline'}</Badge>
+              </td>
+              <td>
+                <Badge tone={panel.credentials.inSync ? 'good' : 'wait'}>{panel.credentials.inSync ? 'In sync' : 'Lagging'}</Badge>
+                <span className="muted small">
+                  {' '}
+                  v{panel.credentials.reportedVersion ?? '—'} of v{panel.credentials.desiredVersion}
+                </span>
+              </td>
+              <td>{when(panel.credentials.lastSeenAt)}</td>
+              <td className="row-actions">
+                <Unlock panel={panel} />
+                {admin ? (
+                  <button type="button" className="danger" onClick={() => setDecommissioning(panel)}>
+                    Decommission<span className="visually-hidden"> {panel.name}</span>
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.map((panel) => (
-              <tr key={panel.id} data-panel-id={panel.id}>
-                <td>{panel.name}</td>
-                <td>{panel.kind === 'package-room' ? 'Package room' : 'Entrance'}</td>
-                <td>
-                  <Badge tone={panel.credentials.online ? 'good' : 'bad'}>{panel.credentials.online ? 'Online' : 'Offline'}</Badge>
-                </td>
-                <td>
-                  <Badge tone={panel.credentials.inSync ? 'good' : 'wait'}>{panel.credentials.inSync ? 'In sync' : 'Lagging'}</Badge>
-                  <span className="muted small">
-                    {' '}
-                    v{panel.credentials.reportedVersion ?? '—'} of v{panel.credentials.desiredVersion}
-                  </span>
-                </td>
-                <td>{when(panel.credentials.lastSeenAt)}</td>
-                <td className="row-actions">
-                  <Unlock panel={panel} />
-                  {admin ? (
-                    <button type="button" className="danger" onClick={() => setDecommissioning(panel)}>
-                      Decommission<span className="visually-hidden"> {panel.name}</span>
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       {creating ? <CreatePanel onClose={() => setCreating(false)} /> : null}
       {decommissioning ? <Decommission panel={decommissioning} onClose={() => setDecommissioning(undefined)} /> : null}
@@ -122,47 +113,33 @@ function Unlock({ panel }: { panel: Panel }) {
 
 function CreatePanel({ onClose }: { onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'entrance' | 'package-room'>('entrance');
-  const create = useMutation({
-    mutationFn: async () => ok(await api().POST('/properties/{propertyId}/panels', { params: { path: { propertyId } }, body: { name, kind } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['panels', propertyId] }),
-  });
-  const errors = fieldErrors(create.error);
-  const other = create.error && Object.keys(errors).length === 0 ? problemText(create.error) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
+  // No close on success: the connection material is shown next, once.
+  const create = useInvalidatingMutation([['panels', propertyId]], async () =>
+    ok(await api().POST('/properties/{propertyId}/panels', { params: { path: { propertyId } }, body: { name, kind } })),
+  );
+  const { errors, other } = formErrors(create.error);
   if (create.data) return <Connection propertyId={propertyId} panel={create.data} onClose={onClose} />;
   return (
-    <Dialog title="Add a panel" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="Name" error={errors.name} hint="Where it is, e.g. Main entrance">
-          <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
-        </Field>
-        <Field label="Kind" error={errors.kind}>
-          <select value={kind} onChange={(e) => setKind(e.target.value as 'entrance' | 'package-room')}>
-            <option value="entrance">Entrance</option>
-            <option value="package-room">Package room</option>
-          </select>
-        </Field>
-        {other ? (
-          <p className="form-error" role="alert">
-            {other}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <DialogForm
+      title="Add a panel"
+      onClose={onClose}
+      onSubmit={() => create.mutate()}
+      error={other}
+      busy={create.isPending}
+      submitLabel={create.isPending ? 'Creating…' : 'Create'}
+    >
+      <Field label="Name" error={errors.name} hint="Where it is, e.g. Main entrance">
+        <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field label="Kind" error={errors.kind}>
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'entrance' | 'package-room')}>
+          <option value="entrance">Entrance</option>
+          <option value="package-room">Package room</option>
+        </select>
+      </Field>
+    </DialogForm>
   );
 }
 
@@ -213,24 +190,15 @@ function Connection({ propertyId, panel, onClose }: { propertyId: string; panel:
 
 function Decommission({ panel, onClose }: { panel: Panel; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: async () => ok(await api().DELETE('/properties/{propertyId}/panels/{panelId}', { params: { path: { propertyId, panelId: panel.id } } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['panels', propertyId] });
-      onClose();
-    },
-  });
   return (
-    <Confirm
+    <ConfirmAction
       title={`Decommission ${panel.name}?`}
       confirmLabel="Decommission"
-      busy={remove.isPending}
-      error={remove.error ? problemText(remove.error) : undefined}
-      onConfirm={() => remove.mutate()}
+      invalidates={[['panels', propertyId]]}
+      action={async () => ok(await api().DELETE('/properties/{propertyId}/panels/{panelId}', { params: { path: { propertyId, panelId: panel.id } } }))}
       onClose={onClose}
     >
       <p>Its certificate is deactivated at once: it can no longer connect, open doors or take codes. Use this for a lost, stolen or replaced panel. It cannot be undone.</p>
-    </Confirm>
+    </ConfirmAction>
   );
 }

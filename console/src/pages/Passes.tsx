@@ -1,9 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ok, problemText, type Schemas } from '../api.ts';
-import { Confirm } from '../components/Dialog.tsx';
+import { api, ok, type Schemas } from '../api.ts';
+import { ConfirmAction } from '../components/Dialog.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
 import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -32,41 +31,29 @@ export default function Passes() {
         No delivery passes.
       </QueryState>
       {delivery.items.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Note</th>
-              {mine ? null : <th scope="col">Made by</th>}
-              <th scope="col">Status</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Actions</th>
+        <DataTable columns={['Code', 'Note', !mine && 'Made by', 'Status', 'Expires', 'Actions']}>
+          {delivery.items.map((pass: DeliveryPass) => (
+            <tr key={pass.id}>
+              <td>
+                <code className="pin">{pass.codeHint}</code>
+              </td>
+              <td>{pass.note ?? '—'}</td>
+              {mine ? null : <td>{pass.createdBy}</td>}
+              <td>
+                <Badge tone={tone(pass.status)}>{pass.status}</Badge>
+                {pass.usedAt ? <span className="muted small"> {when(pass.usedAt)}</span> : null}
+              </td>
+              <td>{when(pass.expiresAt)}</td>
+              <td>
+                {pass.status === 'active' ? (
+                  <button type="button" onClick={() => setCancelling({ kind: 'delivery', id: pass.id, label: `the delivery pass ${pass.codeHint}` })}>
+                    Cancel<span className="visually-hidden"> the delivery pass {pass.codeHint}</span>
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {delivery.items.map((pass: DeliveryPass) => (
-              <tr key={pass.id}>
-                <td>
-                  <code className="pin">{pass.codeHint}</code>
-                </td>
-                <td>{pass.note ?? '—'}</td>
-                {mine ? null : <td>{pass.createdBy}</td>}
-                <td>
-                  <Badge tone={tone(pass.status)}>{pass.status}</Badge>
-                  {pass.usedAt ? <span className="muted small"> {when(pass.usedAt)}</span> : null}
-                </td>
-                <td>{when(pass.expiresAt)}</td>
-                <td>
-                  {pass.status === 'active' ? (
-                    <button type="button" onClick={() => setCancelling({ kind: 'delivery', id: pass.id, label: `the delivery pass ${pass.codeHint}` })}>
-                      Cancel<span className="visually-hidden"> the delivery pass {pass.codeHint}</span>
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={delivery} />
 
@@ -75,42 +62,29 @@ export default function Passes() {
         No visitor passes.
       </QueryState>
       {visitor.items.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Visitor</th>
-              <th scope="col">Code</th>
-              {mine ? null : <th scope="col">Made by</th>}
-              <th scope="col">Status</th>
-              <th scope="col">From</th>
-              <th scope="col">Until</th>
-              <th scope="col">Actions</th>
+        <DataTable columns={['Visitor', 'Code', !mine && 'Made by', 'Status', 'From', 'Until', 'Actions']}>
+          {visitor.items.map((pass: VisitorPass) => (
+            <tr key={pass.id}>
+              <td>{pass.visitorName}</td>
+              <td>
+                <code className="pin">{pass.codeHint}</code>
+              </td>
+              {mine ? null : <td>{pass.createdBy}</td>}
+              <td>
+                <Badge tone={tone(pass.status)}>{pass.status}</Badge>
+              </td>
+              <td>{when(pass.startsAt)}</td>
+              <td>{when(pass.endsAt)}</td>
+              <td>
+                {pass.status === 'active' || pass.status === 'scheduled' ? (
+                  <button type="button" onClick={() => setCancelling({ kind: 'visitor', id: pass.id, label: `${pass.visitorName}'s visitor pass` })}>
+                    Revoke<span className="visually-hidden"> {pass.visitorName}'s visitor pass</span>
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {visitor.items.map((pass: VisitorPass) => (
-              <tr key={pass.id}>
-                <td>{pass.visitorName}</td>
-                <td>
-                  <code className="pin">{pass.codeHint}</code>
-                </td>
-                {mine ? null : <td>{pass.createdBy}</td>}
-                <td>
-                  <Badge tone={tone(pass.status)}>{pass.status}</Badge>
-                </td>
-                <td>{when(pass.startsAt)}</td>
-                <td>{when(pass.endsAt)}</td>
-                <td>
-                  {pass.status === 'active' || pass.status === 'scheduled' ? (
-                    <button type="button" onClick={() => setCancelling({ kind: 'visitor', id: pass.id, label: `${pass.visitorName}'s visitor pass` })}>
-                      Revoke<span className="visually-hidden"> {pass.visitorName}'s visitor pass</span>
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={visitor} />
       {cancelling ? <CancelPass pass={cancelling} onClose={() => setCancelling(undefined)} /> : null}
@@ -120,27 +94,19 @@ export default function Passes() {
 
 function CancelPass({ pass, onClose }: { pass: { kind: 'delivery' | 'visitor'; id: string; label: string }; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const cancel = useMutation({
-    mutationFn: async () =>
-      pass.kind === 'delivery'
-        ? ok(await api().DELETE('/properties/{propertyId}/delivery-passes/{passId}', { params: { path: { propertyId, passId: pass.id } } }))
-        : ok(await api().DELETE('/properties/{propertyId}/visitor-passes/{passId}', { params: { path: { propertyId, passId: pass.id } } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: [pass.kind === 'delivery' ? 'delivery-passes' : 'visitor-passes', propertyId] });
-      onClose();
-    },
-  });
   return (
-    <Confirm
+    <ConfirmAction
       title={pass.kind === 'delivery' ? 'Cancel this delivery pass?' : 'Revoke this visitor pass?'}
       confirmLabel={pass.kind === 'delivery' ? 'Cancel pass' : 'Revoke pass'}
-      busy={cancel.isPending}
-      error={cancel.error ? problemText(cancel.error) : undefined}
-      onConfirm={() => cancel.mutate()}
+      invalidates={[[pass.kind === 'delivery' ? 'delivery-passes' : 'visitor-passes', propertyId]]}
+      action={async () =>
+        pass.kind === 'delivery'
+          ? ok(await api().DELETE('/properties/{propertyId}/delivery-passes/{passId}', { params: { path: { propertyId, passId: pass.id } } }))
+          : ok(await api().DELETE('/properties/{propertyId}/visitor-passes/{passId}', { params: { path: { propertyId, passId: pass.id } } }))
+      }
       onClose={onClose}
     >
       <p>The code of {pass.label} stops opening doors.</p>
-    </Confirm>
+    </ConfirmAction>
   );
 }

@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { api, fieldErrors, ok, problemText } from '../api.ts';
-import { Confirm, Dialog } from '../components/Dialog.tsx';
+import { useState } from 'react';
+import { api, ok } from '../api.ts';
+import { ConfirmAction } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
+import { DialogForm, Filters, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { LoadMore, useList } from '../components/list.tsx';
+import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { useInvalidatingMutation } from '../components/mutation.ts';
 import { usePlace } from '../components/place.tsx';
 import { PageHeader, QueryState } from '../components/Status.tsx';
 
@@ -45,42 +46,31 @@ export default function Residents() {
           Move in a resident
         </button>
       </PageHeader>
-      <form aria-label="Search residents" className="filters" onSubmit={(e) => e.preventDefault()}>
+      <Filters label="Search residents">
         <label>
           Search by name or unit
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
-      </form>
+      </Filters>
       <QueryState isPending={list.isPending} error={list.error} empty={rows.length === 0}>
         {q ? 'Nobody matches.' : 'No residents yet.'}
       </QueryState>
       {rows.length > 0 ? (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Unit</th>
-              {q ? null : <th scope="col">Contact</th>}
-              {q ? null : <th scope="col">Moved in</th>}
-              <th scope="col">Actions</th>
+        <DataTable columns={['Name', 'Unit', !q && 'Contact', !q && 'Moved in', 'Actions']}>
+          {rows.map((row) => (
+            <tr key={row.residentId}>
+              <td>{row.name}</td>
+              <td>{row.unit}</td>
+              {q ? null : <td>{[row.email, row.phone].filter(Boolean).join(', ') || '—'}</td>}
+              {q ? null : <td>{when(row.movedInAt)}</td>}
+              <td>
+                <button type="button" onClick={() => setMovingOut(row)}>
+                  Move out<span className="visually-hidden"> {row.name}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.residentId}>
-                <td>{row.name}</td>
-                <td>{row.unit}</td>
-                {q ? null : <td>{[row.email, row.phone].filter(Boolean).join(', ') || '—'}</td>}
-                {q ? null : <td>{when(row.movedInAt)}</td>}
-                <td>
-                  <button type="button" onClick={() => setMovingOut(row)}>
-                    Move out<span className="visually-hidden"> {row.name}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore list={list} />
       {movingIn ? <MoveIn onClose={() => setMovingIn(false)} /> : null}
@@ -91,12 +81,15 @@ export default function Residents() {
 
 function MoveIn({ onClose }: { onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState({ userId: '', name: '', unit: '', email: '', phone: '' });
   const [notify, setNotify] = useState<Channel[]>(['app']);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
-  const save = useMutation({
-    mutationFn: async () =>
+  const save = useInvalidatingMutation(
+    [
+      ['residents', propertyId],
+      ['directory', propertyId],
+    ],
+    async () =>
       ok(
         await api().POST('/properties/{propertyId}/residents', {
           params: { path: { propertyId } },
@@ -110,90 +103,62 @@ function MoveIn({ onClose }: { onClose: () => void }) {
           },
         }),
       ),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['residents', propertyId] });
-      await queryClient.invalidateQueries({ queryKey: ['directory', propertyId] });
-      onClose();
-    },
-  });
-  const errors = fieldErrors(save.error);
-  const other = save.error && Object.keys(errors).length === 0 ? problemText(save.error) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+    onClose,
+  );
+  const { errors, other } = formErrors(save.error);
   return (
-    <Dialog title="Move in a resident" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="Name" error={errors.name}>
-          <input type="text" value={form.name} onChange={set('name')} autoComplete="off" />
-        </Field>
-        <Field label="Unit" error={errors.unit}>
-          <input type="text" value={form.unit} onChange={set('unit')} autoComplete="off" />
-        </Field>
-        <Field label="User id" error={errors.userId} hint="Their sign-in user id (the app account)">
-          <input type="text" value={form.userId} onChange={set('userId')} autoComplete="off" />
-        </Field>
-        <Field label="E-mail (optional)" error={errors.email}>
-          <input type="email" value={form.email} onChange={set('email')} autoComplete="off" />
-        </Field>
-        <Field label="Phone (optional)" error={errors.phone} hint="E.164, e.g. +15555550123">
-          <input type="tel" value={form.phone} onChange={set('phone')} autoComplete="off" />
-        </Field>
-        <fieldset>
-          <legend>Tell them of deliveries by</legend>
-          {(['app', 'sms', 'email'] as const).map((channel) => (
-            <label className="inline" key={channel}>
-              <input
-                type="checkbox"
-                checked={notify.includes(channel)}
-                onChange={(e) => setNotify(e.target.checked ? [...notify, channel] : notify.filter((c) => c !== channel))}
-              />{' '}
-              {channel === 'sms' ? 'Text message' : channel === 'email' ? 'E-mail' : 'App'}
-            </label>
-          ))}
-          {errors.notify ? (
-            <p className="field-error" role="alert">
-              {errors.notify}
-            </p>
-          ) : null}
-        </fieldset>
-        {other ? (
-          <p className="form-error" role="alert">
-            {other}
+    <DialogForm
+      title="Move in a resident"
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={other}
+      busy={save.isPending}
+      submitLabel={save.isPending ? 'Saving…' : 'Move in'}
+    >
+      <Field label="Name" error={errors.name}>
+        <input type="text" value={form.name} onChange={set('name')} autoComplete="off" />
+      </Field>
+      <Field label="Unit" error={errors.unit}>
+        <input type="text" value={form.unit} onChange={set('unit')} autoComplete="off" />
+      </Field>
+      <Field label="User id" error={errors.userId} hint="Their sign-in user id (the app account)">
+        <input type="text" value={form.userId} onChange={set('userId')} autoComplete="off" />
+      </Field>
+      <Field label="E-mail (optional)" error={errors.email}>
+        <input type="email" value={form.email} onChange={set('email')} autoComplete="off" />
+      </Field>
+      <Field label="Phone (optional)" error={errors.phone} hint="E.164, e.g. +15555550123">
+        <input type="tel" value={form.phone} onChange={set('phone')} autoComplete="off" />
+      </Field>
+      <fieldset>
+        <legend>Tell them of deliveries by</legend>
+        {(['app', 'sms', 'email'] as const).map((channel) => (
+          <label className="inline" key={channel}>
+            <input type="checkbox" checked={notify.includes(channel)} onChange={(e) => setNotify(e.target.checked ? [...notify, channel] : notify.filter((c) => c !== channel))} />{' '}
+            {channel === 'sms' ? 'Text message' : channel === 'email' ? 'E-mail' : 'App'}
+          </label>
+        ))}
+        {errors.notify ? (
+          <p className="field-error" role="alert">
+            {errors.notify}
           </p>
         ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Move in'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      </fieldset>
+    </DialogForm>
   );
 }
 
 function MoveOut({ resident, onClose }: { resident: Row; onClose: () => void }) {
   const { propertyId } = usePlace();
-  const queryClient = useQueryClient();
-  const out = useMutation({
-    mutationFn: async () => ok(await api().DELETE('/properties/{propertyId}/residents/{residentId}', { params: { path: { propertyId, residentId: resident.residentId } } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['residents', propertyId] });
-      await queryClient.invalidateQueries({ queryKey: ['directory', propertyId] });
-      onClose();
-    },
-  });
   return (
-    <Confirm
+    <ConfirmAction
       title={`Move out ${resident.name} (${resident.unit})?`}
       confirmLabel="Move out"
-      busy={out.isPending}
-      error={out.error ? problemText(out.error) : undefined}
-      onConfirm={() => out.mutate()}
+      invalidates={[
+        ['residents', propertyId],
+        ['directory', propertyId],
+      ]}
+      action={async () => ok(await api().DELETE('/properties/{propertyId}/residents/{residentId}', { params: { path: { propertyId, residentId: resident.residentId } } }))}
       onClose={onClose}
     >
       <p>This revokes, at once:</p>
@@ -202,6 +167,6 @@ function MoveOut({ resident, onClose }: { resident: Row; onClose: () => void }) 
         <li>their own door PIN,</li>
         <li>their membership: they can no longer sign in to this property or be called from the directory.</li>
       </ul>
-    </Confirm>
+    </ConfirmAction>
   );
 }

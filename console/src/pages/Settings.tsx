@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, fieldErrors, ok, problemText, type Schemas } from '../api.ts';
+import { api, ok, type Schemas } from '../api.ts';
 import { Field } from '../components/Field.tsx';
+import { formErrors } from '../components/Form.tsx';
 import { usePlace } from '../components/place.tsx';
-import { PageHeader, QueryState } from '../components/Status.tsx';
+import { FormError, PageHeader, QueryState } from '../components/Status.tsx';
 
 type PropertySettings = Schemas['Property']['settings'];
 type Draft = { residentPassesEnabled: boolean; codeLength: string; visitorMaxHours: string; photoRetentionDays: string; passGraceMinutes: string };
@@ -38,8 +39,7 @@ export default function Settings() {
       setSaved(true);
     },
   });
-  const errors = fieldErrors(save.error);
-  const other = save.error && Object.keys(errors).length === 0 ? problemText(save.error) : undefined;
+  const { errors, other } = formErrors(save.error);
 
   if (!property.data || !draft) return <QueryState isPending={property.isPending} error={property.error} />;
   const current = property.data.settings;
@@ -89,11 +89,7 @@ export default function Settings() {
             <option value="6">6</option>
           </select>
         </Field>
-        {other ? (
-          <p className="form-error" role="alert">
-            {other}
-          </p>
-        ) : null}
+        <FormError message={other} />
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
             {save.isPending ? 'Saving…' : 'Save settings'}
