@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { QueryState } from './Status.tsx';
 
 interface PageOf<T> {
   items: T[];
@@ -51,5 +52,33 @@ export function DataTable({ columns, children }: { columns: readonly (string | f
       </thead>
       <tbody>{children}</tbody>
     </table>
+  );
+}
+
+/**
+ * A list's states in words (loading, failed, or `empty`), its rows once there are some, then "Load more"
+ * when the list is paged (a `useList`).
+ */
+export function ListView({
+  list,
+  count,
+  empty,
+  children,
+}: {
+  list: { isPending: boolean; error: unknown } & Partial<Parameters<typeof LoadMore>[0]['list']>;
+  count: number;
+  empty?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <QueryState isPending={list.isPending} error={list.error} empty={count === 0}>
+        {empty}
+      </QueryState>
+      {count > 0 ? children : null}
+      {list.fetchNextPage ? (
+        <LoadMore list={{ hasNextPage: Boolean(list.hasNextPage), isFetchingNextPage: Boolean(list.isFetchingNextPage), fetchNextPage: list.fetchNextPage }} />
+      ) : null}
+    </>
   );
 }

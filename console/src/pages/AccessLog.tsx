@@ -4,9 +4,9 @@ import { api, ok, type Schemas } from '../api.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { Filters } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
-import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
+import { Badge, PageHeader } from '../components/Status.tsx';
 
 type AccessEvent = Schemas['AccessEvent'];
 
@@ -106,10 +106,7 @@ export default function AccessLog() {
       <p className="muted small" aria-live="polite">
         {list.isFetching ? 'Updating…' : 'Updates by itself every few seconds.'}
       </p>
-      <QueryState isPending={list.isPending} error={list.error} empty={events.length === 0}>
-        No entries match.
-      </QueryState>
-      {events.length > 0 ? (
+      <ListView list={list} count={events.length} empty="No entries match.">
         <DataTable columns={['When', 'Panel', 'Method', 'Decision', 'Photo']}>
           {events.map((event) => (
             <tr key={event.id} data-event-id={event.id}>
@@ -135,8 +132,7 @@ export default function AccessLog() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={list} />
+      </ListView>
       {photo?.photoUrl ? (
         <Dialog title={`${name(photo.panelId)}, ${when(photo.at, { seconds: true })}`} onClose={() => setPhoto(undefined)}>
           <img className="photo-large" src={photo.photoUrl} alt={`${name(photo.panelId)} at ${when(photo.at, { seconds: true })}`} />

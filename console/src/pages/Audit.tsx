@@ -1,8 +1,8 @@
 import { api, ok } from '../api.ts';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
-import { PageHeader, QueryState } from '../components/Status.tsx';
+import { PageHeader } from '../components/Status.tsx';
 
 /** The audit trail (admin), newest first: who did what to which thing, when (PIN reveals too). Never a code. */
 export default function Audit() {
@@ -13,8 +13,7 @@ export default function Audit() {
   return (
     <section>
       <PageHeader title="Audit trail" />
-      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0} />
-      {list.items.length > 0 ? (
+      <ListView list={list} count={list.items.length}>
         <DataTable columns={['When', 'Who', 'What', 'On']}>
           {list.items.map((entry) => (
             <tr key={entry.id}>
@@ -27,8 +26,7 @@ export default function Audit() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={list} />
+      </ListView>
     </section>
   );
 }

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { api, ok, type Schemas } from '../api.ts';
 import { Filters } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { isManager, usePlace } from '../components/place.tsx';
-import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
+import { Badge, PageHeader } from '../components/Status.tsx';
 import { usePanelNames } from './AccessLog.tsx';
 
 type CallStatus = Schemas['Call']['status'];
@@ -37,11 +37,9 @@ export default function Calls() {
           </select>
         </label>
       </Filters>
-      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
-        No calls.
-      </QueryState>
-      {list.items.length > 0 ? <CallTable calls={list.items} showPanelNames={manager} /> : null}
-      <LoadMore list={list} />
+      <ListView list={list} count={list.items.length} empty="No calls.">
+        <CallTable calls={list.items} showPanelNames={manager} />
+      </ListView>
     </section>
   );
 }

@@ -5,11 +5,11 @@ import { ConfirmAction, Dialog } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { DialogForm } from '../components/Form.tsx';
 import { CrossIcon, PenIcon } from '../components/Icons.tsx';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { useInvalidatingMutation } from '../components/mutation.ts';
 import { scheduleText, WEEKDAYS, type Weekday, dayName } from '../components/format.ts';
 import { usePlace } from '../components/place.tsx';
-import { Badge, ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
+import { Badge, ErrorText, PageHeader } from '../components/Status.tsx';
 
 type Pin = Schemas['DeliveryPin'];
 type Schedule = NonNullable<Pin['schedule']>;
@@ -44,10 +44,7 @@ export default function DeliveryPins() {
         Door PINs for carriers who come often (UPS, USPS, FedEx). Tell the carrier their PIN; they press Delivery at the intercom and enter it.
         {property.data ? ` Schedules are in the property's time zone (${property.data.timezone}).` : ''}
       </p>
-      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
-        No delivery PINs yet.
-      </QueryState>
-      {list.items.length > 0 ? (
+      <ListView list={list} count={list.items.length} empty="No delivery PINs yet.">
         <DataTable columns={['Description', 'PIN', 'Schedule', 'On the doors', 'Actions']}>
           {list.items.map((pin) => (
             <tr key={pin.id} data-pin-id={pin.id}>
@@ -70,8 +67,7 @@ export default function DeliveryPins() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={list} />
+      </ListView>
       {creating ? <PinForm codeLength={codeLength} onClose={() => setCreating(false)} /> : null}
       {editing ? <PinForm codeLength={codeLength} editing={editing} onClose={() => setEditing(undefined)} /> : null}
       {deleting ? <DeletePin pin={deleting} onClose={() => setDeleting(undefined)} /> : null}

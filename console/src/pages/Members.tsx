@@ -4,10 +4,10 @@ import { ConfirmAction } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { DialogForm, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { useInvalidatingMutation } from '../components/mutation.ts';
 import { usePlace } from '../components/place.tsx';
-import { PageHeader, QueryState } from '../components/Status.tsx';
+import { PageHeader } from '../components/Status.tsx';
 
 type Member = Schemas['Member'];
 
@@ -26,8 +26,7 @@ export default function Members() {
           Add staff or admin
         </button>
       </PageHeader>
-      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0} />
-      {list.items.length > 0 ? (
+      <ListView list={list} count={list.items.length}>
         <DataTable columns={['User', 'Role', 'Since', 'Actions']}>
           {list.items.map((member) => (
             <tr key={member.userId}>
@@ -42,8 +41,7 @@ export default function Members() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={list} />
+      </ListView>
       {adding ? <AddMember onClose={() => setAdding(false)} /> : null}
       {removing ? <RemoveMember member={removing} onClose={() => setRemoving(undefined)} /> : null}
     </section>

@@ -3,10 +3,10 @@ import { api, ok, type Schemas } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { DialogForm, Filters, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { useInvalidatingMutation } from '../components/mutation.ts';
 import { isManager, usePlace } from '../components/place.tsx';
-import { ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
+import { ErrorText, PageHeader } from '../components/Status.tsx';
 
 type Package = Schemas['Package'];
 
@@ -49,34 +49,32 @@ export default function Packages() {
           </label>
         ) : null}
       </Filters>
-      <QueryState isPending={list.isPending} error={list.error} empty={list.items.length === 0}>
-        {status === 'awaiting-pickup' ? 'No packages waiting.' : 'No packages picked up.'}
-      </QueryState>
-      {[...byUnit.entries()].map(([unitName, packages]) => (
-        <div key={unitName} className="group">
-          <h2>
-            Unit {unitName} <span className="muted small">({packages.reduce((n, p) => n + p.count, 0)} packages)</span>
-          </h2>
-          <DataTable columns={['Delivered', 'Count', 'Carrier', 'How', status === 'picked-up' ? 'Picked up' : manager && 'Actions']}>
-            {packages.map((item) => (
-              <tr key={item.id}>
-                <td>{when(item.deliveredAt)}</td>
-                <td>{item.count}</td>
-                <td>{item.carrier ?? '—'}</td>
-                <td>{item.deliveryEventId ? 'Package room' : 'Front desk'}</td>
-                {status === 'picked-up' ? (
-                  <td>{when(item.pickedUpAt)}</td>
-                ) : manager ? (
-                  <td>
-                    <HandOver item={item} />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </DataTable>
-        </div>
-      ))}
-      <LoadMore list={list} />
+      <ListView list={list} count={list.items.length} empty={status === 'awaiting-pickup' ? 'No packages waiting.' : 'No packages picked up.'}>
+        {[...byUnit.entries()].map(([unitName, packages]) => (
+          <div key={unitName} className="group">
+            <h2>
+              Unit {unitName} <span className="muted small">({packages.reduce((n, p) => n + p.count, 0)} packages)</span>
+            </h2>
+            <DataTable columns={['Delivered', 'Count', 'Carrier', 'How', status === 'picked-up' ? 'Picked up' : manager && 'Actions']}>
+              {packages.map((item) => (
+                <tr key={item.id}>
+                  <td>{when(item.deliveredAt)}</td>
+                  <td>{item.count}</td>
+                  <td>{item.carrier ?? '—'}</td>
+                  <td>{item.deliveryEventId ? 'Package room' : 'Front desk'}</td>
+                  {status === 'picked-up' ? (
+                    <td>{when(item.pickedUpAt)}</td>
+                  ) : manager ? (
+                    <td>
+                      <HandOver item={item} />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </DataTable>
+          </div>
+        ))}
+      </ListView>
       {logging ? <LogPackage onClose={() => setLogging(false)} /> : null}
     </section>
   );

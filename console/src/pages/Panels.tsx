@@ -5,10 +5,10 @@ import { ConfirmAction, Dialog } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { DialogForm, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable } from '../components/list.tsx';
+import { DataTable, ListView } from '../components/list.tsx';
 import { useInvalidatingMutation } from '../components/mutation.ts';
 import { isAdmin, usePlace } from '../components/place.tsx';
-import { Badge, ErrorText, PageHeader, QueryState } from '../components/Status.tsx';
+import { Badge, ErrorText, PageHeader } from '../components/Status.tsx';
 
 type Panel = Schemas['Panel'];
 type CreatedPanel = Schemas['CreatedPanel'];
@@ -35,10 +35,7 @@ export default function Panels() {
           </button>
         ) : null}
       </PageHeader>
-      <QueryState isPending={panels.isPending} error={panels.error} empty={list.length === 0}>
-        No panels yet.
-      </QueryState>
-      {list.length > 0 ? (
+      <ListView list={panels} count={list.length} empty="No panels yet.">
         <DataTable columns={['Panel', 'Kind', 'Connection', 'Credentials', 'Last seen', 'Actions']}>
           {list.map((panel) => (
             <tr key={panel.id} data-panel-id={panel.id}>
@@ -66,7 +63,7 @@ export default function Panels() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
+      </ListView>
       {creating ? <CreatePanel onClose={() => setCreating(false)} /> : null}
       {decommissioning ? <Decommission panel={decommissioning} onClose={() => setDecommissioning(undefined)} /> : null}
     </section>

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { api, ok, type Schemas } from '../api.ts';
 import { ConfirmAction } from '../components/Dialog.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { usePlace } from '../components/place.tsx';
-import { Badge, PageHeader, QueryState } from '../components/Status.tsx';
+import { Badge, PageHeader } from '../components/Status.tsx';
 
 type DeliveryPass = Schemas['DeliveryPass'];
 type VisitorPass = Schemas['VisitorPass'];
@@ -27,10 +27,7 @@ export default function Passes() {
     <section>
       <PageHeader title={mine ? 'Your passes' : 'Passes'} />
       <h2>Delivery passes</h2>
-      <QueryState isPending={delivery.isPending} error={delivery.error} empty={delivery.items.length === 0}>
-        No delivery passes.
-      </QueryState>
-      {delivery.items.length > 0 ? (
+      <ListView list={delivery} count={delivery.items.length} empty="No delivery passes.">
         <DataTable columns={['Code', 'Note', !mine && 'Made by', 'Status', 'Expires', 'Actions']}>
           {delivery.items.map((pass: DeliveryPass) => (
             <tr key={pass.id}>
@@ -54,14 +51,10 @@ export default function Passes() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={delivery} />
+      </ListView>
 
       <h2>Visitor passes</h2>
-      <QueryState isPending={visitor.isPending} error={visitor.error} empty={visitor.items.length === 0}>
-        No visitor passes.
-      </QueryState>
-      {visitor.items.length > 0 ? (
+      <ListView list={visitor} count={visitor.items.length} empty="No visitor passes.">
         <DataTable columns={['Visitor', 'Code', !mine && 'Made by', 'Status', 'From', 'Until', 'Actions']}>
           {visitor.items.map((pass: VisitorPass) => (
             <tr key={pass.id}>
@@ -85,8 +78,7 @@ export default function Passes() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={visitor} />
+      </ListView>
       {cancelling ? <CancelPass pass={cancelling} onClose={() => setCancelling(undefined)} /> : null}
     </section>
   );

@@ -4,10 +4,10 @@ import { ConfirmAction } from '../components/Dialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { DialogForm, Filters, formErrors } from '../components/Form.tsx';
 import { when } from '../components/format.ts';
-import { DataTable, LoadMore, useList } from '../components/list.tsx';
+import { DataTable, ListView, useList } from '../components/list.tsx';
 import { useInvalidatingMutation } from '../components/mutation.ts';
 import { usePlace } from '../components/place.tsx';
-import { PageHeader, QueryState } from '../components/Status.tsx';
+import { PageHeader } from '../components/Status.tsx';
 
 type Channel = 'app' | 'sms' | 'email';
 interface Row {
@@ -52,10 +52,7 @@ export default function Residents() {
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
       </Filters>
-      <QueryState isPending={list.isPending} error={list.error} empty={rows.length === 0}>
-        {q ? 'Nobody matches.' : 'No residents yet.'}
-      </QueryState>
-      {rows.length > 0 ? (
+      <ListView list={list} count={rows.length} empty={q ? 'Nobody matches.' : 'No residents yet.'}>
         <DataTable columns={['Name', 'Unit', !q && 'Contact', !q && 'Moved in', 'Actions']}>
           {rows.map((row) => (
             <tr key={row.residentId}>
@@ -71,8 +68,7 @@ export default function Residents() {
             </tr>
           ))}
         </DataTable>
-      ) : null}
-      <LoadMore list={list} />
+      </ListView>
       {movingIn ? <MoveIn onClose={() => setMovingIn(false)} /> : null}
       {movingOut ? <MoveOut resident={movingOut} onClose={() => setMovingOut(undefined)} /> : null}
     </section>
