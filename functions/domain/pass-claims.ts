@@ -5,6 +5,7 @@ import { notificationsFor } from './notifications.ts';
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { webhookEventWrites } from './webhook-events.ts';
+import { enabledSubscriptions } from './webhooks.ts';
 import type { Panel, PanelRef, Write } from './records.ts';
 import type { PropertySettings } from '../schemas/properties.ts';
 import type { Stores } from './stores.ts';
@@ -108,6 +109,8 @@ function settled(pass: DeliveryPassItem, request: ClaimRequest, now: Date): Clai
  * entry; a pass that was used twice that way is put on the audit trail.
  */
 export async function claimPass(stores: Stores, panel: PanelRef, request: ClaimRequest, record = stores.panelRecords.get(panel)): Promise<ClaimResult | undefined> {
+  // The webhook subscriptions a redemption checks are a cached read: started with the first round, not after it.
+  void enabledSubscriptions(stores, panel.propertyId).catch(() => []);
   if (request.code !== undefined) return claimByCode(stores, panel, { ...request, code: request.code }, record);
   // The message schema requires exactly one of code and credentialId.
   if (request.credentialId === undefined) throw new Error('pass claim: neither code nor credentialId');

@@ -6,6 +6,7 @@ import { adminsOnly, anyMember, getMembership, managers, requireRole, type Membe
 import { loadProperty } from './property-record.ts';
 import { attempt } from './transactions.ts';
 import { webhookEventWrites } from './webhook-events.ts';
+import { enabledSubscriptions } from './webhooks.ts';
 import { revokeCredentialsOf } from './revocation.ts';
 import { removeDevicesOf } from './devices.ts';
 import type { Page, Write } from './records.ts';
@@ -155,6 +156,8 @@ export async function moveOut(stores: Stores, caller: Caller, propertyId: string
 /** The move-out itself, for callers that checked access (moveOut above, the roster sync): resumable, safe to run again. */
 export async function finishMoveOut(stores: Stores, propertyId: string, resident: Resident, actor: string, settings: PropertySettings) {
   const residentId = resident.id;
+  // The webhook subscriptions the last step checks are a cached read: started now, not a round trip of its own.
+  void enabledSubscriptions(stores, propertyId).catch(() => []);
   const membership = await getMembership(stores, propertyId, resident.userId);
   // Moved out before and a member again since (moved back in, or made staff): that is not this move-out's to undo.
   if (resident.movedOutAt && membership && membership.residentId !== residentId) return;
