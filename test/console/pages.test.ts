@@ -172,7 +172,12 @@ describe('Lobby Console pages', () => {
     await poll(() => c.page.locator('main h1').first().textContent()).toBe('Access log');
     expect(await c.page.getByRole('button', { name: 'New Delivery Authorization' }).count()).toBe(0);
     await nav(c.page).getByRole('link', { name: 'Panels' }).click();
-    await c.page.getByRole('row', { name: /Main entrance/ }).waitFor();
+    // The Panels page, not the access log it replaces (whose rows also name Main entrance).
+    await poll(() => c.page.locator('main h1').first().textContent()).toBe('Panels');
+    await c.page
+      .getByRole('row', { name: /Main entrance/ })
+      .first()
+      .waitFor();
     expect(await c.page.getByRole('button', { name: 'Add a panel' }).count()).toBe(0);
     expect(await c.page.getByRole('button', { name: /Decommission/ }).count()).toBe(0);
     expect(await c.page.getByRole('button', { name: /Unlock/ }).count()).toBeGreaterThan(0);
