@@ -63,10 +63,14 @@ describe('local Lambda runtime: per-invocation log context', () => {
     const byFunction = new Map<string, LogLine[]>();
     for (const line of lines) byFunction.set(line.function_name!, [...(byFunction.get(line.function_name!) ?? []), line]);
     expect(byFunction.size).toBeGreaterThanOrEqual(5);
+    // HTTP functions log a line on every request, so their first invocation is in the log; a stream or
+    // IoT function may have had nothing to say on its first one (then its cold lines are simply absent).
+    const httpFunctions = new Set(routes.map((r) => `lobby-${r.fn}`));
     for (const [fn, fnLines] of byFunction) {
       const coldIds = new Set(fnLines.filter((l) => l.cold_start === true).map((l) => l.function_request_id));
       // One cold invocation per function (concurrent first calls finish in any order, so not "the first line")...
-      expect(coldIds.size, fn).toBe(1);
+      if (httpFunctions.has(fn)) expect(coldIds.size, fn).toBe(1);
+      else expect(coldIds.size, fn).toBeLessThanOrEqual(1);
       // ...and every line of that invocation says so, no line of another.
       for (const line of fnLines) expect(line.cold_start, fn).toBe(coldIds.has(line.function_request_id));
     }
