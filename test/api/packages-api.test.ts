@@ -72,6 +72,8 @@ async function publish(from: { id: string; panel: RawPanel }, ...events: Array<R
   for (const event of events) await from.panel.publish(`lobby/panels/${from.id}/events`, { protocolVersion: '1.2', ...event });
   await from.panel.publish(`lobby/panels/${from.id}/events`, { protocolVersion: '1.2', eventId: control, at: new Date().toISOString(), method: 'call', decision: 'granted' });
   await eventually(() => getItem(`PROP#${p.id}`, `EVENT#${control}`));
+  // Topic rules run messages concurrently (and retry a failed one later), so the control can land first: wait for each.
+  for (const event of events) if (typeof event.eventId === 'string') await eventually(() => getItem(`PROP#${p.id}`, `EVENT#${event.eventId}`));
 }
 
 const finish = (recipients: Array<{ unit: string; targetId?: string; count: number }>, extra: Record<string, unknown> = {}) => ({
