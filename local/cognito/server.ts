@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INTEGRATION_SCOPES } from '../../functions/shared/integration-scopes.ts';
 import type { LocalIssuer } from '../jwt.ts';
+import { readLimitedBody, serveAwsJson } from '../aws-json.ts';
 import { listen } from '../listen.ts';
 import { AwsError, commonAwsError, type Credentials, LOCAL_CREDENTIALS, SigV4Verifier } from '../sigv4.ts';
 import { type AppClient, accessTokenSeconds, ClientStore, secretMatches } from './clients.ts';
@@ -59,22 +59,6 @@ function clientCredentialsGrant(clients: ClientStore, issuer: LocalIssuer): Toke
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) throw new AwsError(400, 'InvalidParameterException', 'Request too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function answerAws(res: ServerResponse, status: number, body: unknown, errorType?: string) {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...(errorType ? { 'x-amzn-errortype': errorType } : {}), 'x-amzn-requestid': randomUUID() });
-  res.end(JSON.stringify(body));
-}
-
 export interface LocalCognito {
   /** The service endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). */
   endpoint: string;
@@ -115,27 +99,16 @@ export async function startLocalCognito(opts: {
     },
   };
 
-  async function awsCall(req: IncomingMessage, res: ServerResponse) {
-    try {
-      const body = await readBody(req);
-      await verifier.verifyIncoming(req, body);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-      if (!run) throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target || '(none)'}`);
-      let input: unknown;
-      try {
-        input = JSON.parse(body.toString('utf8') || '{}');
-      } catch {
-        throw new AwsError(400, 'SerializationException', 'Could not parse the request body as JSON');
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AwsError(400, 'SerializationException', 'The request body must be a JSON object');
-      answerAws(res, 200, await run(input as Record<string, unknown>));
-    } catch (error) {
-      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalErrorException', (error as Error).message);
-      answerAws(res, e.status, { __type: e.code, message: e.message }, e.code);
-    }
-  }
+  const tooLarge = () => new AwsError(400, 'InvalidParameterException', 'Request too large');
+  const service = {
+    verifier,
+    targetPrefix: TARGET_PREFIX,
+    operations,
+    jsonVersion: '1.1',
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    tooLarge,
+    internalErrorCode: 'InternalErrorException',
+  } as const;
 
   async function token(req: IncomingMessage, res: ServerResponse, body: string) {
     const origin = req.headers.origin;
@@ -155,11 +128,11 @@ export async function startLocalCognito(opts: {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target'] !== undefined) return await awsCall(req, res);
+        if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target'] !== undefined) return await serveAwsJson(req, res, service);
         if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
           return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.issuer.jwks));
         }
-        const body = req.method === 'POST' ? (await readBody(req)).toString('utf8') : '';
+        const body = req.method === 'POST' ? (await readLimitedBody(req, MAX_REQUEST_BYTES, tooLarge)).toString('utf8') : '';
         if (req.method === 'POST' && url.pathname === '/oauth2/token') return await token(req, res, body);
         if (opts.routes && (await opts.routes(req, res, url, body))) return;
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { serveAwsJson } from '../aws-json.ts';
 import { listen } from '../listen.ts';
 import { AwsError, commonAwsError, type Credentials, LOCAL_CREDENTIALS, SigV4Verifier } from '../sigv4.ts';
 
@@ -40,22 +41,6 @@ const validation = (message: string, field: string) =>
   Object.assign(new AwsError(400, 'ValidationException', message), { extra: { Reason: 'FIELD_VALIDATION_FAILED', Fields: [{ Name: field, Message: message }] } });
 const notFound = (type: string, id: string) =>
   Object.assign(new AwsError(404, 'ResourceNotFoundException', `${type} ${id} does not exist`), { extra: { ResourceType: type, ResourceId: id } });
-
-function answer(res: ServerResponse, status: number, body: unknown, errorType?: string) {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...(errorType ? { 'x-amzn-errortype': errorType } : {}), 'x-amzn-requestid': randomUUID() });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) throw validation('Request too large', 'body');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 export interface LocalSms {
   endpoint: string;
@@ -115,30 +100,23 @@ export async function startLocalSms(opts: { port: number; logFile: string; onTex
     },
   };
 
+  const service = {
+    verifier,
+    targetPrefix: TARGET_PREFIX,
+    operations,
+    jsonVersion: '1.0',
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    tooLarge: () => validation('Request too large', 'body'),
+    internalErrorCode: 'InternalServerException',
+  } as const;
   const server = createServer((req, res) => {
-    void (async () => {
-      try {
-        if (req.method !== 'POST' || (req.url ?? '/') !== '/') throw new AwsError(404, 'UnknownOperationException', 'Unknown operation');
-        const body = await readBody(req);
-        await verifier.verifyIncoming(req, body);
-        const target = String(req.headers['x-amz-target'] ?? '');
-        const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-        const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-        if (!run) throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target || '(none)'}`);
-        let input: unknown;
-        try {
-          input = JSON.parse(body.toString('utf8') || '{}');
-        } catch {
-          throw new AwsError(400, 'SerializationException', 'Could not parse the request body as JSON');
-        }
-        if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AwsError(400, 'SerializationException', 'The request body must be a JSON object');
-        answer(res, 200, await run(input as Record<string, unknown>));
-      } catch (error) {
-        const e = error instanceof AwsError ? error : new AwsError(500, 'InternalServerException', (error as Error).message);
-        const extra = (e as AwsError & { extra?: Record<string, unknown> }).extra ?? {};
-        answer(res, e.status, { __type: e.code, message: e.message, ...extra }, e.code);
-      }
-    })();
+    if (req.method !== 'POST' || (req.url ?? '/') !== '/') {
+      res
+        .writeHead(404, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'UnknownOperationException' })
+        .end(JSON.stringify({ __type: 'UnknownOperationException', message: 'Unknown operation' }));
+      return;
+    }
+    void serveAwsJson(req, res, service);
   });
   await listen(server, opts.port, 'SMS stand-in');
   const { port } = server.address() as AddressInfo;
