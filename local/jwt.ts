@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { OPERATORS_GROUP } from '../functions/http/caller.ts';
 
 /** The local stand-in for the Cognito user pool: an RS256 issuer whose key lives under .lobby/keys. */
@@ -13,8 +13,6 @@ export const LOCAL_AUDIENCE = 'lobby-local-client';
 export const LOCAL_CONSOLE_CLIENT = 'lobby-local-console';
 /** The person app clients whose access tokens the API takes (in AWS: the admin tools' and the console's). */
 export const PERSON_CLIENTS = [LOCAL_AUDIENCE, LOCAL_CONSOLE_CLIENT];
-/** How far in the future `iat`/`nbf` may be (clock skew between issuer and gateway). */
-export const CLOCK_SKEW_SECONDS = 60;
 
 export interface LocalIssuer {
   /** the kid of the one key in the local JWKS */
@@ -22,49 +20,10 @@ export interface LocalIssuer {
   sign(userId: string, opts?: { operator?: boolean; ttlSeconds?: number; clientId?: string; scope?: string }): Promise<string>;
   /** A Cognito-shaped ID token (aud = the app client, nonce, name) for the hosted login's token endpoint. */
   signId(userId: string, opts: { clientId: string; nonce?: string; name?: string; operator?: boolean; ttlSeconds?: number }): Promise<string>;
-  verify(token: string): Promise<JWTPayload>;
   /** A client-credentials access token as Cognito mints it: sub = client_id, scope, no user (local/cognito/server.ts). */
   signClientCredentials(clientId: string, scope: string, ttlSeconds: number): Promise<string>;
   /** The public half of the key, as the pool's /.well-known/jwks.json serves it. */
   jwks: { keys: JWK[] };
-}
-
-export class InvalidTokenError extends Error {}
-
-/**
- * Checks a token the way API Gateway's HTTP API JWT authorizer does (see its
- * documented workflow): RSA signature with the key the header's `kid` names, `iss`,
- * `aud` (or, only when there is no `aud`, `client_id`) in the audience list, `exp`
- * in the future, `nbf` and `iat` in the past.
- */
-async function verifyLikeApiGateway(token: string, kid: string, publicKey: Awaited<ReturnType<typeof importJWK>>): Promise<JWTPayload> {
-  let header: ProtectedHeaderParameters;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    throw new InvalidTokenError('malformed token');
-  }
-  if (header.alg !== 'RS256') throw new InvalidTokenError('unsupported alg');
-  if (typeof header.kid !== 'string' || header.kid !== kid) throw new InvalidTokenError('unknown kid');
-  const { payload } = await jwtVerify(token, publicKey, {
-    issuer: LOCAL_ISSUER,
-    algorithms: ['RS256'],
-    requiredClaims: ['exp'],
-    clockTolerance: 0,
-  }).catch((error: Error) => {
-    throw new InvalidTokenError(error.message);
-  });
-  const now = Math.floor(Date.now() / 1000);
-  if (payload.nbf !== undefined && payload.nbf > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('nbf in the future');
-  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('iat in the future');
-  // API Gateway evaluates aud when present, client_id only when aud is absent.
-  if (payload.aud !== undefined) {
-    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!aud.some((a) => PERSON_CLIENTS.includes(a))) throw new InvalidTokenError('audience');
-  } else if (!PERSON_CLIENTS.includes(payload.client_id as string)) {
-    throw new InvalidTokenError('audience');
-  }
-  return payload;
 }
 
 export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> {
@@ -77,7 +36,6 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
   const kid = jwk.kid!;
   const privateKey = await importJWK(jwk, 'RS256');
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
-  const publicKey = await importJWK(publicJwk, 'RS256');
   return {
     kid,
     // Minted like a Cognito user pool ACCESS token: client_id and token_use, no aud.
@@ -114,7 +72,6 @@ export async function localIssuer(privateKeyFile: string): Promise<LocalIssuer> 
         .setIssuedAt()
         .setExpirationTime(`${opts.ttlSeconds ?? 3600}s`)
         .sign(privateKey),
-    verify: (token) => verifyLikeApiGateway(token, kid, publicKey),
     signClientCredentials: (clientId, scope, ttlSeconds) =>
       new SignJWT({ client_id: clientId, token_use: 'access', scope, auth_time: Math.floor(Date.now() / 1000), version: 2 })
         .setProtectedHeader({ alg: 'RS256', kid })
